@@ -1,0 +1,88 @@
+"""The hash chain that makes the log tamper-evident.
+
+Each row's `hash` is SHA-256 over the previous row's hash and the canonical bytes of everything else
+in the row (seq, event_id, issuer, type, effective date, recorded_at, payload). Editing a row breaks
+its own hash; deleting or reordering rows breaks a link or the gapless `seq`. The head `(seq, hash)`
+is the digest an auditor writes down: any later change to any row before it changes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class ChainRow:
+    """A stored row as the chain sees it."""
+
+    seq: int
+    event_id: str
+    issuer: str
+    type: str
+    effective_date: str
+    recorded_at: str
+    payload: str
+    prev_hash: str
+    hash: str
+
+
+def row_hash(
+    prev_hash: str,
+    seq: int,
+    event_id: str,
+    issuer: str,
+    type: str,
+    effective_date: str,
+    recorded_at: str,
+    payload: str,
+) -> str:
+    body = json.dumps(
+        [seq, event_id, issuer, type, effective_date, recorded_at, payload],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The result of recomputing the chain: the head digest, or the first row that is wrong."""
+
+    ok: bool
+    rows: int
+    head_seq: int
+    head_hash: str
+    bad_seq: int | None = None
+    reason: str | None = None
+
+
+def verify_rows(rows: Iterable[ChainRow]) -> Verification:
+    """Recompute the chain from row 1; stop at the first row whose seq, link or hash is wrong."""
+    expected_seq, prev, count = 1, GENESIS, 0
+    for row in rows:
+        if row.seq != expected_seq:
+            return Verification(
+                False, count, expected_seq - 1, prev, expected_seq,
+                f"seq {expected_seq} is missing (next row is seq {row.seq})",
+            )  # fmt: skip
+        if row.prev_hash != prev:
+            return Verification(
+                False, count, row.seq - 1, prev, row.seq,
+                "prev_hash does not match the hash of the row before it",
+            )  # fmt: skip
+        recomputed = row_hash(
+            prev, row.seq, row.event_id, row.issuer, row.type, row.effective_date,
+            row.recorded_at, row.payload,
+        )  # fmt: skip
+        if recomputed != row.hash:
+            return Verification(
+                False, count, row.seq - 1, prev, row.seq,
+                "stored hash does not match the row's content",
+            )  # fmt: skip
+        prev, expected_seq, count = row.hash, expected_seq + 1, count + 1
+    return Verification(True, count, expected_seq - 1, prev)

@@ -1,0 +1,102 @@
+"""Errors the ledger raises. One root, `LedgerError`; each subclass names a condition.
+
+Messages are built here so every edge (CLI, API) says the same thing; the useful values stay on
+the exception as attributes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class LedgerError(Exception):
+    """Root of every error a user of the ledger can cause."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input line: where, which field, why."""
+
+    line: int | None
+    field: str | None
+    reason: str
+    origin: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.origin:
+            where.append(self.origin)
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        prefix = ":".join(where)
+        field = f"field '{self.field}': " if self.field else ""
+        return f"{prefix}: {field}{self.reason}" if prefix else f"{field}{self.reason}"
+
+
+class InvalidEvents(LedgerError):
+    """A batch had problems; nothing of it was written."""
+
+    def __init__(self, problems: list[Problem], total: int | None = None) -> None:
+        self.problems = problems
+        self.total = total if total is not None else len(problems)
+        shown = "\n".join(f"  {p}" for p in problems)
+        more = self.total - len(problems)
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        noun = "problem" if self.total == 1 else "problems"
+        super().__init__(f"{self.total} {noun} found; nothing was written\n{shown}{tail}")
+
+
+class DuplicateEventId(LedgerError):
+    def __init__(self, event_id: str, line: int | None = None) -> None:
+        self.event_id = event_id
+        self.line = line
+        where = f"line {line}: " if line is not None else ""
+        super().__init__(
+            f"{where}event_id '{event_id}' is already in the log with different content"
+        )
+
+
+class RecordedAtBackwards(LedgerError):
+    def __init__(self, recorded_at: str, last: str) -> None:
+        self.recorded_at = recorded_at
+        self.last = last
+        super().__init__(
+            f"recorded_at {recorded_at} is earlier than the last recorded event ({last}); "
+            "transaction time never goes backwards"
+        )
+
+
+class InsufficientShares(LedgerError):
+    def __init__(self, holder: str, needed: int, held: int, on: str, line: int | None) -> None:
+        self.holder, self.needed, self.held, self.on, self.line = holder, needed, held, on, line
+        where = f"line {line}: " if line is not None else ""
+        super().__init__(
+            f"{where}field 'shares': {holder} would hold {held - needed:,} shares on {on} "
+            f"(holds {held:,}, needs {needed:,})"
+        )
+
+
+class UnknownEventId(LedgerError):
+    def __init__(self, event_id: str, line: int | None = None) -> None:
+        self.event_id = event_id
+        where = f"line {line}: " if line is not None else ""
+        super().__init__(f"{where}field 'voids': no event with event_id '{event_id}' in the log")
+
+
+class NotInitialized(LedgerError):
+    def __init__(self, url: str) -> None:
+        self.url = url
+        super().__init__(f"the ledger at {url} has no schema; run 'owl init' first")
+
+
+class StoreUnavailable(LedgerError):
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        super().__init__(f"cannot open the ledger at {url}: {reason}")
+
+
+class ChainBroken(LedgerError):
+    def __init__(self, seq: int, reason: str) -> None:
+        self.seq = seq
+        self.reason = reason
+        super().__init__(f"hash chain broken at seq {seq}: {reason}")

@@ -1,0 +1,383 @@
+"""The event types: the only facts the ledger knows.
+
+Every event is a frozen pydantic model with a stable wire name in `type` (the stored name; it never
+changes). Inputs are validated strictly: unknown fields and unknown types are refused, shares are
+integers (never strings or floats), dates are `YYYY-MM-DD`, decimals are decimal strings. Parsing
+returns errors as data (`Problem`) so a feed reports every bad line in one run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
+
+from ledger.errors import Problem
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DECIMAL = r"^\d+(\.\d+)?$"
+
+
+def _iso_date(value: object) -> object:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not a calendar date: {value!r}") from None
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Name = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
+Shares = Annotated[int, Field(strict=True, gt=0)]
+ShareCount = Annotated[int, Field(strict=True, ge=0)]
+Decimal = Annotated[str, StringConstraints(pattern=_DECIMAL)]
+Test = Literal["at_or_above", "above"]
+
+
+class Event(BaseModel):
+    """Fields every event carries. `event_id` is the idempotency key; `source` is provenance."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    issuer: Name
+    effective_date: IsoDate
+    event_id: Name | None = None
+    source: str | None = None
+
+
+# --- ownership and capital -------------------------------------------------------------------
+
+
+class SharesPurchased(Event):
+    """A holder bought shares in the market; shares outstanding are unchanged."""
+
+    type: Literal["SharesPurchased"] = "SharesPurchased"
+    holder: Name
+    shares: Shares
+    price: Decimal | None = None
+
+
+class SharesSold(Event):
+    """A holder sold shares in the market; shares outstanding are unchanged."""
+
+    type: Literal["SharesSold"] = "SharesSold"
+    holder: Name
+    shares: Shares
+    price: Decimal | None = None
+
+
+class SharesTransferred(Event):
+    """Shares moved between two holders outside the market (gift, distribution, custody)."""
+
+    type: Literal["SharesTransferred"] = "SharesTransferred"
+    from_holder: Name
+    to_holder: Name
+    shares: Shares
+
+
+class SharesIssued(Event):
+    """The company issued new shares, optionally to a known holder; outstanding rises."""
+
+    type: Literal["SharesIssued"] = "SharesIssued"
+    shares: Shares
+    holder: Name | None = None
+
+
+class SharesRepurchased(Event):
+    """The company bought back shares, optionally from a known holder; outstanding falls."""
+
+    type: Literal["SharesRepurchased"] = "SharesRepurchased"
+    shares: Shares
+    holder: Name | None = None
+
+
+class StockSplit(Event):
+    """Every holding and the outstanding count multiply by numerator/denominator, rounding down."""
+
+    type: Literal["StockSplit"] = "StockSplit"
+    numerator: Shares
+    denominator: Shares
+
+
+class OutstandingReported(Event):
+    """The count of shares outstanding stated on a filing's cover page, as of `effective_date`."""
+
+    type: Literal["OutstandingReported"] = "OutstandingReported"
+    shares: Shares
+
+
+class HoldingReported(Event):
+    """A holder's position as stated in a filing: a checkpoint, or (`adopt`) the position itself."""
+
+    type: Literal["HoldingReported"] = "HoldingReported"
+    holder: Name
+    shares: ShareCount
+    percent: Decimal | None = None
+    form: str | None = None
+    public: bool = True
+    adopt: bool = False
+
+
+# --- relationships and intent ----------------------------------------------------------------
+
+
+class AffiliationFormed(Event):
+    """Two persons become affiliates (control, general partner, voting agreement, ...)."""
+
+    type: Literal["AffiliationFormed"] = "AffiliationFormed"
+    person: Name
+    affiliate: Name
+    relation: str
+    group: Name | None = None
+
+
+class AffiliationEnded(Event):
+    type: Literal["AffiliationEnded"] = "AffiliationEnded"
+    person: Name
+    affiliate: Name
+
+
+class ControlIntentDeclared(Event):
+    """A person declares an intent to change or influence control of the issuer."""
+
+    type: Literal["ControlIntentDeclared"] = "ControlIntentDeclared"
+    person: Name
+
+
+# --- the rights plan -------------------------------------------------------------------------
+
+
+class RightsAgreementAdopted(Event):
+    type: Literal["RightsAgreementAdopted"] = "RightsAgreementAdopted"
+    threshold: Decimal = "15"
+    threshold_test: Test = "at_or_above"
+    expires_on: IsoDate | None = None
+    rights_agent: str | None = None
+    distribution_delay: Annotated[int, Field(strict=True, ge=0)] = 10
+    distribution_delay_basis: Literal["calendar", "business"] = "calendar"
+    exempt_persons: tuple[Name, ...] = ()
+
+
+class ExemptionChange(BaseModel):
+    """The named person (and its group) is not an AP unless it breaches `cap` under `cap_test`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    change: Literal["exemption"] = "exemption"
+    person: Name
+    cap: Decimal
+    cap_test: Test = "above"
+    ends_on_control_intent: bool = False
+
+
+class RemoveExemption(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    change: Literal["remove_exemption"] = "remove_exemption"
+    person: Name
+
+
+class ThresholdChange(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    change: Literal["threshold"] = "threshold"
+    threshold: Decimal
+    threshold_test: Test = "at_or_above"
+
+
+class RightsAgentChange(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    change: Literal["rights_agent"] = "rights_agent"
+    rights_agent: Name
+
+
+class ExpirationChange(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    change: Literal["expiration"] = "expiration"
+    expires_on: IsoDate
+
+
+PlanChange = Annotated[
+    ExemptionChange | RemoveExemption | ThresholdChange | RightsAgentChange | ExpirationChange,
+    Field(discriminator="change"),
+]
+
+
+class RightsAgreementAmended(Event):
+    """An amendment; its changes apply from `effective_date` (execution), not authorization."""
+
+    type: Literal["RightsAgreementAmended"] = "RightsAgreementAmended"
+    amendment: Name
+    authorized_on: IsoDate | None = None
+    changes: tuple[PlanChange, ...] = ()
+
+
+class BoardApprovalGranted(Event):
+    """The Board approves a person's acquisitions up to a share count or a percentage."""
+
+    type: Literal["BoardApprovalGranted"] = "BoardApprovalGranted"
+    person: Name
+    max_shares: Shares | None = None
+    max_percent: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _one_limit(self) -> BoardApprovalGranted:
+        if (self.max_shares is None) == (self.max_percent is None):
+            raise ValueError("give exactly one of max_shares or max_percent")
+        return self
+
+
+class InadvertenceDetermined(Event):
+    type: Literal["InadvertenceDetermined"] = "InadvertenceDetermined"
+    person: Name
+    divest_by: IsoDate
+
+
+class TenderOfferCommenced(Event):
+    type: Literal["TenderOfferCommenced"] = "TenderOfferCommenced"
+    person: Name
+    percent_sought: Decimal
+
+
+class TenderOfferTerminated(Event):
+    type: Literal["TenderOfferTerminated"] = "TenderOfferTerminated"
+    person: Name
+
+
+class RightsRedeemed(Event):
+    type: Literal["RightsRedeemed"] = "RightsRedeemed"
+    price: Decimal | None = None
+
+
+class EventVoided(Event):
+    """A correction: the event `voids` stops counting for views known at or after this one."""
+
+    type: Literal["EventVoided"] = "EventVoided"
+    voids: Name
+    reason: str
+
+
+AnyEvent = Annotated[
+    SharesPurchased
+    | SharesSold
+    | SharesTransferred
+    | SharesIssued
+    | SharesRepurchased
+    | StockSplit
+    | OutstandingReported
+    | HoldingReported
+    | AffiliationFormed
+    | AffiliationEnded
+    | ControlIntentDeclared
+    | RightsAgreementAdopted
+    | RightsAgreementAmended
+    | BoardApprovalGranted
+    | InadvertenceDetermined
+    | TenderOfferCommenced
+    | TenderOfferTerminated
+    | RightsRedeemed
+    | EventVoided,
+    Field(discriminator="type"),
+]
+
+EVENT_TYPES: tuple[str, ...] = (
+    "SharesPurchased", "SharesSold", "SharesTransferred", "SharesIssued", "SharesRepurchased",
+    "StockSplit", "OutstandingReported", "HoldingReported", "AffiliationFormed",
+    "AffiliationEnded", "ControlIntentDeclared", "RightsAgreementAdopted",
+    "RightsAgreementAmended", "BoardApprovalGranted", "InadvertenceDetermined",
+    "TenderOfferCommenced", "TenderOfferTerminated", "RightsRedeemed", "EventVoided",
+)  # fmt: skip
+
+_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
+
+# Fields the ledger assigns; dropped from input so an exported log re-ingests elsewhere.
+LEDGER_FIELDS = frozenset({"seq", "recorded_at", "hash", "prev_hash"})
+
+
+def parse_event(
+    raw: Any, line: int | None = None, origin: str | None = None
+) -> AnyEvent | list[Problem]:
+    """Validate one decoded JSON object; return the event or every problem found in it."""
+    if not isinstance(raw, dict):
+        return [Problem(line, None, "expected a JSON object", origin)]
+    data = {k: v for k, v in raw.items() if k not in LEDGER_FIELDS}
+    try:
+        return _ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        return [_problem(err, data, line, origin) for err in exc.errors()]
+
+
+def _problem(err: Any, data: dict[str, Any], line: int | None, origin: str | None) -> Problem:
+    loc = [str(p) for p in err["loc"]]
+    kind = err["type"]
+    if loc and loc[0] == data.get("type"):
+        loc = loc[1:]
+    if kind == "union_tag_not_found":
+        return Problem(line, "type", "missing required field", origin)
+    if kind == "union_tag_invalid":
+        tag = err.get("input", {}).get("type") if loc == [] else None
+        where = ".".join(loc) + ".change" if loc else "type"
+        what = "event type" if where == "type" else "change"
+        value = tag if tag is not None else _dig(data, where)
+        return Problem(line, where, f"unknown {what} {value!r}", origin)
+    loc = [p for i, p in enumerate(loc) if not (i and loc[i - 1].isdigit() and p in _CHANGES)]
+    field: str | None = ".".join(loc) or None
+    if kind == "missing":
+        reason = "missing required field"
+    elif kind == "extra_forbidden":
+        reason = "unknown field"
+    elif kind == "string_pattern_mismatch":
+        reason = f'expected a decimal string such as "15" or "24.2", got {err["input"]!r}'
+    elif kind == "value_error":
+        reason = err["msg"].removeprefix("Value error, ")
+    else:
+        reason = f"{err['msg']}, got {err['input']!r}" if "input" in err else err["msg"]
+    return Problem(line, field, reason, origin)
+
+
+_CHANGES = frozenset({"exemption", "remove_exemption", "threshold", "rights_agent", "expiration"})
+
+
+def _dig(data: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list | tuple) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return None
+    return data
+
+
+def payload_of(event: AnyEvent) -> str:
+    """The canonical JSON of an event's content (sorted keys, no spaces), without its event_id."""
+    body = event.model_dump(mode="json", exclude={"event_id"}, exclude_none=True)
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_id_of(event: AnyEvent, payload: str | None = None) -> str:
+    """The event's own id, or one derived from its content so re-ingesting it is a no-op."""
+    if event.event_id is not None:
+        return event.event_id
+    digest = hashlib.sha256((payload or payload_of(event)).encode()).hexdigest()
+    return f"sha256:{digest[:32]}"
+
+
+def event_from_payload(payload: str, event_id: str) -> AnyEvent:
+    """Rebuild a stored event (trusted input: it was validated when appended)."""
+    data = json.loads(payload)
+    data["event_id"] = event_id
+    return _ADAPTER.validate_python(data)

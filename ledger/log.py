@@ -1,0 +1,98 @@
+"""The log's interface: what every store (SQLite, PostgreSQL) does and what it returns.
+
+Two times: `effective_date` is when a fact holds in the world; `recorded_at` is when the ledger
+learned it. Readers ask for events effective in some range *as known at* an instant, so the answer
+given on any past day can be reproduced. Replay order is `(effective_date, seq)`.
+
+Timestamps travel as aware `datetime`s and are stored as fixed-width UTC strings
+(`YYYY-MM-DDTHH:MM:SS.ffffffZ`), which compare correctly as text on every backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Protocol
+
+from ledger.chain import Verification
+from ledger.events import AnyEvent
+
+
+def format_instant(moment: datetime) -> str:
+    """The stored form of an instant; naive datetimes are refused, not guessed."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"timestamp {moment.isoformat()} has no time zone")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_instant(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An event as the log holds it, with the fields the ledger assigned."""
+
+    seq: int
+    recorded_at: str
+    prev_hash: str
+    hash: str
+    event: AnyEvent
+
+    @property
+    def event_id(self) -> str:
+        assert self.event.event_id is not None  # the store always sets it
+        return self.event.event_id
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    appended: int
+    already_present: int
+    head_seq: int
+    head_hash: str
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An event about to be appended, with the input line it came from (for error messages)."""
+
+    event: AnyEvent
+    line: int | None = None
+    origin: str | None = None
+
+
+# Reads the events of one issuer already in the log (inside the append's transaction).
+IssuerReader = Callable[[str], Iterable[Recorded]]
+# Checks a batch against the log before it is written; raises a LedgerError to refuse it.
+BatchCheck = Callable[[Sequence[Pending], IssuerReader], None]
+Clock = Callable[[], datetime]
+
+
+class EventLog(Protocol):
+    def init(self) -> None: ...
+
+    def append(
+        self,
+        batch: Sequence[Pending],
+        recorded_at: datetime | Clock,
+        check: BatchCheck | None = None,
+    ) -> AppendResult: ...
+
+    def read(
+        self, issuer: str, known_at: datetime | None = None, as_of: date | None = None
+    ) -> Iterator[Recorded]: ...
+
+    def read_all(
+        self, issuer: str | None = None, known_at: datetime | None = None
+    ) -> Iterator[Recorded]: ...
+
+    def verify(self) -> Verification: ...
+
+    def close(self) -> None: ...
+
+
+def utc_now() -> datetime:
+    """The caller's clock for `recorded_at` (the ledger itself never reads the clock)."""
+    return datetime.now(UTC)

@@ -1,0 +1,21 @@
+"""A separate process that appends N events one batch at a time (for the concurrency test)."""
+
+from __future__ import annotations
+
+import sys
+
+from ledger.log import Pending, utc_now
+from ledger.sql import SqlLog
+from tests.builders import ev
+
+
+def main(url: str, name: str, count: int) -> None:
+    log = SqlLog(url)
+    for n in range(count):
+        event = ev("SharesPurchased", "2003-08-14", holder=name, shares=1, event_id=f"{name}-{n}")
+        log.append([Pending(event)], utc_now)
+    log.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
