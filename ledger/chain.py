@@ -67,22 +67,40 @@ def verify_rows(rows: Iterable[ChainRow]) -> Verification:
     for row in rows:
         if row.seq != expected_seq:
             return Verification(
-                False, count, expected_seq - 1, prev, expected_seq,
+                False,
+                count,
+                expected_seq - 1,
+                prev,
+                expected_seq,
                 f"seq {expected_seq} is missing (next row is seq {row.seq})",
-            )  # fmt: skip
+            )
         if row.prev_hash != prev:
             return Verification(
-                False, count, row.seq - 1, prev, row.seq,
+                False,
+                count,
+                row.seq - 1,
+                prev,
+                row.seq,
                 "prev_hash does not match the hash of the row before it",
-            )  # fmt: skip
+            )
         recomputed = row_hash(
-            prev, row.seq, row.event_id, row.issuer, row.type, row.effective_date,
-            row.recorded_at, row.payload,
-        )  # fmt: skip
+            prev,
+            row.seq,
+            row.event_id,
+            row.issuer,
+            row.type,
+            row.effective_date,
+            row.recorded_at,
+            row.payload,
+        )
         if recomputed != row.hash:
             return Verification(
-                False, count, row.seq - 1, prev, row.seq,
+                False,
+                count,
+                row.seq - 1,
+                prev,
+                row.seq,
                 "stored hash does not match the row's content",
-            )  # fmt: skip
+            )
         prev, expected_seq, count = row.hash, expected_seq + 1, count + 1
     return Verification(True, count, expected_seq - 1, prev)

@@ -294,12 +294,26 @@ AnyEvent = Annotated[
 ]
 
 EVENT_TYPES: tuple[str, ...] = (
-    "SharesPurchased", "SharesSold", "SharesTransferred", "SharesIssued", "SharesRepurchased",
-    "StockSplit", "OutstandingReported", "HoldingReported", "AffiliationFormed",
-    "AffiliationEnded", "ControlIntentDeclared", "RightsAgreementAdopted",
-    "RightsAgreementAmended", "BoardApprovalGranted", "InadvertenceDetermined",
-    "TenderOfferCommenced", "TenderOfferTerminated", "RightsRedeemed", "EventVoided",
-)  # fmt: skip
+    "SharesPurchased",
+    "SharesSold",
+    "SharesTransferred",
+    "SharesIssued",
+    "SharesRepurchased",
+    "StockSplit",
+    "OutstandingReported",
+    "HoldingReported",
+    "AffiliationFormed",
+    "AffiliationEnded",
+    "ControlIntentDeclared",
+    "RightsAgreementAdopted",
+    "RightsAgreementAmended",
+    "BoardApprovalGranted",
+    "InadvertenceDetermined",
+    "TenderOfferCommenced",
+    "TenderOfferTerminated",
+    "RightsRedeemed",
+    "EventVoided",
+)
 
 _ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
 

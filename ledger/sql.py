@@ -215,9 +215,15 @@ class SqlLog:
                         "prev_hash": head_hash,
                     }
                     head_hash = row_hash(
-                        head_hash, head_seq, event_id, ev.issuer, ev.type,
-                        values["effective_date"], stamp, payload,
-                    )  # fmt: skip
+                        head_hash,
+                        head_seq,
+                        event_id,
+                        ev.issuer,
+                        ev.type,
+                        values["effective_date"],
+                        stamp,
+                        payload,
+                    )
                     values["hash"] = head_hash
                     rows.append(values)
                     if len(rows) >= _CHUNK:
@@ -274,10 +280,18 @@ class SqlLog:
 
     def _select(self, conn: Connection, *where: Any, replay_order: bool) -> Iterator[Recorded]:
         order = (events.c.effective_date, events.c.seq) if replay_order else (events.c.seq,)
-        stmt = select(
-            events.c.seq, events.c.event_id, events.c.recorded_at, events.c.payload,
-            events.c.prev_hash, events.c.hash,
-        ).where(*where).order_by(*order)  # fmt: skip
+        stmt = (
+            select(
+                events.c.seq,
+                events.c.event_id,
+                events.c.recorded_at,
+                events.c.payload,
+                events.c.prev_hash,
+                events.c.hash,
+            )
+            .where(*where)
+            .order_by(*order)
+        )
         result = conn.execute(stmt.execution_options(yield_per=_CHUNK))
         for seq, eid, rec, payload, prev, hsh in result:
             yield Recorded(seq, rec, prev, hsh, event_from_payload(payload, eid))
@@ -322,10 +336,16 @@ class SqlLog:
         """Recompute the chain from row 1 (see `ledger.chain`)."""
         with self._guard(), self.engine.connect() as conn, conn.begin():
             stmt = select(
-                events.c.seq, events.c.event_id, events.c.issuer, events.c.type,
-                events.c.effective_date, events.c.recorded_at, events.c.payload,
-                events.c.prev_hash, events.c.hash,
-            ).order_by(events.c.seq)  # fmt: skip
+                events.c.seq,
+                events.c.event_id,
+                events.c.issuer,
+                events.c.type,
+                events.c.effective_date,
+                events.c.recorded_at,
+                events.c.payload,
+                events.c.prev_hash,
+                events.c.hash,
+            ).order_by(events.c.seq)
             result = conn.execute(stmt.execution_options(yield_per=_CHUNK))
             return verify_rows(ChainRow(*row) for row in result)
 

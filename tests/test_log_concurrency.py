@@ -19,8 +19,11 @@ def test_two_processes_appending_at_once_leave_one_gapless_chain(db_url: str) ->
     workers = [
         subprocess.Popen(
             [sys.executable, "-m", "tests.append_worker", db_url, name, "1000"],
-            cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for name in ("alpha", "beta")
     ]
 

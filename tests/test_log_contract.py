@@ -61,8 +61,10 @@ def test_appended_events_read_back_equal_in_replay_order(log: SqlLog) -> None:
 
 def test_seq_is_gapless_across_batches(log: SqlLog) -> None:
     for n in range(3):
-        log.append(pending(buy("A", 1, event_id=f"a{n}"), buy("B", 1, event_id=f"b{n}")),
-                   at("2026-11-29T12:00"))  # fmt: skip
+        log.append(
+            pending(buy("A", 1, event_id=f"a{n}"), buy("B", 1, event_id=f"b{n}")),
+            at("2026-11-29T12:00"),
+        )
 
     assert [r.seq for r in log.read_all()] == [1, 2, 3, 4, 5, 6]
 
@@ -76,10 +78,16 @@ def test_each_row_links_to_the_hash_of_the_row_before(log: SqlLog) -> None:
     assert [r.prev_hash for r in rows[1:]] == [r.hash for r in rows[:-1]]
     first = rows[0]
     assert first.hash == row_hash(
-        GENESIS, 1, first.event_id, "INOC", "SharesPurchased", "2003-08-14",
-        first.recorded_at, '{"effective_date":"2003-08-14","holder":"A","issuer":"INOC",'
+        GENESIS,
+        1,
+        first.event_id,
+        "INOC",
+        "SharesPurchased",
+        "2003-08-14",
+        first.recorded_at,
+        '{"effective_date":"2003-08-14","holder":"A","issuer":"INOC",'
         '"shares":1,"type":"SharesPurchased"}',
-    )  # fmt: skip
+    )
     assert log.verify().head_hash == rows[-1].hash
 
 
@@ -93,8 +101,9 @@ def test_reappending_identical_events_is_a_no_op(log: SqlLog) -> None:
 
 
 def test_an_identical_event_twice_in_one_batch_is_counted_once(log: SqlLog) -> None:
-    result = log.append(pending(buy("A", 1, event_id="t1"), buy("A", 1, event_id="t1")),
-                        at("2026-11-29T12:00"))  # fmt: skip
+    result = log.append(
+        pending(buy("A", 1, event_id="t1"), buy("A", 1, event_id="t1")), at("2026-11-29T12:00")
+    )
 
     assert (result.appended, result.already_present) == (1, 1)
 
@@ -103,8 +112,9 @@ def test_a_known_id_with_different_content_refuses_the_whole_batch(log: SqlLog) 
     log.append(pending(buy("A", 1, event_id="t1")), at("2026-11-29T12:00"))
 
     with pytest.raises(DuplicateEventId, match="line 2: event_id 't1'"):
-        log.append(pending(buy("B", 9, event_id="new"), buy("A", 2, event_id="t1")),
-                   at("2026-11-29T13:00"))  # fmt: skip
+        log.append(
+            pending(buy("B", 9, event_id="new"), buy("A", 2, event_id="t1")), at("2026-11-29T13:00")
+        )
 
     assert [r.event_id for r in log.read_all()] == ["t1"]
 
@@ -143,8 +153,10 @@ def test_known_at_hides_events_recorded_later(log: SqlLog) -> None:
 
 
 def test_as_of_limits_reads_to_effective_dates_on_or_before_it(log: SqlLog) -> None:
-    log.append(pending(buy("A", 1, "2003-11-23"), buy("A", 1, "2003-11-24"),
-                       buy("A", 1, "2003-11-25")), at("2026-01-01T00:00"))  # fmt: skip
+    log.append(
+        pending(buy("A", 1, "2003-11-23"), buy("A", 1, "2003-11-24"), buy("A", 1, "2003-11-25")),
+        at("2026-01-01T00:00"),
+    )
 
     dates = [str(r.event.effective_date) for r in log.read("INOC", as_of=at("2003-11-24").date())]
 
@@ -152,8 +164,10 @@ def test_as_of_limits_reads_to_effective_dates_on_or_before_it(log: SqlLog) -> N
 
 
 def test_reads_are_per_issuer(log: SqlLog) -> None:
-    log.append(pending(buy("A", 1), ev("OutstandingReported", "2003-01-01", issuer="ACME",
-                                       shares=10)), at("2026-01-01T00:00"))  # fmt: skip
+    log.append(
+        pending(buy("A", 1), ev("OutstandingReported", "2003-01-01", issuer="ACME", shares=10)),
+        at("2026-01-01T00:00"),
+    )
 
     assert [r.event.issuer for r in log.read("ACME")] == ["ACME"]
     assert sorted(log.issuers()) == ["ACME", "INOC"]
@@ -162,17 +176,17 @@ def test_reads_are_per_issuer(log: SqlLog) -> None:
 def test_the_database_refuses_update(log: SqlLog) -> None:
     log.append(pending(buy("A", 1)), at("2026-01-01T00:00"))
 
-    with pytest.raises(sqlalchemy.exc.DatabaseError, match="append-only"):
-        with log.engine.begin() as conn:
-            conn.exec_driver_sql("UPDATE events SET payload = '{}' WHERE seq = 1")
+    refused = pytest.raises(sqlalchemy.exc.DatabaseError, match="append-only")
+    with refused, log.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE events SET payload = '{}' WHERE seq = 1")
 
 
 def test_the_database_refuses_delete(log: SqlLog) -> None:
     log.append(pending(buy("A", 1)), at("2026-01-01T00:00"))
 
-    with pytest.raises(sqlalchemy.exc.DatabaseError, match="append-only"):
-        with log.engine.begin() as conn:
-            conn.exec_driver_sql("DELETE FROM events")
+    refused = pytest.raises(sqlalchemy.exc.DatabaseError, match="append-only")
+    with refused, log.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM events")
 
     assert log.verify().rows == 1
 
@@ -193,8 +207,11 @@ def test_verify_returns_the_head_of_an_intact_chain(log: SqlLog) -> None:
 def test_verify_catches_an_edited_row(log: SqlLog) -> None:
     _three(log)
 
-    tamper(log, "UPDATE events SET payload = replace(payload, '\"shares\":2', '\"shares\":20')"
-                " WHERE seq = 2")  # fmt: skip
+    tamper(
+        log,
+        "UPDATE events SET payload = replace(payload, '\"shares\":2', '\"shares\":20')"
+        " WHERE seq = 2",
+    )
 
     result = log.verify()
     assert (result.ok, result.bad_seq, result.head_seq) == (False, 2, 1)
@@ -231,8 +248,16 @@ def test_verify_catches_a_row_whose_hash_was_recomputed_but_not_its_successor(
 ) -> None:
     _three(log)
     rows = list(log.read_all())
-    forged = row_hash(GENESIS, 1, rows[0].event_id, "INOC", "SharesPurchased", "2003-08-14",
-                      rows[0].recorded_at, "{}")  # fmt: skip
+    forged = row_hash(
+        GENESIS,
+        1,
+        rows[0].event_id,
+        "INOC",
+        "SharesPurchased",
+        "2003-08-14",
+        rows[0].recorded_at,
+        "{}",
+    )
 
     tamper(log, f"UPDATE events SET payload = '{{}}', hash = '{forged}' WHERE seq = 1")
 
@@ -278,8 +303,10 @@ def test_the_check_sees_the_log_under_the_lock(log: SqlLog) -> None:
 
 
 def test_a_void_may_name_an_event_of_the_same_batch(log: SqlLog) -> None:
-    batch = pending(buy("A", 1, event_id="x"),
-                    ev("EventVoided", "2003-08-14", voids="x", reason="entered twice"))  # fmt: skip
+    batch = pending(
+        buy("A", 1, event_id="x"),
+        ev("EventVoided", "2003-08-14", voids="x", reason="entered twice"),
+    )
 
     assert log.append(batch, at("2026-01-01T00:00")).appended == 2
 
