@@ -1,0 +1,1 @@
+"""The `owl` command line: parse, call the ledger and projections, print, translate errors."""
