@@ -78,6 +78,7 @@ class EventLog(Protocol):
         batch: Sequence[Pending],
         recorded_at: datetime | Clock,
         check: BatchCheck | None = None,
+        dry_run: bool = False,
     ) -> AppendResult: ...
 
     def read(

@@ -132,6 +132,14 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+class _RolledBack(Exception):
+    """Carries a dry run's result out of its transaction, which the exception rolls back."""
+
+    def __init__(self, result: AppendResult) -> None:
+        super().__init__("dry run")
+        self.result = result
+
+
 def _is_missing_table(exc: DBAPIError) -> bool:
     message = str(exc.orig).lower()
     return "no such table" in message or ("relation" in message and "does not exist" in message)
@@ -172,6 +180,7 @@ class SqlLog:
         batch: Sequence[Pending],
         recorded_at: datetime | Clock,
         check: BatchCheck | None = None,
+        dry_run: bool = False,
     ) -> AppendResult:
         """Append a batch in one transaction: all of it, or (on any error) none of it.
 
@@ -180,7 +189,21 @@ class SqlLog:
         Events whose `event_id` is already in the log with the same content are skipped and
         counted as already present; with different content the whole batch is refused. `check`
         (the projections' validation) sees the new events and the log, under the same lock.
+        `dry_run` does all of it, writes included, then rolls the transaction back: the result is
+        what the append would have done, and the log is unchanged.
         """
+        try:
+            return self._append(batch, recorded_at, check, dry_run)
+        except _RolledBack as rolled:
+            return rolled.result
+
+    def _append(
+        self,
+        batch: Sequence[Pending],
+        recorded_at: datetime | Clock,
+        check: BatchCheck | None,
+        dry_run: bool,
+    ) -> AppendResult:
         with self._guard(), self.engine.connect() as raw:
             conn = raw.execution_options(owl_write=True)
             with conn.begin():
@@ -231,7 +254,10 @@ class SqlLog:
                         rows = []
                 if rows:
                     conn.execute(insert(events), rows)
-        return AppendResult(len(fresh), present, head_seq, head_hash)
+                result = AppendResult(len(fresh), present, head_seq, head_hash)
+                if dry_run:
+                    raise _RolledBack(result)  # leaving conn.begin() by an exception rolls back
+        return result
 
     def _new_entries(
         self, conn: Connection, batch: Sequence[Pending]

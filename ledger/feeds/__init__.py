@@ -1,0 +1,60 @@
+"""Input feeds: one module per format, each turning lines of text into `Pending` events.
+
+Feeds are pure parsers over an iterable of lines: they never print, never read the clock, and
+report every bad line as a `Problem` (data, not an exception) so one run shows all of them.
+`read_path` opens a file (or standard input for "-") and hands its lines to the chosen parser.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+
+from ledger.feeds.csv import CsvFeed
+from ledger.feeds.jsonl import JsonlFeed
+
+Format = Literal["jsonl", "csv"]
+Feed = JsonlFeed | CsvFeed
+FORMATS: tuple[Format, ...] = ("jsonl", "csv")
+STDIN = "-"
+
+_BY_SUFFIX: dict[str, Format] = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+}
+
+
+def detect_format(path: str) -> Format | None:
+    """The format a file's extension names (case-insensitive), or None when it names none."""
+    return _BY_SUFFIX.get(Path(path).suffix.lower())
+
+
+def read_path(path: str, fmt: Format) -> Feed:
+    """A feed over the file at `path` ("-" is standard input), read as UTF-8 in format `fmt`.
+
+    The file is opened when iteration starts and closed when it ends; an unreadable file raises
+    `OSError`, and text that is not UTF-8 raises `UnicodeDecodeError`, from the iteration.
+    """
+    origin = "<stdin>" if path == STDIN else path
+    lines = _stdin_lines() if path == STDIN else _file_lines(path)
+    return JsonlFeed(lines, origin) if fmt == "jsonl" else CsvFeed(lines, origin)
+
+
+def _file_lines(path: str) -> Iterator[str]:
+    # newline="" keeps line endings as written, which the csv module needs for quoted newlines;
+    # utf-8-sig drops the byte-order mark spreadsheets put in front of the header.
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        yield from handle
+
+
+def _stdin_lines() -> Iterator[str]:
+    text = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+    try:
+        yield from text
+    finally:
+        text.detach()  # leave standard input itself open
