@@ -1,0 +1,110 @@
+"""The timeline's vocabulary: which levels a group can cross, and how plan events read.
+
+A group's levels are 5% and 10% (securities-law thresholds, "more than"), the plan threshold under
+its test, and the cap or approval that applies to it. A crossing is reported when a level's state
+differs from the last date the group was judged; a level that newly applies (a raised cap) is
+reported only when the group is already beyond it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ledger.events import (
+    AnyEvent,
+    BoardApprovalGranted,
+    ExemptionChange,
+    ExpirationChange,
+    InadvertenceDetermined,
+    RemoveExemption,
+    RightsAgentChange,
+    RightsAgreementAdopted,
+    RightsAgreementAmended,
+    TenderOfferCommenced,
+    TenderOfferTerminated,
+    ThresholdChange,
+)
+from projections.numbers import breaches
+
+if TYPE_CHECKING:
+    from projections.state import GroupStatus
+    from projections.terms import Terms
+
+Levels = dict[str, bool]
+
+_TEST = {"at_or_above": "at or above", "above": "above"}
+
+
+def involved(ev: AnyEvent) -> tuple[str, ...]:
+    """The persons an event names."""
+    names = []
+    for attribute in ("holder", "from_holder", "to_holder", "person", "affiliate"):
+        value = getattr(ev, attribute, None)
+        if isinstance(value, str):
+            names.append(value)
+    return tuple(names)
+
+
+def levels_of(status: GroupStatus, terms: Terms) -> Levels:
+    pct = status.percent
+    if pct is None:
+        return {}
+    levels = {
+        "5%": pct > 5,
+        "10%": pct > 10,
+        f"the {terms.threshold_text}% threshold ({_TEST[terms.threshold_test]})": breaches(
+            pct, terms.threshold, terms.threshold_test
+        ),
+    }
+    limit = status.limit
+    if limit is not None and limit.basis in ("exemption", "approval"):
+        if limit.percent is not None and limit.test is not None:
+            name = f"the {limit.percent_text}% {limit.basis} cap ({_TEST[limit.test]})"
+            levels[name] = breaches(pct, limit.percent, limit.test)
+        elif limit.shares is not None:
+            levels[f"the approved {limit.shares:,} shares"] = status.shares > limit.shares
+    return levels
+
+
+def crossings(
+    status: GroupStatus, terms: Terms, previous: Levels
+) -> tuple[Levels, list[tuple[str, bool]]]:
+    current = levels_of(status, terms)
+    found = [(name, now) for name, now in current.items() if previous.get(name, False) != now]
+    return current, found
+
+
+def describe_plan_event(ev: AnyEvent) -> str:
+    if isinstance(ev, RightsAgreementAdopted):
+        test = _TEST[ev.threshold_test]
+        return f"rights plan adopted: Acquiring Person {test} {ev.threshold}%" + (
+            f", expires {ev.expires_on}" if ev.expires_on else ""
+        )
+    if isinstance(ev, RightsAgreementAmended):
+        parts = [_describe_change(c) for c in ev.changes]
+        return f"Amendment {ev.amendment} takes effect" + (f": {'; '.join(parts)}" if parts else "")
+    if isinstance(ev, BoardApprovalGranted):
+        limit = f"{ev.max_shares:,} shares" if ev.max_shares else f"{ev.max_percent}%"
+        return f"Board approves {ev.person} up to {limit}"
+    if isinstance(ev, InadvertenceDetermined):
+        return f"Board determines {ev.person}'s crossing inadvertent; divest by {ev.divest_by}"
+    if isinstance(ev, TenderOfferCommenced):
+        return f"{ev.person} commences a tender offer for {ev.percent_sought}%"
+    if isinstance(ev, TenderOfferTerminated):
+        return f"{ev.person} terminates its tender offer"
+    return ev.type
+
+
+def _describe_change(change: object) -> str:
+    if isinstance(change, ExemptionChange):
+        intent = ", ends on a control intent" if change.ends_on_control_intent else ""
+        return f"{change.person} exempt unless {_TEST[change.cap_test]} {change.cap}%{intent}"
+    if isinstance(change, RemoveExemption):
+        return f"exemption of {change.person} removed"
+    if isinstance(change, ThresholdChange):
+        return f"threshold {_TEST[change.threshold_test]} {change.threshold}%"
+    if isinstance(change, RightsAgentChange):
+        return f"rights agent {change.rights_agent}"
+    if isinstance(change, ExpirationChange):
+        return f"expires {change.expires_on}"
+    raise AssertionError(change)

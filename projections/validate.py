@@ -1,0 +1,47 @@
+"""Append validation through the same fold that answers queries.
+
+A batch is applied to the history it lands in (the issuer's events already in the log, plus the
+batch, in replay order, with voids honoured) and refused if any sale, transfer or repurchase from a
+holder would then take more shares than the holder has, on its own date or on any later date:
+a backdated event must not make the future impossible. Problems found in the log before the batch
+are not the batch's fault and are not reported against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ledger.errors import InvalidEvents, Problem
+from ledger.log import IssuerReader, Pending, Recorded
+from projections.replay import shortfalls
+
+
+def check_batch(batch: Sequence[Pending], read: IssuerReader) -> None:
+    """Raise `InvalidEvents` naming every line whose event the history cannot honour."""
+    problems: list[Problem] = []
+    for issuer in sorted({p.event.issuer for p in batch}):
+        existing = list(read(issuer))
+        base = max((r.seq for r in existing), default=0)
+        fresh = {}
+        for offset, pending in enumerate(p for p in batch if p.event.issuer == issuer):
+            fresh[base + offset + 1] = pending
+        new = [Recorded(seq, "", "", "", p.event) for seq, p in fresh.items()]
+        combined = sorted([*existing, *new], key=lambda r: (r.event.effective_date, r.seq))
+        before = {r.seq for r, *_ in shortfalls(issuer, existing)}
+        for record, holder, held, needed in shortfalls(issuer, combined):
+            if record.seq in before:
+                continue
+            when = record.event.effective_date
+            if record.seq in fresh:
+                source = fresh[record.seq]
+                reason = f"{holder} holds {held:,} shares on {when}; cannot take {needed:,}"
+                problems.append(Problem(source.line, "shares", reason, source.origin))
+            else:
+                reason = (
+                    f"the batch would leave {holder} with {held:,} shares on {when}, "
+                    f"short of the {needed:,} taken by the event already in the log "
+                    f"at seq {record.seq} ({record.event_id})"
+                )
+                problems.append(Problem(None, "shares", reason, None))
+    if problems:
+        raise InvalidEvents(problems)
