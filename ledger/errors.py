@@ -100,3 +100,16 @@ class ChainBroken(LedgerError):
         self.seq = seq
         self.reason = reason
         super().__init__(f"hash chain broken at seq {seq}: {reason}")
+
+
+class UnknownPerson(LedgerError):
+    def __init__(self, person: str, issuer: str, as_of: str) -> None:
+        self.person, self.issuer, self.as_of = person, issuer, as_of
+        super().__init__(f"no person or group named '{person}' in {issuer} on {as_of}")
+
+
+class UnknownIssuer(LedgerError):
+    def __init__(self, issuer: str, known: list[str]) -> None:
+        self.issuer = issuer
+        listed = ", ".join(sorted(known)) if known else "none yet"
+        super().__init__(f"no events for issuer '{issuer}' (issuers in the ledger: {listed})")

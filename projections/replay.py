@@ -224,7 +224,8 @@ class _Replay:
             )
 
     def _plan_change(self, day: date, detail: str, record: Recorded | None) -> None:
-        self.changes.append(Change(day, "plan", None, detail, None, None, record))
+        names = involved(record.event) if record is not None else ()
+        self.changes.append(Change(day, "plan", None, detail, None, None, record, names))
 
     # --- deciding status ---------------------------------------------------------------------
 
@@ -433,6 +434,7 @@ class _Replay:
                     before,
                     status.status,
                     cause,
+                    status.group.members,
                 )
             )
         self.last_status[label] = status.status
@@ -440,7 +442,9 @@ class _Replay:
         current, found = crossings(status, self.terms, previous)
         for level, up in found:
             detail = f"{'above' if up else 'no longer above'} {level}"
-            self.changes.append(Change(day, "crossing", label, detail, None, None, cause))
+            self.changes.append(
+                Change(day, "crossing", label, detail, None, None, cause, status.group.members)
+            )
         self.levels[label] = current
 
     def snapshot(self, as_of: date) -> Snapshot:

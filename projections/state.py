@@ -87,6 +87,7 @@ class Change:
     before: str | None
     after: str | None
     record: Recorded | None
+    members: tuple[str, ...] = ()  # the persons it concerns (empty: the whole plan)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,110 @@
+"""Why a group has the status it has on a date: the rule that decided, and the events behind it.
+
+Every event listed carries its `source`, so an auditor can follow each number back to a filing.
+"""
+
+from __future__ import annotations
+
+from ledger.errors import UnknownPerson
+from ledger.log import Recorded
+from projections.numbers import format_percent
+from projections.report import Json, group_json, limit_json, record_ref
+from projections.state import GroupStatus, Snapshot
+
+_TEST = {"at_or_above": "at or above", "above": "more than"}
+
+
+def explain(snapshot: Snapshot, person: str) -> Json:
+    status = snapshot.group_of(person)
+    if status is None:
+        raise UnknownPerson(person, snapshot.issuer, snapshot.as_of.isoformat())
+    body = group_json(snapshot, status)
+    return {
+        "issuer": snapshot.issuer,
+        "as_of": snapshot.as_of.isoformat(),
+        "person": person,
+        "group": status.group.label,
+        "members": list(status.group.members),
+        "status": status.status,
+        "rule": rule(snapshot, status),
+        "shares": status.shares,
+        "percent": body["percent"],
+        "shares_outstanding": snapshot.outstanding,
+        "limit": limit_json(status.limit),
+        "headroom_shares": status.headroom,
+        "holdings": [
+            {"holder": m, "shares": snapshot.holdings.get(m, 0)} for m in status.group.members
+        ],
+        "reported": body["reported"],
+        "events": [record_ref(r) for r in _evidence(snapshot, status)],
+    }
+
+
+def _evidence(snapshot: Snapshot, status: GroupStatus) -> list[Recorded]:
+    found: dict[int, Recorded] = {}
+    for member in status.group.members:
+        for record in (
+            *snapshot.holder_history.get(member, ()),
+            *snapshot.person_records.get(member, ()),
+        ):
+            found[record.seq] = record
+    extra: list[Recorded | None] = [
+        snapshot.outstanding_report,
+        snapshot.stock_acquisition_record,
+        *snapshot.terms.records,
+        *snapshot.outstanding_adjustments,
+    ]
+    for maybe in extra:
+        if maybe is not None:
+            found[maybe.seq] = maybe
+    return sorted(found.values(), key=lambda r: (r.event.effective_date, r.seq))
+
+
+def rule(snapshot: Snapshot, status: GroupStatus) -> str:
+    """One paragraph: the holding, the limit and where it comes from, and the verdict."""
+    label, shares, out = status.group.label, status.shares, snapshot.outstanding
+    if status.status == "plan_not_in_force":
+        terms = snapshot.terms
+        if not terms.adopted:
+            why = "no rights plan has been adopted"
+        elif snapshot.redemption is not None:
+            why = f"the rights were redeemed on {snapshot.redemption.event.effective_date}"
+        else:
+            why = f"the plan expired at close of business on {terms.expires_on}"
+        return f"On {snapshot.as_of} {why}, so no one can be an Acquiring Person."
+    if out is None or status.percent is None:
+        return f"No count of shares outstanding is known on {snapshot.as_of}; no percentage."
+    pct = format_percent(status.percent)
+    holding = f"{label} holds {shares:,} of {out:,} shares then outstanding ({pct}%)."
+    limit = status.limit
+    assert limit is not None
+    if limit.basis == "exempt_person":
+        return (
+            f"{holding} The plan names it an exempt person: it cannot become an Acquiring Person."
+        )
+    if limit.shares is not None:
+        bound = f"more than the {limit.shares:,} shares the Board approved"
+    else:
+        bound = f"{_TEST[limit.test or 'above']} {limit.percent_text}%"
+    if limit.basis == "exemption":
+        origin = f"Amendment {limit.source_amendment}" if limit.source_amendment else "The plan"
+        where = f" (effective {limit.record.event.effective_date})" if limit.record else ""
+        source = f"{origin}{where} exempts it unless it holds {bound}"
+    elif limit.basis == "approval":
+        source = f"A Board approval lets it hold up to its limit; above it, it would hold {bound}"
+    else:
+        by = f" (as set by Amendment {limit.source_amendment})" if limit.source_amendment else ""
+        source = f"The plan makes an Acquiring Person of a holder {bound}{by}"
+    verdicts = {
+        "below": f"{pct}% is not {bound}, so it is not an Acquiring Person",
+        "exempt": f"{pct}% is not {bound}, so it is exempt",
+        "approved": f"{pct}% is within the approval, so it is approved",
+        "passive_crossing": "it is over the limit only because shares outstanding fell (a company "
+        "repurchase), so it is not an Acquiring Person until it acquires any more shares",
+        "inadvertent_pending": "the Board determined the crossing inadvertent; it is not an "
+        "Acquiring Person if it is back under its limit by the end of the divest-by date",
+        "acquiring_person": "it breaches its limit, so it is an Acquiring Person"
+        + (f" since {status.intervals[-1][0]}" if status.intervals else ""),
+    }
+    head = f" It may acquire {status.headroom:,} more shares." if status.headroom else ""
+    return f"{holding} {source}; {verdicts[status.status]}.{head}"
