@@ -65,6 +65,7 @@ def stated_percent(snapshot: Snapshot, report: Recorded) -> Json:
         "source": ev.source,
         "basis_outstanding": None,
         "basis_reported_on": None,
+        "basis_source": None,
         "percent_of_basis": None,
     }
     if snapshot.outstanding:
