@@ -22,3 +22,52 @@ def pending(*events: Any) -> list[Pending]:
 def at(text: str) -> datetime:
     """An instant in UTC: at("2003-11-24T12:00")."""
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+RECORDED = "2026-01-01T00:00:00.000000Z"
+
+
+def records(*events: Any, recorded_at: str = RECORDED) -> list[Any]:
+    """Events as the log would return them: seq in the order given, sorted for replay."""
+    from ledger.log import Recorded
+
+    rows = [
+        Recorded(i, recorded_at, "", "", e.model_copy(update={"event_id": e.event_id or f"e{i}"}))
+        for i, e in enumerate(events, 1)
+    ]
+    return sorted(rows, key=lambda r: (r.event.effective_date, r.seq))
+
+
+def innotrac_events() -> list[Any]:
+    """The real Innotrac history from data/innotrac/events.jsonl, parsed."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "data" / "innotrac" / "events.jsonl"
+    out = []
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        parsed = parse_event(json.loads(line), number)
+        assert not isinstance(parsed, list), parsed
+        out.append(parsed)
+    return out
+
+
+def plan(date: str = "1997-12-31", **terms: Any) -> Any:
+    return ev("RightsAgreementAdopted", date, **{"threshold": "15", **terms})
+
+
+def outstanding(date: str, shares: int) -> Any:
+    return ev("OutstandingReported", date, shares=shares)
+
+
+def buy(holder: str, shares: int, date: str) -> Any:
+    return ev("SharesPurchased", date, holder=holder, shares=shares)
+
+
+def sell(holder: str, shares: int, date: str) -> Any:
+    return ev("SharesSold", date, holder=holder, shares=shares)
+
+
+def exemption(date: str, person: str, cap: str, label: str = "No. 2", **kw: Any) -> Any:
+    change = {"change": "exemption", "person": person, "cap": cap, **kw}
+    return ev("RightsAgreementAmended", date, amendment=label, changes=[change])
