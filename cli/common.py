@@ -1,0 +1,102 @@
+"""What every command shares: the settings from the group, opening the log, timestamp options."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ledger.sql import SqlLog
+
+_BARE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The group's options, handed to every command as the context object."""
+
+    db: str
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names, or None (not SQLite, in memory, or a `file:` URI)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.split("+")[0] != "sqlite" or not rest.startswith("/"):
+        return None
+    path = rest[1:].partition("?")[0]
+    if path in ("", ":memory:") or path.startswith("file:"):
+        return None
+    return Path(path)
+
+
+def shown_url(url: str) -> str:
+    """The URL for messages, with any password replaced by ***."""
+    return re.sub(r"^([^:/]+://[^:@/]*):[^@/]*@", r"\1:***@", url)
+
+
+def open_log(settings: Settings) -> SqlLog:
+    """The ledger named by --db, closed when the command ends.
+
+    A SQLite file that does not exist is not created here (only `owl init` creates a ledger), so
+    a mistyped --db gives an error instead of an empty ledger.
+    """
+    path = sqlite_file(settings.db)
+    if path is not None and not path.exists():
+        raise click.ClickException(
+            f"no ledger at {shown_url(settings.db)} (the file {path} does not exist); "
+            "run 'owl init' to create it"
+        )
+    store = SqlLog(settings.db)
+    click.get_current_context().call_on_close(store.close)
+    return store
+
+
+class Instant(click.ParamType):
+    """An ISO 8601 timestamp with a time zone ('Z' for UTC); a timestamp without one is refused."""
+
+    name = "timestamp"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(
+                f"{value!r} is not an ISO 8601 timestamp such as 2026-11-29T12:00:00Z", param, ctx
+            )
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            self.fail(
+                f"{value!r} has no time zone; add Z for UTC or an offset such as +01:00",
+                param,
+                ctx,
+            )
+        return moment
+
+
+class KnownAt(Instant):
+    """A timestamp as for `Instant`, or a bare date YYYY-MM-DD: the end of that day in UTC."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and _BARE_DATE.match(value):
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                self.fail(f"{value!r} is not a calendar date", param, ctx)
+            return datetime.combine(day, time.max, tzinfo=UTC)
+        return super().convert(value, param, ctx)
+
+
+KNOWN_AT_HELP = (
+    "Answer as the ledger knew it at this instant: only events recorded at or before it count. "
+    "An ISO 8601 timestamp with a zone (2026-11-29T12:00:00Z), or a date YYYY-MM-DD meaning the "
+    "end of that day in UTC (23:59:59.999999Z). Default: now, everything recorded."
+)
+
+
+# The shared --known-at option, as a decorator: `@known_at_option`.
+known_at_option = click.option("--known-at", type=KnownAt(), default=None, help=KNOWN_AT_HELP)

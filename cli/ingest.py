@@ -1,0 +1,153 @@
+"""`owl ingest`: parse feed files, check them against the log, append them all or nothing."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import click
+
+from cli.common import Instant, Settings, open_log
+from ledger.errors import InvalidEvents, Problem
+from ledger.feeds import FORMATS, STDIN, Feed, Format, detect_format, read_path
+from ledger.log import Pending, utc_now
+from projections.validate import check_batch
+
+MAX_SHOWN = 20  # problems listed in full; the rest are counted
+PROGRESS_ABOVE = 5_000  # lines of input before a progress bar is worth showing
+
+
+@click.command()
+@click.argument(
+    "paths",
+    nargs=-1,
+    required=True,
+    metavar="PATH...",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", *FORMATS]),
+    default="auto",
+    show_default=True,
+    help="auto: by extension (.jsonl, .ndjson, .json are jsonl; .csv is the csv trade feed).",
+)
+@click.option(
+    "--recorded-at",
+    type=Instant(),
+    default=None,
+    help="Stamp the events as recorded at this ISO 8601 instant with a zone "
+    "(2026-11-29T12:00:00Z) instead of now. It may not precede the last recorded event.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Parse and check everything, then write nothing; print what would be appended.",
+)
+@click.pass_obj
+def ingest(
+    settings: Settings,
+    paths: tuple[str, ...],
+    fmt: str,
+    recorded_at: datetime | None,
+    dry_run: bool,
+) -> None:
+    """Append the events in PATH... to the ledger: all of them, or none.
+
+    PATH is a jsonl file of events or a csv trade feed (header trade_id, issuer, holder, side,
+    shares, trade_date and optionally price); "-" reads standard input (give --format). Every
+    problem in every file is reported, with file, line and field, and then nothing is written.
+    Events already in the log (same event_id, same content) are counted, not appended again.
+
+    \b
+    Examples:
+      owl ingest data/innotrac/events.jsonl
+      owl ingest trades-*.csv --recorded-at 2026-11-29T12:00:00Z
+      cat export.jsonl | owl ingest --format jsonl -
+      owl ingest --dry-run new-filings.jsonl
+    """
+    formats = [_format_of(path, fmt) for path in paths]
+    store = open_log(settings)
+    batch = _parse_all(paths, formats)
+    result = store.append(batch, recorded_at or utc_now, check=check_batch, dry_run=dry_run)
+    prefix = "dry run: would append" if dry_run else "appended"
+    click.echo(f"{prefix} {result.appended}, already present {result.already_present}")
+
+
+def _format_of(path: str, fmt: str) -> Format:
+    if fmt != "auto":
+        return "csv" if fmt == "csv" else "jsonl"
+    if path == STDIN:
+        raise click.UsageError("reading standard input needs --format jsonl or --format csv")
+    detected = detect_format(path)
+    if detected is None:
+        raise click.UsageError(
+            f"cannot tell the format of {path!r} from its extension "
+            "(.jsonl, .ndjson, .json or .csv); give --format jsonl or --format csv"
+        )
+    return detected
+
+
+def _parse_all(paths: Sequence[str], formats: Sequence[Format]) -> list[Pending]:
+    """Every good event of every file; raises InvalidEvents listing the problems if any."""
+    feeds = [read_path(path, fmt) for path, fmt in zip(paths, formats, strict=True)]
+    batch: list[Pending] = []
+    problems: list[Problem] = []
+    with _progress(paths) as bar:
+        for path, feed in zip(paths, feeds, strict=True):
+            _read(path, feed, batch, bar)
+            problems.extend(feed.problems)
+    if problems:
+        raise InvalidEvents(problems[:MAX_SHOWN], total=len(problems))
+    return batch
+
+
+def _read(path: str, feed: Feed, batch: list[Pending], bar: Any) -> None:
+    shown = "standard input" if path == STDIN else path
+    done = 0
+    try:
+        for pending in feed:
+            batch.append(pending)
+            bar.update(feed.lines_read - done)
+            done = feed.lines_read
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {shown}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise click.ClickException(f"cannot read {shown}: it is not UTF-8 text") from None
+    bar.update(feed.lines_read - done)
+
+
+def _progress(paths: Sequence[str]) -> Any:
+    """A progress bar on stderr for big inputs read at a terminal; otherwise one that is silent."""
+    if not sys.stderr.isatty() or STDIN in paths:
+        return _NoProgress()
+    total = sum(_count_lines(path) for path in paths)
+    if total <= PROGRESS_ABOVE:
+        return _NoProgress()
+    return click.progressbar(length=total, label="Reading", file=sys.stderr, update_min_steps=1_000)
+
+
+def _count_lines(path: str) -> int:
+    count, last = 0, b"\n"
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                count += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError:
+        return 0  # reported when the file is read
+    return count + (last != b"\n")
+
+
+class _NoProgress:
+    def __enter__(self) -> _NoProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, steps: int) -> None:
+        return None

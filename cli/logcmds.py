@@ -1,0 +1,112 @@
+"""Commands over the log itself: `owl init`, `owl log`, `owl verify`."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import click
+
+from cli.common import Settings, known_at_option, open_log, shown_url
+from cli.tables import render_table
+from ledger.errors import ChainBroken
+from ledger.log import Recorded
+from ledger.sql import SqlLog
+
+
+@click.command()
+@click.pass_obj
+def init(settings: Settings) -> None:
+    """Create the ledger's tables (and, for SQLite, its file). Safe to run twice.
+
+    \b
+    Examples:
+      owl init
+      owl --db sqlite:///ledgers/inoc.db init
+    """
+    store = SqlLog(settings.db)
+    try:
+        store.init()
+    finally:
+        store.close()
+    click.echo(f"Initialized the ledger at {shown_url(settings.db)}")
+
+
+@click.command()
+@click.option("--issuer", metavar="ISSUER", help="Only this issuer's events.")
+@known_at_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl"]),
+    default="table",
+    show_default=True,
+    help="table: one aligned row per event. jsonl: every field, re-ingestable elsewhere.",
+)
+@click.pass_obj
+def log(settings: Settings, issuer: str | None, known_at: datetime | None, fmt: str) -> None:
+    """Print the raw log in seq order, with what the ledger assigned to each event.
+
+    The table shows seq, recorded_at, effective_date, issuer, type, event_id and the first 12
+    characters of the hash. The jsonl format prints each event's fields plus seq, recorded_at,
+    hash and prev_hash, one JSON object per line; `owl ingest` drops those four, so the output
+    re-ingests into another ledger.
+
+    \b
+    Examples:
+      owl log --issuer INOC
+      owl log --known-at 2026-11-29
+      owl log --format jsonl > export.jsonl
+    """
+    rows = open_log(settings).read_all(issuer=issuer, known_at=known_at)
+    if fmt == "jsonl":
+        for recorded in rows:
+            click.echo(jsonl_line(recorded))
+        return
+    headers = ("seq", "recorded_at", "effective_date", "issuer", "type", "event_id", "hash")
+    cells = (
+        (
+            str(r.seq),
+            r.recorded_at,
+            r.event.effective_date.isoformat(),
+            r.event.issuer,
+            r.event.type,
+            r.event_id,
+            r.hash[:12],
+        )
+        for r in rows
+    )
+    for line in render_table(headers, cells, right=[0]):
+        click.echo(line)
+
+
+def jsonl_line(recorded: Recorded) -> str:
+    """One exported event: its fields and the ledger's, compact, keys sorted."""
+    fields = recorded.event.model_dump(mode="json", exclude_none=True)
+    fields.update(
+        seq=recorded.seq,
+        recorded_at=recorded.recorded_at,
+        hash=recorded.hash,
+        prev_hash=recorded.prev_hash,
+    )
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@click.command()
+@click.pass_obj
+def verify(settings: Settings) -> None:
+    """Recompute the hash chain from the first event and print the head digest.
+
+    Prints `ok: N events, head seq S, hash H`. Write down the head seq and hash: if any event at
+    or before that seq is later changed, removed or reordered, verify fails (exit 1) and names
+    the first bad seq.
+
+    \b
+    Example:
+      owl verify
+    """
+    result = open_log(settings).verify()
+    if not result.ok:
+        assert result.bad_seq is not None and result.reason is not None  # set when not ok
+        raise ChainBroken(result.bad_seq, result.reason)
+    click.echo(f"ok: {result.rows} events, head seq {result.head_seq}, hash {result.head_hash}")
