@@ -138,7 +138,7 @@ def listed(snapshot: Snapshot) -> list[GroupStatus]:
     return sorted(shown, key=lambda g: (-g.shares, g.group.label))
 
 
-def status_json(snapshot: Snapshot, known_at: str) -> Json:
+def status_json(snapshot: Snapshot, known_at: str | None) -> Json:
     terms = snapshot.terms
     report = snapshot.outstanding_report
     return {
@@ -186,7 +186,7 @@ def status_json(snapshot: Snapshot, known_at: str) -> Json:
     }
 
 
-def ownership_json(snapshot: Snapshot, known_at: str) -> Json:
+def ownership_json(snapshot: Snapshot, known_at: str | None) -> Json:
     out = snapshot.outstanding
 
     def pct(shares: int) -> str | None:
