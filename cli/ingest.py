@@ -117,6 +117,8 @@ def _read(path: str, feed: Feed, batch: list[Pending], bar: Any) -> None:
         raise click.ClickException(f"cannot read {shown}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise click.ClickException(f"cannot read {shown}: it is not UTF-8 text") from None
+    finally:
+        feed.close()
     bar.update(feed.lines_read - done)
 
 

@@ -7,7 +7,6 @@ report every bad line as a `Problem` (data, not an exception) so one run shows a
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,8 +52,7 @@ def _file_lines(path: str) -> Iterator[str]:
 
 
 def _stdin_lines() -> Iterator[str]:
-    text = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
-    try:
-        yield from text
-    finally:
-        text.detach()  # leave standard input itself open
+    # Decoded line by line from the bytes, as for files: UTF-8 whatever the locale says.
+    for number, raw in enumerate(sys.stdin.buffer):
+        text = raw.decode("utf-8")
+        yield text.removeprefix("\ufeff") if number == 0 else text

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from ledger.errors import Problem
 from ledger.events import parse_event
+from ledger.feeds.base import LineFeed
 from ledger.log import Pending
 
 REQUIRED = ("trade_id", "issuer", "holder", "side", "shares", "trade_date")
@@ -30,14 +31,8 @@ _COLUMN_OF = {"event_id": "trade_id", "effective_date": "trade_date"}
 _DIGITS = re.compile(r"^[0-9]+$")
 
 
-class CsvFeed:
+class CsvFeed(LineFeed):
     """Trades parsed from CSV lines; iterate once, then read `problems`."""
-
-    def __init__(self, lines: Iterable[str], origin: str | None = None) -> None:
-        self.origin = origin
-        self.problems: list[Problem] = []
-        self.lines_read = 0
-        self._lines = lines
 
     def __iter__(self) -> Iterator[Pending]:
         reader = csv.reader(iter(self._lines), strict=True)

@@ -9,21 +9,16 @@ reports all of them. Blank lines are skipped. Fields the ledger assigns (`seq`, 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from ledger.errors import Problem
 from ledger.events import parse_event
+from ledger.feeds.base import LineFeed
 from ledger.log import Pending
 
 
-class JsonlFeed:
+class JsonlFeed(LineFeed):
     """Events parsed from lines of JSON; iterate once, then read `problems`."""
-
-    def __init__(self, lines: Iterable[str], origin: str | None = None) -> None:
-        self.origin = origin
-        self.problems: list[Problem] = []
-        self.lines_read = 0
-        self._lines = lines
 
     def __iter__(self) -> Iterator[Pending]:
         for number, text in enumerate(self._lines, start=1):

@@ -1,0 +1,26 @@
+"""What every feed shares: the lines it reads, where they came from, and the problems found."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ledger.errors import Problem
+
+
+class LineFeed:
+    """A feed over lines of text: iterate it once for `Pending`s, then read `problems`.
+
+    `lines_read` counts the physical lines consumed so far (for progress reports).
+    """
+
+    def __init__(self, lines: Iterable[str], origin: str | None = None) -> None:
+        self.origin = origin
+        self.problems: list[Problem] = []
+        self.lines_read = 0
+        self._lines = lines
+
+    def close(self) -> None:
+        """Release the input (e.g. an open file) when iteration stopped before its end."""
+        close = getattr(self._lines, "close", None)
+        if callable(close):
+            close()
