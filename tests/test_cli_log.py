@@ -1,0 +1,203 @@
+"""`owl init`, `owl log` and `owl verify`: the raw log, its export, and its digest."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cli.common import shown_url, sqlite_file
+from cli.main import cli
+from ledger.sql import SqlLog
+
+NOON = "2026-11-29T12:00:00Z"
+
+
+def owl(db: str, *args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(cli, ["--db", db, *args], input=input)
+
+
+def event(type: str, date: str, issuer: str = "INOC", **fields: object) -> str:
+    return json.dumps({"type": type, "issuer": issuer, "effective_date": date, **fields})
+
+
+@pytest.fixture
+def db(sqlite_url: str, tmp_path: Path) -> str:
+    """A ledger with a short Innotrac story, recorded at noon on 29 Nov 2026."""
+    owl(sqlite_url, "init")
+    (tmp_path / "story.jsonl").write_text(
+        "\n".join(
+            [
+                event("OutstandingReported", "2003-08-14", shares=11_662_030, event_id="out-1"),
+                event(
+                    "SharesPurchased",
+                    "2003-08-14",
+                    holder="IPOF Fund",
+                    shares=500_000,
+                    price="6.25",
+                    source="Form 4",
+                    event_id="buy-1",
+                ),
+                event("OutstandingReported", "2003-09-30", "ACME", shares=1_000, event_id="acme"),
+            ]
+        )
+    )
+    owl(sqlite_url, "ingest", "--recorded-at", NOON, str(tmp_path / "story.jsonl"))
+    return sqlite_url
+
+
+def test_init_creates_the_ledger_and_is_safe_to_run_twice(sqlite_url: str) -> None:
+    first = owl(sqlite_url, "init")
+    second = owl(sqlite_url, "init")
+
+    assert (first.exit_code, first.stdout) == (0, f"Initialized the ledger at {sqlite_url}\n")
+    assert (second.exit_code, second.stdout) == (0, f"Initialized the ledger at {sqlite_url}\n")
+    assert owl(sqlite_url, "verify").stdout.startswith("ok: 0 events, head seq 0, ")
+
+
+def test_the_log_table_shows_one_aligned_row_per_event_in_seq_order(db: str) -> None:
+    rows = list(SqlLog(db).read_all())
+
+    result = owl(db, "log")
+
+    h = [r.hash[:12] for r in rows]
+    assert result.exit_code == 0
+    assert result.stdout == dedent(f"""\
+        seq  recorded_at                  effective_date  issuer  type                 event_id  hash
+          1  2026-11-29T12:00:00.000000Z  2003-08-14      INOC    OutstandingReported  out-1     {h[0]}
+          2  2026-11-29T12:00:00.000000Z  2003-08-14      INOC    SharesPurchased      buy-1     {h[1]}
+          3  2026-11-29T12:00:00.000000Z  2003-09-30      ACME    OutstandingReported  acme      {h[2]}
+        """)  # noqa: E501
+
+
+def test_the_log_can_be_limited_to_one_issuer(db: str) -> None:
+    result = owl(db, "log", "--issuer", "ACME", "--format", "jsonl")
+
+    assert [json.loads(line)["seq"] for line in result.stdout.splitlines()] == [3]
+
+
+def test_log_jsonl_prints_every_field_and_what_the_ledger_assigned(db: str) -> None:
+    first = next(SqlLog(db).read_all())
+
+    result = owl(db, "log", "--format", "jsonl")
+
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 0
+    assert len(lines) == 3
+    assert lines[0] == (
+        '{"effective_date":"2003-08-14","event_id":"out-1",'
+        f'"hash":"{first.hash}","issuer":"INOC","prev_hash":"{"0" * 64}",'
+        '"recorded_at":"2026-11-29T12:00:00.000000Z","seq":1,"shares":11662030,'
+        '"type":"OutstandingReported"}'
+    )
+
+
+def test_known_at_a_bare_date_means_the_end_of_that_day(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "later.jsonl"
+    path.write_text(event("OutstandingReported", "2003-12-31", shares=11_700_000) + "\n")
+    owl(db, "ingest", "--recorded-at", "2026-11-29T23:59:59.999999Z", str(path))
+    path.write_text(event("OutstandingReported", "2004-03-31", shares=11_800_000) + "\n")
+    owl(db, "ingest", "--recorded-at", "2026-11-30T00:00:00Z", str(path))
+
+    by_date = owl(db, "log", "--known-at", "2026-11-29", "--format", "jsonl")
+    by_instant = owl(db, "log", "--known-at", "2026-11-29T12:00:00Z", "--format", "jsonl")
+
+    assert [json.loads(x)["seq"] for x in by_date.stdout.splitlines()] == [1, 2, 3, 4]
+    assert [json.loads(x)["seq"] for x in by_instant.stdout.splitlines()] == [1, 2, 3]
+
+
+def test_a_known_at_without_a_zone_is_a_usage_error(db: str) -> None:
+    result = owl(db, "log", "--known-at", "2026-11-29T12:00")
+
+    assert result.exit_code == 2
+    assert "Error: Invalid value for '--known-at': '2026-11-29T12:00' has no time zone" in (
+        result.stderr
+    )
+
+
+def test_the_jsonl_log_reingests_into_another_ledger_with_the_same_payloads(
+    db: str, tmp_path: Path
+) -> None:
+    no_id = event("SharesIssued", "2003-10-01", shares=5, holder="IPOF Fund")
+    owl(db, "ingest", "--format", "jsonl", "-", input=no_id)
+    exported = owl(db, "log", "--format", "jsonl").stdout
+    other = f"sqlite:///{tmp_path}/other.db"
+    owl(other, "init")
+
+    result = owl(other, "ingest", "--format", "jsonl", "-", input=exported)
+    again = owl(other, "ingest", "--format", "jsonl", "-", input=exported)
+
+    assert (result.exit_code, result.stdout) == (0, "appended 4, already present 0\n")
+    assert again.stdout == "appended 0, already present 4\n"
+    original = [(r.event_id, r.event) for r in SqlLog(db).read_all()]
+    copied = [(r.event_id, r.event) for r in SqlLog(other).read_all()]
+    assert copied == original
+
+
+def test_verify_prints_the_head_seq_and_the_full_hash(db: str) -> None:
+    last = list(SqlLog(db).read_all())[-1]
+
+    result = owl(db, "verify")
+
+    assert (result.exit_code, result.stdout) == (0, f"ok: 3 events, head seq 3, hash {last.hash}\n")
+
+
+def test_verify_of_a_tampered_ledger_exits_1_naming_the_first_bad_seq(db: str) -> None:
+    conn = sqlite3.connect(str(sqlite_file(db)))
+    with closing(conn), conn:  # edit a row behind the ledger's back
+        conn.execute("DROP TRIGGER events_no_update")
+        conn.execute(
+            "UPDATE events SET payload = replace(payload, '500000', '50000') WHERE seq = 2"
+        )
+
+    result = owl(db, "verify")
+
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: hash chain broken at seq 2: stored hash does not match the row's content\n"
+    )
+
+
+@pytest.mark.parametrize("command", [["log"], ["verify"], ["log", "--format", "jsonl"]])
+def test_reading_a_ledger_that_does_not_exist_says_to_run_owl_init(
+    tmp_path: Path, command: list[str]
+) -> None:
+    url = f"sqlite:///{tmp_path}/nowhere.db"
+
+    result = owl(url, *command)
+
+    assert result.exit_code == 1
+    assert result.stderr.endswith("run 'owl init' to create it\n")
+    assert not (tmp_path / "nowhere.db").exists()
+
+
+def test_the_db_option_falls_back_to_the_owl_db_environment_variable(sqlite_url: str) -> None:
+    result = CliRunner(env={"OWL_DB": sqlite_url}).invoke(cli, ["init"])
+
+    assert result.stdout == f"Initialized the ledger at {sqlite_url}\n"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:///owl.db", Path("owl.db")),
+        ("sqlite:////var/lib/owl.db", Path("/var/lib/owl.db")),
+        ("sqlite+pysqlite:///x.db?timeout=5", Path("x.db")),
+        ("sqlite://", None),
+        ("sqlite:///:memory:", None),
+        ("postgresql+psycopg://owl@db/owl", None),
+    ],
+)
+def test_the_file_a_sqlite_url_names(url: str, expected: Path | None) -> None:
+    assert sqlite_file(url) == expected
+
+
+def test_passwords_are_not_shown_in_messages() -> None:
+    shown = shown_url("postgresql+psycopg://owl:s3cret@db.example:5432/owl")
+
+    assert shown == "postgresql+psycopg://owl:***@db.example:5432/owl"
