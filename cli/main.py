@@ -27,7 +27,7 @@ class OwlGroup(click.Group):
             raise click.ClickException(str(exc)) from exc
 
 
-@click.group(cls=OwlGroup)
+@click.group(name="owl", cls=OwlGroup)
 @click.option(
     "--db",
     metavar="URL",
