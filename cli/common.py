@@ -15,6 +15,12 @@ from ledger.sql import SqlLog
 _BARE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def utc_now() -> datetime:
+    """The clock: the CLI stamps `recorded_at` and the default `known_at` with it (the ledger and
+    projections never read the clock)."""
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class Settings:
     """The group's options, handed to every command as the context object."""

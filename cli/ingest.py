@@ -9,10 +9,10 @@ from typing import Any
 
 import click
 
-from cli.common import Instant, Settings, open_log
+from cli.common import Instant, Settings, open_log, utc_now
 from ledger.errors import InvalidEvents, Problem
 from ledger.feeds import FORMATS, STDIN, Feed, Format, detect_format, read_path
-from ledger.log import Pending, utc_now
+from ledger.log import Pending
 from projections.validate import check_batch
 
 MAX_SHOWN = 20  # problems listed in full; the rest are counted

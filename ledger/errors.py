@@ -46,11 +46,16 @@ class InvalidEvents(LedgerError):
         super().__init__(f"{self.total} {noun} found; nothing was written\n{shown}{tail}")
 
 
+def _where(line: int | None, origin: str | None) -> str:
+    parts = [p for p in (origin, f"line {line}" if line is not None else None) if p]
+    return ":".join(parts) + ": " if parts else ""
+
+
 class DuplicateEventId(LedgerError):
-    def __init__(self, event_id: str, line: int | None = None) -> None:
+    def __init__(self, event_id: str, line: int | None = None, origin: str | None = None) -> None:
         self.event_id = event_id
         self.line = line
-        where = f"line {line}: " if line is not None else ""
+        where = _where(line, origin)
         super().__init__(
             f"{where}event_id '{event_id}' is already in the log with different content"
         )
@@ -77,9 +82,9 @@ class InsufficientShares(LedgerError):
 
 
 class UnknownEventId(LedgerError):
-    def __init__(self, event_id: str, line: int | None = None) -> None:
+    def __init__(self, event_id: str, line: int | None = None, origin: str | None = None) -> None:
         self.event_id = event_id
-        where = f"line {line}: " if line is not None else ""
+        where = _where(line, origin)
         super().__init__(f"{where}field 'voids': no event with event_id '{event_id}' in the log")
 
 

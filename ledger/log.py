@@ -92,8 +92,3 @@ class EventLog(Protocol):
     def verify(self) -> Verification: ...
 
     def close(self) -> None: ...
-
-
-def utc_now() -> datetime:
-    """The caller's clock for `recorded_at` (the ledger itself never reads the clock)."""
-    return datetime.now(UTC)

@@ -278,7 +278,7 @@ class SqlLog:
         for pending, eid, payload in keyed:
             if eid in stored:
                 if stored[eid] != payload:
-                    raise DuplicateEventId(eid, pending.line)
+                    raise DuplicateEventId(eid, pending.line, pending.origin)
                 present += 1
                 continue
             stored[eid] = payload
@@ -294,7 +294,7 @@ class SqlLog:
                 continue
             found = conn.execute(select(events.c.seq).where(events.c.event_id == ev.voids)).first()
             if found is None:
-                raise UnknownEventId(ev.voids, pending.line)
+                raise UnknownEventId(ev.voids, pending.line, pending.origin)
 
     # --- read --------------------------------------------------------------------------------
 
@@ -385,7 +385,9 @@ def _translate(url: str) -> Iterator[None]:
         message = str(exc.orig).lower()
         if _is_missing_table(exc):
             raise NotInitialized(_safe(url)) from None
-        if exc.connection_invalidated or "connect" in message or "unable to open" in message:
+        if exc.connection_invalidated or any(
+            word in message for word in ("connect", "unable to open", "not a database")
+        ):
             raise StoreUnavailable(_safe(url), str(exc.orig).strip()) from None
         raise
 

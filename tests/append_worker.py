@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from ledger.log import Pending, utc_now
+from cli.common import utc_now
+from ledger.log import Pending
 from ledger.sql import SqlLog
 from tests.builders import ev
 

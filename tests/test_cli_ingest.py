@@ -160,11 +160,13 @@ def test_a_sale_the_holder_cannot_cover_is_refused_and_nothing_is_written(
 def test_a_known_event_id_with_different_content_is_refused(db: str, tmp_path: Path) -> None:
     owl(db, "ingest", write(tmp_path / "a.jsonl", buy("A", 5, event_id="x")))
 
-    result = owl(db, "ingest", write(tmp_path / "b.jsonl", buy("A", 6, event_id="x")))
+    second = write(tmp_path / "b.jsonl", buy("A", 6, event_id="x"))
+
+    result = owl(db, "ingest", second)
 
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: line 1: event_id 'x' is already in the log with different content\n"
+        f"Error: {second}:line 1: event_id 'x' is already in the log with different content\n"
     )
 
 

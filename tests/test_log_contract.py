@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy
 from freezegun import freeze_time
 
+from cli.common import utc_now
 from ledger.chain import GENESIS, row_hash
 from ledger.errors import (
     DuplicateEventId,
@@ -14,7 +15,7 @@ from ledger.errors import (
     RecordedAtBackwards,
     UnknownEventId,
 )
-from ledger.log import Pending, utc_now
+from ledger.log import Pending
 from ledger.sql import SqlLog
 from tests.builders import at, ev, pending
 
