@@ -12,8 +12,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The Innotrac replay: a fresh SQLite ledger from data/innotrac/events.jsonl, then the state on
+# 24 Nov 2003 (and 20 Nov, under Amendment No. 2's 25% cap), the timeline and the chain digest.
+DEMO_DB ?= demo.db
+OWL      = $(BIN)/owl --db sqlite:///$(DEMO_DB)
+
 demo: $(STAMP)
-	$(BIN)/python -m cli.demo
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	@echo '$$ owl init' && $(OWL) init
+	@echo '$$ owl ingest data/innotrac/events.jsonl' && $(OWL) ingest data/innotrac/events.jsonl
+	@echo && echo '$$ owl status --issuer INOC --as-of 2003-11-24'
+	@$(OWL) status --issuer INOC --as-of 2003-11-24
+	@echo && echo '$$ owl status --issuer INOC --as-of 2003-11-20'
+	@$(OWL) status --issuer INOC --as-of 2003-11-20
+	@echo && echo '$$ owl explain --issuer INOC --person "IPOF Fund" --as-of 2003-11-24'
+	@$(OWL) explain --issuer INOC --person "IPOF Fund" --as-of 2003-11-24
+	@echo && echo '$$ owl timeline --issuer INOC'
+	@$(OWL) timeline --issuer INOC
+	@echo && echo '$$ owl verify'
+	@$(OWL) verify
 
 test: $(STAMP)
 	$(BIN)/ruff check ledger projections cli tests
@@ -24,4 +41,4 @@ docs: $(STAMP)
 	$(BIN)/python -m cli.docgen > docs/commands.md
 
 clean:
-	rm -rf $(VENV) owl.db .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) owl.db demo.db .pytest_cache .mypy_cache .ruff_cache

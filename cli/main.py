@@ -14,6 +14,7 @@ import click
 from cli.common import Settings
 from cli.ingest import ingest
 from cli.logcmds import init, log, verify
+from cli.query import explain, ownership, status, timeline
 from ledger.errors import LedgerError
 
 
@@ -42,17 +43,20 @@ class OwlGroup(click.Group):
 def cli(ctx: click.Context, db: str) -> None:
     """owl: an append-only, hash-chained ownership ledger.
 
-    Events go in with `owl ingest`; `owl log` shows them as recorded and `owl verify` proves the
-    log is unchanged.
+    Events go in with `owl ingest`; `owl status`, `owl ownership`, `owl timeline` and
+    `owl explain` answer "who owned how much, and had anyone tripped the rights plan?" for any
+    date, as known at any time; `owl log` shows the events as recorded and `owl verify` proves
+    the log is unchanged.
 
     \b
     Examples:
       owl init
       owl ingest trades.csv filings.jsonl
+      owl status --issuer INOC --as-of 2003-11-24
       owl --db postgresql+psycopg://owl@db.example/owl verify
     """
     ctx.obj = Settings(db=db)
 
 
-for _command in (init, ingest, log, verify):
+for _command in (init, ingest, log, verify, ownership, status, timeline, explain):
     cli.add_command(_command)

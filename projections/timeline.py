@@ -98,7 +98,8 @@ def describe_plan_event(ev: AnyEvent) -> str:
 def _describe_change(change: object) -> str:
     if isinstance(change, ExemptionChange):
         intent = ", ends on a control intent" if change.ends_on_control_intent else ""
-        return f"{change.person} exempt unless {_TEST[change.cap_test]} {change.cap}%{intent}"
+        bound = "more than" if change.cap_test == "above" else "at or above"
+        return f"{change.person} exempt unless it holds {bound} {change.cap}%{intent}"
     if isinstance(change, RemoveExemption):
         return f"exemption of {change.person} removed"
     if isinstance(change, ThresholdChange):

@@ -1,0 +1,177 @@
+"""The query commands: `owl ownership`, `owl status`, `owl timeline`, `owl explain`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from cli import render
+from cli.common import Settings, known_at_option, open_log, utc_now
+from projections.api import Ledger
+
+
+class Day(click.ParamType):
+    """A calendar date written YYYY-MM-DD."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, date):
+            return value
+        try:
+            if len(value) == 10:
+                return date.fromisoformat(value)
+        except ValueError:
+            pass
+        self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
+
+
+issuer_option = click.option(
+    "--issuer", required=True, metavar="ISSUER", help="Issuer key, e.g. INOC."
+)
+as_of_option = click.option("--as-of", required=True, type=Day(), help="The date, YYYY-MM-DD.")
+
+
+def _ledger(settings: Settings) -> Ledger:
+    return Ledger(log=open_log(settings))
+
+
+def _json(body: dict[str, Any]) -> None:
+    click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+
+
+def _lines(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line)
+
+
+@click.command()
+@issuer_option
+@as_of_option
+@known_at_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people; json or csv for machines.",
+)
+@click.pass_obj
+def ownership(
+    settings: Settings, issuer: str, as_of: date, known_at: datetime | None, fmt: str
+) -> None:
+    """Holdings per holder and per group on a date, in shares and exact percent.
+
+    \b
+    Examples:
+      owl ownership --issuer INOC --as-of 2003-11-24
+      owl ownership --issuer INOC --as-of 2003-11-24 --format csv > inoc.csv
+    """
+    body = _ledger(settings).ownership(issuer, as_of, known_at or utc_now())
+    if fmt == "json":
+        _json(body)
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["kind", "name", "members", "shares", "percent"])
+        for h in body["holders"]:
+            writer.writerow(["holder", h["holder"], h["holder"], h["shares"], h["percent"]])
+        for g in body["groups"]:
+            writer.writerow(
+                ["group", g["group"], ";".join(g["members"]), g["shares"], g["percent"]]
+            )
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        _lines(render.ownership_lines(body))
+
+
+@click.command()
+@issuer_option
+@as_of_option
+@known_at_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people; json for machines.",
+)
+@click.pass_obj
+def status(
+    settings: Settings, issuer: str, as_of: date, known_at: datetime | None, fmt: str
+) -> None:
+    """The rights-plan status on a date: plan terms in force, each group's limit and status.
+
+    Lists every group over 5% and every group whose status is not "below", with its exact
+    percent of the shares then outstanding, the limit that applies and why, the headroom, and
+    any Acquiring Person intervals; then the Stock Acquisition and Distribution Dates.
+
+    \b
+    Examples:
+      owl status --issuer INOC --as-of 2003-11-24
+      owl status --issuer INOC --as-of 2003-11-24 --known-at 2026-01-01 --format json
+    """
+    body = _ledger(settings).status(issuer, as_of, known_at or utc_now())
+    _json(body) if fmt == "json" else _lines(render.status_lines(body))
+
+
+@click.command()
+@issuer_option
+@click.option("--person", metavar="PERSON", help="Only changes concerning this person or group.")
+@known_at_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people; json for machines.",
+)
+@click.pass_obj
+def timeline(
+    settings: Settings, issuer: str, person: str | None, known_at: datetime | None, fmt: str
+) -> None:
+    """Every change of status and every 5% / 10% / threshold / cap crossing, dated, with its cause.
+
+    \b
+    Examples:
+      owl timeline --issuer INOC
+      owl timeline --issuer INOC --person "IPOF Fund" --format json
+    """
+    body = _ledger(settings).timeline(issuer, person, known_at or utc_now())
+    _json(body) if fmt == "json" else _lines(render.timeline_lines(body))
+
+
+@click.command()
+@issuer_option
+@click.option("--person", required=True, metavar="PERSON", help="A holder, person or group label.")
+@as_of_option
+@known_at_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json for machines.",
+)
+@click.pass_obj
+def explain(
+    settings: Settings, issuer: str, person: str, as_of: date, known_at: datetime | None, fmt: str
+) -> None:
+    """Why a person's group has its status on a date: the rule, the limit, and every event behind
+    it with its source.
+
+    \b
+    Example:
+      owl explain --issuer INOC --person "IPOF Fund" --as-of 2003-11-24
+    """
+    body = _ledger(settings).explain(issuer, person, as_of, known_at or utc_now())
+    _json(body) if fmt == "json" else _lines(render.explain_lines(body))

@@ -1,0 +1,196 @@
+"""Tables for people: the status, ownership, timeline and explanation views as aligned text.
+
+Numbers get thousands separators, percentages 4 places and a % sign; empty values print as "-".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cli.tables import render_table
+
+_TEST = {"at_or_above": "at or above", "above": "more than"}
+
+
+def n(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
+
+
+def pct(value: str | None) -> str:
+    return "-" if value is None else f"{value}%"
+
+
+def limit_text(limit: dict[str, Any] | None) -> str:
+    if limit is None:
+        return "-"
+    if limit["basis"] == "exempt_person":
+        return "none (exempt person)"
+    bound = (
+        f"more than {limit['shares']:,} shares"
+        if limit.get("shares") is not None
+        else f"{_TEST[limit['test']]} {limit['percent']}%"
+    )
+    source = f", {limit['source_amendment']}" if limit.get("source_amendment") else ""
+    return f"{bound} ({limit['basis']}{source})"
+
+
+def intervals_text(intervals: list[dict[str, Any]]) -> str:
+    return ", ".join(f"[{i['from']}, {i['to'] or '…'})" for i in intervals) or "-"
+
+
+def status_lines(body: dict[str, Any]) -> list[str]:
+    plan = body["plan"]
+    out = [f"{body['issuer']} as of {body['as_of']} (known at {body['known_at']})"]
+    if plan["adopted_on"] is None:
+        out.append("Plan: none adopted")
+    else:
+        state = "in force" if plan["in_force"] else "NOT in force"
+        amendments = ", ".join(plan["amendments"]) or "none"
+        out.append(
+            f"Plan: {state}; Acquiring Person {_TEST[plan['threshold_test']]} {plan['threshold']}%;"
+            f" rights agent {plan['rights_agent'] or '-'}; expires {plan['expires_on'] or '-'};"
+            f" amendments {amendments}"
+        )
+    basis = body["shares_outstanding_basis"]
+    adjusted = (
+        f", adjusted by {len(basis['adjustments'])} later events" if basis["adjustments"] else ""
+    )
+    out.append(
+        f"Shares outstanding: {n(body['shares_outstanding'])} "
+        f"(reported {basis['reported_on'] or '-'}{adjusted})"
+    )
+    out.append("")
+    headers = (
+        "group",
+        "members",
+        "shares",
+        "percent",
+        "limit",
+        "status",
+        "headroom",
+        "AP intervals",
+        "flags",
+    )
+    rows = [
+        (
+            g["group"],
+            ", ".join(g["members"]),
+            n(g["shares"]),
+            pct(g["percent"]),
+            limit_text(g["limit"]),
+            g["status"],
+            n(g["headroom_shares"]),
+            intervals_text(g["acquiring_person_intervals"]),
+            ", ".join(g["flags"]) or "-",
+        )
+        for g in body["groups"]
+    ]
+    out += (
+        render_table(headers, rows, right=[2, 3, 6])
+        if rows
+        else ["No group over 5% or with a status."]
+    )
+    for g in body["groups"]:
+        if g["reported"]:
+            out.append(stated_line(g["reported"], body["shares_outstanding"]))
+    for b in body["reconciliation_breaks"]:
+        out.append(
+            f"Reconciliation break: {b['holder']} reported {n(b['reported'])} on {b['date']}, "
+            f"the ledger computes {n(b['computed'])} ({b['difference']:+,})"
+        )
+    out.append("")
+    out.append(f"Acquiring Persons: {', '.join(body['acquiring_persons']) or 'none'}")
+    out.append(f"Stock Acquisition Date: {body['stock_acquisition_date'] or 'none'}")
+    dd = body["distribution_date"]
+    reached = (
+        "" if dd is None else (" (reached)" if body["distribution_date_reached"] else " (ahead)")
+    )
+    out.append(f"Distribution Date: {dd or 'none'}{reached}")
+    if body["flags"]:
+        out.append(f"Flags: {', '.join(body['flags'])}")
+    return out
+
+
+def stated_line(r: dict[str, Any], outstanding: int | None = None) -> str:
+    head = (
+        f"Stated: {r['holder']} reported {n(r['shares'])} shares"
+        + (f" ({r['percent_stated']}%)" if r["percent_stated"] else "")
+        + f" on {r['date']}"
+        + (f" ({r['form']})" if r["form"] else "")
+    )
+    if r["basis_outstanding"] is None:
+        return head + "."
+    then = r.get("percent_of_shares_then_outstanding")
+    count = f"{n(outstanding)} " if outstanding else ""
+    tail = f"; of the {count}shares then outstanding it is {then}%" if then else ""
+    return (
+        f"{head}: {r['percent_of_basis']}% of {n(r['basis_outstanding'])}, the count "
+        f"reported {r['basis_reported_on']}{tail}."
+    )
+
+
+def ownership_lines(body: dict[str, Any]) -> list[str]:
+    out = [
+        f"{body['issuer']} as of {body['as_of']} (known at {body['known_at']}); "
+        f"shares outstanding {n(body['shares_outstanding'])}",
+        "",
+    ]
+    out += render_table(
+        ("holder", "shares", "percent"),
+        [(h["holder"], n(h["shares"]), pct(h["percent"])) for h in body["holders"]],
+        right=[1, 2],
+    )
+    out.append("")
+    out += render_table(
+        ("group", "members", "shares", "percent"),
+        [
+            (g["group"], ", ".join(g["members"]), n(g["shares"]), pct(g["percent"]))
+            for g in body["groups"]
+        ],
+        right=[2, 3],
+    )
+    for c in body["unexplained_changes"]:
+        out.append(
+            f"Unexplained change: {c['holder']} on {c['date']}: {c['difference']:+,} shares "
+            f"(reported {n(c['reported'])}, computed {n(c['computed'])})"
+        )
+    return out
+
+
+def timeline_lines(body: dict[str, Any]) -> list[str]:
+    rows = [
+        (
+            c["date"],
+            c["group"] or "(plan)",
+            c["kind"],
+            c["detail"],
+            c["event"]["event_id"] if c["event"] else "-",
+        )
+        for c in body["changes"]
+    ]
+    return render_table(("date", "group", "kind", "change", "event"), rows)
+
+
+def explain_lines(body: dict[str, Any]) -> list[str]:
+    out = [
+        f"{body['person']} in {body['issuer']} as of {body['as_of']}: {body['status']}",
+        f"Group: {body['group']} ({', '.join(body['members'])})",
+        "",
+        body["rule"],
+        "",
+    ]
+    out.append(f"Limit: {limit_text(body['limit'])}; headroom {n(body['headroom_shares'])} shares")
+    if body["reported"]:
+        out.append(stated_line(body["reported"], body["shares_outstanding"]))
+    out.append("")
+    out += render_table(
+        ("holder", "shares"), [(h["holder"], n(h["shares"])) for h in body["holdings"]], right=[1]
+    )
+    out.append("")
+    out.append("Events behind it:")
+    rows = [
+        (e["effective_date"], str(e["seq"]), e["type"], e["event_id"], e["source"] or "-")
+        for e in body["events"]
+    ]
+    out += render_table(("date", "seq", "type", "event_id", "source"), rows, right=[1])
+    return out
