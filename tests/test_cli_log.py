@@ -72,7 +72,7 @@ def test_the_log_table_shows_one_aligned_row_per_event_in_seq_order(db: str) -> 
           1  2026-11-29T12:00:00.000000Z  2003-08-14      INOC    OutstandingReported  out-1     {h[0]}
           2  2026-11-29T12:00:00.000000Z  2003-08-14      INOC    SharesPurchased      buy-1     {h[1]}
           3  2026-11-29T12:00:00.000000Z  2003-09-30      ACME    OutstandingReported  acme      {h[2]}
-        """)  # noqa: E501
+        """)
 
 
 def test_the_log_can_be_limited_to_one_issuer(db: str) -> None:

@@ -1,0 +1,207 @@
+"""`owl ownership`, `status`, `timeline`, `explain`: exact output, and the Innotrac demo end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cli.main import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = str(ROOT / "data" / "innotrac" / "events.jsonl")
+EXPECTED = ROOT / "data" / "innotrac" / "expected"
+KNOWN = "2026-11-29T12:00:00Z"
+
+
+def owl(db: str, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--db", db, *args])
+
+
+@pytest.fixture
+def inoc(sqlite_url: str) -> str:
+    owl(sqlite_url, "init")
+    owl(sqlite_url, "ingest", EVENTS, "--recorded-at", "2026-11-29T00:00:00Z")
+    return sqlite_url
+
+
+@pytest.mark.parametrize(
+    "day", ["2003-08-13", "2003-08-14", "2003-11-20", "2003-11-24", "2003-12-31"]
+)
+def test_the_demo_steps_give_the_expected_status_json(db_url: str, day: str) -> None:
+    owl(db_url, "init")
+    ingested = owl(db_url, "ingest", EVENTS, "--recorded-at", "2026-11-29T00:00:00Z")
+
+    result = owl(
+        db_url,
+        "status",
+        "--issuer",
+        "INOC",
+        "--as-of",
+        day,
+        "--known-at",
+        KNOWN,
+        "--format",
+        "json",
+    )
+
+    assert ingested.output == "appended 10, already present 0\n"
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == json.loads((EXPECTED / f"status-{day}.json").read_text())
+
+
+def test_status_table_on_24_november_2003(inoc: str) -> None:
+    result = owl(inoc, "status", "--issuer", "INOC", "--as-of", "2003-11-24", "--known-at", KNOWN)
+
+    assert result.exit_code == 0
+    assert (
+        result.output
+        == """\
+INOC as of 2003-11-24 (known at 2026-11-29T12:00:00.000000Z)
+Plan: in force; Acquiring Person at or above 15%; rights agent SunTrust Bank; expires 2007-12-31; amendments No. 1, No. 2, No. 3
+Shares outstanding: 11,662,030 (reported 2003-11-05)
+
+group       members                      shares   percent  limit                             status   headroom  AP intervals  flags
+IPOF Group  David Dadante, IPOF Fund  2,800,500  24.0138%  more than 40% (exemption, No. 3)  exempt  1,864,312  -             -
+Stated: IPOF Fund reported 2,800,500 shares (24.2%) on 2003-11-24 (8-A/A): 24.2159% of 11,564,730, the count reported 2003-08-08; of the 11,662,030 shares then outstanding it is 24.0138%.
+
+Acquiring Persons: none
+Stock Acquisition Date: none
+Distribution Date: none
+"""
+    )
+
+
+def test_ownership_csv_lists_holders_and_groups(inoc: str) -> None:
+    result = owl(inoc, "ownership", "--issuer", "INOC", "--as-of", "2003-11-24", "--format", "csv")
+
+    assert result.output == (
+        "kind,name,members,shares,percent\n"
+        "holder,IPOF Fund,IPOF Fund,2800500,24.0138\n"
+        "group,IPOF Group,David Dadante;IPOF Fund,2800500,24.0138\n"
+    )
+
+
+def test_ownership_table_shows_the_unexplained_changes_of_adopted_reports(inoc: str) -> None:
+    result = owl(
+        inoc, "ownership", "--issuer", "INOC", "--as-of", "2003-08-14", "--known-at", KNOWN
+    )
+
+    assert result.output.splitlines() == [
+        "INOC as of 2003-08-14 (known at 2026-11-29T12:00:00.000000Z); shares outstanding 11,564,730",
+        "",
+        "holder        shares   percent",
+        "IPOF Fund  2,362,788  20.4310%",
+        "",
+        "group       members                      shares   percent",
+        "IPOF Group  David Dadante, IPOF Fund  2,362,788  20.4310%",
+        "Unexplained change: IPOF Fund on 2003-08-14: +2,362,788 shares (reported 2,362,788, "
+        "computed 0)",
+    ]
+
+
+def test_timeline_for_a_person_in_json(inoc: str) -> None:
+    result = owl(inoc, "timeline", "--issuer", "INOC", "--person", "IPOF Fund", "--format", "json")
+
+    body = json.loads(result.output)
+    assert [(c["date"], c["detail"]) for c in body["changes"] if c["group"]] == [
+        ("2003-08-14", "below -> exempt"),
+        ("2003-08-14", "above 5%"),
+        ("2003-08-14", "above 10%"),
+        ("2003-08-14", "above the 15% threshold (at or above)"),
+        ("2008-01-01", "exempt -> plan_not_in_force"),
+    ]
+    assert body["changes"][3]["event"]["source"].startswith("IPOF Agreement recital")
+
+
+def test_timeline_table_starts_with_the_adoption(inoc: str) -> None:
+    result = owl(inoc, "timeline", "--issuer", "INOC")
+
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["date", "group", "kind", "change", "event"]
+    assert lines[1].startswith("1997-12-31  (plan)      plan      rights plan adopted")
+
+
+def test_explain_gives_the_rule_and_the_sourced_events(inoc: str) -> None:
+    result = owl(
+        inoc, "explain", "--issuer", "INOC", "--person", "IPOF Fund", "--as-of", "2003-11-20"
+    )
+
+    lines = result.output.splitlines()
+    assert lines[0] == "IPOF Fund in INOC as of 2003-11-20: exempt"
+    assert lines[3] == (
+        "IPOF Group holds 2,362,788 of 11,662,030 shares then outstanding (20.2605%). Amendment "
+        "No. 2 (effective 2003-08-14) exempts it unless it holds more than 25%; 20.2605% is not "
+        "more than 25%, so it is exempt. It may acquire 552,719 more shares."
+    )
+    assert any("inoc-amendment-2" in line and "Ex. 4.2(c)" in line for line in lines)
+
+
+def test_a_query_known_before_anything_was_recorded_sees_no_plan(inoc: str) -> None:
+    result = owl(
+        inoc,
+        "status",
+        "--issuer",
+        "INOC",
+        "--as-of",
+        "2003-11-24",
+        "--known-at",
+        "2026-11-28",
+        "--format",
+        "json",
+    )
+
+    body = json.loads(result.output)
+    assert (body["plan"]["in_force"], body["groups"], body["shares_outstanding"]) == (
+        False,
+        [],
+        None,
+    )
+
+
+def test_an_unknown_issuer_is_refused_naming_the_known_ones(inoc: str) -> None:
+    result = owl(inoc, "status", "--issuer", "ACME", "--as-of", "2003-11-24")
+
+    assert result.exit_code == 1
+    assert result.stderr == "Error: no events for issuer 'ACME' (issuers in the ledger: INOC)\n"
+
+
+def test_an_unknown_person_is_refused(inoc: str) -> None:
+    result = owl(inoc, "explain", "--issuer", "INOC", "--person", "Nobody", "--as-of", "2003-11-24")
+
+    assert result.exit_code == 1
+    assert result.stderr == "Error: no person or group named 'Nobody' in INOC on 2003-11-24\n"
+
+
+@pytest.mark.parametrize("bad", ["2003-13-01", "24/11/2003", "2003-11-24T00:00"])
+def test_a_bad_as_of_date_is_a_usage_error(inoc: str, bad: str) -> None:
+    result = owl(inoc, "status", "--issuer", "INOC", "--as-of", bad)
+
+    assert result.exit_code == 2
+    assert f"'{bad}' is not a date written YYYY-MM-DD" in result.stderr
+
+
+def test_a_missing_issuer_option_is_a_usage_error(inoc: str) -> None:
+    assert owl(inoc, "status", "--as-of", "2003-11-24").exit_code == 2
+
+
+def test_a_database_without_the_schema_names_owl_init(tmp_path: Path) -> None:
+    (tmp_path / "empty.db").write_bytes(b"")
+
+    result = owl(
+        f"sqlite:///{tmp_path}/empty.db", "status", "--issuer", "INOC", "--as-of", "2003-11-24"
+    )
+
+    assert result.exit_code == 1
+    assert "run 'owl init' first" in result.stderr
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a database, just notes\n" * 100)
+
+    result = owl(f"sqlite:///{tmp_path}/notes.txt", "verify")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cannot open the ledger at sqlite:///")
