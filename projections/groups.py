@@ -19,10 +19,16 @@ from ledger.log import Recorded
 class Group:
     label: str
     members: tuple[str, ...]  # sorted
+    labels: tuple[str, ...] = ()  # every label on the group's links (a plan may name any)
 
     @property
     def member_set(self) -> frozenset[str]:
         return frozenset(self.members)
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Members and labels: every name a plan, a filing or a query may use for the group."""
+        return frozenset(self.members) | frozenset(self.labels)
 
 
 def link_key(a: str, b: str) -> frozenset[str]:
@@ -48,17 +54,24 @@ def form_groups(persons: Iterable[str], links: Mapping[frozenset[str], Recorded]
     members: dict[str, list[str]] = {}
     for person in list(parent):
         members.setdefault(find(person), []).append(person)
-    labels: dict[str, tuple[int, str]] = {}
+    labels: dict[str, list[tuple[int, str]]] = {}
     for key, record in links.items():
         ev = record.event
         assert isinstance(ev, AffiliationFormed)
         if ev.group:
-            root = find(next(iter(key)))
-            if root not in labels or record.seq < labels[root][0]:
-                labels[root] = (record.seq, ev.group)
+            labels.setdefault(find(next(iter(key))), []).append((record.seq, ev.group))
     groups = []
     for root, names in members.items():
         ordered = tuple(sorted(names))
-        label = labels[root][1] if root in labels else " & ".join(ordered)
-        groups.append(Group(label, ordered))
+        given = sorted(labels.get(root, []))
+        label = given[0][1] if given else " & ".join(ordered)
+        groups.append(Group(label, ordered, tuple(sorted({name for _, name in given}))))
     return sorted(groups, key=lambda g: g.label)
+
+
+def group_labels(links: Mapping[frozenset[str], Recorded]) -> frozenset[str]:
+    """Every label given to a link in force."""
+    return frozenset(
+        r.event.group for r in links.values()
+        if isinstance(r.event, AffiliationFormed) and r.event.group
+    )  # fmt: skip

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from ledger.events import (
     HoldingReported,
@@ -46,6 +47,19 @@ class Reconciliation:
     @property
     def is_break(self) -> bool:
         return self.difference != 0 and not self.adopted
+
+
+class Move(NamedTuple):
+    """A change in one holder's record holding; `other` is the holder on the other side of a
+    transfer (None: the market or the company). An increase from outside a group is an
+    acquisition by the group; a stock split is no move at all."""
+
+    holder: str
+    delta: int
+    other: str | None
+
+
+OUTSTANDING = "(shares outstanding)"  # the "holder" of a repurchase larger than the float
 
 
 @dataclass(frozen=True)
@@ -88,24 +102,26 @@ class Book:
     def held(self, holder: str) -> int:
         return self.holdings.get(holder, 0)
 
-    def apply(self, record: Recorded) -> set[str]:
-        """Apply one capital event; return the holders who acquired shares by it."""
+    def apply(self, record: Recorded) -> list[Move]:
+        """Apply one capital event; return how each holder's record holding moved by it."""
         ev = record.event
         if isinstance(ev, SharesPurchased):
-            return self._add(record, ev.holder, ev.shares)
+            return [self._add(record, ev.holder, ev.shares, None)]
         if isinstance(ev, SharesSold):
-            self._take(record, ev.holder, ev.shares)
-        elif isinstance(ev, SharesTransferred):
-            self._take(record, ev.from_holder, ev.shares)
-            return self._add(record, ev.to_holder, ev.shares)
-        elif isinstance(ev, SharesIssued):
+            return [self._take(record, ev.holder, ev.shares, None)]
+        if isinstance(ev, SharesTransferred):
+            return [
+                self._take(record, ev.from_holder, ev.shares, ev.to_holder),
+                self._add(record, ev.to_holder, ev.shares, ev.from_holder),
+            ]
+        if isinstance(ev, SharesIssued):
             self._adjust(record, ev.shares)
             if ev.holder is not None:
-                return self._add(record, ev.holder, ev.shares)
+                return [self._add(record, ev.holder, ev.shares, None)]
         elif isinstance(ev, SharesRepurchased):
             self._adjust(record, -ev.shares)
             if ev.holder is not None:
-                self._take(record, ev.holder, ev.shares)
+                return [self._take(record, ev.holder, ev.shares, None)]
         elif isinstance(ev, StockSplit):
             self._split(record, ev.numerator, ev.denominator)
         elif isinstance(ev, OutstandingReported):
@@ -113,25 +129,28 @@ class Book:
             self.reports.append(record)
         elif isinstance(ev, HoldingReported):
             return self._reconcile(record, ev)
-        return set()
+        return []
 
     def _note(self, record: Recorded, holder: str) -> None:
         self.history.setdefault(holder, []).append(record)
 
-    def _add(self, record: Recorded, holder: str, shares: int) -> set[str]:
+    def _add(self, record: Recorded, holder: str, shares: int, other: str | None) -> Move:
         self.holdings[holder] = self.held(holder) + shares
         self._note(record, holder)
-        return {holder}
+        return Move(holder, shares, other)
 
-    def _take(self, record: Recorded, holder: str, shares: int) -> None:
+    def _take(self, record: Recorded, holder: str, shares: int, other: str | None) -> Move:
         held = self.held(holder)
         if shares > held:
             self.shortfalls.append(Shortfall(record, holder, held, shares))
         self.holdings[holder] = held - shares
         self._note(record, holder)
+        return Move(holder, -shares, other)
 
     def _adjust(self, record: Recorded, delta: int) -> None:
         if self.outstanding is not None:
+            if self.outstanding + delta < 0:
+                self.shortfalls.append(Shortfall(record, OUTSTANDING, self.outstanding, -delta))
             self.outstanding += delta
             self.adjustments.append(record)
 
@@ -143,14 +162,13 @@ class Book:
             self.outstanding = self.outstanding * numerator // denominator
             self.adjustments.append(record)
 
-    def _reconcile(self, record: Recorded, ev: HoldingReported) -> set[str]:
+    def _reconcile(self, record: Recorded, ev: HoldingReported) -> list[Move]:
         computed = self.held(ev.holder)
         self.reconciliations.append(
             Reconciliation(ev.effective_date, ev.holder, ev.shares, computed, ev.adopt, record)
         )
         self._note(record, ev.holder)
-        if ev.adopt:
+        if ev.adopt and ev.shares != computed:
             self.holdings[ev.holder] = ev.shares
-            if ev.shares > computed:
-                return {ev.holder}
-        return set()
+            return [Move(ev.holder, ev.shares - computed, None)]
+        return []

@@ -5,10 +5,14 @@ with voided events removed, effective on or before `until`. The ledger is date-g
 date's events are applied in log order, then status is decided on the state at the end of that
 date, so a crossing undone within the same date is not a crossing and an amendment and a purchase
 on the same date are judged together. Dates with no events are visited when something is due on
-them (the day after an expiration or a divest-by date, a Distribution Date).
+them (a divest-by deadline, the day after an expiration, a Distribution Date).
 
-The rules (DOMAIN.md §2) live in `_judge`; the order of precedence for a group's limit (exemption,
-then Board approval, then the plan threshold) lives in `_limit_for`.
+Only what can have changed is judged again: every group when shares outstanding, the plan terms,
+the links or the calendar moved; otherwise only the groups of the persons the day's events name.
+
+The rules (DOMAIN.md §2) live in `_judge`; the precedence of limits (exemption, then Board
+approval, then the plan threshold) in `_limit_for`; the readings taken where the rules are
+ambiguous are listed in docs/rules.md.
 """
 
 from __future__ import annotations
@@ -32,14 +36,15 @@ from ledger.events import (
     RightsAgreementAdopted,
     RightsAgreementAmended,
     RightsRedeemed,
+    StockSplit,
     TenderOfferCommenced,
     TenderOfferTerminated,
 )
 from ledger.log import Recorded
 from projections import terms as plan
 from projections.calendar import add_days, roll_forward
-from projections.groups import Group, form_groups, link_key
-from projections.holdings import CAPITAL_TYPES, Book
+from projections.groups import Group, form_groups, group_labels, link_key
+from projections.holdings import CAPITAL_TYPES, Book, Move
 from projections.numbers import breaches, percent
 from projections.state import WITHIN, Change, GroupStatus, Interval, Limit, Snapshot, Status
 from projections.timeline import Levels, crossings, describe_plan_event, involved
@@ -56,11 +61,31 @@ def effective(records: Iterable[Recorded]) -> Iterator[Recorded]:
 
 @dataclass
 class _Person:
+    """What the fold remembers of one person between dates."""
+
     ap_from: date | None = None
     intervals: list[Interval] = field(default_factory=list)
     passive: bool = False
     breaching: bool = False
     ap_flags: set[str] = field(default_factory=set)
+    status: Status | None = None
+    levels: Levels = field(default_factory=dict)
+    group: frozenset[str] = frozenset()
+
+
+@dataclass
+class _Today:
+    """What one date's events did, for judging at its end."""
+
+    moves: list[Move] = field(default_factory=list)
+    named: set[str] = field(default_factory=set)
+    cause: dict[str, Recorded] = field(default_factory=dict)
+    intents: list[Recorded] = field(default_factory=list)
+    determinations: list[Recorded] = field(default_factory=list)
+    reports: list[Recorded] = field(default_factory=list)
+    split: bool = False
+    everyone: bool = False  # terms, links or the calendar moved: judge every group
+    last: Recorded | None = None
 
 
 @dataclass
@@ -71,16 +96,16 @@ class _Replay:
     links: dict[frozenset[str], Recorded] = field(default_factory=dict)
     persons: dict[str, _Person] = field(default_factory=dict)
     person_records: dict[str, list[Recorded]] = field(default_factory=dict)
-    previous_group: dict[str, frozenset[str]] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)  # person -> current group
+    statuses: dict[frozenset[str], GroupStatus] = field(default_factory=dict)
     inadvertence: dict[str, Recorded] = field(default_factory=dict)
     tenders: dict[str, tuple[Recorded, date]] = field(default_factory=dict)
     sad: tuple[date, Recorded] | None = None
+    fixed_distribution: date | None = None
     redemption: Recorded | None = None
+    ended: bool = False
     flags: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
-    levels: dict[str, Levels] = field(default_factory=dict)
-    last_status: dict[str, Status] = field(default_factory=dict)
-    statuses: tuple[GroupStatus, ...] = ()
     in_force: bool = False
     last_outstanding: int | None = None
     schedule: list[date] = field(default_factory=list)
@@ -91,127 +116,135 @@ class _Replay:
         days = groupby(effective(records), key=lambda r: r.event.effective_date)
         pending = next(days, None)
         last: date | None = None
-        while True:
-            next_event = pending[0] if pending else None
-            next_due = self.schedule[0] if self.schedule else None
-            day = (
-                min(d for d in (next_event, next_due) if d is not None)
-                if (next_event or next_due)
-                else None
-            )
-            if day is None or (until is not None and day > until):
+        while pending is not None or self.schedule:
+            candidates = [
+                d
+                for d in (
+                    pending[0] if pending else None,
+                    self.schedule[0] if self.schedule else None,
+                )
+                if d
+            ]
+            day = min(candidates)
+            if until is not None and day > until:
                 break
+            due = False
             while self.schedule and self.schedule[0] <= day:
                 heapq.heappop(self.schedule)
+                due = True
             todays: list[Recorded] = []
             if pending is not None and pending[0] == day:
                 todays = list(pending[1])
                 pending = next(days, None)
-            self._day(day, todays)
+            self._day(day, todays, due)
             last = day
         if until is not None and last != until:
-            self._day(until, [])
+            self._day(until, [], False)
             last = until
         return last
 
     def _due(self, day: date) -> None:
         heapq.heappush(self.schedule, day)
 
-    def _day(self, day: date, records: list[Recorded]) -> None:
-        acquired: set[str] = set()
+    def _day(self, day: date, records: list[Recorded], due: bool) -> None:
+        today = _Today(everyone=due)
         for record in records:
-            acquired |= self._apply(day, record)
-        self._evaluate(day, acquired, records)
+            self._apply(day, record, today)
+        self._evaluate(day, today)
 
-    def _note(self, person: str, record: Recorded) -> None:
+    def _note(self, person: str, record: Recorded, today: _Today) -> None:
         self.persons.setdefault(person, _Person())
         self.person_records.setdefault(person, []).append(record)
+        today.named.add(person)
+        today.cause[person] = record
 
     # --- applying one event ------------------------------------------------------------------
 
-    def _apply(self, day: date, record: Recorded) -> set[str]:
+    def _apply(self, day: date, record: Recorded, today: _Today) -> None:
         ev = record.event
+        today.last = record
         if ev.type in CAPITAL_TYPES:
-            acquired = self.book.apply(record)
+            today.moves += self.book.apply(record)
+            today.split = today.split or isinstance(ev, StockSplit)
             for name in involved(ev):
                 self.persons.setdefault(name, _Person())
-            return acquired
+                today.named.add(name)
+                today.cause[name] = record
+            if isinstance(ev, HoldingReported) and ev.public:
+                today.reports.append(record)
+            return
+        for name in involved(ev):
+            self._note(name, record, today)
         if isinstance(ev, AffiliationFormed):
             self.links[link_key(ev.person, ev.affiliate)] = record
-            self._note(ev.person, record)
-            self._note(ev.affiliate, record)
+            today.everyone = True
         elif isinstance(ev, AffiliationEnded):
             self.links.pop(link_key(ev.person, ev.affiliate), None)
-            self._note(ev.person, record)
-            self._note(ev.affiliate, record)
+            today.everyone = True
         elif isinstance(ev, ControlIntentDeclared):
-            self._note(ev.person, record)
-            group = self._group_of(ev.person)
-            names = group.member_set | {group.label}
-            self.terms, lapsed = plan.lapse_on_control_intent(self.terms, names)
-            for exemption in lapsed:
+            today.intents.append(record)
+        elif isinstance(ev, RightsAgreementAdopted) and (self.ended or self.redemption):
+            self._new_plan()
+            self._apply(day, record, today)
+        elif isinstance(ev, RightsAgreementAdopted | RightsAgreementAmended):
+            if self.ended or self.redemption:
                 self._plan_change(
-                    day,
-                    f"exemption of {exemption.person} "
-                    f"(Amendment {exemption.amendment}) lapses on a declared "
-                    "control intent",
-                    record,
+                    day, f"{describe_plan_event(ev)} — after the plan ended; no effect", record
                 )
-        elif isinstance(ev, RightsAgreementAdopted):
-            self.terms = plan.adopt(self.terms, record)
-            self._due_expiry()
-            self._plan_change(day, describe_plan_event(ev), record)
-        elif isinstance(ev, RightsAgreementAmended):
-            self.terms = plan.amend(self.terms, record)
-            self._due_expiry()
+                return
+            if isinstance(ev, RightsAgreementAdopted):
+                self.terms = plan.adopt(self.terms, record)
+            else:
+                self.terms = plan.amend(self.terms, record)
+            if self.terms.expires_on is not None:
+                self._due(self.terms.expires_on + _DAY)
+            today.everyone = True
             self._plan_change(day, describe_plan_event(ev), record)
         elif isinstance(ev, BoardApprovalGranted):
-            self._note(ev.person, record)
             self.terms = plan.approve(self.terms, record)
+            today.everyone = True
             self._plan_change(day, describe_plan_event(ev), record)
         elif isinstance(ev, InadvertenceDetermined):
-            self._inadvertence(day, record, ev)
+            today.determinations.append(record)
         elif isinstance(ev, TenderOfferCommenced):
-            self._note(ev.person, record)
-            if breaches(
-                Fraction(ev.percent_sought), self.terms.threshold, self.terms.threshold_test
-            ):
-                delay = self.terms.distribution_delay
-                due = roll_forward(add_days(day, delay, "business"))
-                self.tenders[ev.person] = (record, due)
-                self._due(due)
-            self._plan_change(day, describe_plan_event(ev), record)
+            self._tender(day, record, ev)
         elif isinstance(ev, TenderOfferTerminated):
-            self._note(ev.person, record)
             offer = self.tenders.get(ev.person)
             if offer is not None and offer[1] > day:
                 del self.tenders[ev.person]
             self._plan_change(day, describe_plan_event(ev), record)
         elif isinstance(ev, RightsRedeemed):
             self._redeem(day, record)
-        return set()
+            today.everyone = True
 
-    def _due_expiry(self) -> None:
-        if self.terms.expires_on is not None:
-            self._due(self.terms.expires_on + _DAY)
+    def _new_plan(self) -> None:
+        """A new rights agreement after the last one expired or was redeemed starts afresh."""
+        self.terms, self.ended, self.redemption = plan.Terms(), False, None
+        self.sad, self.fixed_distribution, self.tenders = None, None, {}
+        self.inadvertence = {}
 
-    def _inadvertence(self, day: date, record: Recorded, ev: InadvertenceDetermined) -> None:
-        self._note(ev.person, record)
-        group = self._group_of(ev.person)
-        for member in group.members:
-            self.inadvertence[member] = record
-            person = self.persons.setdefault(member, _Person())
-            if person.ap_from is not None:
-                # Cured by the divest-by date, the group never was an Acquiring Person: the
-                # interval opened by this crossing is withdrawn (it is reopened the day after
-                # the divest-by date if the group is still over its limit).
-                person.ap_from, person.ap_flags = None, set()
-        self._due(ev.divest_by + _DAY)
+    def _plan_in_force(self, day: date) -> bool:
+        return (
+            self.terms.adopted
+            and not self.ended
+            and self.redemption is None
+            and not self.terms.expired_on(day)
+        )
+
+    def _tender(self, day: date, record: Recorded, ev: TenderOfferCommenced) -> None:
+        t = self.terms
+        reaches = breaches(Fraction(ev.percent_sought), t.threshold, t.threshold_test)
+        if self._plan_in_force(day) and reaches and ev.person not in self.tenders:
+            due = roll_forward(add_days(day, t.distribution_delay, "business"))
+            self.tenders[ev.person] = (record, due)
+            self._due(due)
         self._plan_change(day, describe_plan_event(ev), record)
 
     def _redeem(self, day: date, record: Recorded) -> None:
         due = self.distribution_date()
-        if due is None or day <= due:
+        if not self._plan_in_force(day):
+            self._plan_change(day, "redemption while no plan is in force has no effect", record)
+        elif due is None or day <= due:
             self.redemption = record
             self._plan_change(day, "rights redeemed: the plan ends", record)
         else:
@@ -227,30 +260,36 @@ class _Replay:
         names = involved(record.event) if record is not None else ()
         self.changes.append(Change(day, "plan", None, detail, None, None, record, names))
 
-    # --- deciding status ---------------------------------------------------------------------
+    # --- groups ------------------------------------------------------------------------------
 
-    def _universe(self) -> set[str]:
-        named = set(self.terms.exemptions) | set(self.terms.approvals) | self.terms.exempt_persons
-        labels = {
-            r.event.group for r in self.links.values() if isinstance(r.event, AffiliationFormed)
-        }
-        return set(self.persons) | (named - labels)
+    def _regroup(self, today: _Today) -> None:
+        """Recompute groups when links moved; otherwise place newcomers as lone holders."""
+        if today.everyone:
+            labels = group_labels(self.links)
+            names = [p for p in self.persons if p not in labels]
+            self.groups = {m: g for g in form_groups(names, self.links) for m in g.members}
+            return
+        for person in self.persons:
+            if person not in self.groups:
+                self.groups[person] = Group(person, (person,))
 
-    def _group_of(self, person: str) -> Group:
-        for group in form_groups(self._universe() | {person}, self.links):
-            if person in group.members:
-                return group
-        raise AssertionError(person)  # form_groups always places every person
+    def _group_of(self, name: str) -> Group | None:
+        """The group a member or a label names."""
+        if name in self.groups:
+            return self.groups[name]
+        return next((g for g in self.groups.values() if name in g.labels), None)
 
     def _limit_for(self, group: Group) -> Limit:
-        members = group.member_set | {group.label}  # a plan may name the group itself
-        if members & self.terms.exempt_persons:
+        names = group.names
+        exempt = self.terms.exempt_persons
+        holders = {m for m in group.members if self.book.held(m) > 0}
+        if names & exempt and holders <= exempt:
             return Limit("exempt_person", None, None, None, None, None, None)
-        exemptions = [ex for p, ex in self.terms.exemptions.items() if p in members]
+        exemptions = [ex for p, ex in self.terms.exemptions.items() if p in names]
         if exemptions:
             ex = max(exemptions, key=lambda e: e.record.seq if e.record else 0)
             return Limit("exemption", ex.cap, ex.cap_text, None, ex.test, ex.amendment, ex.record)
-        approvals = [ap for p, ap in self.terms.approvals.items() if p in members]
+        approvals = [ap for p, ap in self.terms.approvals.items() if p in names]
         if approvals:
             ap = max(approvals, key=lambda a: a.record.seq)
             return Limit(
@@ -263,7 +302,7 @@ class _Replay:
                 ap.record,
             )
         t = self.terms
-        source = next((r for r in reversed(t.records)), None)
+        source = t.records[-1] if t.records else None
         return Limit(
             "threshold",
             t.threshold,
@@ -274,33 +313,105 @@ class _Replay:
             source,
         )
 
-    def _evaluate(self, day: date, acquired: set[str], records: list[Recorded]) -> None:
-        in_force = self.terms.adopted and not self.terms.expired_on(day) and self.redemption is None
-        if self.in_force and not in_force:
-            reason = "redeemed" if self.redemption is not None else "expired"
-            self._plan_change(day, f"plan no longer in force ({reason})", None)
+    # --- deciding status ---------------------------------------------------------------------
+
+    def _evaluate(self, day: date, today: _Today) -> None:
+        in_force = self._plan_in_force(day)
+        if self.terms.adopted and self.terms.expired_on(day) and not self.ended:
+            self.ended = True
+        if self.in_force != in_force:
+            today.everyone = True
+            if not in_force:
+                reason = "redeemed" if self.redemption is not None else "expired"
+                self._plan_change(day, f"plan no longer in force ({reason})", None)
         self.in_force = in_force
         outstanding = self.book.outstanding
+        if outstanding != self.last_outstanding:
+            today.everyone = True
         fell = (
             outstanding is not None
             and self.last_outstanding is not None
             and outstanding < self.last_outstanding
         )
-        statuses = []
-        for group in form_groups(self._universe(), self.links):
-            statuses.append(self._judge(day, group, acquired, fell, in_force))
-        self.statuses = tuple(statuses)
-        self.previous_group = {m: s.group.member_set for s in statuses for m in s.group.members}
+        self._regroup(today)
+        self._lapse_on_intent(day, today)
+        self._register_determinations(day, today)
+        if today.everyone:
+            dirty = {g.member_set: g for g in self.groups.values()}
+            self.statuses = {}
+        else:
+            touched = {self.groups[n] for n in today.named if n in self.groups}
+            dirty = {g.member_set: g for g in touched}
+        for key, group in sorted(dirty.items(), key=lambda kv: kv[1].label):
+            status = self._judge(day, group, today, fell, in_force)
+            self.statuses[key] = status
+            self._record_changes(day, status, today)
+        for key in dirty:
+            for member in key:
+                self.persons[member].group = key
         self.last_outstanding = outstanding
-        self._stock_acquisition(day, records)
+        self._stock_acquisition(day, today)
         self._distribution(day)
-        for status in self.statuses:
-            self._record_changes(day, status, records)
+
+    def _lapse_on_intent(self, day: date, today: _Today) -> None:
+        for record in today.intents:
+            person = record.event.person  # type: ignore[union-attr]
+            group = self._group_of(person)
+            names = group.names if group else frozenset({person})
+            self.terms, lapsed = plan.lapse_on_control_intent(self.terms, names)
+            for exemption in lapsed:
+                today.everyone = True
+                self._plan_change(
+                    day,
+                    f"exemption of {exemption.person} (Amendment "
+                    f"{exemption.amendment}) lapses on a declared control intent",
+                    record,
+                )
+        if today.everyone and today.intents:
+            self.statuses = {}
+
+    def _register_determinations(self, day: date, today: _Today) -> None:
+        for record in today.determinations:
+            ev = record.event
+            assert isinstance(ev, InadvertenceDetermined)
+            if ev.divest_by < day:
+                self._plan_change(
+                    day, f"{describe_plan_event(ev)} — after its divest-by date; no effect", record
+                )
+                continue
+            group = self._group_of(ev.person)
+            members = group.members if group else (ev.person,)
+            for member in members:
+                self.inadvertence[member] = record
+                person = self.persons.setdefault(member, _Person())
+                if person.ap_from is not None:
+                    # Cured by the divest-by date, the group never was an Acquiring Person: the
+                    # interval this crossing opened is withdrawn (reopened the day after the
+                    # deadline if the group is still over its limit then).
+                    person.ap_from, person.ap_flags = None, set()
+            today.named.update(members)
+            self._due(ev.divest_by + _DAY)
+            self._plan_change(day, describe_plan_event(ev), record)
+
+    def _acquired(self, group: Group, today: _Today) -> bool:
+        """Did the group acquire shares today: a net inflow from outside it, or a link that joined
+        two parts that both held shares (each acquires the other's)."""
+        members = group.member_set
+        inflow = sum(
+            m.delta
+            for m in today.moves
+            if m.holder in members and (m.other is None or m.other not in members)
+        )
+        if inflow > 0:
+            return True
+        parts = {self.persons[m].group or frozenset({m}) for m in members}
+        holding = [p for p in parts if any(self.book.held(h) > 0 for h in p & members)]
+        return len(holding) >= 2
 
     def _judge(
-        self, day: date, group: Group, acquired: set[str], fell: bool, in_force: bool
+        self, day: date, group: Group, today: _Today, fell: bool, in_force: bool
     ) -> GroupStatus:
-        people = [self.persons.setdefault(m, _Person()) for m in group.members]
+        people = [self.persons[m] for m in group.members]
         shares = sum(self.book.held(m) for m in group.members)
         outstanding = self.book.outstanding
         pct = percent(shares, outstanding) if outstanding else None
@@ -309,101 +420,96 @@ class _Replay:
                 self._end_ap(person, day)
                 person.passive = person.breaching = False
             status: Status = "plan_not_in_force" if not in_force else "below"
-            return GroupStatus(group, shares, pct, None, status, None, self._intervals(people), ())
+            return GroupStatus(group, shares, pct, None, status, None, _merged(people), ())
         limit = self._limit_for(group)
         breach = limit.breached(shares, outstanding)
-        gained = bool(group.member_set & acquired) or self._gained_holders(group)
+        gained = self._acquired(group, today)
         was_ap = any(p.ap_from is not None for p in people)
+        was_passive = any(p.passive for p in people)
+        was_breaching = any(p.breaching for p in people)
         determination = next(
             (self.inadvertence[m] for m in group.members if m in self.inadvertence), None
         )
-        divest_by = determination.event.divest_by if determination else None  # type: ignore[union-attr]
+        divest_by = getattr(determination.event, "divest_by", None) if determination else None
+        cause: set[str] = set()
         if not breach:
             status = WITHIN[limit.basis]
             for person in people:
                 self._end_ap(person, day)
                 person.passive = False
-            if divest_by is not None:
-                for m in group.members:
-                    self.inadvertence.pop(m, None)
+            for m in group.members:
+                self.inadvertence.pop(m, None)
         elif was_ap:
             status = "acquiring_person"
+        elif was_passive and not gained:
+            status = "passive_crossing"
         elif divest_by is not None and day <= divest_by:
             status = "inadvertent_pending"
         else:
+            failed = divest_by is not None
             for m in group.members:
                 self.inadvertence.pop(m, None)
-            was_passive = any(p.passive for p in people)
-            was_breaching = any(p.breaching for p in people)
-            passive = not gained and (was_passive or (fell and not was_breaching))
-            if passive and limit.basis == "threshold" and divest_by is None:
+            moved = fell or today.split
+            passive = not gained and not failed and moved and not was_breaching
+            if passive and limit.basis != "exemption":
                 status = "passive_crossing"
-                for person in people:
-                    person.passive = True
             else:
                 status = "acquiring_person"
-                cause = {"passive_cap_crossing"} if passive and divest_by is None else set()
-                for person in people:
-                    person.ap_from, person.passive, person.ap_flags = day, False, set(cause)
+                if passive:
+                    cause = {"passive_cap_crossing"}
+        if status == "acquiring_person":
+            for person in people:
+                if person.ap_from is None:
+                    person.ap_from, person.ap_flags = day, set(cause)
+                person.passive = False
+        elif status == "passive_crossing":
+            for person in people:
+                person.passive = True
         for person in people:
             person.breaching = breach
-        flags = sorted(set().union(*(p.ap_flags for p in people))) if was_ap or breach else []
+        flags = sorted(set().union(*(p.ap_flags for p in people)))
         if status in ("acquiring_person", "passive_crossing", "inadvertent_pending"):
             headroom: int | None = 0
         else:
             most = limit.max_holding(outstanding)
             headroom = None if most is None else max(most - shares, 0)
         return GroupStatus(
-            group, shares, pct, limit, status, headroom, self._intervals(people), tuple(flags)
+            group, shares, pct, limit, status, headroom, _merged(people), tuple(flags)
         )
-
-    def _gained_holders(self, group: Group) -> bool:
-        """A link that brings a holder with shares into the group is an acquisition."""
-        for member in group.members:
-            before = self.previous_group.get(member, frozenset({member}))
-            if any(self.book.held(m) > 0 for m in group.member_set - before):
-                return True
-        return False
 
     @staticmethod
     def _end_ap(person: _Person, day: date) -> None:
         if person.ap_from is not None:
-            person.intervals.append((person.ap_from, day))
+            if person.ap_from < day:
+                person.intervals.append((person.ap_from, day))
             person.ap_from, person.ap_flags = None, set()
-
-    @staticmethod
-    def _intervals(people: list[_Person]) -> tuple[Interval, ...]:
-        spans: set[Interval] = set()
-        for person in people:
-            spans.update(person.intervals)
-            if person.ap_from is not None:
-                spans.add((person.ap_from, None))
-        return tuple(sorted(spans, key=lambda s: (s[0], s[1] or date.max)))
 
     # --- SAD, DD, and the timeline -----------------------------------------------------------
 
-    def _stock_acquisition(self, day: date, records: list[Recorded]) -> None:
-        if self.sad is not None:
+    def _stock_acquisition(self, day: date, today: _Today) -> None:
+        if self.sad is not None or not self.in_force:
             return
-        acquiring = {
-            m for s in self.statuses if s.status == "acquiring_person" for m in s.group.members
-        }
-        for record in records:
+        for record in today.reports:
             ev = record.event
-            if isinstance(ev, HoldingReported) and ev.public and ev.holder in acquiring:
+            assert isinstance(ev, HoldingReported)
+            group = self._group_of(ev.holder)
+            status = self.statuses.get(group.member_set) if group else None
+            if status is not None and status.status == "acquiring_person":
                 self.sad = (day, record)
-                self._plan_change(
-                    day,
-                    f"Stock Acquisition Date: {ev.holder} publicly reports {ev.shares:,} shares",
-                    record,
+                detail = (
+                    f"Stock Acquisition Date: {ev.holder} publicly reports {ev.shares:,} shares"
                 )
+                self._plan_change(day, detail, record)
                 due = self.distribution_date()
                 if due is not None:
                     self._due(due)
                 return
 
     def distribution_date(self) -> date | None:
-        """Close of business on the earlier of the SAD limb and any tender-offer limb."""
+        """Close of business on the earlier of the SAD limb and any tender-offer limb; once
+        reached it is a permanent fact. None if redeemed first or due after the plan expires."""
+        if self.fixed_distribution is not None:
+            return self.fixed_distribution
         if self.redemption is not None:
             return None
         candidates = [due for _, due in self.tenders.values()]
@@ -411,41 +517,47 @@ class _Replay:
             t = self.terms
             delay = add_days(self.sad[0], t.distribution_delay, t.distribution_delay_basis)
             candidates.append(roll_forward(delay))
+        expires = self.terms.expires_on
+        candidates = [c for c in candidates if expires is None or c <= expires]
         return min(candidates) if candidates else None
 
     def _distribution(self, day: date) -> None:
-        if self.distribution_date() == day and self.in_force:
-            self._plan_change(day, "Distribution Date (close of business)", None)
+        due = self.distribution_date()
+        if self.fixed_distribution is None and due is not None and due <= day and self.in_force:
+            self.fixed_distribution = due
+            self._plan_change(due, "Distribution Date (close of business)", None)
 
-    def _record_changes(self, day: date, status: GroupStatus, records: list[Recorded]) -> None:
-        label = status.group.label
-        cause = next(
-            (r for r in reversed(records) if set(involved(r.event)) & status.group.member_set), None
-        )
-        cause = cause or (records[-1] if records else None)
-        before = self.last_status.get(label, "below" if self.in_force else "plan_not_in_force")
-        if before != status.status:
+    def _record_changes(self, day: date, status: GroupStatus, today: _Today) -> None:
+        label, members = status.group.label, status.group.members
+        people = [self.persons[m] for m in members]
+        causes = [today.cause[m] for m in members if m in today.cause]
+        cause = max(causes, key=lambda r: r.seq) if causes else today.last
+        initial: Status = "below" if self.in_force else "plan_not_in_force"
+        before = sorted({p.status or initial for p in people})
+        if before != [status.status]:
+            was = " | ".join(before)
             self.changes.append(
                 Change(
                     day,
                     "status",
                     label,
-                    f"{before} -> {status.status}",
-                    before,
+                    f"{was} -> {status.status}",
+                    was,
                     status.status,
                     cause,
-                    status.group.members,
+                    members,
                 )
             )
-        self.last_status[label] = status.status
-        previous = self.levels.get(label, {})
+        previous: Levels = {}
+        for person in people:
+            for key, up in person.levels.items():
+                previous[key] = previous.get(key, False) or up
         current, found = crossings(status, self.terms, previous)
         for level, up in found:
             detail = f"{'above' if up else 'no longer above'} {level}"
-            self.changes.append(
-                Change(day, "crossing", label, detail, None, None, cause, status.group.members)
-            )
-        self.levels[label] = current
+            self.changes.append(Change(day, "crossing", label, detail, None, None, cause, members))
+        for person in people:
+            person.status, person.levels = status.status, dict(current)
 
     def snapshot(self, as_of: date) -> Snapshot:
         book = self.book
@@ -461,7 +573,7 @@ class _Replay:
             holdings=MappingProxyType(dict(book.holdings)),
             holder_history=MappingProxyType({k: tuple(v) for k, v in book.history.items()}),
             links=tuple(self.links.values()),
-            groups=self.statuses,
+            groups=tuple(sorted(self.statuses.values(), key=lambda s: s.group.label)),
             stock_acquisition_date=self.sad[0] if self.sad else None,
             stock_acquisition_record=self.sad[1] if self.sad else None,
             distribution_date=self.distribution_date(),
@@ -470,6 +582,23 @@ class _Replay:
             reconciliations=tuple(book.reconciliations),
             person_records=MappingProxyType({k: tuple(v) for k, v in self.person_records.items()}),
         )
+
+
+def _merged(people: list[_Person]) -> tuple[Interval, ...]:
+    """The union of the members' AP intervals, as disjoint half-open intervals."""
+    spans = [iv for p in people for iv in p.intervals]
+    spans += [(p.ap_from, None) for p in people if p.ap_from is not None]
+    spans.sort(key=lambda s: s[0])
+    merged: list[Interval] = []
+    for start, end in spans:
+        if merged:
+            last_start, last_end = merged[-1]
+            if last_end is None or start <= last_end:
+                if last_end is not None and (end is None or end > last_end):
+                    merged[-1] = (last_start, end)
+                continue
+        merged.append((start, end))
+    return tuple(merged)
 
 
 def state_at(issuer: str, records: Iterable[Recorded], as_of: date) -> Snapshot:
@@ -485,11 +614,12 @@ def history(
     """Every change through `until` (or through the last date anything happens or falls due)."""
     replay = _Replay(issuer)
     last = replay.run(records, until)
-    return tuple(replay.changes), (replay.snapshot(last) if last else None)
+    changes = sorted(replay.changes, key=lambda c: c.date)  # stable: same-date order kept
+    return tuple(changes), (replay.snapshot(last) if last else None)
 
 
 def shortfalls(issuer: str, records: Iterable[Recorded]) -> list[tuple[Recorded, str, int, int]]:
-    """Every sale, transfer or repurchase that takes more than the holder has (for validation)."""
+    """Every event that takes more shares than a holder (or the float) has, for validation."""
     book = Book()
     for record in effective(records):
         if record.event.type in CAPITAL_TYPES:

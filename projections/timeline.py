@@ -46,31 +46,52 @@ def involved(ev: AnyEvent) -> tuple[str, ...]:
 
 
 def levels_of(status: GroupStatus, terms: Terms) -> Levels:
+    """Which of the group's levels it is beyond: "5%", "10%", "threshold", and "cap" (the cap or
+    approval that applies to it, when one does)."""
     pct = status.percent
     if pct is None:
         return {}
     levels = {
         "5%": pct > 5,
         "10%": pct > 10,
-        f"the {terms.threshold_text}% threshold ({_TEST[terms.threshold_test]})": breaches(
-            pct, terms.threshold, terms.threshold_test
-        ),
+        "threshold": breaches(pct, terms.threshold, terms.threshold_test),
     }
     limit = status.limit
     if limit is not None and limit.basis in ("exemption", "approval"):
         if limit.percent is not None and limit.test is not None:
-            name = f"the {limit.percent_text}% {limit.basis} cap ({_TEST[limit.test]})"
-            levels[name] = breaches(pct, limit.percent, limit.test)
+            levels["cap"] = breaches(pct, limit.percent, limit.test)
         elif limit.shares is not None:
-            levels[f"the approved {limit.shares:,} shares"] = status.shares > limit.shares
+            levels["cap"] = status.shares > limit.shares
     return levels
+
+
+def level_name(key: str, status: GroupStatus, terms: Terms) -> str:
+    if key == "threshold":
+        return f"the {terms.threshold_text}% threshold ({_TEST[terms.threshold_test]})"
+    limit = status.limit
+    if key == "cap" and limit is not None:
+        if limit.shares is not None:
+            return f"the approved {limit.shares:,} shares"
+        return f"the {limit.percent_text}% {limit.basis} cap ({_TEST[limit.test or 'above']})"
+    if key == "cap":
+        return "its former cap"
+    return key
 
 
 def crossings(
     status: GroupStatus, terms: Terms, previous: Levels
 ) -> tuple[Levels, list[tuple[str, bool]]]:
+    """The levels now, and each level whose state differs from `previous` (named, and whether up).
+
+    A level that no longer applies (an exemption removed) is reported as left if it was crossed.
+    """
     current = levels_of(status, terms)
-    found = [(name, now) for name, now in current.items() if previous.get(name, False) != now]
+    keys = list(current) + [k for k in previous if k not in current]
+    found = [
+        (level_name(k, status, terms), current.get(k, False))
+        for k in keys
+        if previous.get(k, False) != current.get(k, False)
+    ]
     return current, found
 
 
