@@ -77,7 +77,7 @@ class _Person:
 class _Today:
     """What one date's events did, for judging at its end."""
 
-    moves: list[Move] = field(default_factory=list)
+    moves: dict[str, list[Move]] = field(default_factory=dict)  # by holder
     named: set[str] = field(default_factory=set)
     cause: dict[str, Recorded] = field(default_factory=dict)
     intents: list[Recorded] = field(default_factory=list)
@@ -164,7 +164,8 @@ class _Replay:
         ev = record.event
         today.last = record
         if ev.type in CAPITAL_TYPES:
-            today.moves += self.book.apply(record)
+            for move in self.book.apply(record):
+                today.moves.setdefault(move.holder, []).append(move)
             today.split = today.split or isinstance(ev, StockSplit)
             for name in involved(ev):
                 self.persons.setdefault(name, _Person())
@@ -398,9 +399,10 @@ class _Replay:
         two parts that both held shares (each acquires the other's)."""
         members = group.member_set
         inflow = sum(
-            m.delta
-            for m in today.moves
-            if m.holder in members and (m.other is None or m.other not in members)
+            move.delta
+            for member in members
+            for move in today.moves.get(member, ())
+            if move.other is None or move.other not in members
         )
         if inflow > 0:
             return True
