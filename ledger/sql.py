@@ -58,6 +58,7 @@ from ledger.log import (
 
 SCHEMA_VERSION = "1"
 _CHUNK = 1000
+_ANALYZE_AFTER = 10_000  # appended rows after which PostgreSQL's statistics are refreshed
 
 metadata = MetaData()
 
@@ -193,9 +194,15 @@ class SqlLog:
         what the append would have done, and the log is unchanged.
         """
         try:
-            return self._append(batch, recorded_at, check, dry_run)
+            result = self._append(batch, recorded_at, check, dry_run)
         except _RolledBack as rolled:
             return rolled.result
+        if result.appended >= _ANALYZE_AFTER and self.dialect == "postgresql":
+            # A big load leaves the planner's statistics describing a much smaller table, and
+            # the next batch's event_id lookups would scan it; refresh them now.
+            with self._guard(), self.engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE events")
+        return result
 
     def _append(
         self,
