@@ -82,7 +82,11 @@ class EventLog(Protocol):
     ) -> AppendResult: ...
 
     def read(
-        self, issuer: str, known_at: datetime | None = None, as_of: date | None = None
+        self,
+        issuer: str,
+        known_at: datetime | None = None,
+        as_of: date | None = None,
+        with_corrections: bool = False,
     ) -> Iterator[Recorded]: ...
 
     def read_all(

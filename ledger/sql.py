@@ -33,6 +33,7 @@ from sqlalchemy import (
     create_engine,
     event,
     insert,
+    or_,
     select,
 )
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -330,18 +331,26 @@ class SqlLog:
             yield Recorded(seq, rec, prev, hsh, event_from_payload(payload, eid))
 
     def read(
-        self, issuer: str, known_at: datetime | None = None, as_of: date | None = None
+        self,
+        issuer: str,
+        known_at: datetime | None = None,
+        as_of: date | None = None,
+        with_corrections: bool = False,
     ) -> Iterator[Recorded]:
         """Events of `issuer` in replay order `(effective_date, seq)`, streamed.
 
         Only events recorded at or before `known_at` (all, when None) and effective on or
-        before `as_of` (all, when None).
+        before `as_of` (all, when None). `with_corrections` adds every `EventVoided` whatever
+        its date: a void counts for every view known after it, even one of an earlier date.
         """
         where = [events.c.issuer == issuer]
         if known_at is not None:
             where.append(events.c.recorded_at <= format_instant(known_at))
         if as_of is not None:
-            where.append(events.c.effective_date <= as_of.isoformat())
+            effective = events.c.effective_date <= as_of.isoformat()
+            if with_corrections:
+                effective = or_(effective, events.c.type == "EventVoided")
+            where.append(effective)
         yield from self._stream(*where, replay_order=True)
 
     def read_all(

@@ -46,14 +46,18 @@ class Ledger:
         """Append with the projections' validation (no holder ever goes negative)."""
         return self.log.append(batch, recorded_at, check=check_batch, dry_run=dry_run)
 
-    def records(self, issuer: str, known_at: datetime | None = None) -> list[Recorded]:
-        found = list(self.log.read(issuer, known_at=known_at))
+    def records(
+        self, issuer: str, known_at: datetime | None = None, as_of: date | None = None
+    ) -> list[Recorded]:
+        """The issuer's events as known at `known_at`, through `as_of` (with every correction)."""
+        found = list(self.log.read(issuer, known_at, as_of, with_corrections=True))
         if not found and issuer not in self.log.issuers():
             raise UnknownIssuer(issuer, self.log.issuers())
         return found
 
     def snapshot(self, issuer: str, as_of: DateLike, known_at: datetime | None = None) -> Snapshot:
-        return state_at(issuer, self.records(issuer, known_at), _date(as_of))
+        day = _date(as_of)
+        return state_at(issuer, self.records(issuer, known_at, day), day)
 
     def status(self, issuer: str, as_of: DateLike, known_at: datetime | None = None) -> Json:
         return status_json(self.snapshot(issuer, as_of, known_at), _stamp(known_at))

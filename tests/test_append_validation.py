@@ -115,3 +115,16 @@ def test_a_view_known_at_a_past_instant_ignores_later_backdated_events(ledger: L
     assert then["groups"][0]["status"] == "below"
     assert now["groups"][0]["status"] == "acquiring_person"
     assert now["groups"][0]["acquiring_person_intervals"] == [{"from": "2003-02-01", "to": None}]
+
+
+def test_a_void_dated_after_the_query_date_still_removes_the_event(ledger: Ledger) -> None:
+    ledger.append(
+        lines(ev("SharesPurchased", "2003-02-01", holder="A", shares=200_000, event_id="typo")),
+        at("2026-01-02T00:00"),
+    )
+    ledger.append(
+        lines(ev("EventVoided", "2003-12-31", voids="typo", reason="wrong issuer")),
+        at("2026-01-03T00:00"),
+    )
+
+    assert ledger.status("INOC", "2003-06-30")["groups"] == []

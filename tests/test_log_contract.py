@@ -329,3 +329,19 @@ def test_an_uninitialized_database_says_so(db_url: str) -> None:
     with pytest.raises(NotInitialized):
         store.append(pending(buy("A", 1)), at("2026-01-01T00:00"))
     store.close()
+
+
+def test_as_of_with_corrections_also_reads_later_dated_voids(log: SqlLog) -> None:
+    void = ev("EventVoided", "2003-12-01", voids="x", reason="entered twice")
+    log.append(
+        pending(buy("A", 1, "2003-11-01", event_id="x"), buy("A", 1, "2003-12-02"), void),
+        at("2026-01-01T00:00"),
+    )
+
+    plain = [r.event.type for r in log.read("INOC", as_of=at("2003-11-30").date())]
+    corrected = [
+        r.event.type for r in log.read("INOC", as_of=at("2003-11-30").date(), with_corrections=True)
+    ]
+
+    assert plain == ["SharesPurchased"]
+    assert corrected == ["SharesPurchased", "EventVoided"]
