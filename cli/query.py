@@ -37,6 +37,19 @@ issuer_option = click.option(
 as_of_option = click.option("--as-of", required=True, type=Day(), help="The date, YYYY-MM-DD.")
 
 
+def format_option(*choices: str) -> Any:
+    """--format with `choices`, the first being the default (for people); the rest for machines."""
+    people, machines = choices[0], " or ".join(choices[1:])
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=people,
+        show_default=True,
+        help=f"{people} for people; {machines} for machines.",
+    )
+
+
 def _ledger(settings: Settings) -> Ledger:
     return Ledger(log=open_log(settings))
 
@@ -54,14 +67,7 @@ def _lines(lines: list[str]) -> None:
 @issuer_option
 @as_of_option
 @known_at_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="table for people; json or csv for machines.",
-)
+@format_option("table", "json", "csv")
 @click.pass_obj
 def ownership(
     settings: Settings, issuer: str, as_of: date, known_at: datetime | None, fmt: str
@@ -95,14 +101,7 @@ def ownership(
 @issuer_option
 @as_of_option
 @known_at_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people; json for machines.",
-)
+@format_option("table", "json")
 @click.pass_obj
 def status(
     settings: Settings, issuer: str, as_of: date, known_at: datetime | None, fmt: str
@@ -126,14 +125,7 @@ def status(
 @issuer_option
 @click.option("--person", metavar="PERSON", help="Only changes concerning this person or group.")
 @known_at_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people; json for machines.",
-)
+@format_option("table", "json")
 @click.pass_obj
 def timeline(
     settings: Settings, issuer: str, person: str | None, known_at: datetime | None, fmt: str
@@ -154,14 +146,7 @@ def timeline(
 @click.option("--person", required=True, metavar="PERSON", help="A holder, person or group label.")
 @as_of_option
 @known_at_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people; json for machines.",
-)
+@format_option("text", "json")
 @click.pass_obj
 def explain(
     settings: Settings, issuer: str, person: str, as_of: date, known_at: datetime | None, fmt: str

@@ -293,27 +293,6 @@ AnyEvent = Annotated[
     Field(discriminator="type"),
 ]
 
-EVENT_TYPES: tuple[str, ...] = (
-    "SharesPurchased",
-    "SharesSold",
-    "SharesTransferred",
-    "SharesIssued",
-    "SharesRepurchased",
-    "StockSplit",
-    "OutstandingReported",
-    "HoldingReported",
-    "AffiliationFormed",
-    "AffiliationEnded",
-    "ControlIntentDeclared",
-    "RightsAgreementAdopted",
-    "RightsAgreementAmended",
-    "BoardApprovalGranted",
-    "InadvertenceDetermined",
-    "TenderOfferCommenced",
-    "TenderOfferTerminated",
-    "RightsRedeemed",
-    "EventVoided",
-)
 
 _ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
 

@@ -72,18 +72,12 @@ class Shortfall:
     needed: int
 
 
-CAPITAL_TYPES = frozenset(
-    {
-        "SharesPurchased",
-        "SharesSold",
-        "SharesTransferred",
-        "SharesIssued",
-        "SharesRepurchased",
-        "StockSplit",
-        "OutstandingReported",
-        "HoldingReported",
-    }
-)
+# The events that move holdings or the share count (the rest concern persons and the plan).
+CAPITAL = (
+    SharesPurchased, SharesSold, SharesTransferred, SharesIssued, SharesRepurchased, StockSplit,
+    OutstandingReported, HoldingReported,
+)  # fmt: skip
+CAPITAL_TYPES = frozenset(kind.model_fields["type"].default for kind in CAPITAL)
 
 
 @dataclass

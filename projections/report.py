@@ -11,6 +11,7 @@ from typing import Any
 
 from ledger.events import HoldingReported
 from ledger.log import Recorded
+from projections.holdings import Reconciliation
 from projections.numbers import format_percent, percent
 from projections.state import Change, GroupStatus, Limit, Snapshot
 
@@ -172,17 +173,19 @@ def status_json(snapshot: Snapshot, known_at: str | None) -> Json:
         and snapshot.distribution_date <= snapshot.as_of,
         "flags": list(snapshot.flags),
         "reconciliation_breaks": [
-            {
-                "date": r.date.isoformat(),
-                "holder": r.holder,
-                "reported": r.reported,
-                "computed": r.computed,
-                "difference": r.difference,
-                "event": record_ref(r.record),
-            }
-            for r in snapshot.reconciliations
-            if r.is_break
+            reconciliation_json(r) for r in snapshot.reconciliations if r.is_break
         ],
+    }
+
+
+def reconciliation_json(r: Reconciliation) -> Json:
+    return {
+        "date": r.date.isoformat(),
+        "holder": r.holder,
+        "reported": r.reported,
+        "computed": r.computed,
+        "difference": r.difference,
+        "event": record_ref(r.record),
     }
 
 
@@ -213,16 +216,7 @@ def ownership_json(snapshot: Snapshot, known_at: str | None) -> Json:
             if g.shares
         ],
         "unexplained_changes": [
-            {
-                "date": r.date.isoformat(),
-                "holder": r.holder,
-                "reported": r.reported,
-                "computed": r.computed,
-                "difference": r.difference,
-                "event": record_ref(r.record),
-            }
-            for r in snapshot.reconciliations
-            if r.adopted and r.difference
+            reconciliation_json(r) for r in snapshot.reconciliations if r.adopted and r.difference
         ],
     }
 
