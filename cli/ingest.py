@@ -58,7 +58,8 @@ def ingest(
     """Append the events in PATH... to the ledger: all of them, or none.
 
     PATH is a jsonl file of events or a csv trade feed (header trade_id, issuer, holder, side,
-    shares, trade_date and optionally price); "-" reads standard input (give --format). Every
+    shares, trade_date and optionally price); "-" reads standard input (its first line tells
+    the format, unless --format says). Every
     problem in every file is reported, with file, line and field, and then nothing is written.
     Events already in the log (same event_id, same content) are counted, not appended again.
 
@@ -66,7 +67,7 @@ def ingest(
     Examples:
       owl ingest data/innotrac/events.jsonl
       owl ingest trades-*.csv --recorded-at 2026-11-29T12:00:00Z
-      cat export.jsonl | owl ingest --format jsonl -
+      cat export.jsonl | owl ingest -
       owl ingest --dry-run new-filings.jsonl
     """
     formats = [_format_of(path, fmt) for path in paths]
@@ -77,11 +78,11 @@ def ingest(
     click.echo(f"{prefix} {result.appended}, already present {result.already_present}")
 
 
-def _format_of(path: str, fmt: str) -> Format:
+def _format_of(path: str, fmt: str) -> Format | None:
     if fmt != "auto":
         return "csv" if fmt == "csv" else "jsonl"
     if path == STDIN:
-        raise click.UsageError("reading standard input needs --format jsonl or --format csv")
+        return None  # told by its first line (see ledger.feeds.read_path)
     detected = detect_format(path)
     if detected is None:
         raise click.UsageError(
@@ -91,7 +92,7 @@ def _format_of(path: str, fmt: str) -> Format:
     return detected
 
 
-def _parse_all(paths: Sequence[str], formats: Sequence[Format]) -> list[Pending]:
+def _parse_all(paths: Sequence[str], formats: Sequence[Format | None]) -> list[Pending]:
     """Every good event of every file; raises InvalidEvents listing the problems if any."""
     feeds = [read_path(path, fmt) for path, fmt in zip(paths, formats, strict=True)]
     batch: list[Pending] = []

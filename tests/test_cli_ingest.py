@@ -207,11 +207,12 @@ def test_problems_on_standard_input_name_it(db: str) -> None:
     assert "  <stdin>:line 1: missing columns holder, side, shares, trade_date;" in result.stderr
 
 
-def test_standard_input_without_a_format_is_a_usage_error(db: str) -> None:
-    result = owl(db, "ingest", "-", input=buy("A", 5))
+def test_standard_input_without_a_format_is_told_by_its_first_line(db: str) -> None:
+    jsonl = owl(db, "ingest", "-", input="\n" + buy("A", 5) + "\n")
+    trades = owl(db, "ingest", "-", input=CSV_HEADER + "t1,INOC,B,BUY,7,2003-08-14,\n")
 
-    assert result.exit_code == 2
-    assert "Error: reading standard input needs --format jsonl or --format csv" in result.stderr
+    assert (jsonl.exit_code, jsonl.output) == (0, "appended 1, already present 0\n")
+    assert (trades.exit_code, trades.output) == (0, "appended 1, already present 0\n")
 
 
 def test_an_unknown_extension_without_a_format_is_a_usage_error(db: str, tmp_path: Path) -> None:

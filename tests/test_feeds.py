@@ -181,3 +181,13 @@ def test_read_path_reads_a_file_with_a_byte_order_mark(tmp_path: Path) -> None:
 
     assert [(p.event.event_id, p.origin) for p in feed] == [("t1", str(path))]
     assert feed.problems == []
+
+
+def test_sniffing_a_feed_keeps_every_line() -> None:
+    from ledger.feeds import sniff
+
+    fmt, lines = sniff(iter(["\n", '{"type": "x"}\n', "more\n"]))
+
+    assert (fmt, list(lines)) == ("jsonl", ["\n", '{"type": "x"}\n', "more\n"])
+    assert sniff(iter(["trade_id,issuer\n"]))[0] == "csv"
+    assert sniff(iter([]))[0] == "csv"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Literal
 
@@ -33,15 +34,30 @@ def detect_format(path: str) -> Format | None:
     return _BY_SUFFIX.get(Path(path).suffix.lower())
 
 
-def read_path(path: str, fmt: Format) -> Feed:
+def read_path(path: str, fmt: Format | None) -> Feed:
     """A feed over the file at `path` ("-" is standard input), read as UTF-8 in format `fmt`.
 
-    The file is opened when iteration starts and closed when it ends; an unreadable file raises
-    `OSError`, and text that is not UTF-8 raises `UnicodeDecodeError`, from the iteration.
+    With no format, the first line that is not blank decides: a JSON object means jsonl,
+    anything else the csv trade feed (whose first line is its header). The file is opened when
+    iteration starts and closed when it ends; an unreadable file raises `OSError`, and text that
+    is not UTF-8 raises `UnicodeDecodeError`, from the iteration.
     """
     origin = "<stdin>" if path == STDIN else path
     lines = _stdin_lines() if path == STDIN else _file_lines(path)
+    if fmt is None:
+        fmt, lines = sniff(lines)
     return JsonlFeed(lines, origin) if fmt == "jsonl" else CsvFeed(lines, origin)
+
+
+def sniff(lines: Iterator[str]) -> tuple[Format, Iterator[str]]:
+    """The format the first non-blank line shows, and all the lines (none consumed)."""
+    seen: list[str] = []
+    for line in lines:
+        seen.append(line)
+        if line.strip():
+            break
+    first = seen[-1].lstrip() if seen else ""
+    return ("jsonl" if first.startswith("{") else "csv"), chain(seen, lines)
 
 
 def _file_lines(path: str) -> Iterator[str]:
