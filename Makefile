@@ -34,7 +34,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check ledger projections cli tests
-	$(BIN)/mypy ledger projections
+	$(BIN)/mypy ledger projections cli
 	$(BIN)/pytest -q
 
 docs: $(STAMP)

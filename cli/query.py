@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -37,7 +38,10 @@ issuer_option = click.option(
 as_of_option = click.option("--as-of", required=True, type=Day(), help="The date, YYYY-MM-DD.")
 
 
-def format_option(*choices: str) -> Any:
+FC = TypeVar("FC", bound=Callable[..., Any])
+
+
+def format_option(*choices: str) -> Callable[[FC], FC]:
     """--format with `choices`, the first being the default (for people); the rest for machines."""
     people, machines = choices[0], " or ".join(choices[1:])
     return click.option(

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from ledger.errors import InvalidEvents, Problem
 from ledger.log import IssuerReader, Pending, Recorded
+from projections.holdings import OUTSTANDING
 from projections.replay import shortfalls
 
 
@@ -27,14 +28,19 @@ def check_batch(batch: Sequence[Pending], read: IssuerReader) -> None:
             fresh[base + offset + 1] = pending
         new = [Recorded(seq, "", "", "", p.event) for seq, p in fresh.items()]
         combined = sorted([*existing, *new], key=lambda r: (r.event.effective_date, r.seq))
-        before = {r.seq for r, *_ in shortfalls(issuer, existing)}
-        for record, holder, held, needed in shortfalls(issuer, combined):
+        found = shortfalls(issuer, combined)
+        before = {r.seq for r, *_ in shortfalls(issuer, existing)} if found else set()
+        for record, holder, held, needed in found:
             if record.seq in before:
                 continue
             when = record.event.effective_date
             if record.seq in fresh:
                 source = fresh[record.seq]
-                reason = f"{holder} holds {held:,} shares on {when}; cannot take {needed:,}"
+                reason = (
+                    f"only {held:,} shares are outstanding on {when}; cannot repurchase {needed:,}"
+                    if holder == OUTSTANDING
+                    else f"{holder} holds {held:,} shares on {when}; cannot take {needed:,}"
+                )
                 problems.append(Problem(source.line, "shares", reason, source.origin))
             else:
                 reason = (

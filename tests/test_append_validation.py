@@ -128,3 +128,15 @@ def test_a_void_dated_after_the_query_date_still_removes_the_event(ledger: Ledge
     )
 
     assert ledger.status("INOC", "2003-06-30")["groups"] == []
+
+
+def test_a_repurchase_larger_than_the_shares_outstanding_is_refused(ledger: Ledger) -> None:
+    with pytest.raises(InvalidEvents) as refused:
+        ledger.append(
+            lines(ev("SharesRepurchased", "2003-02-01", shares=1_000_001)), at("2026-01-02T00:00")
+        )
+
+    assert str(refused.value.problems[0]) == (
+        "feed.jsonl:line 1: field 'shares': only 1,000,000 shares are outstanding on 2003-02-01; "
+        "cannot repurchase 1,000,001"
+    )
