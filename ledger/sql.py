@@ -290,7 +290,8 @@ class SqlLog:
                 present += 1
                 continue
             stored[eid] = payload
-            with_id = pending.event.model_copy(update={"event_id": eid})
+            ev = pending.event
+            with_id = ev if ev.event_id == eid else ev.model_copy(update={"event_id": eid})
             fresh.append((Pending(with_id, pending.line, pending.origin), eid, payload))
         return fresh, present
 
