@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
+from typing import Any
 
 import click
 
@@ -12,6 +14,8 @@ from cli.tables import render_table
 from ledger.errors import ChainBroken
 from ledger.log import Recorded
 from ledger.sql import SqlLog
+
+_HEX = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
 @click.command()
@@ -92,20 +96,43 @@ def jsonl_line(recorded: Recorded) -> str:
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+class Digest(click.ParamType):
+    """SEQ:HASH, as `owl verify` printed it (the head seq and its 64-hex-digit hash)."""
+
+    name = "SEQ:HASH"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        seq, _, digest = str(value).partition(":")
+        if not seq.isdigit() or int(seq) < 1 or len(digest) != 64 or not _HEX.match(digest):
+            self.fail(f"{value!r} is not SEQ:HASH (a seq and a 64-digit hex hash)", param, ctx)
+        return int(seq), digest.lower()
+
+
 @click.command()
+@click.option(
+    "--expect",
+    type=Digest(),
+    default=None,
+    help="A digest written down earlier, SEQ:HASH: fail unless the chain still holds that row "
+    "with that hash (catches rows removed from the end, or a log rebuilt with a new chain).",
+)
 @click.pass_obj
-def verify(settings: Settings) -> None:
+def verify(settings: Settings, expect: tuple[int, str] | None) -> None:
     """Recompute the hash chain from the first event and print the head digest.
 
     Prints `ok: N events, head seq S, hash H`. Write down the head seq and hash: if any event at
     or before that seq is later changed, removed or reordered, verify fails (exit 1) and names
-    the first bad seq.
+    the first bad seq. With --expect SEQ:HASH it also fails when that digest is no longer in the
+    chain.
 
     \b
-    Example:
+    Examples:
       owl verify
+      owl verify --expect 10:204f0c290e430139e648422ef62e861952e74719f056f232afd6864856f6e797
     """
-    result = open_log(settings).verify()
+    result = open_log(settings).verify(expect)
     if not result.ok:
         assert result.bad_seq is not None and result.reason is not None  # set when not ok
         raise ChainBroken(result.bad_seq, result.reason)

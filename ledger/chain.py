@@ -61,10 +61,24 @@ class Verification:
     reason: str | None = None
 
 
-def verify_rows(rows: Iterable[ChainRow]) -> Verification:
-    """Recompute the chain from row 1; stop at the first row whose seq, link or hash is wrong."""
+def verify_rows(rows: Iterable[ChainRow], expect: tuple[int, str] | None = None) -> Verification:
+    """Recompute the chain from row 1; stop at the first row whose seq, link or hash is wrong.
+
+    `expect` is a digest written down earlier, `(seq, hash)`: the chain must still hold that row
+    with that hash. This catches what recomputation alone cannot: rows removed from the end, or a
+    log rebuilt from scratch with a consistent new chain.
+    """
     expected_seq, prev, count = 1, GENESIS, 0
     for row in rows:
+        if expect is not None and row.seq == expect[0] and row.hash != expect[1]:
+            return Verification(
+                False,
+                count,
+                row.seq - 1,
+                prev,
+                row.seq,
+                f"hash {row.hash} differs from the digest written down ({expect[1]})",
+            )
         if row.seq != expected_seq:
             return Verification(
                 False,
@@ -103,4 +117,13 @@ def verify_rows(rows: Iterable[ChainRow]) -> Verification:
                 "stored hash does not match the row's content",
             )
         prev, expected_seq, count = row.hash, expected_seq + 1, count + 1
+    if expect is not None and expect[0] > count:
+        return Verification(
+            False,
+            count,
+            count,
+            prev,
+            expect[0],
+            f"the log ends at seq {count}, before the digest's seq {expect[0]}",
+        )
     return Verification(True, count, expected_seq - 1, prev)

@@ -375,8 +375,9 @@ class SqlLog:
 
     # --- verify ------------------------------------------------------------------------------
 
-    def verify(self) -> Verification:
-        """Recompute the chain from row 1 (see `ledger.chain`)."""
+    def verify(self, expect: tuple[int, str] | None = None) -> Verification:
+        """Recompute the chain from row 1, and check a digest written down earlier (see
+        `ledger.chain.verify_rows`)."""
         with self._guard(), self.engine.connect() as conn, conn.begin():
             stmt = select(
                 events.c.seq,
@@ -390,7 +391,7 @@ class SqlLog:
                 events.c.hash,
             ).order_by(events.c.seq)
             result = conn.execute(stmt.execution_options(yield_per=_CHUNK))
-            return verify_rows(ChainRow(*row) for row in result)
+            return verify_rows((ChainRow(*row) for row in result), expect)
 
 
 @contextmanager

@@ -201,3 +201,26 @@ def test_passwords_are_not_shown_in_messages() -> None:
     shown = shown_url("postgresql+psycopg://owl:s3cret@db.example:5432/owl")
 
     assert shown == "postgresql+psycopg://owl:***@db.example:5432/owl"
+
+
+def test_verify_expect_fails_when_the_digest_is_gone(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/owl.db"
+    CliRunner().invoke(cli, ["--db", db, "init"])
+    events = tmp_path / "e.jsonl"
+    events.write_text(
+        '{"type":"SharesPurchased","issuer":"INOC","effective_date":"2003-08-14","holder":"A","shares":1}\n'
+    )
+    CliRunner().invoke(cli, ["--db", db, "ingest", str(events)])
+    head = CliRunner().invoke(cli, ["--db", db, "verify"]).output.split()
+    digest = f"{head[5].rstrip(',')}:{head[7]}"
+
+    ok = CliRunner().invoke(cli, ["--db", db, "verify", "--expect", digest])
+    ahead = CliRunner().invoke(cli, ["--db", db, "verify", "--expect", "2" + digest[1:]])
+    bad = CliRunner().invoke(cli, ["--db", db, "verify", "--expect", "1:xyz"])
+
+    assert ok.exit_code == 0
+    assert ahead.exit_code == 1
+    assert ahead.stderr == (
+        "Error: hash chain broken at seq 2: the log ends at seq 1, before the digest's seq 2\n"
+    )
+    assert bad.exit_code == 2

@@ -345,3 +345,39 @@ def test_as_of_with_corrections_also_reads_later_dated_voids(log: SqlLog) -> Non
 
     assert plain == ["SharesPurchased"]
     assert corrected == ["SharesPurchased", "EventVoided"]
+
+
+def test_verify_with_the_digest_written_down_earlier_passes(log: SqlLog) -> None:
+    _three(log)
+    digest = (2, list(log.read_all())[1].hash)
+
+    assert log.verify(expect=digest).ok
+
+
+def test_verify_with_a_digest_catches_rows_removed_from_the_end(log: SqlLog) -> None:
+    _three(log)
+    head = log.verify()
+
+    tamper(log, "DELETE FROM events WHERE seq = 3")
+
+    assert log.verify().ok  # recomputation alone cannot see a shorter log
+    result = log.verify(expect=(head.head_seq, head.head_hash))
+    assert (result.ok, result.bad_seq) == (False, 3)
+    assert result.reason == "the log ends at seq 2, before the digest's seq 3"
+
+
+def test_verify_with_a_digest_catches_a_rebuilt_chain(db_url: str, tmp_path: object) -> None:
+    original = SqlLog(db_url)
+    original.init()
+    original.append(pending(buy("A", 1)), at("2026-01-01T00:00"))
+    digest = original.verify()
+    original.close()
+
+    tamper_all = SqlLog(db_url)
+    tamper(tamper_all, "DELETE FROM events")
+    tamper_all.append(pending(buy("A", 2)), at("2026-01-01T00:00"))
+
+    assert tamper_all.verify().ok
+    result = tamper_all.verify(expect=(digest.head_seq, digest.head_hash))
+    assert (result.ok, result.bad_seq) == (False, 1)
+    tamper_all.close()
