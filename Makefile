@@ -15,12 +15,17 @@ $(STAMP): pyproject.toml
 # The Innotrac replay: a fresh SQLite ledger from data/innotrac/events.jsonl, then the state on
 # 24 Nov 2003 (and 20 Nov, under Amendment No. 2's 25% cap), the timeline and the chain digest.
 DEMO_DB ?= demo.db
+# Recorded at a fixed instant, the demo's chain is the same on every machine: its digest is below
+# (and in the README; tests/test_demo_digest.py keeps both honest).
+DEMO_RECORDED_AT = 2026-11-29T00:00:00Z
+DEMO_DIGEST = 10:2fb6e72db7cce2a992c3c8ba8ea07b7afd200f3996ae2a5ae92b3e4d691fc902
 OWL      = $(BIN)/owl --db sqlite:///$(DEMO_DB)
 
 demo: $(STAMP)
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	@echo '$$ owl init' && $(OWL) init
-	@echo '$$ owl ingest data/innotrac/events.jsonl' && $(OWL) ingest data/innotrac/events.jsonl
+	@echo '$$ owl ingest data/innotrac/events.jsonl --recorded-at $(DEMO_RECORDED_AT)'
+	@$(OWL) ingest data/innotrac/events.jsonl --recorded-at $(DEMO_RECORDED_AT)
 	@echo && echo '$$ owl status --issuer INOC --as-of 2003-11-24'
 	@$(OWL) status --issuer INOC --as-of 2003-11-24
 	@echo && echo '$$ owl status --issuer INOC --as-of 2003-11-20'
@@ -29,8 +34,8 @@ demo: $(STAMP)
 	@$(OWL) explain --issuer INOC --person "IPOF Fund" --as-of 2003-11-24
 	@echo && echo '$$ owl timeline --issuer INOC'
 	@$(OWL) timeline --issuer INOC
-	@echo && echo '$$ owl verify'
-	@$(OWL) verify
+	@echo && echo '$$ owl verify --expect $(DEMO_DIGEST)'
+	@$(OWL) verify --expect $(DEMO_DIGEST)
 
 test: $(STAMP)
 	$(BIN)/ruff check ledger projections cli tests
