@@ -8,7 +8,14 @@ from __future__ import annotations
 from ledger.errors import UnknownPerson
 from ledger.log import Recorded
 from projections.numbers import format_percent
-from projections.report import Json, group_json, limit_json, record_ref
+from projections.report import (
+    Json,
+    group_json,
+    latest_statement,
+    limit_json,
+    record_ref,
+    stated_basis,
+)
 from projections.state import GroupStatus, Snapshot
 
 _TEST = {"at_or_above": "at or above", "above": "more than"}
@@ -48,7 +55,9 @@ def _evidence(snapshot: Snapshot, status: GroupStatus) -> list[Recorded]:
             *snapshot.person_records.get(member, ()),
         ):
             found[record.seq] = record
+    statement = latest_statement(snapshot, status)
     extra: list[Recorded | None] = [
+        stated_basis(snapshot, statement) if statement else None,
         snapshot.outstanding_report,
         snapshot.stock_acquisition_record,
         *snapshot.terms.records,

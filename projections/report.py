@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ledger.events import HoldingReported
+from ledger.events import HoldingReported, OutstandingReported
 from ledger.log import Recorded
 from projections.holdings import Reconciliation
 from projections.numbers import format_percent, percent
@@ -73,23 +73,35 @@ def stated_percent(snapshot: Snapshot, report: Recorded) -> Json:
         body["percent_of_shares_then_outstanding"] = format_percent(
             percent(ev.shares, snapshot.outstanding)
         )
+    basis = stated_basis(snapshot, report)
+    if basis is not None:
+        count = basis.event
+        assert isinstance(count, OutstandingReported)
+        body.update(
+            basis_outstanding=count.shares,
+            basis_reported_on=count.effective_date.isoformat(),
+            basis_source=count.source,
+            percent_of_basis=format_percent(percent(ev.shares, count.shares)),
+        )
+    return body
+
+
+def stated_basis(snapshot: Snapshot, report: Recorded) -> Recorded | None:
+    """The latest share count reported on or before a statement that its stated percent, at its
+    own precision, was computed on (None when no count matches or no percent was stated)."""
+    ev = report.event
+    assert isinstance(ev, HoldingReported)
     if ev.percent is None:
-        return body
+        return None
     places = len(ev.percent.partition(".")[2])
-    for count_record in reversed(snapshot.outstanding_reports):
-        count = count_record.event
+    for record in reversed(snapshot.outstanding_reports):
+        count = record.event
+        assert isinstance(count, OutstandingReported)
         if count.effective_date > ev.effective_date:
             continue
-        shares_out: int = count.shares  # type: ignore[union-attr]
-        if format_percent(percent(ev.shares, shares_out), places) == _pad(ev.percent, places):
-            body.update(
-                basis_outstanding=shares_out,
-                basis_reported_on=count.effective_date.isoformat(),
-                basis_source=count.source,
-                percent_of_basis=format_percent(percent(ev.shares, shares_out)),
-            )
-            break
-    return body
+        if format_percent(percent(ev.shares, count.shares), places) == _pad(ev.percent, places):
+            return record
+    return None
 
 
 def _pad(text: str, places: int) -> str:
@@ -97,7 +109,7 @@ def _pad(text: str, places: int) -> str:
     return f"{int(whole)}.{part.ljust(places, '0')}" if places else str(int(whole))
 
 
-def _latest_statement(snapshot: Snapshot, status: GroupStatus) -> Recorded | None:
+def latest_statement(snapshot: Snapshot, status: GroupStatus) -> Recorded | None:
     found = None
     for member in status.group.members:
         for record in snapshot.holder_history.get(member, ()):
@@ -111,7 +123,7 @@ def _latest_statement(snapshot: Snapshot, status: GroupStatus) -> Recorded | Non
 
 
 def group_json(snapshot: Snapshot, status: GroupStatus) -> Json:
-    statement = _latest_statement(snapshot, status)
+    statement = latest_statement(snapshot, status)
     return {
         "group": status.group.label,
         "members": list(status.group.members),

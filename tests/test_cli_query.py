@@ -205,3 +205,22 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
 
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot open the ledger at sqlite:///")
+
+
+def test_explain_lists_the_share_count_behind_a_stated_percent(inoc: str) -> None:
+    result = owl(
+        inoc,
+        "explain",
+        "--issuer",
+        "INOC",
+        "--person",
+        "IPOF Group",
+        "--as-of",
+        "2003-11-24",
+        "--format",
+        "json",
+    )
+
+    body = json.loads(result.output)
+    assert body["reported"]["basis_outstanding"] == 11_564_730
+    assert "inoc-outstanding-2003-08-08" in [e["event_id"] for e in body["events"]]
