@@ -75,7 +75,8 @@ def ingest(
     batch = _parse_all(paths, formats)
     result = store.append(batch, recorded_at or utc_now, check=check_batch, dry_run=dry_run)
     prefix = "dry run: would append" if dry_run else "appended"
-    click.echo(f"{prefix} {result.appended}, already present {result.already_present}")
+    repeated = f", repeated in the input {result.repeated}" if result.repeated else ""
+    click.echo(f"{prefix} {result.appended}, already present {result.already_present}{repeated}")
 
 
 def _format_of(path: str, fmt: str) -> Format | None:

@@ -46,19 +46,22 @@ class InvalidEvents(LedgerError):
         super().__init__(f"{self.total} {noun} found; nothing was written\n{shown}{tail}")
 
 
-def _where(line: int | None, origin: str | None) -> str:
-    parts = [p for p in (origin, f"line {line}" if line is not None else None) if p]
-    return ":".join(parts) + ": " if parts else ""
+class DuplicateEventId(InvalidEvents):
+    """Event ids already used for different content (in the log, or earlier in the batch)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
 
 
-class DuplicateEventId(LedgerError):
-    def __init__(self, event_id: str, line: int | None = None, origin: str | None = None) -> None:
-        self.event_id = event_id
-        self.line = line
-        where = _where(line, origin)
-        super().__init__(
-            f"{where}event_id '{event_id}' is already in the log with different content"
-        )
+def conflicting_id(
+    event_id: str, line: int | None, origin: str | None, first_line: int | None, in_batch: bool
+) -> Problem:
+    if in_batch:
+        where = f" (line {first_line})" if first_line is not None else ""
+        reason = f"'{event_id}' is used earlier in this input{where} for different content"
+    else:
+        reason = f"'{event_id}' is already in the log with different content"
+    return Problem(line, "event_id", reason, origin)
 
 
 class RecordedAtBackwards(LedgerError):
@@ -71,21 +74,15 @@ class RecordedAtBackwards(LedgerError):
         )
 
 
-class InsufficientShares(LedgerError):
-    def __init__(self, holder: str, needed: int, held: int, on: str, line: int | None) -> None:
-        self.holder, self.needed, self.held, self.on, self.line = holder, needed, held, on, line
-        where = f"line {line}: " if line is not None else ""
-        super().__init__(
-            f"{where}field 'shares': {holder} would hold {held - needed:,} shares on {on} "
-            f"(holds {held:,}, needs {needed:,})"
-        )
+class UnknownEventId(InvalidEvents):
+    """Voids naming an event_id that is neither in the log nor in the batch."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
 
 
-class UnknownEventId(LedgerError):
-    def __init__(self, event_id: str, line: int | None = None, origin: str | None = None) -> None:
-        self.event_id = event_id
-        where = _where(line, origin)
-        super().__init__(f"{where}field 'voids': no event with event_id '{event_id}' in the log")
+def unknown_void(event_id: str, line: int | None, origin: str | None) -> Problem:
+    return Problem(line, "voids", f"no event with event_id '{event_id}' in the log", origin)
 
 
 class NotInitialized(LedgerError):
@@ -98,6 +95,12 @@ class StoreUnavailable(LedgerError):
     def __init__(self, url: str, reason: str) -> None:
         self.url = url
         super().__init__(f"cannot open the ledger at {url}: {reason}")
+
+
+class DigestMismatch(LedgerError):
+    def __init__(self, seq: int, digest: str, reason: str) -> None:
+        self.seq, self.digest, self.reason = seq, digest, reason
+        super().__init__(f"the digest {seq}:{digest} is not in this ledger: {reason}")
 
 
 class ChainBroken(LedgerError):

@@ -52,6 +52,7 @@ class AppendResult:
     already_present: int
     head_seq: int
     head_hash: str
+    repeated: int = 0  # events given twice in the same input (same id, same content)
 
 
 @dataclass(frozen=True)

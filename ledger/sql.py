@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -42,9 +43,12 @@ from ledger.chain import GENESIS, ChainRow, Verification, row_hash, verify_rows
 from ledger.errors import (
     DuplicateEventId,
     NotInitialized,
+    Problem,
     RecordedAtBackwards,
     StoreUnavailable,
     UnknownEventId,
+    conflicting_id,
+    unknown_void,
 )
 from ledger.events import EventVoided, event_from_payload, event_id_of, payload_of
 from ledger.log import (
@@ -154,12 +158,15 @@ class SqlLog:
         self.url = url
         self.engine = _make_engine(url)
         self.dialect = self.engine.dialect.name
+        database = self.engine.url.database
+        in_memory = database in (None, "", ":memory:") or str(database).startswith("file:")
+        self._file = Path(str(database)) if self.dialect == "sqlite" and not in_memory else None
 
     # --- lifecycle ---------------------------------------------------------------------------
 
     def init(self) -> None:
         """Create the schema, triggers and metadata. Safe to run any number of times."""
-        with self._guard(), self.engine.connect() as conn, conn.begin():
+        with self._guard(creating=True), self.engine.connect() as conn, conn.begin():
             metadata.create_all(conn)
             for statement in _SQLITE_TRIGGERS if self.dialect == "sqlite" else _PG_TRIGGERS:
                 conn.exec_driver_sql(statement)
@@ -172,7 +179,11 @@ class SqlLog:
     def close(self) -> None:
         self.engine.dispose()
 
-    def _guard(self) -> AbstractContextManager[None]:
+    def _guard(self, creating: bool = False) -> AbstractContextManager[None]:
+        # Only `init` may create a SQLite file: anything else on a missing file would leave an
+        # empty database behind and then report it uninitialized.
+        if not creating and self._file is not None and not self._file.exists():
+            raise NotInitialized(_safe(self.url))
         return _translate(self.url)
 
     # --- append ------------------------------------------------------------------------------
@@ -227,7 +238,7 @@ class SqlLog:
                 stamp = format_instant(moment)
                 if stamp < last:
                     raise RecordedAtBackwards(stamp, last)
-                fresh, present = self._new_entries(conn, batch)
+                fresh, present, repeated = self._new_entries(conn, batch)
                 self._check_voids(conn, fresh)
                 if check is not None:
                     check([p for p, _, _ in fresh], self._reader(conn))
@@ -262,14 +273,14 @@ class SqlLog:
                         rows = []
                 if rows:
                     conn.execute(insert(events), rows)
-                result = AppendResult(len(fresh), present, head_seq, head_hash)
+                result = AppendResult(len(fresh), present, head_seq, head_hash, repeated)
                 if dry_run:
                     raise _RolledBack(result)  # leaving conn.begin() by an exception rolls back
         return result
 
     def _new_entries(
         self, conn: Connection, batch: Sequence[Pending]
-    ) -> tuple[list[tuple[Pending, str, str]], int]:
+    ) -> tuple[list[tuple[Pending, str, str]], int, int]:
         keyed = []
         for pending in batch:
             payload = payload_of(pending.event)
@@ -282,28 +293,44 @@ class SqlLog:
                 select(events.c.event_id, events.c.payload).where(events.c.event_id.in_(chunk))
             ):
                 stored[eid] = payload
-        fresh, present = [], 0
+        fresh, present, repeated = [], 0, 0
+        first_line: dict[str, int | None] = {}
+        conflicts: list[Problem] = []
         for pending, eid, payload in keyed:
             if eid in stored:
                 if stored[eid] != payload:
-                    raise DuplicateEventId(eid, pending.line, pending.origin)
-                present += 1
+                    in_batch = eid in first_line
+                    conflicts.append(
+                        conflicting_id(
+                            eid, pending.line, pending.origin, first_line.get(eid), in_batch
+                        )
+                    )
+                elif eid in first_line:
+                    repeated += 1
+                else:
+                    present += 1
                 continue
             stored[eid] = payload
+            first_line[eid] = pending.line
             ev = pending.event
             with_id = ev if ev.event_id == eid else ev.model_copy(update={"event_id": eid})
             fresh.append((Pending(with_id, pending.line, pending.origin), eid, payload))
-        return fresh, present
+        if conflicts:
+            raise DuplicateEventId(conflicts)
+        return fresh, present, repeated
 
     def _check_voids(self, conn: Connection, fresh: list[tuple[Pending, str, str]]) -> None:
         batch_ids = {eid for _, eid, _ in fresh}
+        unknown: list[Problem] = []
         for pending, _, _ in fresh:
             ev = pending.event
             if not isinstance(ev, EventVoided) or ev.voids in batch_ids:
                 continue
             found = conn.execute(select(events.c.seq).where(events.c.event_id == ev.voids)).first()
             if found is None:
-                raise UnknownEventId(ev.voids, pending.line, pending.origin)
+                unknown.append(unknown_void(ev.voids, pending.line, pending.origin))
+        if unknown:
+            raise UnknownEventId(unknown)
 
     # --- read --------------------------------------------------------------------------------
 

@@ -166,7 +166,8 @@ def test_a_known_event_id_with_different_content_is_refused(db: str, tmp_path: P
 
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: {second}:line 1: event_id 'x' is already in the log with different content\n"
+        "Error: 1 problem found; nothing was written\n"
+        f"  {second}:line 1: field 'event_id': 'x' is already in the log with different content\n"
     )
 
 
@@ -322,3 +323,11 @@ def test_a_big_input_shows_no_progress_bar_when_stderr_is_not_a_terminal(
         "appended 6000, already present 0\n",
         "",
     )
+
+
+def test_a_line_repeated_in_the_input_is_counted_apart(db: str, tmp_path: Path) -> None:
+    feed = write(tmp_path / "a.jsonl", buy("A", 5, event_id="x"), buy("A", 5, event_id="x"))
+
+    result = owl(db, "ingest", feed)
+
+    assert result.output == "appended 1, already present 0, repeated in the input 1\n"

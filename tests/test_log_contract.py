@@ -101,18 +101,31 @@ def test_reappending_identical_events_is_a_no_op(log: SqlLog) -> None:
     assert (again.appended, again.already_present, again.head_seq) == (0, 2, 2)
 
 
-def test_an_identical_event_twice_in_one_batch_is_counted_once(log: SqlLog) -> None:
+def test_an_identical_event_twice_in_one_batch_is_counted_as_repeated(log: SqlLog) -> None:
     result = log.append(
         pending(buy("A", 1, event_id="t1"), buy("A", 1, event_id="t1")), at("2026-11-29T12:00")
     )
 
-    assert (result.appended, result.already_present) == (1, 1)
+    assert (result.appended, result.already_present, result.repeated) == (1, 0, 1)
+
+
+def test_one_id_for_two_contents_in_one_batch_names_the_earlier_line(log: SqlLog) -> None:
+    batch = pending(buy("A", 1, event_id="t1"), buy("B", 1), buy("A", 2, event_id="t1"))
+
+    with pytest.raises(DuplicateEventId) as refused:
+        log.append(batch, at("2026-11-29T12:00"))
+
+    assert [str(p) for p in refused.value.problems] == [
+        "line 3: field 'event_id': 't1' is used earlier in this input (line 1) for different "
+        "content"
+    ]
+    assert log.verify().rows == 0
 
 
 def test_a_known_id_with_different_content_refuses_the_whole_batch(log: SqlLog) -> None:
     log.append(pending(buy("A", 1, event_id="t1")), at("2026-11-29T12:00"))
 
-    with pytest.raises(DuplicateEventId, match="line 2: event_id 't1'"):
+    with pytest.raises(DuplicateEventId, match="line 2: field 'event_id': 't1' is already in"):
         log.append(
             pending(buy("B", 9, event_id="new"), buy("A", 2, event_id="t1")), at("2026-11-29T13:00")
         )
@@ -381,3 +394,16 @@ def test_verify_with_a_digest_catches_a_rebuilt_chain(db_url: str, tmp_path: obj
     result = tamper_all.verify(expect=(digest.head_seq, digest.head_hash))
     assert (result.ok, result.bad_seq) == (False, 1)
     tamper_all.close()
+
+
+def test_reading_a_missing_sqlite_file_creates_nothing(tmp_path: object) -> None:
+    from pathlib import Path
+
+    missing = Path(str(tmp_path)) / "nope.db"
+    store = SqlLog(f"sqlite:///{missing}")
+
+    with pytest.raises(NotInitialized):
+        list(store.read("INOC"))
+
+    assert not missing.exists()
+    store.close()
