@@ -11,7 +11,7 @@ import click
 
 from cli.common import Settings, known_at_option, open_log, shown_url
 from cli.tables import render_table
-from ledger.errors import ChainBroken
+from ledger.errors import ChainBroken, DigestMismatch
 from ledger.log import Recorded
 from ledger.sql import SqlLog
 
@@ -105,7 +105,7 @@ class Digest(click.ParamType):
         if isinstance(value, tuple):
             return value
         seq, _, digest = str(value).partition(":")
-        if not seq.isdigit() or int(seq) < 1 or len(digest) != 64 or not _HEX.match(digest):
+        if not seq.isdigit() or len(digest) != 64 or not _HEX.match(digest):
             self.fail(f"{value!r} is not SEQ:HASH (a seq and a 64-digit hex hash)", param, ctx)
         return int(seq), digest.lower()
 
@@ -125,15 +125,20 @@ def verify(settings: Settings, expect: tuple[int, str] | None) -> None:
     Prints `ok: N events, head seq S, hash H`. Write down the head seq and hash: if any event at
     or before that seq is later changed, removed or reordered, verify fails (exit 1) and names
     the first bad seq. With --expect SEQ:HASH it also fails when that digest is no longer in the
-    chain.
+    chain (the example is the digest of `make demo`'s ledger).
 
     \b
     Examples:
       owl verify
-      owl verify --expect 10:204f0c290e430139e648422ef62e861952e74719f056f232afd6864856f6e797
+      owl verify --expect 10:2fb6e72db7cce2a992c3c8ba8ea07b7afd200f3996ae2a5ae92b3e4d691fc902
     """
     result = open_log(settings).verify(expect)
     if not result.ok:
         assert result.bad_seq is not None and result.reason is not None  # set when not ok
+        if result.digest_mismatch and expect is not None:
+            raise DigestMismatch(expect[0], expect[1], result.reason)
         raise ChainBroken(result.bad_seq, result.reason)
-    click.echo(f"ok: {result.rows} events, head seq {result.head_seq}, hash {result.head_hash}")
+    confirmed = f"; digest {expect[0]}:{expect[1]} confirmed" if expect else ""
+    click.echo(
+        f"ok: {result.rows} events, head seq {result.head_seq}, hash {result.head_hash}{confirmed}"
+    )
