@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ledger.log import parse_known_at
 from ledger.sql import SqlLog
 
 _BARE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -69,32 +70,24 @@ class Instant(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, datetime):
             return value
+        if _BARE_DATE.match(value):
+            self.fail(
+                f"{value!r} is a date; give a timestamp such as {value}T12:00:00Z", param, ctx
+            )
+        return self._parse(value, param, ctx)
+
+    def _parse(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            self.fail(
-                f"{value!r} is not an ISO 8601 timestamp such as 2026-11-29T12:00:00Z", param, ctx
-            )
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            self.fail(
-                f"{value!r} has no time zone; add Z for UTC or an offset such as +01:00",
-                param,
-                ctx,
-            )
-        return moment
+            return parse_known_at(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class KnownAt(Instant):
     """A timestamp as for `Instant`, or a bare date YYYY-MM-DD: the end of that day in UTC."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, str) and _BARE_DATE.match(value):
-            try:
-                day = date.fromisoformat(value)
-            except ValueError:
-                self.fail(f"{value!r} is not a calendar date", param, ctx)
-            return datetime.combine(day, time.max, tzinfo=UTC)
-        return super().convert(value, param, ctx)
+        return value if isinstance(value, datetime) else self._parse(value, param, ctx)
 
 
 KNOWN_AT_HELP = (

@@ -41,6 +41,11 @@ def intervals_text(intervals: list[dict[str, Any]]) -> str:
 def status_lines(body: dict[str, Any]) -> list[str]:
     plan = body["plan"]
     out = [f"{body['issuer']} as of {body['as_of']} (known at {body['known_at']})"]
+    if body.get("events_known") == 0:
+        out.append(
+            f"Nothing for {body['issuer']} effective by {body['as_of']} had been recorded by "
+            f"{body['known_at']}: the ledger knew of no plan and no holdings then."
+        )
     if plan["adopted_on"] is None:
         out.append("Plan: none adopted")
     else:
@@ -85,6 +90,11 @@ def status_lines(body: dict[str, Any]) -> list[str]:
         )
         for g in body["groups"]
     ]
+    if body["shares_outstanding"] is None and body.get("events_known"):
+        out.append(
+            "No share count (OutstandingReported) on or before this date: percentages and "
+            "limits cannot be computed."
+        )
     out += (
         render_table(headers, rows, right=[2, 3, 6])
         if rows
@@ -93,6 +103,10 @@ def status_lines(body: dict[str, Any]) -> list[str]:
     for g in body["groups"]:
         if g["reported"]:
             out.append(stated_line(g["reported"], body["shares_outstanding"]))
+    listed = {m for g in body["groups"] for m in g["members"]}
+    for c in body.get("unexplained_changes", []):
+        if c["holder"] in listed:
+            out.append(unexplained_line(c))
     for b in body["reconciliation_breaks"]:
         out.append(
             f"Reconciliation break: {b['holder']} reported {n(b['reported'])} on {b['date']}, "
@@ -100,6 +114,13 @@ def status_lines(body: dict[str, Any]) -> list[str]:
         )
     out.append("")
     out.append(f"Acquiring Persons: {', '.join(body['acquiring_persons']) or 'none'}")
+    former = [
+        f"{g['group']} {intervals_text([i for i in g['acquiring_person_intervals'] if i['to']])}"
+        for g in body["groups"]
+        if any(i["to"] for i in g["acquiring_person_intervals"])
+    ]
+    if former:
+        out.append(f"Formerly Acquiring Persons: {'; '.join(former)}")
     out.append(f"Stock Acquisition Date: {body['stock_acquisition_date'] or 'none'}")
     dd = body["distribution_date"]
     reached = (
@@ -150,11 +171,15 @@ def ownership_lines(body: dict[str, Any]) -> list[str]:
         right=[2, 3],
     )
     for c in body["unexplained_changes"]:
-        out.append(
-            f"Unexplained change: {c['holder']} on {c['date']}: {c['difference']:+,} shares "
-            f"(reported {n(c['reported'])}, computed {n(c['computed'])})"
-        )
+        out.append(unexplained_line(c))
     return out
+
+
+def unexplained_line(c: dict[str, Any]) -> str:
+    return (
+        f"Unexplained change: {c['holder']} on {c['date']}: {c['difference']:+,} shares "
+        f"(reported {n(c['reported'])}, computed {n(c['computed'])})"
+    )
 
 
 def timeline_lines(body: dict[str, Any]) -> list[str]:
@@ -180,6 +205,9 @@ def explain_lines(body: dict[str, Any]) -> list[str]:
         "",
     ]
     out.append(f"Limit: {limit_text(body['limit'])}; headroom {n(body['headroom_shares'])} shares")
+    out.append(f"Acquiring Person intervals: {intervals_text(body['acquiring_person_intervals'])}")
+    for c in body["unexplained_changes"]:
+        out.append(unexplained_line(c))
     if body["reported"]:
         out.append(stated_line(body["reported"], body["shares_outstanding"]))
     out.append("")

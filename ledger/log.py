@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Protocol
 
 from ledger.chain import Verification
@@ -24,6 +24,25 @@ def format_instant(moment: datetime) -> str:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"timestamp {moment.isoformat()} has no time zone")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_known_at(text: str) -> datetime:
+    """An ISO 8601 instant with a zone ("Z" allowed), or a date YYYY-MM-DD meaning the end of
+    that day in UTC. Raises ValueError naming the problem."""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a calendar date") from None
+        return datetime.combine(day, time.max, tzinfo=UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        example = "2026-11-29T12:00:00Z"
+        raise ValueError(f"{text!r} is not an ISO 8601 timestamp such as {example}") from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{text!r} has no time zone; add Z for UTC or an offset such as +01:00")
+    return moment
 
 
 def parse_instant(text: str) -> datetime:

@@ -13,6 +13,7 @@ from projections.report import (
     group_json,
     latest_statement,
     limit_json,
+    reconciliation_json,
     record_ref,
     stated_basis,
 )
@@ -43,7 +44,42 @@ def explain(snapshot: Snapshot, person: str) -> Json:
             {"holder": m, "shares": snapshot.holdings.get(m, 0)} for m in status.group.members
         ],
         "reported": body["reported"],
+        "acquiring_person_intervals": body["acquiring_person_intervals"],
+        "flags": body["flags"],
+        "unexplained_changes": [
+            reconciliation_json(r)
+            for r in snapshot.reconciliations
+            if r.adopted and r.difference and r.holder in status.group.members
+        ],
         "events": [record_ref(r) for r in _evidence(snapshot, status)],
+    }
+
+
+def absent(snapshot: Snapshot, person: str, first: Recorded) -> Json:
+    """A person the history knows who holds nothing and belongs to no group on the date."""
+    when = first.event.effective_date
+    later = "first appears" if when > snapshot.as_of else "appears"
+    status = "below" if snapshot.in_force else "plan_not_in_force"
+    return {
+        "issuer": snapshot.issuer,
+        "as_of": snapshot.as_of.isoformat(),
+        "person": person,
+        "group": person,
+        "members": [person],
+        "status": status,
+        "rule": f"{person} holds no shares on {snapshot.as_of} and belongs to no group "
+        f"({later} in the ledger on {when}).",
+        "shares": 0,
+        "percent": "0.0000" if snapshot.outstanding else None,
+        "shares_outstanding": snapshot.outstanding,
+        "limit": None,
+        "headroom_shares": None,
+        "holdings": [{"holder": person, "shares": 0}],
+        "reported": None,
+        "acquiring_person_intervals": [],
+        "flags": [],
+        "unexplained_changes": [],
+        "events": [record_ref(first)],
     }
 
 
@@ -116,4 +152,6 @@ def rule(snapshot: Snapshot, status: GroupStatus) -> str:
         + (f" since {status.intervals[-1][0]}" if status.intervals else ""),
     }
     head = f" It may acquire {status.headroom:,} more shares." if status.headroom else ""
-    return f"{holding} {source}; {verdicts[status.status]}.{head}"
+    past = [f"[{start}, {end})" for start, end in status.intervals if end is not None]
+    was = f" It was an Acquiring Person {', '.join(past)}." if past else ""
+    return f"{holding} {source}; {verdicts[status.status]}.{head}{was}"

@@ -552,11 +552,11 @@ class _Replay:
             )
         previous: Levels = {}
         for person in people:
-            for key, up in person.levels.items():
-                previous[key] = previous.get(key, False) or up
+            for key, (up, name) in person.levels.items():
+                if up or key not in previous:
+                    previous[key] = (up, name)
         current, found = crossings(status, self.terms, previous)
-        for level, up in found:
-            detail = f"{'above' if up else 'no longer above'} {level}"
+        for detail in found:
             self.changes.append(Change(day, "crossing", label, detail, None, None, cause, members))
         for person in people:
             person.status, person.levels = status.status, dict(current)

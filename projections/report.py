@@ -187,6 +187,9 @@ def status_json(snapshot: Snapshot, known_at: str | None) -> Json:
         "reconciliation_breaks": [
             reconciliation_json(r) for r in snapshot.reconciliations if r.is_break
         ],
+        "unexplained_changes": [
+            reconciliation_json(r) for r in snapshot.reconciliations if r.adopted and r.difference
+        ],
     }
 
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from projections.state import GroupStatus
     from projections.terms import Terms
 
-Levels = dict[str, bool]
+Levels = dict[str, tuple[bool, str]]  # level -> (beyond it?, its name at the time)
 
 _TEST = {"at_or_above": "at or above", "above": "above"}
 
@@ -45,7 +45,7 @@ def involved(ev: AnyEvent) -> tuple[str, ...]:
     return tuple(names)
 
 
-def levels_of(status: GroupStatus, terms: Terms) -> Levels:
+def levels_of(status: GroupStatus, terms: Terms) -> dict[str, bool]:
     """Which of the group's levels it is beyond: "5%", "10%", "threshold", and "cap" (the cap or
     approval that applies to it, when one does)."""
     pct = status.percent
@@ -78,20 +78,23 @@ def level_name(key: str, status: GroupStatus, terms: Terms) -> str:
     return key
 
 
-def crossings(
-    status: GroupStatus, terms: Terms, previous: Levels
-) -> tuple[Levels, list[tuple[str, bool]]]:
-    """The levels now, and each level whose state differs from `previous` (named, and whether up).
-
-    A level that no longer applies (an exemption removed) is reported as left if it was crossed.
-    """
-    current = levels_of(status, terms)
-    keys = list(current) + [k for k in previous if k not in current]
-    found = [
-        (level_name(k, status, terms), current.get(k, False))
-        for k in keys
-        if previous.get(k, False) != current.get(k, False)
-    ]
+def crossings(status: GroupStatus, terms: Terms, previous: Levels) -> tuple[Levels, list[str]]:
+    """The levels now, and a line for each level whose state differs from `previous`: "above"
+    the level as it now stands, "no longer above" it, or "within" a level whose value changed
+    (a raised cap); a level that no longer applies (an exemption removed) is reported as left."""
+    current = {k: (up, level_name(k, status, terms)) for k, up in levels_of(status, terms).items()}
+    found = []
+    for key in [*current, *(k for k in previous if k not in current)]:
+        was, old_name = previous.get(key, (False, ""))
+        now, new_name = current.get(key, (False, old_name))
+        if was == now:
+            continue
+        if now:
+            found.append(f"above {new_name}")
+        elif key in current and new_name != old_name:
+            found.append(f"within {new_name} (was above {old_name})")
+        else:
+            found.append(f"no longer above {old_name}")
     return current, found
 
 

@@ -140,3 +140,13 @@ def test_a_repurchase_larger_than_the_shares_outstanding_is_refused(ledger: Ledg
         "feed.jsonl:line 1: field 'shares': only 1,000,000 shares are outstanding on 2003-02-01; "
         "cannot repurchase 1,000,001"
     )
+
+
+def test_the_python_api_takes_known_at_as_text(ledger: Ledger) -> None:
+    ledger.append(lines(buy("A", 200_000, "2003-02-01")), at("2026-01-02T00:00"))
+
+    as_text = ledger.status("INOC", "2003-06-30", known_at="2026-01-01")
+    as_iso = ledger.status("INOC", "2003-06-30", known_at="2026-01-02T00:00:00Z")
+
+    assert (as_text["groups"], as_text["known_at"]) == ([], "2026-01-01T23:59:59.999999Z")
+    assert as_iso["groups"][0]["status"] == "acquiring_person"

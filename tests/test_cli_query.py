@@ -66,6 +66,8 @@ Shares outstanding: 11,662,030 (reported 2003-11-05)
 group       members                      shares   percent  limit                             status   headroom  AP intervals  flags
 IPOF Group  David Dadante, IPOF Fund  2,800,500  24.0138%  more than 40% (exemption, No. 3)  exempt  1,864,312  -             -
 Stated: IPOF Fund reported 2,800,500 shares (24.2%) on 2003-11-24 (8-A/A): 24.2159% of 11,564,730, the count reported 2003-08-08; of the 11,662,030 shares then outstanding it is 24.0138%.
+Unexplained change: IPOF Fund on 2003-08-14: +2,362,788 shares (reported 2,362,788, computed 0)
+Unexplained change: IPOF Fund on 2003-11-24: +437,712 shares (reported 2,800,500, computed 2,362,788)
 
 Acquiring Persons: none
 Stock Acquisition Date: none
@@ -137,6 +139,67 @@ def test_explain_gives_the_rule_and_the_sourced_events(inoc: str) -> None:
         "more than 25%, so it is exempt. It may acquire 552,719 more shares."
     )
     assert any("inoc-amendment-2" in line and "Ex. 4.2(c)" in line for line in lines)
+
+
+def test_a_table_known_before_anything_was_recorded_says_so(inoc: str) -> None:
+    result = owl(
+        inoc, "status", "--issuer", "INOC", "--as-of", "2003-11-24", "--known-at", "2026-11-28"
+    )
+
+    assert result.output.splitlines()[1] == (
+        "Nothing for INOC effective by 2003-11-24 had been recorded by "
+        "2026-11-28T23:59:59.999999Z: the ledger knew of no plan and no holdings then."
+    )
+
+
+def test_a_former_acquiring_person_is_named_with_its_interval(inoc: str, tmp_path: Path) -> None:
+    trades = tmp_path / "t.csv"
+    trades.write_text(
+        "trade_id,issuer,holder,side,shares,trade_date\nt-1,INOC,IPOF Fund,BUY,587212,2003-11-21\n"
+    )
+    owl(inoc, "ingest", str(trades))
+
+    status = owl(inoc, "status", "--issuer", "INOC", "--as-of", "2003-11-24").output
+    explained = owl(
+        inoc, "explain", "--issuer", "INOC", "--person", "IPOF Fund", "--as-of", "2003-11-24"
+    ).output
+
+    assert "Formerly Acquiring Persons: IPOF Group [2003-11-21, 2003-11-24)" in status
+    assert "Unexplained change: IPOF Fund on 2003-11-24: -149,500 shares" in status
+    assert "It was an Acquiring Person [2003-11-21, 2003-11-24)." in explained
+    assert "Acquiring Person intervals: [2003-11-21, 2003-11-24)" in explained
+
+
+def test_explaining_a_person_before_it_appears_says_it_holds_nothing(inoc: str) -> None:
+    result = owl(
+        inoc, "explain", "--issuer", "INOC", "--person", "IPOF Fund", "--as-of", "2003-08-13"
+    )
+
+    assert result.exit_code == 0
+    assert result.output.splitlines()[3] == (
+        "IPOF Fund holds no shares on 2003-08-13 and belongs to no group "
+        "(first appears in the ledger on 2003-08-14)."
+    )
+
+
+def test_a_timeline_for_an_unknown_person_is_refused(inoc: str) -> None:
+    result = owl(inoc, "timeline", "--issuer", "INOC", "--person", "ipof fund")
+
+    assert result.exit_code == 1
+    assert result.stderr == "Error: no person or group named 'ipof fund' in INOC on any date\n"
+
+
+def test_an_issuer_without_a_share_count_is_warned_about(sqlite_url: str, tmp_path: Path) -> None:
+    owl(sqlite_url, "init")
+    trades = tmp_path / "t.csv"
+    trades.write_text(
+        "trade_id,issuer,holder,side,shares,trade_date\nt-1,ACME,A,BUY,5,2003-11-21\n"
+    )
+    owl(sqlite_url, "ingest", str(trades))
+
+    result = owl(sqlite_url, "status", "--issuer", "ACME", "--as-of", "2003-11-24")
+
+    assert "No share count (OutstandingReported) on or before this date" in result.output
 
 
 def test_a_query_known_before_anything_was_recorded_sees_no_plan(inoc: str) -> None:

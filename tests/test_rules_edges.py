@@ -297,5 +297,5 @@ def test_a_threshold_change_is_dated_in_the_timeline() -> None:
     assert [(c.group, c.detail) for c in changes if c.date == date(2003, 3, 1)] == [
         (None, "Amendment No. 4 takes effect: threshold at or above 20%"),
         ("A", "acquiring_person -> below"),
-        ("A", "no longer above the 20% threshold (at or above)"),
+        ("A", "within the 20% threshold (at or above) (was above the 15% threshold (at or above))"),
     ]
