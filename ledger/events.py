@@ -332,13 +332,29 @@ def _problem(err: Any, data: dict[str, Any], line: int | None, origin: str | Non
         reason = "missing required field"
     elif kind == "extra_forbidden":
         reason = "unknown field"
-    elif kind == "string_pattern_mismatch":
-        reason = f'expected a decimal string such as "15" or "24.2", got {err["input"]!r}'
     elif kind == "value_error":
         reason = err["msg"].removeprefix("Value error, ")
     else:
-        reason = f"{err['msg']}, got {err['input']!r}" if "input" in err else err["msg"]
+        said = _PLAIN.get(kind, "").format(**err.get("ctx", {})) or err["msg"].replace(
+            "Input should be", "expected"
+        )
+        reason = f"{said}, got {err['input']!r}" if "input" in err else said
     return Problem(line, field, reason, origin)
+
+
+# Plain words for pydantic's error kinds that users meet most (by field: shares, dates, names).
+_PLAIN = {
+    "string_pattern_mismatch": 'expected a decimal number such as 24.2 (a string in JSON: "24.2")',
+    "int_type": "expected a whole number (a JSON integer, not a string or a decimal)",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number, not a decimal",
+    "greater_than": "must be more than {gt}",
+    "greater_than_equal": "must be {ge} or more",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "string_type": "expected text (a JSON string)",
+    "string_too_short": "must not be empty",
+}
 
 
 _CHANGES = frozenset({"exemption", "remove_exemption", "threshold", "rights_agent", "expiration"})

@@ -15,6 +15,7 @@ from ledger.errors import InvalidEvents, Problem
 from ledger.log import IssuerReader, Pending, Recorded
 from projections.holdings import OUTSTANDING
 from projections.replay import shortfalls
+from projections.timeline import involved
 
 
 def check_batch(batch: Sequence[Pending], read: IssuerReader) -> None:
@@ -36,18 +37,37 @@ def check_batch(batch: Sequence[Pending], read: IssuerReader) -> None:
             when = record.event.effective_date
             if record.seq in fresh:
                 source = fresh[record.seq]
-                reason = (
-                    f"only {held:,} shares are outstanding on {when}; cannot repurchase {needed:,}"
-                    if holder == OUTSTANDING
-                    else f"{holder} holds {held:,} shares on {when}; cannot take {needed:,}"
-                )
+                reason = _refusal(record, holder, held, needed)
                 problems.append(Problem(source.line, "shares", reason, source.origin))
-            else:
-                reason = (
-                    f"the batch would leave {holder} with {held:,} shares on {when}, "
-                    f"short of the {needed:,} taken by the event already in the log "
-                    f"at seq {record.seq} ({record.event_id})"
-                )
-                problems.append(Problem(None, "shares", reason, None))
+                continue
+            # An event already in the log became impossible: blame the batch's latest event
+            # for that holder on or before its date (what took the shares it needed).
+            culprits = [
+                p
+                for seq, p in fresh.items()
+                if holder in involved(p.event) and p.event.effective_date <= when
+            ]
+            blamed = culprits[-1] if culprits else None
+            reason = (
+                f"this would leave {holder} with {held:,} shares on {when}, short of the "
+                f"{needed:,} taken then by seq {record.seq} ({record.event_id}), already in the log"
+            )
+            line, origin = (blamed.line, blamed.origin) if blamed else (None, None)
+            problems.append(Problem(line, "shares", reason, origin))
     if problems:
         raise InvalidEvents(problems)
+
+
+_VERB = {
+    "SharesSold": "sell {:,}",
+    "SharesTransferred": "transfer {:,}",
+    "SharesRepurchased": "sell {:,} back to the company",
+}
+
+
+def _refusal(record: Recorded, holder: str, held: int, needed: int) -> str:
+    when = record.event.effective_date
+    if holder == OUTSTANDING:
+        return f"only {held:,} shares are outstanding on {when}; cannot repurchase {needed:,}"
+    action = _VERB.get(record.event.type, "give up {:,}").format(needed)
+    return f"{holder} holds {held:,} shares on {when}; cannot {action}"

@@ -36,21 +36,24 @@ def test_a_sale_larger_than_the_position_is_refused_naming_the_line(ledger: Ledg
         )
 
     assert str(refused.value.problems[0]) == (
-        "feed.jsonl:line 2: field 'shares': A holds 100 shares on 2003-02-03; cannot take 101"
+        "feed.jsonl:line 2: field 'shares': A holds 100 shares on 2003-02-03; cannot sell 101"
     )
     assert ledger.log.verify().rows == 3
 
 
 def test_a_backdated_sale_that_makes_a_later_sale_impossible_is_refused(ledger: Ledger) -> None:
-    ledger.append(
-        lines(buy("A", 100, "2003-02-01"), sell("A", 100, "2003-03-01")), at("2026-01-02T00:00")
-    )
+    later_sale = ev("SharesSold", "2003-03-01", holder="A", shares=100, event_id="s-9")
+    ledger.append(lines(buy("A", 100, "2003-02-01"), later_sale), at("2026-01-02T00:00"))
 
-    with pytest.raises(
-        InvalidEvents, match="short of the 100 taken by the event already in the log"
-    ):
-        ledger.append(lines(sell("A", 1, "2003-02-15")), at("2026-01-03T00:00"))
+    with pytest.raises(InvalidEvents) as refused:
+        ledger.append(
+            lines(buy("B", 1, "2003-02-10"), sell("A", 1, "2003-02-15")), at("2026-01-03T00:00")
+        )
 
+    assert [str(p) for p in refused.value.problems] == [
+        "feed.jsonl:line 2: field 'shares': this would leave A with 99 shares on 2003-03-01, "
+        "short of the 100 taken then by seq 4 (s-9), already in the log"
+    ]
     assert ledger.log.verify().rows == 4
 
 

@@ -101,7 +101,7 @@ def test_a_file_with_several_bad_lines_reports_them_all_and_writes_nothing(
     assert result.stdout == ""
     assert result.stderr == (
         "Error: 4 problems found; nothing was written\n"
-        f"  {path}:line 2: field 'shares': Input should be a valid integer, got 1.5\n"
+        f"  {path}:line 2: field 'shares': expected a whole number (a JSON integer, not a string or a decimal), got 1.5\n"
         f"  {path}:line 3: malformed JSON: "
         "Expecting property name enclosed in double quotes (column 28)\n"
         f"  {path}:line 4: field 'color': unknown field\n"
@@ -119,7 +119,7 @@ def test_problems_in_every_file_are_reported_together(db: str, tmp_path: Path) -
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: 2 problems found; nothing was written\n"
-        f"  {jsonl}:line 1: field 'shares': Input should be greater than 0, got 0\n"
+        f"  {jsonl}:line 1: field 'shares': must be more than 0, got 0\n"
         f"  {csv}:line 2: field 'shares': "
         "expected a positive whole number of shares in digits, got '-3'\n"
     )

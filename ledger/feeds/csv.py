@@ -113,12 +113,19 @@ class CsvFeed(LineFeed):
             data["price"] = values["price"]
         parsed = parse_event(data, line, self.origin)
         if isinstance(parsed, list):
-            problems += [(_COLUMN_OF.get(p.field or "", p.field), p.reason) for p in parsed]
+            problems += [(_COLUMN_OF.get(p.field or "", p.field), _csv_words(p)) for p in parsed]
         elif not problems:
             return Pending(parsed, line, self.origin)
         for field, reason in problems:
             self._problem(line, field, reason)
         return None
+
+
+def _csv_words(problem: Problem) -> str:
+    """The event model speaks JSON; a price in a CSV file is just a number."""
+    if problem.field == "price":
+        return problem.reason.split(" (a string in JSON")[0] + problem.reason.split(")", 1)[-1]
+    return problem.reason
 
 
 def _s(items: list[str]) -> str:
