@@ -43,6 +43,13 @@ PROGRESS_ABOVE = 5_000  # lines of input before a progress bar is worth showing
     "(2026-11-29T12:00:00Z) instead of now. It may not precede the last recorded event.",
 )
 @click.option(
+    "--keep-recorded-at",
+    is_flag=True,
+    help="Restore an export (owl log --format jsonl): keep each event's own recorded_at instead "
+    "of stamping it now. Into an empty ledger this rebuilds the same chain, so the original's "
+    "digest verifies on the copy.",
+)
+@click.option(
     "--dry-run",
     is_flag=True,
     help="Parse and check everything, then write nothing; print what would be appended.",
@@ -53,14 +60,15 @@ def ingest(
     paths: tuple[str, ...],
     fmt: str,
     recorded_at: datetime | None,
+    keep_recorded_at: bool,
     dry_run: bool,
 ) -> None:
     """Append the events in PATH... to the ledger: all of them, or none.
 
     PATH is a jsonl file of events or a csv trade feed (header trade_id, issuer, holder, side,
     shares, trade_date and optionally price); "-" reads standard input (its first line tells
-    the format, unless --format says). Every
-    problem in every file is reported, with file, line and field, and then nothing is written.
+    the format, unless --format says). Every problem in every file is reported, with file,
+    line and field, and then nothing is written.
     Events already in the log (same event_id, same content) are counted, not appended again.
 
     \b
@@ -69,10 +77,15 @@ def ingest(
       owl ingest trades-*.csv --recorded-at 2026-11-29T12:00:00Z
       cat export.jsonl | owl ingest -
       owl ingest --dry-run new-filings.jsonl
+      owl --db sqlite:///copy.db ingest --keep-recorded-at export.jsonl
     """
     formats = [_format_of(path, fmt) for path in paths]
+    if keep_recorded_at and recorded_at is not None:
+        raise click.UsageError("--keep-recorded-at and --recorded-at exclude each other")
+    if keep_recorded_at and "csv" in formats:
+        raise click.UsageError("--keep-recorded-at restores jsonl exports; a csv feed has none")
     store = open_log(settings)
-    batch = _parse_all(paths, formats)
+    batch = _parse_all(paths, formats, keep_recorded_at)
     result = store.append(batch, recorded_at or utc_now, check=check_batch, dry_run=dry_run)
     prefix = "dry run: would append" if dry_run else "appended"
     repeated = f", repeated in the input {result.repeated}" if result.repeated else ""
@@ -93,9 +106,13 @@ def _format_of(path: str, fmt: str) -> Format | None:
     return detected
 
 
-def _parse_all(paths: Sequence[str], formats: Sequence[Format | None]) -> list[Pending]:
+def _parse_all(
+    paths: Sequence[str], formats: Sequence[Format | None], keep_recorded_at: bool = False
+) -> list[Pending]:
     """Every good event of every file; raises InvalidEvents listing the problems if any."""
-    feeds = [read_path(path, fmt) for path, fmt in zip(paths, formats, strict=True)]
+    feeds = [
+        read_path(path, fmt, keep_recorded_at) for path, fmt in zip(paths, formats, strict=True)
+    ]
     batch: list[Pending] = []
     problems: list[Problem] = []
     with _progress(paths) as bar:

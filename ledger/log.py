@@ -81,6 +81,7 @@ class Pending:
     event: AnyEvent
     line: int | None = None
     origin: str | None = None
+    recorded_at: str | None = None  # kept from an export (a restore); else the append's stamp
 
 
 # Reads the events of one issuer already in the log (inside the append's transaction).

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -199,6 +200,8 @@ class SqlLog:
 
         `recorded_at` is an instant, or a clock the store calls once it holds the write lock (so
         concurrent writers stamp in commit order). It may equal but never precede the last row's.
+        An event that carries its own `recorded_at` (restored from an export) keeps it, under the
+        same rule: never earlier than the row before it.
         Events whose `event_id` is already in the log with the same content are skipped and
         counted as already present; with different content the whole batch is refused. `check`
         (the projections' validation) sees the new events and the log, under the same lock.
@@ -246,13 +249,17 @@ class SqlLog:
                 for pending, event_id, payload in fresh:
                     head_seq += 1
                     ev = pending.event
+                    row_stamp = pending.recorded_at or stamp
+                    if row_stamp < last:
+                        raise RecordedAtBackwards(row_stamp, last)
+                    last = row_stamp
                     values = {
                         "seq": head_seq,
                         "event_id": event_id,
                         "issuer": ev.issuer,
                         "type": ev.type,
                         "effective_date": ev.effective_date.isoformat(),
-                        "recorded_at": stamp,
+                        "recorded_at": row_stamp,
                         "payload": payload,
                         "prev_hash": head_hash,
                     }
@@ -263,7 +270,7 @@ class SqlLog:
                         ev.issuer,
                         ev.type,
                         values["effective_date"],
-                        stamp,
+                        row_stamp,
                         payload,
                     )
                     values["hash"] = head_hash
@@ -314,7 +321,7 @@ class SqlLog:
             first_line[eid] = pending.line
             ev = pending.event
             with_id = ev if ev.event_id == eid else ev.model_copy(update={"event_id": eid})
-            fresh.append((Pending(with_id, pending.line, pending.origin), eid, payload))
+            fresh.append((replace(pending, event=with_id), eid, payload))
         if conflicts:
             raise DuplicateEventId(conflicts)
         return fresh, present, repeated

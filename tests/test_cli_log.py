@@ -224,3 +224,56 @@ def test_verify_expect_fails_when_the_digest_is_gone(tmp_path: Path) -> None:
         f"Error: the digest 2{digest[1:]} is not in this ledger: the log ends at seq 1\n"
     )
     assert bad.exit_code == 2
+
+
+def test_an_export_restored_with_its_recorded_at_has_the_same_digest(tmp_path: Path) -> None:
+    original, copy = f"sqlite:///{tmp_path}/a.db", f"sqlite:///{tmp_path}/b.db"
+    events = Path(__file__).resolve().parent.parent / "data" / "innotrac" / "events.jsonl"
+    for db in (original, copy):
+        CliRunner().invoke(cli, ["--db", db, "init"])
+    CliRunner().invoke(
+        cli, ["--db", original, "ingest", str(events), "--recorded-at", "2026-01-01T00:00:00Z"]
+    )
+    CliRunner().invoke(cli, ["--db", original, "ingest", str(events)])  # all already present
+    export = tmp_path / "export.jsonl"
+    export.write_text(
+        CliRunner().invoke(cli, ["--db", original, "log", "--format", "jsonl"]).output
+    )
+    digest = CliRunner().invoke(cli, ["--db", original, "verify"]).output
+
+    restored = CliRunner().invoke(cli, ["--db", copy, "ingest", "--keep-recorded-at", str(export)])
+    again = CliRunner().invoke(cli, ["--db", copy, "ingest", "--keep-recorded-at", str(export)])
+
+    assert restored.output == "appended 10, already present 0\n"
+    assert again.output == "appended 0, already present 10\n"
+    assert CliRunner().invoke(cli, ["--db", copy, "verify"]).output == digest
+
+
+def test_a_restore_needs_every_line_to_carry_its_recorded_at(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/a.db"
+    CliRunner().invoke(cli, ["--db", db, "init"])
+    feed = tmp_path / "e.jsonl"
+    feed.write_text(
+        '{"type":"OutstandingReported","issuer":"INOC","effective_date":"2003-05-12","shares":5}\n'
+    )
+
+    result = CliRunner().invoke(cli, ["--db", db, "ingest", "--keep-recorded-at", str(feed)])
+    both = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            db,
+            "ingest",
+            "--keep-recorded-at",
+            "--recorded-at",
+            "2026-01-01T00:00:00Z",
+            str(feed),
+        ],
+    )
+
+    assert result.exit_code == 1
+    assert (
+        "line 1: field 'recorded_at': missing: a restore keeps each event's recorded_at"
+        in result.stderr
+    )
+    assert both.exit_code == 2

@@ -407,3 +407,20 @@ def test_reading_a_missing_sqlite_file_creates_nothing(tmp_path: object) -> None
 
     assert not missing.exists()
     store.close()
+
+
+def test_events_carrying_their_recorded_at_keep_it_in_order(log: SqlLog) -> None:
+    kept = [
+        Pending(buy("A", 1, event_id="a"), 1, None, "2026-01-01T00:00:00.000000Z"),
+        Pending(buy("B", 1, event_id="b"), 2, None, "2026-01-02T00:00:00.000000Z"),
+    ]
+    log.append(kept, at("2026-06-01T00:00"))
+
+    backwards = [Pending(buy("C", 1, event_id="c"), 1, None, "2026-01-01T12:00:00.000000Z")]
+    with pytest.raises(RecordedAtBackwards):
+        log.append(backwards, at("2026-06-01T00:00"))
+
+    assert [r.recorded_at for r in log.read_all()] == [
+        "2026-01-01T00:00:00.000000Z",
+        "2026-01-02T00:00:00.000000Z",
+    ]

@@ -34,7 +34,7 @@ def detect_format(path: str) -> Format | None:
     return _BY_SUFFIX.get(Path(path).suffix.lower())
 
 
-def read_path(path: str, fmt: Format | None) -> Feed:
+def read_path(path: str, fmt: Format | None, keep_recorded_at: bool = False) -> Feed:
     """A feed over the file at `path` ("-" is standard input), read as UTF-8 in format `fmt`.
 
     With no format, the first line that is not blank decides: a JSON object means jsonl,
@@ -46,7 +46,9 @@ def read_path(path: str, fmt: Format | None) -> Feed:
     lines = _stdin_lines() if path == STDIN else _file_lines(path)
     if fmt is None:
         fmt, lines = sniff(lines)
-    return JsonlFeed(lines, origin) if fmt == "jsonl" else CsvFeed(lines, origin)
+    if fmt == "jsonl":
+        return JsonlFeed(lines, origin, keep_recorded_at)
+    return CsvFeed(lines, origin)
 
 
 def sniff(lines: Iterator[str]) -> tuple[Format, Iterator[str]]:

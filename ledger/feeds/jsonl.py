@@ -9,16 +9,26 @@ reports all of them. Blank lines are skipped. Fields the ledger assigns (`seq`, 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ledger.errors import Problem
 from ledger.events import parse_event
 from ledger.feeds.base import LineFeed
-from ledger.log import Pending
+from ledger.log import Pending, format_instant, parse_known_at
 
 
 class JsonlFeed(LineFeed):
-    """Events parsed from lines of JSON; iterate once, then read `problems`."""
+    """Events parsed from lines of JSON; iterate once, then read `problems`.
+
+    With `keep_recorded_at` (a restore from `owl log --format jsonl`), each line's `recorded_at`
+    is kept instead of being stamped afresh, so the copy's chain is the original's.
+    """
+
+    def __init__(
+        self, lines: Iterable[str], origin: str | None = None, keep_recorded_at: bool = False
+    ) -> None:
+        super().__init__(lines, origin)
+        self.keep_recorded_at = keep_recorded_at
 
     def __iter__(self) -> Iterator[Pending]:
         for number, text in enumerate(self._lines, start=1):
@@ -32,7 +42,19 @@ class JsonlFeed(LineFeed):
                 self.problems.append(Problem(number, None, reason, self.origin))
                 continue
             parsed = parse_event(raw, number, self.origin)
+            kept = self._recorded_at(raw, number) if self.keep_recorded_at else None
             if isinstance(parsed, list):
                 self.problems.extend(parsed)
-            else:
-                yield Pending(parsed, number, self.origin)
+            elif kept != "":
+                yield Pending(parsed, number, self.origin, kept)
+
+    def _recorded_at(self, raw: object, number: int) -> str | None:
+        """The line's own recorded_at, canonical; "" (and a problem) when missing or bad."""
+        value = raw.get("recorded_at") if isinstance(raw, dict) else None
+        try:
+            if not isinstance(value, str):
+                raise ValueError("missing: a restore keeps each event's recorded_at")
+            return format_instant(parse_known_at(value))
+        except ValueError as exc:
+            self.problems.append(Problem(number, "recorded_at", str(exc), self.origin))
+            return ""
