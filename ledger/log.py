@@ -45,10 +45,6 @@ def parse_known_at(text: str) -> datetime:
     return moment
 
 
-def parse_instant(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-
-
 @dataclass(frozen=True)
 class Recorded:
     """An event as the log holds it, with the fields the ledger assigned."""
@@ -115,5 +111,7 @@ class EventLog(Protocol):
     ) -> Iterator[Recorded]: ...
 
     def verify(self, expect: tuple[int, str] | None = None) -> Verification: ...
+
+    def issuers(self) -> list[str]: ...
 
     def close(self) -> None: ...

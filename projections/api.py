@@ -18,7 +18,15 @@ from datetime import date, datetime
 
 from ledger.errors import InvalidEvents, UnknownIssuer, UnknownPerson
 from ledger.feeds import Format, detect_format, read_path
-from ledger.log import AppendResult, Clock, Pending, Recorded, format_instant, parse_known_at
+from ledger.log import (
+    AppendResult,
+    Clock,
+    EventLog,
+    Pending,
+    Recorded,
+    format_instant,
+    parse_known_at,
+)
 from ledger.sql import SqlLog
 from projections.explain import absent, explain
 from projections.replay import history, state_at
@@ -42,8 +50,8 @@ def _instant(value: InstantLike) -> datetime | None:
 class Ledger:
     """An owl ledger at a database URL (SQLite file or PostgreSQL)."""
 
-    def __init__(self, url: str = "sqlite:///owl.db", log: SqlLog | None = None) -> None:
-        self.log = log or SqlLog(url)
+    def __init__(self, url: str = "sqlite:///owl.db", log: EventLog | None = None) -> None:
+        self.log: EventLog = log or SqlLog(url)
 
     def close(self) -> None:
         self.log.close()

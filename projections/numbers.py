@@ -15,10 +15,6 @@ def percent(shares: int, outstanding: int) -> Fraction:
     return Fraction(shares * 100, outstanding)
 
 
-def parse_percent(text: str) -> Fraction:
-    return Fraction(text)
-
-
 def breaches(value: Fraction, limit: Fraction, test: Test) -> bool:
     """`at_or_above` means >=, `above` means >."""
     return value >= limit if test == "at_or_above" else value > limit
