@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from ledger.events import AffiliationFormed
 from ledger.log import Recorded
@@ -21,11 +22,11 @@ class Group:
     members: tuple[str, ...]  # sorted
     labels: tuple[str, ...] = ()  # every label on the group's links (a plan may name any)
 
-    @property
+    @cached_property
     def member_set(self) -> frozenset[str]:
         return frozenset(self.members)
 
-    @property
+    @cached_property
     def names(self) -> frozenset[str]:
         """Members and labels: every name a plan, a filing or a query may use for the group."""
         return frozenset(self.members) | frozenset(self.labels)

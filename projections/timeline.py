@@ -35,14 +35,17 @@ Levels = dict[str, tuple[bool, str]]  # level -> (beyond it?, its name at the ti
 _TEST = {"at_or_above": "at or above", "above": "above"}
 
 
+_PERSON_FIELDS = ("holder", "from_holder", "to_holder", "person", "affiliate")
+_NAMED_BY: dict[type, tuple[str, ...]] = {}
+
+
 def involved(ev: AnyEvent) -> tuple[str, ...]:
     """The persons an event names."""
-    names = []
-    for attribute in ("holder", "from_holder", "to_holder", "person", "affiliate"):
-        value = getattr(ev, attribute, None)
-        if isinstance(value, str):
-            names.append(value)
-    return tuple(names)
+    kind = type(ev)
+    fields = _NAMED_BY.get(kind)
+    if fields is None:
+        fields = _NAMED_BY[kind] = tuple(f for f in _PERSON_FIELDS if f in kind.model_fields)
+    return tuple(value for f in fields if isinstance(value := getattr(ev, f), str))
 
 
 def levels_of(status: GroupStatus, terms: Terms) -> dict[str, bool]:
