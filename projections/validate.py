@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ledger.errors import InvalidEvents, Problem
+from ledger.events import AffiliationFormed
 from ledger.log import IssuerReader, Pending, Recorded
 from projections.holdings import OUTSTANDING
 from projections.replay import shortfalls
@@ -29,6 +30,19 @@ def check_batch(batch: Sequence[Pending], read: IssuerReader) -> None:
             fresh[base + offset + 1] = pending
         new = [Recorded(seq, "", "", "", p.event) for seq, p in fresh.items()]
         combined = sorted([*existing, *new], key=lambda r: (r.event.effective_date, r.seq))
+        labels = {
+            r.event.group
+            for r in combined
+            if isinstance(r.event, AffiliationFormed) and r.event.group
+        }
+        for pending in fresh.values():
+            holder = getattr(pending.event, "holder", None)
+            if holder in labels:
+                reason = (
+                    f"'{holder}' is a group's label; holdings belong to its members "
+                    "(each share has one record holder)"
+                )
+                problems.append(Problem(pending.line, "holder", reason, pending.origin))
         found = shortfalls(issuer, combined)
         before = {r.seq for r, *_ in shortfalls(issuer, existing)} if found else set()
         for record, holder, held, needed in found:

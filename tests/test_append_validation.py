@@ -153,3 +153,22 @@ def test_the_python_api_takes_known_at_as_text(ledger: Ledger) -> None:
 
     assert (as_text["groups"], as_text["known_at"]) == ([], "2026-01-01T23:59:59.999999Z")
     assert as_iso["groups"][0]["status"] == "acquiring_person"
+
+
+def test_a_holding_in_the_name_of_a_group_label_is_refused(ledger: Ledger) -> None:
+    link = ev(
+        "AffiliationFormed",
+        "2003-01-05",
+        person="Dadante",
+        affiliate="IPOF Fund",
+        relation="general partner",
+        group="IPOF Group",
+    )
+
+    with pytest.raises(InvalidEvents) as refused:
+        ledger.append(lines(link, buy("IPOF Group", 10, "2003-02-01")), at("2026-01-02T00:00"))
+
+    assert str(refused.value.problems[0]) == (
+        "feed.jsonl:line 2: field 'holder': 'IPOF Group' is a group's label; holdings belong "
+        "to its members (each share has one record holder)"
+    )
