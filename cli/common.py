@@ -93,7 +93,8 @@ class KnownAt(Instant):
 KNOWN_AT_HELP = (
     "Answer as the ledger knew it at this instant: only events recorded at or before it count. "
     "An ISO 8601 timestamp with a zone (2026-11-29T12:00:00Z), or a date YYYY-MM-DD meaning the "
-    "end of that day in UTC (23:59:59.999999Z). Default: now, everything recorded."
+    "end of that day in UTC (23:59:59.999999Z). Default: everything recorded; the output "
+    "names the latest recording it saw, which reproduces the answer later."
 )
 
 

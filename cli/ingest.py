@@ -12,6 +12,7 @@ import click
 from cli.common import Instant, Settings, open_log, utc_now
 from ledger.errors import InvalidEvents, Problem
 from ledger.feeds import FORMATS, STDIN, Feed, Format, detect_format, read_path
+from ledger.feeds.csv import CsvFeed
 from ledger.log import Pending
 from projections.validate import check_batch
 
@@ -113,6 +114,8 @@ def _parse_all(
     feeds = [
         read_path(path, fmt, keep_recorded_at) for path, fmt in zip(paths, formats, strict=True)
     ]
+    if keep_recorded_at and any(isinstance(feed, CsvFeed) for feed in feeds):
+        raise click.UsageError("--keep-recorded-at restores jsonl exports; a csv feed has none")
     batch: list[Pending] = []
     problems: list[Problem] = []
     with _progress(paths) as bar:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -12,8 +13,10 @@ from typing import Any, TypeVar
 import click
 
 from cli import render
-from cli.common import Settings, known_at_option, open_log, utc_now
+from cli.common import Settings, known_at_option, open_log
 from projections.api import Ledger
+
+_YMD = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 class Day(click.ParamType):
@@ -25,7 +28,7 @@ class Day(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            if len(value) == 10:
+            if _YMD.match(value):
                 return date.fromisoformat(value)
         except ValueError:
             pass
@@ -52,6 +55,11 @@ def format_option(*choices: str) -> Callable[[FC], FC]:
         show_default=True,
         help=f"{people} for people; {machines} for machines.",
     )
+
+
+def _cell(name: str) -> str:
+    """A name as a spreadsheet cell: one that would start a formula is quoted with '."""
+    return f"'{name}" if name[:1] in ("=", "+", "-", "@", "\t", "\r") else name
 
 
 def _ledger(settings: Settings) -> Ledger:
@@ -83,7 +91,7 @@ def ownership(
       owl ownership --issuer INOC --as-of 2003-11-24
       owl ownership --issuer INOC --as-of 2003-11-24 --format csv > inoc.csv
     """
-    body = _ledger(settings).ownership(issuer, as_of, known_at or utc_now())
+    body = _ledger(settings).ownership(issuer, as_of, known_at)
     if fmt == "json":
         _json(body)
     elif fmt == "csv":
@@ -91,11 +99,11 @@ def ownership(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["kind", "name", "members", "shares", "percent"])
         for h in body["holders"]:
-            writer.writerow(["holder", h["holder"], h["holder"], h["shares"], h["percent"]])
+            name = _cell(h["holder"])
+            writer.writerow(["holder", name, name, h["shares"], h["percent"]])
         for g in body["groups"]:
-            writer.writerow(
-                ["group", g["group"], ";".join(g["members"]), g["shares"], g["percent"]]
-            )
+            members = ";".join(_cell(m) for m in g["members"])
+            writer.writerow(["group", _cell(g["group"]), members, g["shares"], g["percent"]])
         click.echo(buffer.getvalue(), nl=False)
     else:
         _lines(render.ownership_lines(body))
@@ -121,7 +129,7 @@ def status(
       owl status --issuer INOC --as-of 2003-11-24
       owl status --issuer INOC --as-of 2003-11-24 --known-at 2026-01-01 --format json
     """
-    body = _ledger(settings).status(issuer, as_of, known_at or utc_now())
+    body = _ledger(settings).status(issuer, as_of, known_at)
     _json(body) if fmt == "json" else _lines(render.status_lines(body))
 
 
@@ -141,7 +149,7 @@ def timeline(
       owl timeline --issuer INOC
       owl timeline --issuer INOC --person "IPOF Fund" --format json
     """
-    body = _ledger(settings).timeline(issuer, person, known_at or utc_now())
+    body = _ledger(settings).timeline(issuer, person, known_at)
     _json(body) if fmt == "json" else _lines(render.timeline_lines(body))
 
 
@@ -162,5 +170,5 @@ def explain(
     Example:
       owl explain --issuer INOC --person "IPOF Fund" --as-of 2003-11-24
     """
-    body = _ledger(settings).explain(issuer, person, as_of, known_at or utc_now())
+    body = _ledger(settings).explain(issuer, person, as_of, known_at)
     _json(body) if fmt == "json" else _lines(render.explain_lines(body))

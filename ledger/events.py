@@ -27,8 +27,10 @@ from pydantic import (
 
 from ledger.errors import Problem
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DECIMAL = r"^\d+(\.\d+)?$"
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DECIMAL = r"^[0-9]+(\.[0-9]+)?$"
+_NAME = r"^[^\x00]*\S[^\x00]*$"  # not blank, no NUL (which PostgreSQL text cannot hold)
+_TEXT = r"^[^\x00]*$"
 
 
 def _iso_date(value: object) -> object:
@@ -43,7 +45,9 @@ def _iso_date(value: object) -> object:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-Name = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=_NAME)]
+IssuerKey = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_NAME)]
+Text = Annotated[str, StringConstraints(pattern=_TEXT)]
 Shares = Annotated[int, Field(strict=True, gt=0)]
 ShareCount = Annotated[int, Field(strict=True, ge=0)]
 Decimal = Annotated[str, StringConstraints(pattern=_DECIMAL)]
@@ -55,10 +59,10 @@ class Event(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    issuer: Name
+    issuer: IssuerKey
     effective_date: IsoDate
     event_id: Name | None = None
-    source: str | None = None
+    source: Text | None = None
 
 
 # --- ownership and capital -------------------------------------------------------------------
@@ -129,7 +133,7 @@ class HoldingReported(Event):
     holder: Name
     shares: ShareCount
     percent: Decimal | None = None
-    form: str | None = None
+    form: Text | None = None
     public: bool = True
     adopt: bool = False
 
@@ -143,7 +147,7 @@ class AffiliationFormed(Event):
     type: Literal["AffiliationFormed"] = "AffiliationFormed"
     person: Name
     affiliate: Name
-    relation: str
+    relation: Text
     group: Name | None = None
 
 
@@ -168,7 +172,7 @@ class RightsAgreementAdopted(Event):
     threshold: Decimal = "15"
     threshold_test: Test = "at_or_above"
     expires_on: IsoDate | None = None
-    rights_agent: str | None = None
+    rights_agent: Text | None = None
     distribution_delay: Annotated[int, Field(strict=True, ge=0)] = 10
     distribution_delay_basis: Literal["calendar", "business"] = "calendar"
     exempt_persons: tuple[Name, ...] = ()
@@ -267,7 +271,7 @@ class EventVoided(Event):
 
     type: Literal["EventVoided"] = "EventVoided"
     voids: Name
-    reason: str
+    reason: Text
 
 
 AnyEvent = Annotated[
@@ -319,7 +323,8 @@ def _problem(err: Any, data: dict[str, Any], line: int | None, origin: str | Non
     if loc and loc[0] == data.get("type"):
         loc = loc[1:]
     if kind == "union_tag_not_found":
-        return Problem(line, "type", "missing required field", origin)
+        where = ".".join(loc) + ".change" if loc else "type"
+        return Problem(line, where, "missing required field", origin)
     if kind == "union_tag_invalid":
         tag = err.get("input", {}).get("type") if loc == [] else None
         where = ".".join(loc) + ".change" if loc else "type"
@@ -335,16 +340,24 @@ def _problem(err: Any, data: dict[str, Any], line: int | None, origin: str | Non
     elif kind == "value_error":
         reason = err["msg"].removeprefix("Value error, ")
     else:
-        said = _PLAIN.get(kind, "").format(**err.get("ctx", {})) or err["msg"].replace(
-            "Input should be", "expected"
+        ctx = err.get("ctx", {})
+        plain = _PATTERNS.get(ctx.get("pattern", "")) if kind == "string_pattern_mismatch" else None
+        said = (
+            plain
+            or _PLAIN.get(kind, "").format(**ctx)
+            or err["msg"].replace("Input should be", "expected")
         )
-        reason = f"{said}, got {err['input']!r}" if "input" in err else said
+        reason = f"{said}, got {_shown(err['input'])}" if "input" in err else said
     return Problem(line, field, reason, origin)
 
 
 # Plain words for pydantic's error kinds that users meet most (by field: shares, dates, names).
+_PATTERNS = {
+    _DECIMAL: 'expected a decimal number such as 24.2 (a string in JSON: "24.2")',
+    _NAME: "must not be blank or contain NUL characters",
+    _TEXT: "must not contain NUL characters",
+}
 _PLAIN = {
-    "string_pattern_mismatch": 'expected a decimal number such as 24.2 (a string in JSON: "24.2")',
     "int_type": "expected a whole number (a JSON integer, not a string or a decimal)",
     "int_parsing": "expected a whole number",
     "int_from_float": "expected a whole number, not a decimal",
@@ -354,10 +367,16 @@ _PLAIN = {
     "bool_parsing": "expected true or false",
     "string_type": "expected text (a JSON string)",
     "string_too_short": "must not be empty",
+    "string_too_long": "must be at most {max_length} characters",
 }
 
 
 _CHANGES = frozenset({"exemption", "remove_exemption", "threshold", "rights_agent", "expiration"})
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _dig(data: Any, dotted: str) -> Any:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 
 from ledger.chain import Verification
@@ -23,7 +23,22 @@ def format_instant(moment: datetime) -> str:
     """The stored form of an instant; naive datetimes are refused, not guessed."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"timestamp {moment.isoformat()} has no time zone")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"timestamp {moment.isoformat()} is out of range in UTC") from None
+    # Fixed width whatever the year (strftime does not pad years before 1000), so stamps
+    # compare correctly as text.
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:"
+        f"{utc.second:02d}.{utc.microsecond:06d}Z"
+    )
+
+
+def after(stamp: str) -> str:
+    """The stored instant one microsecond after `stamp` (a stored instant)."""
+    moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return format_instant(moment + timedelta(microseconds=1))
 
 
 def parse_known_at(text: str) -> datetime:
@@ -42,6 +57,7 @@ def parse_known_at(text: str) -> datetime:
         raise ValueError(f"{text!r} is not an ISO 8601 timestamp such as {example}") from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{text!r} has no time zone; add Z for UTC or an offset such as +01:00")
+    format_instant(moment)  # refuses an instant that has no place in UTC
     return moment
 
 

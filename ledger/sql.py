@@ -15,6 +15,7 @@ This is the only module that imports SQLAlchemy; driver errors become `LedgerErr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
@@ -38,6 +39,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from ledger.chain import GENESIS, ChainRow, Verification, row_hash, verify_rows
@@ -59,6 +61,7 @@ from ledger.log import (
     IssuerReader,
     Pending,
     Recorded,
+    after,
     format_instant,
 )
 
@@ -95,6 +98,11 @@ _SQLITE_TRIGGERS = (
        BEGIN SELECT RAISE(ABORT, 'owl: the events table is append-only'); END""",
     """CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
        BEGIN SELECT RAISE(ABORT, 'owl: the events table is append-only'); END""",
+    # INSERT OR REPLACE deletes the old row without firing DELETE triggers: refuse any insert
+    # that would collide with a stored row.
+    """CREATE TRIGGER IF NOT EXISTS events_no_replace BEFORE INSERT ON events
+       WHEN EXISTS (SELECT 1 FROM events WHERE seq = NEW.seq OR event_id = NEW.event_id)
+       BEGIN SELECT RAISE(ABORT, 'owl: the events table is append-only'); END""",
 )
 
 _PG_TRIGGERS = (
@@ -117,8 +125,12 @@ def _make_engine(url: str) -> Engine:
             _configure_sqlite(engine)
             return engine
         return create_engine(url, pool_pre_ping=True)
-    except (ArgumentError, NoSuchModuleError) as exc:
-        raise StoreUnavailable(url, f"not a database URL we can use ({exc})") from None
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
+        reason = (
+            f"not a database URL owl can use ({type(exc).__name__}: {_safe_text(url, exc)}); "
+            "use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB"
+        )
+        raise StoreUnavailable(_safe(url), reason) from None
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -237,8 +249,13 @@ class SqlLog:
                     .limit(1)
                 ).first()
                 head_seq, head_hash, last = tuple(head) if head else (0, GENESIS, "")
-                moment = recorded_at() if callable(recorded_at) else recorded_at
-                stamp = format_instant(moment)
+                if callable(recorded_at):
+                    # A clock's stamp is made strictly later than every committed row, so a
+                    # reader's "known at the latest stamp I saw" never gains rows later.
+                    stamp = format_instant(recorded_at())
+                    stamp = max(stamp, after(last)) if last else stamp
+                else:
+                    stamp = format_instant(recorded_at)
                 if stamp < last:
                     raise RecordedAtBackwards(stamp, last)
                 fresh, present, repeated = self._new_entries(conn, batch)
@@ -316,6 +333,7 @@ class SqlLog:
                     repeated += 1
                 else:
                     present += 1
+                    first_line[eid] = pending.line
                 continue
             stored[eid] = payload
             first_line[eid] = pending.line
@@ -327,15 +345,25 @@ class SqlLog:
         return fresh, present, repeated
 
     def _check_voids(self, conn: Connection, fresh: list[tuple[Pending, str, str]]) -> None:
-        batch_ids = {eid for _, eid, _ in fresh}
+        batch_issuer = {eid: p.event.issuer for p, eid, _ in fresh}
         unknown: list[Problem] = []
         for pending, _, _ in fresh:
             ev = pending.event
-            if not isinstance(ev, EventVoided) or ev.voids in batch_ids:
+            if not isinstance(ev, EventVoided):
                 continue
-            found = conn.execute(select(events.c.seq).where(events.c.event_id == ev.voids)).first()
-            if found is None:
+            issuer = batch_issuer.get(ev.voids)
+            if issuer is None:
+                found = conn.execute(
+                    select(events.c.issuer).where(events.c.event_id == ev.voids)
+                ).first()
+                issuer = found[0] if found else None
+            if issuer is None:
                 unknown.append(unknown_void(ev.voids, pending.line, pending.origin))
+            elif issuer != ev.issuer:
+                reason = (
+                    f"'{ev.voids}' is an event of issuer '{issuer}'; file the void under '{issuer}'"
+                )
+                unknown.append(Problem(pending.line, "voids", reason, pending.origin))
         if unknown:
             raise UnknownEventId(unknown)
 
@@ -437,18 +465,38 @@ def _translate(url: str) -> Iterator[None]:
         message = str(exc.orig).lower()
         if _is_missing_table(exc):
             raise NotInitialized(_safe(url)) from None
-        if exc.connection_invalidated or any(
-            word in message for word in ("connect", "unable to open", "not a database")
-        ):
-            raise StoreUnavailable(_safe(url), str(exc.orig).strip()) from None
+        if exc.connection_invalidated or any(word in message for word in _UNAVAILABLE):
+            raise StoreUnavailable(_safe(url), _safe_text(url, exc.orig or exc)) from None
         raise
+
+
+# Driver messages that mean the store cannot be used as asked (not a bug in owl).
+_UNAVAILABLE = (
+    "connect",
+    "unable to open",
+    "not a database",
+    "readonly",
+    "read-only",
+    "database is locked",
+    "permission denied",
+    "could not",
+    "does not exist",
+)
+
+
+def _safe_text(url: str, exc: BaseException) -> str:
+    """An error's text with any password from the URL blanked."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    try:
+        password = make_url(url).password
+    except (ArgumentError, ValueError):
+        password = None
+    return text.replace(str(password), "***") if password else text
 
 
 def _safe(url: str) -> str:
     """The URL without a password, for messages."""
-    from sqlalchemy.engine import make_url
-
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+    except (ArgumentError, ValueError):
+        return re.sub(r"^([^:/]+://[^:@/]*):[^@/]*@", r"\1:***@", url)

@@ -111,12 +111,14 @@ class Ledger:
     def status(self, issuer: str, as_of: DateLike, known_at: InstantLike = None) -> Json:
         records = self.records(issuer, known_at, as_of)
         snapshot = state_at(issuer, records, _date(as_of))
-        body = status_json(snapshot, _stamp(known_at))
+        body = status_json(snapshot, _stamp(known_at, records))
         body["events_known"] = len(records)
         return body
 
     def ownership(self, issuer: str, as_of: DateLike, known_at: InstantLike = None) -> Json:
-        return ownership_json(self.snapshot(issuer, as_of, known_at), _stamp(known_at))
+        records = self.records(issuer, known_at, as_of)
+        snapshot = state_at(issuer, records, _date(as_of))
+        return ownership_json(snapshot, _stamp(known_at, records))
 
     def timeline(
         self, issuer: str, person: str | None = None, known_at: InstantLike = None
@@ -126,13 +128,14 @@ class Ledger:
         if person is not None and person not in _names(records):
             raise UnknownPerson(person, issuer, "any date")
         body = timeline_json(changes, issuer, person)
-        body["known_at"] = _stamp(known_at)
+        body["known_at"] = _stamp(known_at, records)
         return body
 
     def explain(
         self, issuer: str, person: str, as_of: DateLike, known_at: InstantLike = None
     ) -> Json:
-        snapshot = self.snapshot(issuer, as_of, known_at)
+        seen = self.records(issuer, known_at, as_of)
+        snapshot = state_at(issuer, seen, _date(as_of))
         try:
             body = explain(snapshot, person)
         except UnknownPerson:
@@ -141,7 +144,7 @@ class Ledger:
             if first is None:
                 raise
             body = absent(snapshot, person, first)
-        body["known_at"] = _stamp(known_at)
+        body["known_at"] = _stamp(known_at, seen)
         return body
 
 
@@ -156,6 +159,10 @@ def _names(records: Sequence[Recorded]) -> set[str]:
     return names
 
 
-def _stamp(known_at: InstantLike) -> str | None:
+def _stamp(known_at: InstantLike, records: Sequence[Recorded]) -> str | None:
+    """The instant a view is known at: the one asked for, or else the latest recording it saw,
+    which reproduces the same answer later (appends in flight are stamped after it)."""
     moment = _instant(known_at)
-    return format_instant(moment) if moment is not None else None
+    if moment is not None:
+        return format_instant(moment)
+    return max((r.recorded_at for r in records), default=None)

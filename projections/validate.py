@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ledger.errors import InvalidEvents, Problem
-from ledger.events import AffiliationFormed
+from ledger.events import AffiliationFormed, EventVoided
 from ledger.log import IssuerReader, Pending, Recorded
 from projections.holdings import OUTSTANDING
 from projections.replay import shortfalls
@@ -61,13 +61,15 @@ def check_batch(batch: Sequence[Pending], read: IssuerReader) -> None:
                 for seq, p in fresh.items()
                 if holder in involved(p.event) and p.event.effective_date <= when
             ]
-            blamed = culprits[-1] if culprits else None
+            voids = [p for p in fresh.values() if isinstance(p.event, EventVoided)]
+            blamed = culprits[-1] if culprits else (voids[0] if voids else None)
+            field = "voids" if blamed is not None and blamed in voids else "shares"
             reason = (
                 f"this would leave {holder} with {held:,} shares on {when}, short of the "
                 f"{needed:,} taken then by seq {record.seq} ({record.event_id}), already in the log"
             )
             line, origin = (blamed.line, blamed.origin) if blamed else (None, None)
-            problems.append(Problem(line, "shares", reason, origin))
+            problems.append(Problem(line, field, reason, origin))
     if problems:
         raise InvalidEvents(problems)
 

@@ -97,7 +97,10 @@ class CsvFeed(LineFeed):
         if values["side"] and side not in SIDES:
             problems.append(("side", f"expected BUY, SELL, B or S, got {values['side']!r}"))
         shares = values["shares"]
-        if shares and (not _DIGITS.match(shares) or int(shares) == 0):
+        if len(shares) > 18:
+            problems.append(("shares", f"too large: {len(shares)} digits"))
+            shares = ""
+        elif shares and (not _DIGITS.match(shares) or int(shares) == 0):
             reason = f"expected a positive whole number of shares in digits, got {shares!r}"
             problems.append(("shares", reason))
         # Placeholders for values already found wrong, so the event model reports the rest.

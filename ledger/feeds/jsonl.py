@@ -41,6 +41,12 @@ class JsonlFeed(LineFeed):
                 reason = f"malformed JSON: {exc.msg} (column {exc.colno})"
                 self.problems.append(Problem(number, None, reason, self.origin))
                 continue
+            except (ValueError, RecursionError) as exc:  # a number too long, nesting too deep
+                reason = (
+                    f"malformed JSON: {exc if isinstance(exc, ValueError) else 'nested too deeply'}"
+                )
+                self.problems.append(Problem(number, None, reason, self.origin))
+                continue
             parsed = parse_event(raw, number, self.origin)
             kept = self._recorded_at(raw, number) if self.keep_recorded_at else None
             if isinstance(parsed, list):
