@@ -8,7 +8,10 @@ insert order equals commit order: one chain, no fork, no gap.
 
 Why the database refuses UPDATE and DELETE: the only way to change the past is to append (a
 correction, a backdated event). Triggers make the events table append-only on both backends, so
-even a stray SQL client cannot edit history without first removing them, which `verify` detects.
+even a stray SQL client cannot edit history without first removing them (SQLite also refuses an
+INSERT OR REPLACE over a stored row). An edit made behind them breaks the chain, which `verify`
+names; a chain re-forged from the edited row on is caught by a digest written down earlier
+(`verify --expect`).
 
 This is the only module that imports SQLAlchemy; driver errors become `LedgerError`s here.
 """
