@@ -81,6 +81,12 @@ def ingest(
       owl --db sqlite:///copy.db ingest --keep-recorded-at export.jsonl
     """
     formats = [_format_of(path, fmt) for path in paths]
+    if recorded_at is not None and recorded_at > utc_now():
+        raise click.BadParameter(
+            "is in the future; a ledger records what it learned, when it learned it "
+            "(a future stamp would also hold back every later append until then)",
+            param_hint="'--recorded-at'",
+        )
     if keep_recorded_at and recorded_at is not None:
         raise click.UsageError("--keep-recorded-at and --recorded-at exclude each other")
     if keep_recorded_at and "csv" in formats:

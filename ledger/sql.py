@@ -348,20 +348,26 @@ class SqlLog:
         return fresh, present, repeated
 
     def _check_voids(self, conn: Connection, fresh: list[tuple[Pending, str, str]]) -> None:
-        batch_issuer = {eid: p.event.issuer for p, eid, _ in fresh}
+        in_batch = {eid: (p.event.issuer, p.event.type) for p, eid, _ in fresh}
         unknown: list[Problem] = []
         for pending, _, _ in fresh:
             ev = pending.event
             if not isinstance(ev, EventVoided):
                 continue
-            issuer = batch_issuer.get(ev.voids)
+            issuer, kind = in_batch.get(ev.voids, (None, None))
             if issuer is None:
                 found = conn.execute(
-                    select(events.c.issuer).where(events.c.event_id == ev.voids)
+                    select(events.c.issuer, events.c.type).where(events.c.event_id == ev.voids)
                 ).first()
-                issuer = found[0] if found else None
+                issuer, kind = (found[0], found[1]) if found else (None, None)
             if issuer is None:
                 unknown.append(unknown_void(ev.voids, pending.line, pending.origin))
+            elif kind == "EventVoided":
+                reason = (
+                    f"'{ev.voids}' is itself a void; a void cannot be voided (append "
+                    "the event again instead)"
+                )
+                unknown.append(Problem(pending.line, "voids", reason, pending.origin))
             elif issuer != ev.issuer:
                 reason = (
                     f"'{ev.voids}' is an event of issuer '{issuer}'; file the void under '{issuer}'"

@@ -10,6 +10,7 @@ from textwrap import dedent
 
 import pytest
 from click.testing import CliRunner, Result
+from freezegun import freeze_time
 
 from cli.common import shown_url, sqlite_file
 from cli.main import cli
@@ -97,6 +98,7 @@ def test_log_jsonl_prints_every_field_and_what_the_ledger_assigned(db: str) -> N
     )
 
 
+@freeze_time("2026-12-01T00:00:00Z")  # so both stamps below lie in the past
 def test_known_at_a_bare_date_means_the_end_of_that_day(db: str, tmp_path: Path) -> None:
     path = tmp_path / "later.jsonl"
     path.write_text(event("OutstandingReported", "2003-12-31", shares=11_700_000) + "\n")

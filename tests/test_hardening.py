@@ -259,3 +259,37 @@ def test_names_that_would_start_a_spreadsheet_formula_are_quoted_in_csv(
     )
 
     assert "holder,'=HYPERLINK(1),'=HYPERLINK(1),5,5.0000" in result.output
+
+
+def test_a_void_of_a_void_is_refused(sqlite_url: str) -> None:
+    log = SqlLog(sqlite_url)
+    log.init()
+    first = ev("EventVoided", "2003-01-03", voids="p1", reason="typo", event_id="v1")
+    purchase = ev("SharesPurchased", "2003-01-02", holder="A", shares=1, event_id="p1")
+    log.append([Pending(purchase), Pending(first)], at("2026-01-01T00:00"))
+    second = ev("EventVoided", "2003-01-04", voids="v1", reason="undo")
+
+    with pytest.raises(InvalidEvents, match="is itself a void"):
+        log.append([Pending(second, 1)], at("2026-01-02T00:00"))
+    log.close()
+
+
+def test_a_recorded_at_in_the_future_is_a_usage_error(sqlite_url: str, tmp_path: Path) -> None:
+    owl("--db", sqlite_url, "init")
+    feed = tmp_path / "e.jsonl"
+    feed.write_text(
+        json.dumps(
+            {
+                "type": "OutstandingReported",
+                "issuer": "INOC",
+                "effective_date": "2003-01-02",
+                "shares": 5,
+            }
+        )
+        + "\n"
+    )
+
+    result = owl("--db", sqlite_url, "ingest", str(feed), "--recorded-at", "2999-01-01T00:00:00Z")
+
+    assert result.exit_code == 2
+    assert "is in the future" in result.stderr
