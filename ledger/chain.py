@@ -69,36 +69,18 @@ def verify_rows(rows: Iterable[ChainRow], expect: tuple[int, str] | None = None)
     with that hash. This catches what recomputation alone cannot: rows removed from the end, or a
     log rebuilt from scratch with a consistent new chain.
     """
-    expected_seq, prev, count = 1, GENESIS, 0
+    seq, prev = 0, GENESIS  # the last row found sound
+
+    def broken(bad: int, reason: str, digest: bool = False) -> Verification:
+        return Verification(False, seq, seq, prev, bad, reason, digest_mismatch=digest)
+
     for row in rows:
         if expect is not None and row.seq == expect[0] and row.hash != expect[1]:
-            return Verification(
-                False,
-                count,
-                row.seq - 1,
-                prev,
-                row.seq,
-                f"the hash at seq {row.seq} is {row.hash}",
-                digest_mismatch=True,
-            )
-        if row.seq != expected_seq:
-            return Verification(
-                False,
-                count,
-                expected_seq - 1,
-                prev,
-                expected_seq,
-                f"seq {expected_seq} is missing (next row is seq {row.seq})",
-            )
+            return broken(row.seq, f"the hash at seq {row.seq} is {row.hash}", digest=True)
+        if row.seq != seq + 1:
+            return broken(seq + 1, f"seq {seq + 1} is missing (next row is seq {row.seq})")
         if row.prev_hash != prev:
-            return Verification(
-                False,
-                count,
-                row.seq - 1,
-                prev,
-                row.seq,
-                "prev_hash does not match the hash of the row before it",
-            )
+            return broken(row.seq, "prev_hash does not match the hash of the row before it")
         recomputed = row_hash(
             prev,
             row.seq,
@@ -110,27 +92,10 @@ def verify_rows(rows: Iterable[ChainRow], expect: tuple[int, str] | None = None)
             row.payload,
         )
         if recomputed != row.hash:
-            return Verification(
-                False,
-                count,
-                row.seq - 1,
-                prev,
-                row.seq,
-                "stored hash does not match the row's content",
-            )
-        prev, expected_seq, count = row.hash, expected_seq + 1, count + 1
-    if expect is not None and expect[0] > count:
-        return Verification(
-            False,
-            count,
-            count,
-            prev,
-            expect[0],
-            f"the log ends at seq {count}",
-            digest_mismatch=True,
-        )
+            return broken(row.seq, "stored hash does not match the row's content")
+        seq, prev = row.seq, row.hash
+    if expect is not None and expect[0] > seq:
+        return broken(expect[0], f"the log ends at seq {seq}", digest=True)
     if expect is not None and expect[0] == 0 and expect[1] != GENESIS:
-        return Verification(
-            False, count, count, prev, 0, f"seq 0 is the genesis {GENESIS}", digest_mismatch=True
-        )
-    return Verification(True, count, expected_seq - 1, prev)
+        return broken(0, f"seq 0 is the genesis {GENESIS}", digest=True)
+    return Verification(True, seq, seq, prev)

@@ -25,6 +25,18 @@ def owl(*args: str, input: str | None = None) -> Result:
     return CliRunner().invoke(cli, list(args), input=input)
 
 
+def one_event_feed(folder: Path) -> Path:
+    feed = folder / "e.jsonl"
+    event = {
+        "type": "OutstandingReported",
+        "issuer": "INOC",
+        "effective_date": "2003-01-02",
+        "shares": 5,
+    }
+    feed.write_text(json.dumps(event) + "\n")
+    return feed
+
+
 def test_stamps_before_the_year_1000_keep_their_fixed_width() -> None:
     assert format_instant(datetime(999, 1, 1, tzinfo=UTC)) == "0999-01-01T00:00:00.000000Z"
 
@@ -199,18 +211,7 @@ def test_restoring_a_csv_from_standard_input_is_a_usage_error(sqlite_url: str) -
 
 def test_a_week_date_is_not_an_as_of_date(sqlite_url: str, tmp_path: Path) -> None:
     owl("--db", sqlite_url, "init")
-    feed = tmp_path / "e.jsonl"
-    feed.write_text(
-        json.dumps(
-            {
-                "type": "OutstandingReported",
-                "issuer": "INOC",
-                "effective_date": "2003-01-02",
-                "shares": 5,
-            }
-        )
-        + "\n"
-    )
+    feed = one_event_feed(tmp_path)
     owl("--db", sqlite_url, "ingest", str(feed))
 
     result = owl("--db", sqlite_url, "status", "--issuer", "INOC", "--as-of", "2003-W05-1")
@@ -276,18 +277,7 @@ def test_a_void_of_a_void_is_refused(sqlite_url: str) -> None:
 
 def test_a_recorded_at_in_the_future_is_a_usage_error(sqlite_url: str, tmp_path: Path) -> None:
     owl("--db", sqlite_url, "init")
-    feed = tmp_path / "e.jsonl"
-    feed.write_text(
-        json.dumps(
-            {
-                "type": "OutstandingReported",
-                "issuer": "INOC",
-                "effective_date": "2003-01-02",
-                "shares": 5,
-            }
-        )
-        + "\n"
-    )
+    feed = one_event_feed(tmp_path)
 
     result = owl("--db", sqlite_url, "ingest", str(feed), "--recorded-at", "2999-01-01T00:00:00Z")
 
