@@ -440,6 +440,14 @@ class SqlLog:
         with self._guard(), self.engine.connect() as conn, conn.begin():
             yield from self._select(conn, *where, replay_order=replay_order)
 
+    def last_recorded_at(self) -> str | None:
+        """The newest row's recorded_at (None for an empty log)."""
+        with self._guard(), self.engine.connect() as conn:
+            found = conn.execute(
+                select(events.c.recorded_at).order_by(events.c.seq.desc()).limit(1)
+            ).first()
+            return str(found[0]) if found else None
+
     def issuers(self) -> list[str]:
         with self._guard(), self.engine.connect() as conn:
             return [str(r[0]) for r in conn.execute(select(events.c.issuer).distinct())]

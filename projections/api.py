@@ -104,37 +104,49 @@ class Ledger:
             raise UnknownIssuer(issuer, self.log.issuers())
         return found
 
+    def view(
+        self, issuer: str, as_of: DateLike | None, known_at: InstantLike = None
+    ) -> tuple[list[Recorded], str | None]:
+        """The records a view sees, and the instant it is known at: the one asked for, or else
+        the latest recording committed when it was read, which reproduces the same answer later
+        (appends in flight are stamped after it)."""
+        moment = _instant(known_at)
+        if moment is not None:
+            return self.records(issuer, moment, as_of), format_instant(moment)
+        head = self.log.last_recorded_at()  # read first: all it covers is visible to the read
+        records = self.records(issuer, None, as_of)
+        seen = [r.recorded_at for r in records] + ([head] if head else [])
+        return records, max(seen, default=None)
+
     def snapshot(self, issuer: str, as_of: DateLike, known_at: InstantLike = None) -> Snapshot:
         day = _date(as_of)
         return state_at(issuer, self.records(issuer, known_at, day), day)
 
     def status(self, issuer: str, as_of: DateLike, known_at: InstantLike = None) -> Json:
-        records = self.records(issuer, known_at, as_of)
-        snapshot = state_at(issuer, records, _date(as_of))
-        body = status_json(snapshot, _stamp(known_at, records))
+        records, stamp = self.view(issuer, as_of, known_at)
+        body = status_json(state_at(issuer, records, _date(as_of)), stamp)
         body["events_known"] = len(records)
         return body
 
     def ownership(self, issuer: str, as_of: DateLike, known_at: InstantLike = None) -> Json:
-        records = self.records(issuer, known_at, as_of)
-        snapshot = state_at(issuer, records, _date(as_of))
-        return ownership_json(snapshot, _stamp(known_at, records))
+        records, stamp = self.view(issuer, as_of, known_at)
+        return ownership_json(state_at(issuer, records, _date(as_of)), stamp)
 
     def timeline(
         self, issuer: str, person: str | None = None, known_at: InstantLike = None
     ) -> Json:
-        records = self.records(issuer, known_at)
+        records, stamp = self.view(issuer, None, known_at)
         changes, _ = history(issuer, records)
         if person is not None and person not in _names(records):
             raise UnknownPerson(person, issuer, "any date")
         body = timeline_json(changes, issuer, person)
-        body["known_at"] = _stamp(known_at, records)
+        body["known_at"] = stamp
         return body
 
     def explain(
         self, issuer: str, person: str, as_of: DateLike, known_at: InstantLike = None
     ) -> Json:
-        seen = self.records(issuer, known_at, as_of)
+        seen, stamp = self.view(issuer, as_of, known_at)
         snapshot = state_at(issuer, seen, _date(as_of))
         try:
             body = explain(snapshot, person)
@@ -144,7 +156,7 @@ class Ledger:
             if first is None:
                 raise
             body = absent(snapshot, person, first)
-        body["known_at"] = _stamp(known_at, seen)
+        body["known_at"] = stamp
         return body
 
 
@@ -157,12 +169,3 @@ def _names(records: Sequence[Recorded]) -> set[str]:
         if isinstance(label, str):
             names.add(label)
     return names
-
-
-def _stamp(known_at: InstantLike, records: Sequence[Recorded]) -> str | None:
-    """The instant a view is known at: the one asked for, or else the latest recording it saw,
-    which reproduces the same answer later (appends in flight are stamped after it)."""
-    moment = _instant(known_at)
-    if moment is not None:
-        return format_instant(moment)
-    return max((r.recorded_at for r in records), default=None)

@@ -283,3 +283,14 @@ def test_a_recorded_at_in_the_future_is_a_usage_error(sqlite_url: str, tmp_path:
 
     assert result.exit_code == 2
     assert "is in the future" in result.stderr
+
+
+def test_a_view_that_sees_no_events_names_the_newest_recording(db_url: str) -> None:
+    ledger = Ledger(db_url)
+    ledger.log.init()
+    ledger.append([Pending(outstanding("2003-01-02", 1_000))], at("2026-01-01T00:00"))
+
+    early = ledger.status("INOC", "1990-01-01")
+
+    assert (early["events_known"], early["known_at"]) == (0, "2026-01-01T00:00:00.000000Z")
+    ledger.close()
