@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from cli.tables import render_table
-
-_TEST = {"at_or_above": "at or above", "above": "more than"}
+from projections.numbers import TEST_WORDS
 
 
 def n(value: int | None) -> str:
@@ -28,7 +27,7 @@ def limit_text(limit: dict[str, Any] | None) -> str:
     bound = (
         f"more than {limit['shares']:,} shares"
         if limit.get("shares") is not None
-        else f"{_TEST[limit['test']]} {limit['percent']}%"
+        else f"{TEST_WORDS[limit['test']]} {limit['percent']}%"
     )
     source = f", {limit['source_amendment']}" if limit.get("source_amendment") else ""
     return f"{bound} ({limit['basis']}{source})"
@@ -52,7 +51,8 @@ def status_lines(body: dict[str, Any]) -> list[str]:
         state = "in force" if plan["in_force"] else "NOT in force"
         amendments = ", ".join(plan["amendments"]) or "none"
         out.append(
-            f"Plan: {state}; Acquiring Person {_TEST[plan['threshold_test']]} {plan['threshold']}%;"
+            f"Plan: {state}; Acquiring Person {TEST_WORDS[plan['threshold_test']]} "
+            f"{plan['threshold']}%;"
             f" rights agent {plan['rights_agent'] or '-'}; expires {plan['expires_on'] or '-'};"
             f" amendments {amendments}"
         )

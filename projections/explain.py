@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ledger.errors import UnknownPerson
 from ledger.log import Recorded
-from projections.numbers import format_percent
+from projections.numbers import TEST_WORDS, format_percent
 from projections.report import (
     Json,
     group_json,
@@ -18,8 +18,6 @@ from projections.report import (
     stated_basis,
 )
 from projections.state import GroupStatus, Snapshot
-
-_TEST = {"at_or_above": "at or above", "above": "more than"}
 
 
 def explain(snapshot: Snapshot, person: str) -> Json:
@@ -130,7 +128,7 @@ def rule(snapshot: Snapshot, status: GroupStatus) -> str:
     if limit.shares is not None:
         bound = f"more than the {limit.shares:,} shares the Board approved"
     else:
-        bound = f"{_TEST[limit.test or 'above']} {limit.percent_text}%"
+        bound = f"{TEST_WORDS[limit.test or 'above']} {limit.percent_text}%"
     if limit.basis == "exemption":
         origin = f"Amendment {limit.source_amendment}" if limit.source_amendment else "The plan"
         where = f" (effective {limit.record.event.effective_date})" if limit.record else ""

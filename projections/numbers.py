@@ -8,6 +8,8 @@ from math import ceil, floor
 from typing import Literal
 
 Test = Literal["at_or_above", "above"]
+# How a test reads in prose: "at or above 15%", "more than 40%".
+TEST_WORDS: dict[str, str] = {"at_or_above": "at or above", "above": "more than"}
 
 
 def percent(shares: int, outstanding: int) -> Fraction:

@@ -24,15 +24,13 @@ from ledger.events import (
     TenderOfferTerminated,
     ThresholdChange,
 )
-from projections.numbers import breaches
+from projections.numbers import TEST_WORDS, breaches
 
 if TYPE_CHECKING:
     from projections.state import GroupStatus
     from projections.terms import Terms
 
 Levels = dict[str, tuple[bool, str]]  # level -> (beyond it?, its name at the time)
-
-_TEST = {"at_or_above": "at or above", "above": "above"}
 
 
 _PERSON_FIELDS = ("holder", "from_holder", "to_holder", "person", "affiliate")
@@ -70,12 +68,12 @@ def levels_of(status: GroupStatus, terms: Terms) -> dict[str, bool]:
 
 def level_name(key: str, status: GroupStatus, terms: Terms) -> str:
     if key == "threshold":
-        return f"the {terms.threshold_text}% threshold ({_TEST[terms.threshold_test]})"
+        return f"the {terms.threshold_text}% threshold ({TEST_WORDS[terms.threshold_test]})"
     limit = status.limit
     if key == "cap" and limit is not None:
         if limit.shares is not None:
             return f"the approved {limit.shares:,} shares"
-        return f"the {limit.percent_text}% {limit.basis} cap ({_TEST[limit.test or 'above']})"
+        return f"the {limit.percent_text}% {limit.basis} cap ({TEST_WORDS[limit.test or 'above']})"
     if key == "cap":
         return "its former cap"
     return key
@@ -103,7 +101,7 @@ def crossings(status: GroupStatus, terms: Terms, previous: Levels) -> tuple[Leve
 
 def describe_plan_event(ev: AnyEvent) -> str:
     if isinstance(ev, RightsAgreementAdopted):
-        test = _TEST[ev.threshold_test]
+        test = TEST_WORDS[ev.threshold_test]
         return f"rights plan adopted: Acquiring Person {test} {ev.threshold}%" + (
             f", expires {ev.expires_on}" if ev.expires_on else ""
         )
@@ -125,12 +123,12 @@ def describe_plan_event(ev: AnyEvent) -> str:
 def _describe_change(change: object) -> str:
     if isinstance(change, ExemptionChange):
         intent = ", ends on a control intent" if change.ends_on_control_intent else ""
-        bound = "more than" if change.cap_test == "above" else "at or above"
+        bound = TEST_WORDS[change.cap_test]
         return f"{change.person} exempt unless it holds {bound} {change.cap}%{intent}"
     if isinstance(change, RemoveExemption):
         return f"exemption of {change.person} removed"
     if isinstance(change, ThresholdChange):
-        return f"threshold {_TEST[change.threshold_test]} {change.threshold}%"
+        return f"threshold {TEST_WORDS[change.threshold_test]} {change.threshold}%"
     if isinstance(change, RightsAgentChange):
         return f"rights agent {change.rights_agent}"
     if isinstance(change, ExpirationChange):
