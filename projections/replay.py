@@ -21,7 +21,6 @@ import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from fractions import Fraction
 from itertools import groupby
 from types import MappingProxyType
 
@@ -42,11 +41,12 @@ from ledger.events import (
 )
 from ledger.log import Recorded
 from projections import terms as plan
-from projections.calendar import add_days, roll_forward
 from projections.groups import Group, form_groups, group_labels, link_key
 from projections.holdings import CAPITAL_TYPES, Book, Move
-from projections.numbers import breaches, percent
-from projections.state import WITHIN, Change, GroupStatus, Interval, Limit, Snapshot, Status
+from projections.lifecycle import Lifecycle
+from projections.limits import limit_for
+from projections.numbers import percent
+from projections.state import WITHIN, Change, GroupStatus, Interval, Snapshot, Status
 from projections.timeline import Levels, crossings, describe_plan_event, involved
 
 _DAY = timedelta(days=1)
@@ -99,12 +99,7 @@ class _Replay:
     groups: dict[str, Group] = field(default_factory=dict)  # person -> current group
     statuses: dict[frozenset[str], GroupStatus] = field(default_factory=dict)
     inadvertence: dict[str, Recorded] = field(default_factory=dict)
-    tenders: dict[str, tuple[Recorded, date]] = field(default_factory=dict)
-    sad: tuple[date, Recorded] | None = None
-    fixed_distribution: date | None = None
-    redemption: Recorded | None = None
-    ended: bool = False
-    flags: list[str] = field(default_factory=list)
+    life: Lifecycle = field(default_factory=Lifecycle)
     changes: list[Change] = field(default_factory=list)
     in_force: bool = False
     last_outstanding: int | None = None
@@ -184,11 +179,11 @@ class _Replay:
             today.everyone = True
         elif isinstance(ev, ControlIntentDeclared):
             today.intents.append(record)
-        elif isinstance(ev, RightsAgreementAdopted) and (self.ended or self.redemption):
+        elif isinstance(ev, RightsAgreementAdopted) and (self.life.ended or self.life.redemption):
             self._new_plan()
             self._apply(day, record, today)
         elif isinstance(ev, RightsAgreementAdopted | RightsAgreementAmended):
-            if self.ended or self.redemption:
+            if self.life.ended or self.life.redemption:
                 self._plan_change(
                     day, f"{describe_plan_event(ev)} — after the plan ended; no effect", record
                 )
@@ -208,54 +203,20 @@ class _Replay:
         elif isinstance(ev, InadvertenceDetermined):
             today.determinations.append(record)
         elif isinstance(ev, TenderOfferCommenced):
-            self._tender(day, record, ev)
+            due = self.life.commence_tender(self.terms, day, record, ev)
+            if due is not None:
+                self._due(due)
+            self._plan_change(day, describe_plan_event(ev), record)
         elif isinstance(ev, TenderOfferTerminated):
-            offer = self.tenders.get(ev.person)
-            if offer is not None and offer[1] > day:
-                del self.tenders[ev.person]
+            self.life.terminate_tender(ev.person, day)
             self._plan_change(day, describe_plan_event(ev), record)
         elif isinstance(ev, RightsRedeemed):
-            self._redeem(day, record)
+            self._plan_change(day, self.life.redeem(self.terms, day, record), record)
             today.everyone = True
 
     def _new_plan(self) -> None:
         """A new rights agreement after the last one expired or was redeemed starts afresh."""
-        self.terms, self.ended, self.redemption = plan.Terms(), False, None
-        self.sad, self.fixed_distribution, self.tenders = None, None, {}
-        self.inadvertence = {}
-
-    def _plan_in_force(self, day: date) -> bool:
-        return (
-            self.terms.adopted
-            and not self.ended
-            and self.redemption is None
-            and not self.terms.expired_on(day)
-        )
-
-    def _tender(self, day: date, record: Recorded, ev: TenderOfferCommenced) -> None:
-        t = self.terms
-        reaches = breaches(Fraction(ev.percent_sought), t.threshold, t.threshold_test)
-        if self._plan_in_force(day) and reaches and ev.person not in self.tenders:
-            due = roll_forward(add_days(day, t.distribution_delay, "business"))
-            self.tenders[ev.person] = (record, due)
-            self._due(due)
-        self._plan_change(day, describe_plan_event(ev), record)
-
-    def _redeem(self, day: date, record: Recorded) -> None:
-        due = self.distribution_date()
-        if not self._plan_in_force(day):
-            self._plan_change(day, "redemption while no plan is in force has no effect", record)
-        elif due is None or day <= due:
-            self.redemption = record
-            self._plan_change(day, "rights redeemed: the plan ends", record)
-        else:
-            self.flags.append("redemption_out_of_window")
-            self._plan_change(
-                day,
-                f"redemption after the Distribution Date {due} is out of "
-                "the window and has no effect",
-                record,
-            )
+        self.terms, self.life, self.inadvertence = plan.Terms(), Lifecycle(), {}
 
     def _plan_change(self, day: date, detail: str, record: Recorded | None) -> None:
         names = involved(record.event) if record is not None else ()
@@ -280,50 +241,16 @@ class _Replay:
             return self.groups[name]
         return next((g for g in self.groups.values() if name in g.labels), None)
 
-    def _limit_for(self, group: Group) -> Limit:
-        names = group.names
-        exempt = self.terms.exempt_persons
-        holders = {m for m in group.members if self.book.held(m) > 0}
-        if names & exempt and holders <= exempt:
-            return Limit("exempt_person", None, None, None, None, None, None)
-        exemptions = [ex for p, ex in self.terms.exemptions.items() if p in names]
-        if exemptions:
-            ex = max(exemptions, key=lambda e: e.record.seq if e.record else 0)
-            return Limit("exemption", ex.cap, ex.cap_text, None, ex.test, ex.amendment, ex.record)
-        approvals = [ap for p, ap in self.terms.approvals.items() if p in names]
-        if approvals:
-            ap = max(approvals, key=lambda a: a.record.seq)
-            return Limit(
-                "approval",
-                ap.max_percent,
-                ap.max_percent_text,
-                ap.max_shares,
-                "above",
-                None,
-                ap.record,
-            )
-        t = self.terms
-        source = t.records[-1] if t.records else None
-        return Limit(
-            "threshold",
-            t.threshold,
-            t.threshold_text,
-            None,
-            t.threshold_test,
-            t.threshold_source,
-            source,
-        )
-
     # --- deciding status ---------------------------------------------------------------------
 
     def _evaluate(self, day: date, today: _Today) -> None:
-        in_force = self._plan_in_force(day)
-        if self.terms.adopted and self.terms.expired_on(day) and not self.ended:
-            self.ended = True
+        in_force = self.life.in_force(self.terms, day)
+        if self.terms.adopted and self.terms.expired_on(day):
+            self.life.ended = True
         if self.in_force != in_force:
             today.everyone = True
             if not in_force:
-                reason = "redeemed" if self.redemption is not None else "expired"
+                reason = "redeemed" if self.life.redemption is not None else "expired"
                 self._plan_change(day, f"plan no longer in force ({reason})", None)
         self.in_force = in_force
         outstanding = self.book.outstanding
@@ -423,7 +350,7 @@ class _Replay:
                 person.passive = person.breaching = False
             status: Status = "plan_not_in_force" if not in_force else "below"
             return GroupStatus(group, shares, pct, None, status, None, _merged(people), ())
-        limit = self._limit_for(group)
+        limit = limit_for(self.terms, group, self.book.held)
         breach = limit.breached(shares, outstanding)
         gained = self._acquired(group, today)
         was_ap = any(p.ap_from is not None for p in people)
@@ -489,7 +416,7 @@ class _Replay:
     # --- SAD, DD, and the timeline -----------------------------------------------------------
 
     def _stock_acquisition(self, day: date, today: _Today) -> None:
-        if self.sad is not None or not self.in_force:
+        if self.life.sad is not None or not self.in_force:
             return
         for record in today.reports:
             ev = record.event
@@ -497,37 +424,19 @@ class _Replay:
             group = self._group_of(ev.holder)
             status = self.statuses.get(group.member_set) if group else None
             if status is not None and status.status == "acquiring_person":
-                self.sad = (day, record)
+                due = self.life.stock_acquisition(self.terms, day, record)
                 detail = (
                     f"Stock Acquisition Date: {ev.holder} publicly reports {ev.shares:,} shares"
                 )
                 self._plan_change(day, detail, record)
-                due = self.distribution_date()
                 if due is not None:
                     self._due(due)
                 return
 
-    def distribution_date(self) -> date | None:
-        """Close of business on the earlier of the SAD limb and any tender-offer limb; once
-        reached it is a permanent fact. None if redeemed first or due after the plan expires."""
-        if self.fixed_distribution is not None:
-            return self.fixed_distribution
-        if self.redemption is not None:
-            return None
-        candidates = [due for _, due in self.tenders.values()]
-        if self.sad is not None:
-            t = self.terms
-            delay = add_days(self.sad[0], t.distribution_delay, t.distribution_delay_basis)
-            candidates.append(roll_forward(delay))
-        expires = self.terms.expires_on
-        candidates = [c for c in candidates if expires is None or c <= expires]
-        return min(candidates) if candidates else None
-
     def _distribution(self, day: date) -> None:
-        due = self.distribution_date()
-        if self.fixed_distribution is None and due is not None and due <= day and self.in_force:
-            self.fixed_distribution = due
-            self._plan_change(due, "Distribution Date (close of business)", None)
+        reached = self.life.reach_distribution(self.terms, day, self.in_force)
+        if reached is not None:
+            self._plan_change(reached, "Distribution Date (close of business)", None)
 
     def _record_changes(self, day: date, status: GroupStatus, today: _Today) -> None:
         label, members = status.group.label, status.group.members
@@ -576,11 +485,11 @@ class _Replay:
             holder_history=MappingProxyType({k: tuple(v) for k, v in book.history.items()}),
             links=tuple(self.links.values()),
             groups=tuple(sorted(self.statuses.values(), key=lambda s: s.group.label)),
-            stock_acquisition_date=self.sad[0] if self.sad else None,
-            stock_acquisition_record=self.sad[1] if self.sad else None,
-            distribution_date=self.distribution_date(),
-            redemption=self.redemption,
-            flags=tuple(self.flags),
+            stock_acquisition_date=self.life.sad[0] if self.life.sad else None,
+            stock_acquisition_record=self.life.sad[1] if self.life.sad else None,
+            distribution_date=self.life.distribution_date(self.terms),
+            redemption=self.life.redemption,
+            flags=tuple(self.life.flags),
             reconciliations=tuple(book.reconciliations),
             person_records=MappingProxyType({k: tuple(v) for k, v in self.person_records.items()}),
         )
