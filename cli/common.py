@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import click
@@ -29,34 +28,10 @@ class Settings:
     db: str
 
 
-def sqlite_file(url: str) -> Path | None:
-    """The file a SQLite URL names, or None (not SQLite, in memory, or a `file:` URI)."""
-    scheme, sep, rest = url.partition("://")
-    if not sep or scheme.split("+")[0] != "sqlite" or not rest.startswith("/"):
-        return None
-    path = rest[1:].partition("?")[0]
-    if path in ("", ":memory:") or path.startswith("file:"):
-        return None
-    return Path(path)
-
-
-def shown_url(url: str) -> str:
-    """The URL for messages, with any password replaced by ***."""
-    return re.sub(r"^([^:/]+://[^:@/]*):[^@/]*@", r"\1:***@", url)
-
-
 def open_log(settings: Settings) -> SqlLog:
-    """The ledger named by --db, closed when the command ends.
-
-    A SQLite file that does not exist is not created here (only `owl init` creates a ledger), so
-    a mistyped --db gives an error instead of an empty ledger.
-    """
-    path = sqlite_file(settings.db)
-    if path is not None and not path.exists():
-        raise click.ClickException(
-            f"no ledger at {shown_url(settings.db)} (the file {path} does not exist); "
-            "run 'owl init' to create it"
-        )
+    """The ledger named by --db, closed when the command ends. (A missing SQLite file is not
+    created: only `owl init` creates a ledger, so a mistyped --db is an error, not an empty
+    ledger; `SqlLog` says so.)"""
     store = SqlLog(settings.db)
     click.get_current_context().call_on_close(store.close)
     return store

@@ -9,11 +9,11 @@ from typing import Any
 
 import click
 
-from cli.common import Settings, known_at_option, open_log, shown_url
+from cli.common import Settings, known_at_option, open_log
 from cli.tables import render_table
 from ledger.errors import ChainBroken, DigestMismatch
 from ledger.log import Recorded
-from ledger.sql import SqlLog
+from ledger.sql import SqlLog, safe_url
 
 _HEX = re.compile(r"^[0-9a-fA-F]{64}$")
 
@@ -33,7 +33,7 @@ def init(settings: Settings) -> None:
         store.init()
     finally:
         store.close()
-    click.echo(f"Initialized the ledger at {shown_url(settings.db)}")
+    click.echo(f"Initialized the ledger at {safe_url(settings.db)}")
 
 
 @click.command()

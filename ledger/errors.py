@@ -86,9 +86,16 @@ def unknown_void(event_id: str, line: int | None, origin: str | None) -> Problem
 
 
 class NotInitialized(LedgerError):
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, missing_file: str | None = None) -> None:
         self.url = url
-        super().__init__(f"the ledger at {url} has no schema; run 'owl init' first")
+        if missing_file is not None:
+            message = (
+                f"no ledger at {url} (the file {missing_file} does not exist); "
+                "run 'owl init' to create it"
+            )
+        else:
+            message = f"the ledger at {url} has no schema; run 'owl init' first"
+        super().__init__(message)
 
 
 class StoreUnavailable(LedgerError):

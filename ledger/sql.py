@@ -133,7 +133,7 @@ def _make_engine(url: str) -> Engine:
             f"not a database URL owl can use ({type(exc).__name__}: {_safe_text(url, exc)}); "
             "use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB"
         )
-        raise StoreUnavailable(_safe(url), reason) from None
+        raise StoreUnavailable(safe_url(url), reason) from None
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -199,7 +199,7 @@ class SqlLog:
         # Only `init` may create a SQLite file: anything else on a missing file would leave an
         # empty database behind and then report it uninitialized.
         if not creating and self._file is not None and not self._file.exists():
-            raise NotInitialized(_safe(self.url))
+            raise NotInitialized(safe_url(self.url), str(self._file))
         return _translate(self.url)
 
     # --- append ------------------------------------------------------------------------------
@@ -481,9 +481,9 @@ def _translate(url: str) -> Iterator[None]:
     except DBAPIError as exc:
         message = str(exc.orig).lower()
         if _is_missing_table(exc):
-            raise NotInitialized(_safe(url)) from None
+            raise NotInitialized(safe_url(url)) from None
         if exc.connection_invalidated or any(word in message for word in _UNAVAILABLE):
-            raise StoreUnavailable(_safe(url), _safe_text(url, exc.orig or exc)) from None
+            raise StoreUnavailable(safe_url(url), _safe_text(url, exc.orig or exc)) from None
         raise
 
 
@@ -511,7 +511,7 @@ def _safe_text(url: str, exc: BaseException) -> str:
     return text.replace(str(password), "***") if password else text
 
 
-def _safe(url: str) -> str:
+def safe_url(url: str) -> str:
     """The URL without a password, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)

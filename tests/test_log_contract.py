@@ -396,13 +396,14 @@ def test_verify_with_a_digest_catches_a_rebuilt_chain(db_url: str, tmp_path: obj
     tamper_all.close()
 
 
-def test_reading_a_missing_sqlite_file_creates_nothing(tmp_path: object) -> None:
+@pytest.mark.parametrize("template", ["sqlite:///{}", "sqlite+pysqlite:///{}?timeout=5"])
+def test_reading_a_missing_sqlite_file_creates_nothing(tmp_path: object, template: str) -> None:
     from pathlib import Path
 
     missing = Path(str(tmp_path)) / "nope.db"
-    store = SqlLog(f"sqlite:///{missing}")
+    store = SqlLog(template.format(missing))
 
-    with pytest.raises(NotInitialized):
+    with pytest.raises(NotInitialized, match=f"the file {missing} does not exist"):
         list(store.read("INOC"))
 
     assert not missing.exists()
