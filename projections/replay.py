@@ -147,30 +147,24 @@ class _Replay:
             self._apply(day, record, today)
         self._evaluate(day, today)
 
-    def _note(self, person: str, record: Recorded, today: _Today) -> None:
-        self.persons.setdefault(person, _Person())
-        self.person_records.setdefault(person, []).append(record)
-        today.named.add(person)
-        today.cause[person] = record
-
     # --- applying one event ------------------------------------------------------------------
 
     def _apply(self, day: date, record: Recorded, today: _Today) -> None:
         ev = record.event
         today.last = record
+        for name in involved(ev):
+            self.persons.setdefault(name, _Person())
+            today.named.add(name)
+            today.cause[name] = record
         if ev.type in CAPITAL_TYPES:
             for move in self.book.apply(record):
                 today.moves.setdefault(move.holder, []).append(move)
             today.split = today.split or isinstance(ev, StockSplit)
-            for name in involved(ev):
-                self.persons.setdefault(name, _Person())
-                today.named.add(name)
-                today.cause[name] = record
             if isinstance(ev, HoldingReported) and ev.public:
                 today.reports.append(record)
             return
-        for name in involved(ev):
-            self._note(name, record, today)
+        for name in involved(ev):  # (capital events are kept per holder by the book)
+            self.person_records.setdefault(name, []).append(record)
         if isinstance(ev, AffiliationFormed):
             self.links[link_key(ev.person, ev.affiliate)] = record
             today.everyone = True

@@ -120,6 +120,6 @@ class Snapshot:
 
     def group_of(self, person: str) -> GroupStatus | None:
         for status in self.groups:
-            if person in status.group.members or person == status.group.label:
+            if person in status.group.names or person == status.group.label:
                 return status
         return None

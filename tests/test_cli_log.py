@@ -189,73 +189,44 @@ def test_passwords_are_not_shown_in_messages() -> None:
     assert shown == "postgresql+psycopg://owl:***@db.example:5432/owl"
 
 
-def test_verify_expect_fails_when_the_digest_is_gone(tmp_path: Path) -> None:
-    db = f"sqlite:///{tmp_path}/owl.db"
-    CliRunner().invoke(cli, ["--db", db, "init"])
-    events = tmp_path / "e.jsonl"
-    events.write_text(
-        '{"type":"SharesPurchased","issuer":"INOC","effective_date":"2003-08-14","holder":"A","shares":1}\n'
-    )
-    CliRunner().invoke(cli, ["--db", db, "ingest", str(events)])
-    head = CliRunner().invoke(cli, ["--db", db, "verify"]).output.split()
-    digest = f"{head[5].rstrip(',')}:{head[7]}"
+def test_verify_expect_fails_when_the_digest_is_gone(db: str) -> None:
+    last = list(SqlLog(db).read_all())[-1]
+    digest = f"{last.seq}:{last.hash}"
 
-    ok = CliRunner().invoke(cli, ["--db", db, "verify", "--expect", digest])
-    ahead = CliRunner().invoke(cli, ["--db", db, "verify", "--expect", "2" + digest[1:]])
-    bad = CliRunner().invoke(cli, ["--db", db, "verify", "--expect", "1:xyz"])
+    ok = owl(db, "verify", "--expect", digest)
+    ahead = owl(db, "verify", "--expect", f"4:{last.hash}")
+    bad = owl(db, "verify", "--expect", "1:xyz")
 
     assert ok.output.endswith(f"; digest {digest} confirmed\n")
     assert ahead.exit_code == 1
     assert ahead.stderr == (
-        f"Error: the digest 2{digest[1:]} is not in this ledger: the log ends at seq 1\n"
+        f"Error: the digest 4:{last.hash} is not in this ledger: the log ends at seq 3\n"
     )
     assert bad.exit_code == 2
 
 
-def test_an_export_restored_with_its_recorded_at_has_the_same_digest(tmp_path: Path) -> None:
-    original, copy = f"sqlite:///{tmp_path}/a.db", f"sqlite:///{tmp_path}/b.db"
-    events = Path(__file__).resolve().parent.parent / "data" / "innotrac" / "events.jsonl"
-    for db in (original, copy):
-        CliRunner().invoke(cli, ["--db", db, "init"])
-    CliRunner().invoke(
-        cli, ["--db", original, "ingest", str(events), "--recorded-at", "2026-01-01T00:00:00Z"]
-    )
-    CliRunner().invoke(cli, ["--db", original, "ingest", str(events)])  # all already present
+def test_an_export_restored_with_its_recorded_at_has_the_same_digest(
+    db: str, tmp_path: Path
+) -> None:
+    copy = f"sqlite:///{tmp_path}/copy.db"
+    owl(copy, "init")
     export = tmp_path / "export.jsonl"
-    export.write_text(
-        CliRunner().invoke(cli, ["--db", original, "log", "--format", "jsonl"]).output
-    )
-    digest = CliRunner().invoke(cli, ["--db", original, "verify"]).output
+    export.write_text(owl(db, "log", "--format", "jsonl").output)
 
-    restored = CliRunner().invoke(cli, ["--db", copy, "ingest", "--keep-recorded-at", str(export)])
-    again = CliRunner().invoke(cli, ["--db", copy, "ingest", "--keep-recorded-at", str(export)])
+    restored = owl(copy, "ingest", "--keep-recorded-at", str(export))
+    again = owl(copy, "ingest", "--keep-recorded-at", str(export))
 
-    assert restored.output == "appended 10, already present 0\n"
-    assert again.output == "appended 0, already present 10\n"
-    assert CliRunner().invoke(cli, ["--db", copy, "verify"]).output == digest
+    assert restored.output == "appended 3, already present 0\n"
+    assert again.output == "appended 0, already present 3\n"
+    assert owl(copy, "verify").output == owl(db, "verify").output
 
 
-def test_a_restore_needs_every_line_to_carry_its_recorded_at(tmp_path: Path) -> None:
-    db = f"sqlite:///{tmp_path}/a.db"
-    CliRunner().invoke(cli, ["--db", db, "init"])
+def test_a_restore_needs_every_line_to_carry_its_recorded_at(db: str, tmp_path: Path) -> None:
     feed = tmp_path / "e.jsonl"
-    feed.write_text(
-        '{"type":"OutstandingReported","issuer":"INOC","effective_date":"2003-05-12","shares":5}\n'
-    )
+    feed.write_text(event("OutstandingReported", "2003-05-12", shares=5) + "\n")
 
-    result = CliRunner().invoke(cli, ["--db", db, "ingest", "--keep-recorded-at", str(feed)])
-    both = CliRunner().invoke(
-        cli,
-        [
-            "--db",
-            db,
-            "ingest",
-            "--keep-recorded-at",
-            "--recorded-at",
-            "2026-01-01T00:00:00Z",
-            str(feed),
-        ],
-    )
+    result = owl(db, "ingest", "--keep-recorded-at", str(feed))
+    both = owl(db, "ingest", "--keep-recorded-at", "--recorded-at", NOON, str(feed))
 
     assert result.exit_code == 1
     assert (
