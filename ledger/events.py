@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -55,9 +55,22 @@ Test = Literal["at_or_above", "above"]
 
 
 class Event(BaseModel):
-    """Fields every event carries. `event_id` is the idempotency key; `source` is provenance."""
+    """Fields every event carries. `event_id` is the idempotency key; `source` is provenance.
+
+    Each event type also declares, as class attributes, what the rest of the code needs to know
+    about it, so that nothing has to guess from field names: `persons` (the fields that name a
+    person or group), `moves_shares` (it can change a holder's position), `moves_capital` (it can
+    change shares outstanding), `changes_terms` (it changes the plan's terms or its life) and
+    `changes_links` (it joins or separates persons into groups).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    persons: ClassVar[tuple[str, ...]] = ()
+    moves_shares: ClassVar[bool] = False
+    moves_capital: ClassVar[bool] = False
+    changes_terms: ClassVar[bool] = False
+    changes_links: ClassVar[bool] = False
 
     issuer: IssuerKey
     effective_date: IsoDate
@@ -72,6 +85,8 @@ class SharesPurchased(Event):
     """A holder bought shares in the market; shares outstanding are unchanged."""
 
     type: Literal["SharesPurchased"] = "SharesPurchased"
+    persons: ClassVar[tuple[str, ...]] = ("holder",)
+    moves_shares: ClassVar[bool] = True
     holder: Name
     shares: Shares
     price: Decimal | None = None
@@ -81,6 +96,8 @@ class SharesSold(Event):
     """A holder sold shares in the market; shares outstanding are unchanged."""
 
     type: Literal["SharesSold"] = "SharesSold"
+    persons: ClassVar[tuple[str, ...]] = ("holder",)
+    moves_shares: ClassVar[bool] = True
     holder: Name
     shares: Shares
     price: Decimal | None = None
@@ -90,6 +107,8 @@ class SharesTransferred(Event):
     """Shares moved between two holders outside the market (gift, distribution, custody)."""
 
     type: Literal["SharesTransferred"] = "SharesTransferred"
+    persons: ClassVar[tuple[str, ...]] = ("from_holder", "to_holder")
+    moves_shares: ClassVar[bool] = True
     from_holder: Name
     to_holder: Name
     shares: Shares
@@ -99,6 +118,9 @@ class SharesIssued(Event):
     """The company issued new shares, optionally to a known holder; outstanding rises."""
 
     type: Literal["SharesIssued"] = "SharesIssued"
+    persons: ClassVar[tuple[str, ...]] = ("holder",)
+    moves_shares: ClassVar[bool] = True
+    moves_capital: ClassVar[bool] = True
     shares: Shares
     holder: Name | None = None
 
@@ -107,6 +129,9 @@ class SharesRepurchased(Event):
     """The company bought back shares, optionally from a known holder; outstanding falls."""
 
     type: Literal["SharesRepurchased"] = "SharesRepurchased"
+    persons: ClassVar[tuple[str, ...]] = ("holder",)
+    moves_shares: ClassVar[bool] = True
+    moves_capital: ClassVar[bool] = True
     shares: Shares
     holder: Name | None = None
 
@@ -115,6 +140,8 @@ class StockSplit(Event):
     """Every holding and the outstanding count multiply by numerator/denominator, rounding down."""
 
     type: Literal["StockSplit"] = "StockSplit"
+    moves_shares: ClassVar[bool] = True
+    moves_capital: ClassVar[bool] = True
     numerator: Shares
     denominator: Shares
 
@@ -123,6 +150,7 @@ class OutstandingReported(Event):
     """The count of shares outstanding stated on a filing's cover page, as of `effective_date`."""
 
     type: Literal["OutstandingReported"] = "OutstandingReported"
+    moves_capital: ClassVar[bool] = True
     shares: Shares
 
 
@@ -130,6 +158,8 @@ class HoldingReported(Event):
     """A holder's position as stated in a filing: a checkpoint, or (`adopt`) the position itself."""
 
     type: Literal["HoldingReported"] = "HoldingReported"
+    persons: ClassVar[tuple[str, ...]] = ("holder",)
+    moves_shares: ClassVar[bool] = True  # when `adopt`
     holder: Name
     shares: ShareCount
     percent: Decimal | None = None
@@ -145,6 +175,8 @@ class AffiliationFormed(Event):
     """Two persons become affiliates (control, general partner, voting agreement, ...)."""
 
     type: Literal["AffiliationFormed"] = "AffiliationFormed"
+    persons: ClassVar[tuple[str, ...]] = ("person", "affiliate")
+    changes_links: ClassVar[bool] = True
     person: Name
     affiliate: Name
     relation: Text
@@ -153,6 +185,8 @@ class AffiliationFormed(Event):
 
 class AffiliationEnded(Event):
     type: Literal["AffiliationEnded"] = "AffiliationEnded"
+    persons: ClassVar[tuple[str, ...]] = ("person", "affiliate")
+    changes_links: ClassVar[bool] = True
     person: Name
     affiliate: Name
 
@@ -161,6 +195,8 @@ class ControlIntentDeclared(Event):
     """A person declares an intent to change or influence control of the issuer."""
 
     type: Literal["ControlIntentDeclared"] = "ControlIntentDeclared"
+    persons: ClassVar[tuple[str, ...]] = ("person",)
+    changes_terms: ClassVar[bool] = True  # lapses exemptions that end on it
     person: Name
 
 
@@ -169,6 +205,7 @@ class ControlIntentDeclared(Event):
 
 class RightsAgreementAdopted(Event):
     type: Literal["RightsAgreementAdopted"] = "RightsAgreementAdopted"
+    changes_terms: ClassVar[bool] = True
     threshold: Decimal = "15"
     threshold_test: Test = "at_or_above"
     expires_on: IsoDate | None = None
@@ -224,6 +261,7 @@ class RightsAgreementAmended(Event):
     """An amendment; its changes apply from `effective_date` (execution), not authorization."""
 
     type: Literal["RightsAgreementAmended"] = "RightsAgreementAmended"
+    changes_terms: ClassVar[bool] = True
     amendment: Name
     authorized_on: IsoDate | None = None
     changes: tuple[PlanChange, ...] = ()
@@ -233,6 +271,8 @@ class BoardApprovalGranted(Event):
     """The Board approves a person's acquisitions up to a share count or a percentage."""
 
     type: Literal["BoardApprovalGranted"] = "BoardApprovalGranted"
+    persons: ClassVar[tuple[str, ...]] = ("person",)
+    changes_terms: ClassVar[bool] = True
     person: Name
     max_shares: Shares | None = None
     max_percent: Decimal | None = None
@@ -246,23 +286,30 @@ class BoardApprovalGranted(Event):
 
 class InadvertenceDetermined(Event):
     type: Literal["InadvertenceDetermined"] = "InadvertenceDetermined"
+    persons: ClassVar[tuple[str, ...]] = ("person",)
+    changes_terms: ClassVar[bool] = True
     person: Name
     divest_by: IsoDate
 
 
 class TenderOfferCommenced(Event):
     type: Literal["TenderOfferCommenced"] = "TenderOfferCommenced"
+    persons: ClassVar[tuple[str, ...]] = ("person",)
+    changes_terms: ClassVar[bool] = True
     person: Name
     percent_sought: Decimal
 
 
 class TenderOfferTerminated(Event):
     type: Literal["TenderOfferTerminated"] = "TenderOfferTerminated"
+    persons: ClassVar[tuple[str, ...]] = ("person",)
+    changes_terms: ClassVar[bool] = True
     person: Name
 
 
 class RightsRedeemed(Event):
     type: Literal["RightsRedeemed"] = "RightsRedeemed"
+    changes_terms: ClassVar[bool] = True
     price: Decimal | None = None
 
 
@@ -299,6 +346,17 @@ AnyEvent = Annotated[
 
 
 _ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
+
+# Every event type, in the order of the union: the registry the completeness tests walk.
+EVENT_TYPES: tuple[type[Event], ...] = get_args(get_args(AnyEvent)[0])
+TYPE_NAMES: tuple[str, ...] = tuple(t.model_fields["type"].default for t in EVENT_TYPES)
+
+
+def involved(event: Event) -> tuple[str, ...]:
+    """The persons (or group labels) an event names, in the order its type declares them."""
+    return tuple(
+        value for name in type(event).persons if isinstance(value := getattr(event, name), str)
+    )
 
 # Fields the ledger assigns; dropped from input so an exported log re-ingests elsewhere.
 LEDGER_FIELDS = frozenset({"seq", "recorded_at", "hash", "prev_hash"})

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from ledger.errors import InvalidEvents, UnknownIssuer, UnknownPerson
+from ledger.events import involved
 from ledger.feeds import Format, detect_format, read_path
 from ledger.log import (
     AppendResult,
@@ -30,9 +31,9 @@ from ledger.log import (
 from ledger.sql import SqlLog
 from projections.explain import absent, explain
 from projections.replay import history, state_at
-from projections.report import Json, ownership_json, status_json, timeline_json
-from projections.state import Snapshot
-from projections.timeline import involved
+from projections.report import Json, ownership_json, status_json
+from projections.snapshot import Snapshot
+from projections.timeline import timeline_json
 from projections.validate import check_batch
 
 DateLike = date | str
@@ -139,7 +140,7 @@ class Ledger:
         changes, _ = history(issuer, records)
         if person is not None and person not in _names(records):
             raise UnknownPerson(person, issuer, "any date")
-        body = timeline_json(changes, issuer, person)
+        body = timeline_json(changes, issuer, person, {r.seq: r for r in records})
         body["known_at"] = stamp
         return body
 
@@ -149,7 +150,14 @@ class Ledger:
         seen, stamp = self.view(issuer, as_of, known_at)
         snapshot = state_at(issuer, seen, _date(as_of))
         try:
-            body = explain(snapshot, person)
+            group = snapshot.group_named(person)
+            names = group.names if group is not None else frozenset({person})
+            naming = [
+                r.seq
+                for r in seen
+                if r.event.effective_date <= snapshot.as_of and names & _names([r])
+            ]
+            body = explain(snapshot, person, naming)
         except UnknownPerson:
             records = self.records(issuer, known_at)
             first = next((r for r in records if person in _names([r])), None)

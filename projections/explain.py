@@ -1,9 +1,14 @@
 """Why a group has the status it has on a date: the rule that decided, and the events behind it.
 
 Every event listed carries its `source`, so an auditor can follow each number back to a filing.
+The events behind a standing are those that name one of the group's members or labels (found by
+the caller: from the log, or from the records a replay was given), the share count and its
+adjustments, the plan's adoption and amendments, and the count a stated percent was taken on.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from ledger.errors import UnknownPerson
 from ledger.log import Recorded
@@ -13,14 +18,16 @@ from projections.report import (
     group_json,
     latest_statement,
     limit_json,
-    reconciliation_json,
     record_ref,
     stated_basis,
+    unexplained,
 )
-from projections.state import GroupStatus, Snapshot
+from projections.snapshot import GroupStatus, Snapshot
 
 
-def explain(snapshot: Snapshot, person: str) -> Json:
+def explain(snapshot: Snapshot, person: str, naming: Iterable[int]) -> Json:
+    """The explanation of `person`'s group; `naming` are the seqs of the events (effective by
+    the date) that name one of its members or labels."""
     status = snapshot.group_of(person)
     if status is None:
         raise UnknownPerson(person, snapshot.issuer, snapshot.as_of.isoformat())
@@ -44,12 +51,8 @@ def explain(snapshot: Snapshot, person: str) -> Json:
         "reported": body["reported"],
         "acquiring_person_intervals": body["acquiring_person_intervals"],
         "flags": body["flags"],
-        "unexplained_changes": [
-            reconciliation_json(r)
-            for r in snapshot.reconciliations
-            if r.adopted and r.difference and r.holder in status.group.members
-        ],
-        "events": [record_ref(r) for r in _evidence(snapshot, status)],
+        "unexplained_changes": unexplained(snapshot, status.group.member_set),
+        "events": [record_ref(r) for r in evidence(snapshot, status, naming)],
     }
 
 
@@ -77,30 +80,28 @@ def absent(snapshot: Snapshot, person: str, first: Recorded) -> Json:
         "acquiring_person_intervals": [],
         "flags": [],
         "unexplained_changes": [],
-        "events": [record_ref(first)],
+        "events": [record_ref(first)] if when <= snapshot.as_of else [],
     }
 
 
-def _evidence(snapshot: Snapshot, status: GroupStatus) -> list[Recorded]:
-    found: dict[int, Recorded] = {}
-    for member in status.group.members:
-        for record in (
-            *snapshot.holder_history.get(member, ()),
-            *snapshot.person_records.get(member, ()),
-        ):
-            found[record.seq] = record
+def evidence(snapshot: Snapshot, status: GroupStatus, naming: Iterable[int]) -> list[Recorded]:
+    book, terms, names = snapshot.book, snapshot.terms, status.group.names
+    seqs: set[int | None] = set(naming)
     statement = latest_statement(snapshot, status)
-    extra: list[Recorded | None] = [
-        stated_basis(snapshot, statement) if statement else None,
-        snapshot.outstanding_report,
-        snapshot.stock_acquisition_record,
-        *snapshot.terms.records,
-        *snapshot.outstanding_adjustments,
-    ]
-    for maybe in extra:
-        if maybe is not None:
-            found[maybe.seq] = maybe
-    return sorted(found.values(), key=lambda r: (r.event.effective_date, r.seq))
+    basis = stated_basis(snapshot, statement) if statement else None
+    sad = snapshot.life.sad
+    seqs.update(
+        [
+            basis.seq if basis else None,
+            book.report,
+            sad.seq if sad is not None and sad.holder in names else None,
+            *terms.records,
+            *book.adjustments,
+        ]
+    )
+    found = snapshot.records(seqs).values()
+    kept = [r for r in found if r.event.effective_date <= snapshot.as_of]
+    return sorted(kept, key=lambda r: (r.event.effective_date, r.seq))
 
 
 def rule(snapshot: Snapshot, status: GroupStatus) -> str:
@@ -110,8 +111,8 @@ def rule(snapshot: Snapshot, status: GroupStatus) -> str:
         terms = snapshot.terms
         if not terms.adopted:
             why = "no rights plan has been adopted"
-        elif snapshot.redemption is not None:
-            why = f"the rights were redeemed on {snapshot.redemption.event.effective_date}"
+        elif snapshot.life.redemption is not None:
+            why = f"the rights were redeemed on {snapshot.life.redemption.date}"
         else:
             why = f"the plan expired at close of business on {terms.expires_on}"
         return f"On {snapshot.as_of} {why}, so no one can be an Acquiring Person."
@@ -131,7 +132,7 @@ def rule(snapshot: Snapshot, status: GroupStatus) -> str:
         bound = f"{TEST_WORDS[limit.test or 'above']} {limit.percent_text}%"
     if limit.basis == "exemption":
         origin = f"Amendment {limit.source_amendment}" if limit.source_amendment else "The plan"
-        where = f" (effective {limit.record.event.effective_date})" if limit.record else ""
+        where = f" (effective {limit.effective})" if limit.effective else ""
         source = f"{origin}{where} exempts it unless it holds {bound}"
     elif limit.basis == "approval":
         source = f"A Board approval lets it hold up to its limit; above it, it would hold {bound}"

@@ -11,9 +11,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
-from ledger.events import AffiliationFormed
-from ledger.log import Recorded
+
+class Link(NamedTuple):
+    """An affiliation in force: who, with whom, and the label it gives their group (if any)."""
+
+    seq: int
+    person: str
+    affiliate: str
+    group: str | None
+
+
+LinkKey = tuple[str, str]  # the two names, sorted
+
+
+def link_key(a: str, b: str) -> LinkKey:
+    return (a, b) if a <= b else (b, a)
 
 
 @dataclass(frozen=True)
@@ -32,11 +46,11 @@ class Group:
         return frozenset(self.members) | frozenset(self.labels)
 
 
-def link_key(a: str, b: str) -> frozenset[str]:
-    return frozenset((a, b))
+def alone(person: str) -> Group:
+    return Group(person, (person,))
 
 
-def form_groups(persons: Iterable[str], links: Mapping[frozenset[str], Recorded]) -> list[Group]:
+def form_groups(persons: Iterable[str], links: Mapping[LinkKey, Link]) -> list[Group]:
     """Connected components of `persons` under `links` (the links in force), sorted by label."""
     parent: dict[str, str] = {}
 
@@ -48,19 +62,16 @@ def form_groups(persons: Iterable[str], links: Mapping[frozenset[str], Recorded]
         return x
 
     for person in persons:
-        find(person)
-    for key in links:
-        a, b = sorted(key) if len(key) == 2 else (next(iter(key)),) * 2
+        parent.setdefault(person, person)
+    for a, b in links:
         parent[find(a)] = find(b)
     members: dict[str, list[str]] = {}
     for person in list(parent):
         members.setdefault(find(person), []).append(person)
     labels: dict[str, list[tuple[int, str]]] = {}
-    for key, record in links.items():
-        ev = record.event
-        assert isinstance(ev, AffiliationFormed)
-        if ev.group:
-            labels.setdefault(find(next(iter(key))), []).append((record.seq, ev.group))
+    for key, link in links.items():
+        if link.group:
+            labels.setdefault(find(key[0]), []).append((link.seq, link.group))
     groups = []
     for root, names in members.items():
         ordered = tuple(sorted(names))
@@ -70,9 +81,6 @@ def form_groups(persons: Iterable[str], links: Mapping[frozenset[str], Recorded]
     return sorted(groups, key=lambda g: g.label)
 
 
-def group_labels(links: Mapping[frozenset[str], Recorded]) -> frozenset[str]:
+def group_labels(links: Mapping[LinkKey, Link]) -> frozenset[str]:
     """Every label given to a link in force."""
-    return frozenset(
-        r.event.group for r in links.values()
-        if isinstance(r.event, AffiliationFormed) and r.event.group
-    )  # fmt: skip
+    return frozenset(link.group for link in links.values() if link.group)

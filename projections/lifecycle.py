@@ -5,6 +5,9 @@ plus the plan's delay (calendar or business days) and, for a tender offer that r
 threshold, its commencement plus the delay in business days; a non-business day rolls forward.
 The Board may redeem the rights up to close of business on the Distribution Date; a redemption in
 that window ends the plan, one after it is flagged and has no effect.
+
+The value is small and the fold copies it before changing it (`clone`), so a checkpoint's copy is
+never touched by a later fold.
 """
 
 from __future__ import annotations
@@ -12,22 +15,53 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from typing import Literal, NamedTuple
 
-from ledger.events import TenderOfferCommenced
-from ledger.log import Recorded
 from projections.calendar import add_days, roll_forward
 from projections.numbers import breaches
 from projections.terms import Terms
 
 
+class Tender(NamedTuple):
+    seq: int
+    due: date  # the Distribution Date it leads to
+
+
+class Sad(NamedTuple):
+    """The Stock Acquisition Date and the public report that made it."""
+
+    date: date
+    seq: int
+    holder: str
+    shares: int
+
+
+class Redemption(NamedTuple):
+    seq: int
+    date: date
+
+
+RedeemOutcome = Literal["redeemed", "no_plan", "out_of_window"]
+
+
 @dataclass
 class Lifecycle:
-    tenders: dict[str, tuple[Recorded, date]] = field(default_factory=dict)
-    sad: tuple[date, Recorded] | None = None
+    tenders: dict[str, Tender] = field(default_factory=dict)
+    sad: Sad | None = None
     fixed_distribution: date | None = None
-    redemption: Recorded | None = None
+    redemption: Redemption | None = None
     ended: bool = False  # expired: no later amendment revives it
     flags: list[str] = field(default_factory=list)
+
+    def clone(self) -> Lifecycle:
+        return Lifecycle(
+            dict(self.tenders),
+            self.sad,
+            self.fixed_distribution,
+            self.redemption,
+            self.ended,
+            list(self.flags),
+        )
 
     def in_force(self, terms: Terms, day: date) -> bool:
         return (
@@ -44,48 +78,49 @@ class Lifecycle:
             return self.fixed_distribution
         if self.redemption is not None:
             return None
-        candidates = [due for _, due in self.tenders.values()]
+        candidates = [tender.due for tender in self.tenders.values()]
         if self.sad is not None:
-            delay = add_days(self.sad[0], terms.distribution_delay, terms.distribution_delay_basis)
+            basis = terms.distribution_delay_basis
+            delay = add_days(self.sad.date, terms.distribution_delay, basis)
             candidates.append(roll_forward(delay))
         expires = terms.expires_on
         candidates = [c for c in candidates if expires is None or c <= expires]
         return min(candidates) if candidates else None
 
     def commence_tender(
-        self, terms: Terms, day: date, record: Recorded, ev: TenderOfferCommenced
+        self, terms: Terms, day: date, seq: int, person: str, percent_sought: str
     ) -> date | None:
         """Register an offer that reaches the threshold; return the date its limb falls due.
         A second offer by the same person does not move the first one's date."""
-        reaches = breaches(Fraction(ev.percent_sought), terms.threshold, terms.threshold_test)
-        if not (self.in_force(terms, day) and reaches) or ev.person in self.tenders:
+        reaches = breaches(Fraction(percent_sought), terms.threshold, terms.threshold_test)
+        if not (self.in_force(terms, day) and reaches) or person in self.tenders:
             return None
         due = roll_forward(add_days(day, terms.distribution_delay, "business"))
-        self.tenders[ev.person] = (record, due)
+        self.tenders[person] = Tender(seq, due)
         return due
 
     def terminate_tender(self, person: str, day: date) -> None:
         """An offer ended before its Distribution Date no longer counts."""
         offer = self.tenders.get(person)
-        if offer is not None and offer[1] > day:
+        if offer is not None and offer.due > day:
             del self.tenders[person]
 
-    def redeem(self, terms: Terms, day: date, record: Recorded) -> str:
-        """Apply a redemption; return what it did, in words."""
+    def redeem(self, terms: Terms, day: date, seq: int) -> tuple[RedeemOutcome, date | None]:
+        """Apply a redemption; return what it did (and the Distribution Date it came after)."""
         due = self.distribution_date(terms)
         if not self.in_force(terms, day):
-            return "redemption while no plan is in force has no effect"
+            return "no_plan", None
         if due is None or day <= due:
-            self.redemption = record
-            return "rights redeemed: the plan ends"
+            self.redemption = Redemption(seq, day)
+            return "redeemed", None
         self.flags.append("redemption_out_of_window")
-        return f"redemption after the Distribution Date {due} is out of the window; no effect"
+        return "out_of_window", due
 
-    def stock_acquisition(self, terms: Terms, day: date, record: Recorded) -> date | None:
+    def stock_acquisition(self, terms: Terms, sad: Sad) -> date | None:
         """Record the SAD (if none yet); return the Distribution Date it leads to."""
         if self.sad is not None:
             return None
-        self.sad = (day, record)
+        self.sad = sad
         return self.distribution_date(terms)
 
     def reach_distribution(self, terms: Terms, day: date, in_force: bool) -> date | None:

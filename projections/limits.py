@@ -3,37 +3,92 @@
 Precedence: an exemption naming the group (any member or label); else a Board approval; else the
 plan threshold and its test. A person named exempt at adoption has no limit, but only while no
 one else in its group holds shares: affiliating with an exempt person is no escape.
+
+Tests are decided in integers: `shares / outstanding * 100` against a limit `p = a / b` is
+`shares * 100 * b` against `a * outstanding`, exact and much cheaper than building fractions for
+every group on every date.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from fractions import Fraction
+from typing import Literal, NamedTuple
 
 from projections.groups import Group
-from projections.state import Limit
+from projections.numbers import Test, max_shares_within
 from projections.terms import Terms
+
+Basis = Literal["threshold", "exemption", "approval", "exempt_person"]
+
+
+class Limit(NamedTuple):
+    """The most a group may hold without becoming an Acquiring Person, and why."""
+
+    basis: Basis
+    percent_text: str | None
+    shares: int | None
+    test: Test | None
+    source_amendment: str | None
+    seq: int | None  # the event that set it (adoption, amendment or approval)
+    effective: date | None = None  # for an exemption: the amendment's effective date
+
+    @property
+    def percent(self) -> Fraction | None:
+        return Fraction(self.percent_text) if self.percent_text is not None else None
+
+    def breached(self, shares: int, outstanding: int) -> bool:
+        if self.basis == "exempt_person":
+            return False
+        if self.shares is not None:
+            return shares > self.shares
+        assert self.percent_text is not None and self.test is not None
+        return beyond(shares, outstanding, Fraction(self.percent_text), self.test)
+
+    def max_holding(self, outstanding: int) -> int | None:
+        if self.basis == "exempt_person":
+            return None
+        if self.shares is not None:
+            return self.shares
+        assert self.percent_text is not None and self.test is not None
+        return max_shares_within(Fraction(self.percent_text), self.test, outstanding)
+
+
+def beyond(shares: int, outstanding: int, level: Fraction, test: Test) -> bool:
+    """Is `shares` of `outstanding` beyond `level` percent under `test` (>= or >)?"""
+    left = shares * 100 * level.denominator
+    right = level.numerator * outstanding
+    return left >= right if test == "at_or_above" else left > right
+
+
+_EXEMPT_PERSON = Limit("exempt_person", None, None, None, None, None)
 
 
 def limit_for(terms: Terms, group: Group, held: Callable[[str], int]) -> Limit:
     names = group.names
     exempt = terms.exempt_persons
-    holders = {m for m in group.members if held(m) > 0}
-    if names & exempt and holders <= exempt:
-        return Limit("exempt_person", None, None, None, None, None, None)
+    if exempt and names & exempt:
+        holders = {m for m in group.members if held(m) > 0}
+        if holders <= exempt:
+            return _EXEMPT_PERSON
     exemptions = [ex for p, ex in terms.exemptions.items() if p in names]
     if exemptions:
-        ex = max(exemptions, key=lambda e: e.record.seq if e.record else 0)
-        return Limit("exemption", ex.cap, ex.cap_text, None, ex.test, ex.amendment, ex.record)
+        ex = max(exemptions, key=lambda e: e.seq or 0)
+        return Limit(
+            "exemption", ex.cap_text, None, ex.test, ex.amendment, ex.seq, ex.effective
+        )
     approvals = [ap for p, ap in terms.approvals.items() if p in names]
     if approvals:
-        ap = max(approvals, key=lambda a: a.record.seq)
-        return Limit(
-            "approval", ap.max_percent, ap.max_percent_text, ap.max_shares, "above", None, ap.record
-        )
+        ap = max(approvals, key=lambda a: a.seq)
+        return Limit("approval", ap.max_percent_text, ap.max_shares, "above", None, ap.seq)
+    return threshold_limit(terms)
+
+
+def threshold_limit(terms: Terms) -> Limit:
     source = terms.records[-1] if terms.records else None
     return Limit(
         "threshold",
-        terms.threshold,
         terms.threshold_text,
         None,
         terms.threshold_test,

@@ -1,7 +1,8 @@
-"""Plain-data views of a snapshot: the `status` and `ownership` JSON of INTERFACE.md §3.
+"""Plain-data views of a snapshot: the `status` and `ownership` JSON of the command line.
 
 Everything here is JSON-ready (str, int, bool, None, lists, dicts). Percentages are exact values
-rounded half-up to 4 decimals only here, at the edge; share counts are ints.
+rounded half-up to 4 decimals only here, at the edge; share counts are ints. The snapshot names
+events by seq; the events shown are fetched through it.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ from typing import Any
 
 from ledger.events import HoldingReported, OutstandingReported
 from ledger.log import Recorded
-from projections.holdings import Reconciliation
+from projections.limits import Limit
 from projections.numbers import format_percent, percent
-from projections.state import Change, GroupStatus, Limit, Snapshot
+from projections.snapshot import GroupStatus, Snapshot
+from projections.state import Reconciliation
 
 Json = dict[str, Any]
 
 
-def _day(value: date | None) -> str | None:
+def day_text(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
@@ -94,13 +96,11 @@ def stated_basis(snapshot: Snapshot, report: Recorded) -> Recorded | None:
     if ev.percent is None:
         return None
     places = len(ev.percent.partition(".")[2])
-    for record in reversed(snapshot.outstanding_reports):
-        count = record.event
-        assert isinstance(count, OutstandingReported)
-        if count.effective_date > ev.effective_date:
+    for count in reversed(snapshot.book.reports):
+        if count.date > ev.effective_date:
             continue
         if format_percent(percent(ev.shares, count.shares), places) == _pad(ev.percent, places):
-            return record
+            return snapshot.record(count.seq)
     return None
 
 
@@ -110,16 +110,9 @@ def _pad(text: str, places: int) -> str:
 
 
 def latest_statement(snapshot: Snapshot, status: GroupStatus) -> Recorded | None:
-    found = None
-    for member in status.group.members:
-        for record in snapshot.holder_history.get(member, ()):
-            if isinstance(record.event, HoldingReported) and (
-                found is None
-                or (record.event.effective_date, record.seq)
-                > (found.event.effective_date, found.seq)
-            ):
-                found = record
-    return found
+    statements = snapshot.book.statements
+    found = [statements[m] for m in status.group.members if m in statements]
+    return snapshot.record(max(found).seq) if found else None
 
 
 def group_json(snapshot: Snapshot, status: GroupStatus) -> Json:
@@ -133,74 +126,72 @@ def group_json(snapshot: Snapshot, status: GroupStatus) -> Json:
         "status": status.status,
         "headroom_shares": status.headroom,
         "acquiring_person_intervals": [
-            {"from": _day(start), "to": _day(end)} for start, end in status.intervals
+            {"from": day_text(start), "to": day_text(end)} for start, end in status.intervals
         ],
         "flags": list(status.flags),
         "reported": stated_percent(snapshot, statement) if statement else None,
     }
 
 
-def listed(snapshot: Snapshot) -> list[GroupStatus]:
-    """Groups holding more than 5%, and every group whose status is not `below`."""
-    shown = [
-        g
-        for g in snapshot.groups
-        if (g.percent is not None and g.percent > 5)
-        or g.status not in ("below", "plan_not_in_force")
-    ]
-    return sorted(shown, key=lambda g: (-g.shares, g.group.label))
-
-
 def status_json(snapshot: Snapshot, known_at: str | None) -> Json:
     terms = snapshot.terms
-    report = snapshot.outstanding_report
+    book = snapshot.book
+    report = snapshot.record(book.report)
+    redemption = snapshot.life.redemption
+    sad = snapshot.life.sad
+    distribution = snapshot.life.distribution_date(terms)
+    snapshot.records([*book.adjustments, *(r.seq for r in book.reconciliations)])
     return {
         "issuer": snapshot.issuer,
         "as_of": snapshot.as_of.isoformat(),
         "known_at": known_at,
         "plan": {
             "in_force": snapshot.in_force,
-            "adopted_on": _day(terms.adopted_on),
+            "adopted_on": day_text(terms.adopted_on),
             "threshold": terms.threshold_text if terms.adopted else None,
             "threshold_test": terms.threshold_test if terms.adopted else None,
             "rights_agent": terms.rights_agent,
-            "expires_on": _day(terms.expires_on),
+            "expires_on": day_text(terms.expires_on),
             "amendments": list(terms.amendments),
-            "redeemed_on": _day(snapshot.redemption.event.effective_date)
-            if snapshot.redemption
-            else None,
+            "redeemed_on": day_text(redemption.date) if redemption else None,
         },
         "shares_outstanding": snapshot.outstanding,
         "shares_outstanding_basis": {
             "reported": report.event.shares if report else None,  # type: ignore[union-attr]
-            "reported_on": _day(report.event.effective_date) if report else None,
+            "reported_on": day_text(report.event.effective_date) if report else None,
             "source": report.event.source if report else None,
-            "adjustments": [record_ref(r) for r in snapshot.outstanding_adjustments],
+            "adjustments": [record_ref(snapshot.record(s)) for s in book.adjustments],
         },
-        "groups": [group_json(snapshot, g) for g in listed(snapshot)],
+        "groups": [group_json(snapshot, g) for g in snapshot.listed()],
         "acquiring_persons": list(snapshot.acquiring_persons),
-        "stock_acquisition_date": _day(snapshot.stock_acquisition_date),
-        "distribution_date": _day(snapshot.distribution_date),
-        "distribution_date_reached": snapshot.distribution_date is not None
-        and snapshot.distribution_date <= snapshot.as_of,
-        "flags": list(snapshot.flags),
+        "stock_acquisition_date": day_text(sad.date) if sad else None,
+        "distribution_date": day_text(distribution),
+        "distribution_date_reached": distribution is not None and distribution <= snapshot.as_of,
+        "flags": list(snapshot.life.flags),
         "reconciliation_breaks": [
-            reconciliation_json(r) for r in snapshot.reconciliations if r.is_break
+            reconciliation_json(snapshot, r) for r in book.reconciliations if r.is_break
         ],
-        "unexplained_changes": [
-            reconciliation_json(r) for r in snapshot.reconciliations if r.adopted and r.difference
-        ],
+        "unexplained_changes": unexplained(snapshot),
     }
 
 
-def reconciliation_json(r: Reconciliation) -> Json:
+def unexplained(snapshot: Snapshot, holders: frozenset[str] | None = None) -> list[Json]:
+    """The adopted statements that moved a position the ledger could not explain."""
+    return [
+        reconciliation_json(snapshot, r)
+        for r in snapshot.book.reconciliations
+        if r.adopted and r.difference and (holders is None or r.holder in holders)
+    ]
+
+
+def reconciliation_json(snapshot: Snapshot, r: Reconciliation) -> Json:
     return {
         "date": r.date.isoformat(),
         "holder": r.holder,
         "reported": r.reported,
         "computed": r.computed,
         "difference": r.difference,
-        "event": record_ref(r.record),
+        "event": record_ref(snapshot.record(r.seq)),
     }
 
 
@@ -230,27 +221,9 @@ def ownership_json(snapshot: Snapshot, known_at: str | None) -> Json:
             for g in groups
             if g.shares
         ],
-        "unexplained_changes": [
-            reconciliation_json(r) for r in snapshot.reconciliations if r.adopted and r.difference
-        ],
+        "unexplained_changes": unexplained(snapshot),
     }
 
 
-def timeline_json(changes: tuple[Change, ...], issuer: str, person: str | None) -> Json:
-    rows = []
-    for change in changes:
-        concerned = change.group == person or person in change.members or not change.members
-        if person is not None and not concerned:
-            continue
-        rows.append(
-            {
-                "date": change.date.isoformat(),
-                "kind": change.kind,
-                "group": change.group,
-                "detail": change.detail,
-                "from": change.before,
-                "to": change.after,
-                "event": record_ref(change.record),
-            }
-        )
-    return {"issuer": issuer, "person": person, "changes": rows}
+def listed(snapshot: Snapshot) -> list[GroupStatus]:
+    return snapshot.listed()

@@ -1,20 +1,27 @@
-"""The immutable results of a replay: limits, group statuses, snapshots and timeline changes."""
+"""The fold's state between dates: a plain value a checkpoint stores and reads back exactly.
+
+Everything the fold remembers about an issuer at the end of a date lives in `FoldState`: the
+capital book (holdings, shares outstanding and the counts reported), the plan terms, the links in
+force, each person's standing under the plan, pending inadvertence determinations, the plan's
+life (SAD, Distribution Date, redemption), and the dates on which something falls due. It names
+events by `seq`, never by holding them, so its size follows the number of holders and plan facts,
+not the length of the history.
+
+The leaves are immutable (named tuples, frozen dataclasses); the containers are dicts and lists
+that `clone` copies, so a fold works on its own copy and a checkpoint's state is never changed by
+a later fold. `projections.codec` turns a state into JSON and back, exactly.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from fractions import Fraction
-from types import MappingProxyType
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from ledger.log import Recorded
-from projections.groups import Group
-from projections.holdings import Reconciliation
-from projections.numbers import Test, breaches, max_shares_within, percent
+from projections.groups import Link, LinkKey
+from projections.lifecycle import Lifecycle
 from projections.terms import Terms
 
-Basis = Literal["threshold", "exemption", "approval", "exempt_person"]
 Status = Literal[
     "below",
     "exempt",
@@ -24,102 +31,163 @@ Status = Literal[
     "acquiring_person",
     "plan_not_in_force",
 ]
-WITHIN: dict[Basis, Status] = {
-    "threshold": "below",
-    "exemption": "exempt",
-    "exempt_person": "exempt",
-    "approval": "approved",
-}
+LevelKey = Literal["5%", "10%", "threshold", "cap"]
 
 
-@dataclass(frozen=True)
-class Limit:
-    """The most a group may hold without becoming an Acquiring Person, and why."""
+class Level(NamedTuple):
+    """A level a group can be beyond: 5%, 10%, the plan threshold, or the cap that applies to it.
 
-    basis: Basis
-    percent: Fraction | None
-    percent_text: str | None
-    shares: int | None
-    test: Test | None
-    source_amendment: str | None
-    record: Recorded | None
+    The value and test are kept so that a raised cap is a different level from the one before."""
 
-    def breached(self, shares: int, outstanding: int) -> bool:
-        if self.basis == "exempt_person":
-            return False
-        if self.shares is not None:
-            return shares > self.shares
-        assert self.percent is not None and self.test is not None
-        return breaches(percent(shares, outstanding), self.percent, self.test)
-
-    def max_holding(self, outstanding: int) -> int | None:
-        if self.basis == "exempt_person":
-            return None
-        if self.shares is not None:
-            return self.shares
-        assert self.percent is not None and self.test is not None
-        return max_shares_within(self.percent, self.test, outstanding)
+    key: LevelKey
+    percent: str | None = None
+    test: str | None = None
+    basis: str | None = None  # a cap's basis: exemption or approval
+    shares: int | None = None  # an approval by share count
 
 
-Interval = tuple[date, date | None]
+class Person(NamedTuple):
+    """What the fold remembers of one person between dates."""
+
+    ap_from: date | None = None  # an open Acquiring Person interval started then
+    intervals: tuple[tuple[date, date], ...] = ()  # closed AP intervals, half-open
+    passive: bool = False  # over its limit only through a fall in shares outstanding
+    breaching: bool = False  # over its limit at the end of the last date judged
+    ap_flags: tuple[str, ...] = ()
+    status: Status | None = None
+    levels: tuple[Level, ...] = ()  # the levels its group was beyond when last judged
+    group: tuple[str, ...] = ()  # its group's members when last judged
 
 
-@dataclass(frozen=True)
-class GroupStatus:
-    group: Group
+NEWCOMER = Person()
+
+
+class CountReport(NamedTuple):
+    """An `OutstandingReported` count, kept for matching a stated percent to its basis."""
+
+    seq: int
+    date: date
     shares: int
-    percent: Fraction | None
-    limit: Limit | None
-    status: Status
-    headroom: int | None
-    intervals: tuple[Interval, ...]
-    flags: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Change:
-    """One dated line of the timeline: a status change, a level crossing, or a plan event."""
+class Statement(NamedTuple):
+    """The latest `HoldingReported` of a holder."""
 
     date: date
-    kind: Literal["status", "crossing", "plan"]
-    group: str | None
-    detail: str
-    before: str | None
-    after: str | None
-    record: Recorded | None
-    members: tuple[str, ...] = ()  # the persons it concerns (empty: the whole plan)
+    seq: int
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """An issuer's state at the end of `as_of`, from the events recorded up to the view's time."""
+class Reconciliation(NamedTuple):
+    """A stated holding that differed from the computed one: a break, or (adopted) an
+    unexplained change the ledger took on."""
 
-    issuer: str
-    as_of: date
-    terms: Terms
-    in_force: bool
-    outstanding: int | None
-    outstanding_report: Recorded | None
-    outstanding_adjustments: tuple[Recorded, ...]
-    outstanding_reports: tuple[Recorded, ...]
-    holdings: MappingProxyType[str, int]
-    holder_history: MappingProxyType[str, tuple[Recorded, ...]]
-    links: tuple[Recorded, ...]
-    groups: tuple[GroupStatus, ...]
-    stock_acquisition_date: date | None
-    stock_acquisition_record: Recorded | None
-    distribution_date: date | None
-    redemption: Recorded | None
-    flags: tuple[str, ...]
-    reconciliations: tuple[Reconciliation, ...]
-    person_records: MappingProxyType[str, tuple[Recorded, ...]]
+    date: date
+    holder: str
+    reported: int
+    computed: int
+    adopted: bool
+    seq: int
 
     @property
-    def acquiring_persons(self) -> tuple[str, ...]:
-        return tuple(g.group.label for g in self.groups if g.status == "acquiring_person")
+    def difference(self) -> int:
+        return self.reported - self.computed
 
-    def group_of(self, person: str) -> GroupStatus | None:
-        for status in self.groups:
-            if person in status.group.names or person == status.group.label:
-                return status
-        return None
+    @property
+    def is_break(self) -> bool:
+        return self.difference != 0 and not self.adopted
+
+
+class Determination(NamedTuple):
+    """A Board determination that a crossing was inadvertent, pending until `divest_by`."""
+
+    seq: int
+    divest_by: date
+
+
+@dataclass
+class Book:
+    """Holdings per holder and shares "then outstanding".
+
+    Shares then outstanding are the latest `OutstandingReported` count adjusted by company
+    issuances, repurchases and splits after it; holder trades never change it."""
+
+    holdings: dict[str, int] = field(default_factory=dict)
+    outstanding: int | None = None
+    report: int | None = None  # seq of the count in force
+    adjustments: list[int] = field(default_factory=list)  # seqs that adjusted it since
+    reports: list[CountReport] = field(default_factory=list)
+    reconciliations: list[Reconciliation] = field(default_factory=list)
+    statements: dict[str, Statement] = field(default_factory=dict)
+
+    def clone(self) -> Book:
+        return Book(
+            dict(self.holdings),
+            self.outstanding,
+            self.report,
+            list(self.adjustments),
+            list(self.reports),
+            list(self.reconciliations),
+            dict(self.statements),
+        )
+
+    def held(self, holder: str) -> int:
+        return self.holdings.get(holder, 0)
+
+
+@dataclass
+class FoldState:
+    """An issuer's state at the end of `through` (None: before its first event)."""
+
+    issuer: str
+    through: date | None = None
+    counted: int = 0  # events given to the fold (voided ones included), for `events_known`
+    book: Book = field(default_factory=Book)
+    terms: Terms = field(default_factory=Terms)
+    links: dict[LinkKey, Link] = field(default_factory=dict)
+    persons: dict[str, Person] = field(default_factory=dict)
+    inadvertence: dict[str, Determination] = field(default_factory=dict)
+    life: Lifecycle = field(default_factory=Lifecycle)
+    in_force: bool = False
+    last_outstanding: int | None = None
+    schedule: list[date] = field(default_factory=list)  # a heap of dates something falls due
+
+    def clone(self) -> FoldState:
+        return FoldState(
+            self.issuer,
+            self.through,
+            self.counted,
+            self.book.clone(),
+            self.terms,
+            dict(self.links),
+            dict(self.persons),
+            dict(self.inadvertence),
+            self.life.clone(),
+            self.in_force,
+            self.last_outstanding,
+            list(self.schedule),
+        )
+
+
+ChangeKind = Literal["status", "crossing", "plan"]
+
+
+class Change(NamedTuple):
+    """One dated line of the timeline, as data; `projections.wording` says it in words.
+
+    `what` names what happened: for a status change "status" (with `before`/`after`); for a
+    crossing "above", "within" (a level whose value changed while the group stayed inside it)
+    or "no_longer_above" (with `level` and `was`); for the plan "event" (the event at `seq` took
+    effect), "after_end", "after_divest_by", "lapse", "redeemed", "redemption_no_plan",
+    "redemption_out_of_window", "ended", "sad" or "dd" (with `detail`)."""
+
+    date: date
+    kind: ChangeKind
+    what: str
+    group: str | None = None
+    members: tuple[str, ...] = ()  # the persons it concerns (empty: the whole plan)
+    seq: int | None = None  # the event behind it
+    before: str | None = None
+    after: str | None = None
+    level: Level | None = None
+    was: Level | None = None
+    detail: tuple[str, ...] = ()

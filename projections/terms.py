@@ -1,9 +1,10 @@
 """Plan terms in force: a projection of adoption, amendment and Board events.
 
 An amendment applies from its `effective_date` (the day it is executed), never from the day the
-Board authorized it. Board approvals, inadvertence determinations and lapses of exemptions (on a
-declared control intent) are part of the terms too, so "which rules applied on 20 Nov 2003" is a
-query like any other. Each step returns new terms; nothing is changed in place.
+Board authorized it. Board approvals and lapses of exemptions (on a declared control intent) are
+part of the terms too, so "which rules applied on 20 Nov 2003" is a query like any other. Each step
+returns new terms; nothing is changed in place. Terms name the events behind them by `seq`, so
+they are a plain value that a checkpoint stores and reads back exactly.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ledger.events import (
     BoardApprovalGranted,
@@ -24,32 +25,44 @@ from ledger.events import (
     RightsAgreementAmended,
     ThresholdChange,
 )
-from ledger.log import Recorded
 from projections.numbers import Test, format_decimal_text
 
-_EMPTY: MappingProxyType[str, Exemption] = MappingProxyType({})
 
-
-@dataclass(frozen=True)
-class Exemption:
+class Exemption(NamedTuple):
     """A person (and its group) is not an AP unless it breaches `cap` under `test`."""
 
     person: str
-    cap: Fraction
     cap_text: str
     test: Test
     ends_on_control_intent: bool
     amendment: str | None
-    record: Recorded | None
+    seq: int | None  # the amendment that granted it
+    effective: date | None
+
+    @property
+    def cap(self) -> Fraction:
+        return Fraction(self.cap_text)
 
 
-@dataclass(frozen=True)
-class Approval:
+class Approval(NamedTuple):
+    """The Board lets a person hold up to a share count or a percentage."""
+
     person: str
     max_shares: int | None
-    max_percent: Fraction | None
     max_percent_text: str | None
-    record: Recorded
+    seq: int
+
+    @property
+    def max_percent(self) -> Fraction | None:
+        return Fraction(self.max_percent_text) if self.max_percent_text is not None else None
+
+
+def _no_exemptions() -> MappingProxyType[str, Exemption]:
+    return MappingProxyType({})
+
+
+def _no_approvals() -> MappingProxyType[str, Approval]:
+    return MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -57,7 +70,6 @@ class Terms:
     """The rights plan as it stands on one date."""
 
     adopted_on: date | None = None
-    threshold: Fraction = Fraction(15)
     threshold_text: str = "15"
     threshold_test: Test = "at_or_above"
     threshold_source: str | None = None  # the amendment that last set it
@@ -66,27 +78,35 @@ class Terms:
     distribution_delay: int = 10
     distribution_delay_basis: Literal["calendar", "business"] = "calendar"
     exempt_persons: frozenset[str] = frozenset()
-    exemptions: MappingProxyType[str, Exemption] = field(default_factory=lambda: _EMPTY)
-    approvals: MappingProxyType[str, Approval] = field(default_factory=lambda: MappingProxyType({}))
+    exemptions: MappingProxyType[str, Exemption] = field(default_factory=_no_exemptions)
+    approvals: MappingProxyType[str, Approval] = field(default_factory=_no_approvals)
     amendments: tuple[str, ...] = ()
-    records: tuple[Recorded, ...] = ()  # adoption and amendments, for explanations
+    records: tuple[int, ...] = ()  # seqs of the adoption and amendments, for explanations
 
     @property
     def adopted(self) -> bool:
         return self.adopted_on is not None
 
+    @property
+    def threshold(self) -> Fraction:
+        return Fraction(self.threshold_text)
+
     def expired_on(self, day: date) -> bool:
         """After close of business on the expiration date the plan is no longer in force."""
         return self.expires_on is not None and day > self.expires_on
 
+    def names_specially(self, names: frozenset[str]) -> bool:
+        """Does any exemption, approval or exempt-person entry name one of `names`?"""
+        return bool(
+            names & self.exempt_persons
+            or any(n in self.exemptions or n in self.approvals for n in names)
+        )
 
-def adopt(terms: Terms, record: Recorded) -> Terms:
-    ev = record.event
-    assert isinstance(ev, RightsAgreementAdopted)
+
+def adopt(terms: Terms, seq: int, ev: RightsAgreementAdopted) -> Terms:
     return replace(
         terms,
         adopted_on=ev.effective_date,
-        threshold=Fraction(ev.threshold),
         threshold_text=format_decimal_text(ev.threshold),
         threshold_test=ev.threshold_test,
         expires_on=ev.expires_on,
@@ -94,24 +114,22 @@ def adopt(terms: Terms, record: Recorded) -> Terms:
         distribution_delay=ev.distribution_delay,
         distribution_delay_basis=ev.distribution_delay_basis,
         exempt_persons=frozenset(ev.exempt_persons),
-        records=(*terms.records, record),
+        records=(*terms.records, seq),
     )
 
 
-def amend(terms: Terms, record: Recorded) -> Terms:
-    ev = record.event
-    assert isinstance(ev, RightsAgreementAmended)
+def amend(terms: Terms, seq: int, ev: RightsAgreementAmended) -> Terms:
     exemptions = dict(terms.exemptions)
     for change in ev.changes:
         if isinstance(change, ExemptionChange):
             exemptions[change.person] = Exemption(
                 change.person,
-                Fraction(change.cap),
                 format_decimal_text(change.cap),
                 change.cap_test,
                 change.ends_on_control_intent,
                 ev.amendment,
-                record,
+                seq,
+                ev.effective_date,
             )
         elif isinstance(change, RemoveExemption):
             exemptions.pop(change.person, None)
@@ -119,7 +137,6 @@ def amend(terms: Terms, record: Recorded) -> Terms:
         elif isinstance(change, ThresholdChange):
             terms = replace(
                 terms,
-                threshold=Fraction(change.threshold),
                 threshold_text=format_decimal_text(change.threshold),
                 threshold_test=change.threshold_test,
                 threshold_source=ev.amendment,
@@ -132,20 +149,13 @@ def amend(terms: Terms, record: Recorded) -> Terms:
         terms,
         exemptions=MappingProxyType(exemptions),
         amendments=(*terms.amendments, ev.amendment),
-        records=(*terms.records, record),
+        records=(*terms.records, seq),
     )
 
 
-def approve(terms: Terms, record: Recorded) -> Terms:
-    ev = record.event
-    assert isinstance(ev, BoardApprovalGranted)
-    approval = Approval(
-        ev.person,
-        ev.max_shares,
-        Fraction(ev.max_percent) if ev.max_percent is not None else None,
-        format_decimal_text(ev.max_percent) if ev.max_percent is not None else None,
-        record,
-    )
+def approve(terms: Terms, seq: int, ev: BoardApprovalGranted) -> Terms:
+    percent = format_decimal_text(ev.max_percent) if ev.max_percent is not None else None
+    approval = Approval(ev.person, ev.max_shares, percent, seq)
     return replace(terms, approvals=MappingProxyType({**terms.approvals, ev.person: approval}))
 
 

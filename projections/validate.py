@@ -12,11 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ledger.errors import InvalidEvents, Problem
-from ledger.events import AffiliationFormed, EventVoided
+from ledger.events import AffiliationFormed, EventVoided, involved
 from ledger.log import IssuerReader, Pending, Recorded
-from projections.holdings import OUTSTANDING
-from projections.replay import shortfalls
-from projections.timeline import involved
+from projections.positions import OUTSTANDING, shortfalls
 
 
 def check_batch(batch: Sequence[Pending], read: IssuerReader) -> None:
@@ -43,12 +41,13 @@ def check_batch(batch: Sequence[Pending], read: IssuerReader) -> None:
                     "(each share has one record holder)"
                 )
                 problems.append(Problem(pending.line, "holder", reason, pending.origin))
-        found = shortfalls(issuer, combined)
-        before = {r.seq for r, *_ in shortfalls(issuer, existing)} if found else set()
-        for record, holder, held, needed in found:
-            if record.seq in before:
+        found = shortfalls(combined)
+        before = {s.seq for s in shortfalls(existing)} if found else set()
+        by_seq = {r.seq: r for r in combined} if found else {}
+        for seq, when, holder, held, needed in found:
+            if seq in before:
                 continue
-            when = record.event.effective_date
+            record = by_seq[seq]
             if record.seq in fresh:
                 source = fresh[record.seq]
                 reason = _refusal(record, holder, held, needed)

@@ -71,3 +71,17 @@ def sell(holder: str, shares: int, date: str) -> Any:
 def exemption(date: str, person: str, cap: str, label: str = "No. 2", **kw: Any) -> Any:
     change = {"change": "exemption", "person": person, "cap": cap, **kw}
     return ev("RightsAgreementAmended", date, amendment=label, changes=[change])
+
+
+def timeline(*events: Any, until: Any = None) -> list[Any]:
+    """The full replay's timeline of `events`, each change with its words: (date, group, kind,
+    text, seq)."""
+    from projections.replay import history
+    from projections.wording import change_text
+
+    rows = records(*events)
+    changes, _ = history("INOC", rows, until)
+    by_seq = {r.seq: r for r in rows}
+    return [
+        (c.date.isoformat(), c.group, c.kind, change_text(c, by_seq), c.seq) for c in changes
+    ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from projections.replay import history, state_at
+from projections.replay import state_at
 from projections.report import status_json
-from tests.builders import buy, ev, exemption, outstanding, plan, records, sell
+from tests.builders import buy, ev, exemption, outstanding, plan, records, sell, timeline
 
 BASE = [plan(expires_on="2007-12-31"), outstanding("2003-01-02", 1_000_000)]
 PASSIVE = [
@@ -173,8 +173,8 @@ def test_a_merge_of_two_aps_is_not_reported_as_a_new_status() -> None:
         ev("AffiliationEnded", "2003-06-01", person="A", affiliate="B"),
     ]
 
-    changes, _ = history("INOC", records(*events), date(2003, 12, 31))
-    statuses = [(c.date.isoformat(), c.group, c.detail) for c in changes if c.kind == "status"]
+    changes = timeline(*events, until=date(2003, 12, 31))
+    statuses = [(day, group, text) for day, group, kind, text, _ in changes if kind == "status"]
 
     assert statuses == [
         ("2003-02-01", "A", "below -> acquiring_person"),
@@ -292,9 +292,9 @@ def test_a_threshold_change_is_dated_in_the_timeline() -> None:
         ),
     ]
 
-    changes, _ = history("INOC", records(*events), date(2003, 3, 1))
+    changes = timeline(*events, until=date(2003, 3, 1))
 
-    assert [(c.group, c.detail) for c in changes if c.date == date(2003, 3, 1)] == [
+    assert [(group, text) for day, group, _, text, _ in changes if day == "2003-03-01"] == [
         (None, "Amendment No. 4 takes effect: threshold at or above 20%"),
         ("A", "acquiring_person -> below"),
         ("A", "within the 20% threshold (at or above) (was above the 15% threshold (at or above))"),

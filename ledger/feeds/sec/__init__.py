@@ -1,0 +1,31 @@
+"""SEC filings as plain records: a pure parser layer that knows nothing of owl's events.
+
+- `edgar.unwrap` opens a full EDGAR submission (`.txt`/`.nc`): accession number, form type,
+  filing date, and the XML documents inside (a bare XML file is one document with no header).
+- `form345.parse_ownership` reads Forms 3, 4 and 5 (`<ownershipDocument>`).
+- `schedule13.parse_schedule13` reads Schedules 13D and 13G (`<edgarSubmission>`, 2024 XML).
+
+Every refusal is a `FilingRefused` naming the document and the element. XML is parsed only
+through defusedxml, with DTDs (and so entity expansion and external references) refused and
+documents over 50 MB refused unread. Mapping these records to ledger events happens elsewhere.
+"""
+
+from ledger.feeds.sec.edgar import Submission, XmlDocument, read_submission, unwrap
+from ledger.feeds.sec.errors import FilingRefused, FractionalShares, SecProblem
+from ledger.feeds.sec.form345 import OwnershipDocument, parse_ownership, whole_shares
+from ledger.feeds.sec.schedule13 import Schedule13Filing, parse_schedule13
+
+__all__ = [
+    "FilingRefused",
+    "FractionalShares",
+    "OwnershipDocument",
+    "Schedule13Filing",
+    "SecProblem",
+    "Submission",
+    "XmlDocument",
+    "parse_ownership",
+    "parse_schedule13",
+    "read_submission",
+    "unwrap",
+    "whole_shares",
+]

@@ -1,0 +1,177 @@
+"""Safe XML for SEC filings, and a small reader that names the element behind every error.
+
+A filing is untrusted input, so XML is parsed only through `defusedxml`, with DTDs refused
+outright: EDGAR's XML forms never declare one, and a DTD is where entity expansion (the "billion
+laughs") and external references (a local file, a URL) hide. Input over `MAX_BYTES` is refused
+before parsing. Namespaces are dropped after parsing (the schedule forms mix a default namespace,
+a `com:` prefix and per-element `xmlns` declarations for the same elements), so paths are written
+with local names only; the root's namespace is kept on the `Node` for the callers that check it.
+
+A `Node` is an element plus the document's name and the element's path; its readers (`text`,
+`decimal`, `iso_date`, `flag`) return None for an absent or empty element and raise
+`FilingRefused` naming the document and the path for a value that is present but unreadable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from xml.etree.ElementTree import Element
+
+import defusedxml  # type: ignore[import-untyped, unused-ignore]
+import defusedxml.ElementTree as safe_tree  # type: ignore[import-untyped, unused-ignore]
+
+from ledger.feeds.sec.errors import FilingRefused
+
+MAX_BYTES = 50 * 1024 * 1024
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?")
+_TRUE = {"1", "true", "y", "yes"}
+_FALSE = {"0", "false", "n", "no"}
+
+
+@dataclass(frozen=True)
+class Node:
+    """An element of a parsed filing, with the document's name and its path for messages."""
+
+    element: Element
+    document: str
+    path: str
+    namespace: str = ""
+
+    def refuse(self, reason: str, path: str = "") -> FilingRefused:
+        return FilingRefused(self.document, self._join(path), reason)
+
+    def find(self, path: str) -> Node | None:
+        found = self.element.find(path)
+        return None if found is None else Node(found, self.document, self._join(path))
+
+    def require(self, path: str) -> Node:
+        node = self.find(path)
+        if node is None:
+            raise self.refuse("missing element", path)
+        return node
+
+    def all(self, path: str) -> tuple[Node, ...]:
+        """Every element at `path`, each with its 1-based position in its path: `name[2]`."""
+        return tuple(
+            Node(element, self.document, f"{self._join(path)}[{n}]")
+            for n, element in enumerate(self.element.findall(path), start=1)
+        )
+
+    def children(self) -> tuple[Node, ...]:
+        """The child elements in document order, each path `name[n]` as in XPath."""
+        seen: dict[str, int] = {}
+        nodes = []
+        for element in self.element:
+            seen[element.tag] = seen.get(element.tag, 0) + 1
+            path = self._join(f"{element.tag}[{seen[element.tag]}]")
+            nodes.append(Node(element, self.document, path))
+        return tuple(nodes)
+
+    def text(self, path: str = "") -> str | None:
+        """The element's stripped text, or None when it is absent or empty."""
+        element = self.element.find(path) if path else self.element
+        if element is None:
+            return None
+        text = "".join(element.itertext()).strip()
+        return text or None
+
+    def required_text(self, path: str) -> str:
+        text = self.text(path)
+        if text is None:
+            raise self.refuse("missing or empty", path)
+        return text
+
+    def texts(self, path: str) -> tuple[str, ...]:
+        return tuple(t for node in self.all(path) if (t := node.text()) is not None)
+
+    def decimal(self, path: str = "") -> Decimal | None:
+        text = self.text(path)
+        if text is None:
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise self.refuse(f"{text!r} is not a number", path) from None
+        if not number.is_finite():
+            raise self.refuse(f"{text!r} is not a finite number", path)
+        return number
+
+    def iso_date(self, path: str = "") -> date | None:
+        """A `YYYY-MM-DD` date (an XML Schema date may carry a zone, which is dropped)."""
+        text = self.text(path)
+        if text is None:
+            return None
+        match = _ISO_DATE.fullmatch(text)
+        if match is None:
+            raise self.refuse(f"{text!r} is not a date of the form YYYY-MM-DD", path)
+        return self._date(int(match[1]), int(match[2]), int(match[3]), text, path)
+
+    def us_date(self, path: str = "") -> date | None:
+        """An `MM/DD/YYYY` date, the form the 2024 Schedule 13D/13G XML uses."""
+        text = self.text(path)
+        if text is None:
+            return None
+        match = re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})", text)
+        if match is None:
+            raise self.refuse(f"{text!r} is not a date of the form MM/DD/YYYY", path)
+        return self._date(int(match[3]), int(match[1]), int(match[2]), text, path)
+
+    def flag(self, path: str = "") -> bool | None:
+        """A boolean written `1`/`0`, `true`/`false` or `Y`/`N`; None when absent or empty."""
+        text = self.text(path)
+        if text is None:
+            return None
+        if text.lower() in _TRUE:
+            return True
+        if text.lower() in _FALSE:
+            return False
+        raise self.refuse(f"{text!r} is not a yes/no flag (1/0, true/false, Y/N)", path)
+
+    def _date(self, year: int, month: int, day: int, text: str, path: str) -> date:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise self.refuse(f"{text!r} is not a calendar date", path) from None
+
+    def _join(self, path: str) -> str:
+        if not path:
+            return self.path
+        return f"{self.path}/{path}" if self.path else path
+
+
+def parse_xml(data: str | bytes, document: str, roots: frozenset[str]) -> Node:
+    """Parse one XML document safely; its root element's local name must be one of `roots`."""
+    if len(data) > MAX_BYTES:
+        raise FilingRefused(document, None, f"larger than {MAX_BYTES:,} bytes; refused unread")
+    # Some EDGAR documents open with a blank line before `<?xml ...?>`, which XML forbids.
+    data = data.lstrip("\ufeff \t\r\n") if isinstance(data, str) else data.lstrip()
+    try:
+        root: Element = safe_tree.fromstring(data, forbid_dtd=True)
+    except defusedxml.DTDForbidden as exc:
+        raise FilingRefused(document, None, _hostile("a DTD", exc.name)) from None
+    except defusedxml.EntitiesForbidden as exc:
+        raise FilingRefused(document, None, _hostile("an entity", exc.name)) from None
+    except defusedxml.ExternalReferenceForbidden as exc:
+        raise FilingRefused(document, None, _hostile("an external reference", exc.sysid)) from None
+    except defusedxml.DefusedXmlException as exc:
+        raise FilingRefused(document, None, f"refused as unsafe XML: {exc}") from None
+    except safe_tree.ParseError as exc:
+        raise FilingRefused(document, None, f"malformed XML: {exc}") from None
+    namespace, _, name = root.tag.rpartition("}")
+    if name not in roots:
+        expected = " or ".join(f"<{r}>" for r in sorted(roots))
+        raise FilingRefused(document, name, f"unsupported root element; expected {expected}")
+    for element in root.iter():
+        element.tag = element.tag.rpartition("}")[2]
+    return Node(root, document, name, namespace.removeprefix("{"))
+
+
+def _hostile(what: str, name: str | None) -> str:
+    named = f" ({name})" if name else ""
+    return (
+        f"refused: it declares {what}{named}; SEC XML never does, and DTDs, entities and "
+        "external references are never expanded"
+    )

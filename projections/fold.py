@@ -1,0 +1,531 @@
+"""The fold: walk an issuer's events date by date, one handler per event type, over a state value.
+
+Boundary: the records given (events recorded at or before the view's `known_at`, in replay order
+`(effective_date, seq)`), less those whose seq is in `voided`, through `until`. The ledger is
+date-granular: each date's events are applied in log order, then every group whose standing can
+have changed is judged on the state at the end of that date, so a crossing undone within the same
+date is not a crossing and an amendment and a purchase on the same date are judged together. Dates
+with no events are visited when something falls due on them (a divest-by deadline, the day after
+an expiration, a Distribution Date).
+
+Each event type has exactly one handler (`_apply` dispatches with `match`, ending in
+`assert_never`, so a type without one fails the type check). Handlers change the working state;
+`projections.judge` decides; the timeline is recorded as data (`Change`) and worded elsewhere.
+
+Only what can have changed is judged again: the groups of the persons the day's events name, and
+every group when shares outstanding, the plan terms, the links or the calendar moved; even then a
+group with nothing to say (under every level, no standing to keep, not named by the plan) is
+passed over, since judging it would change nothing.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, timedelta
+from itertools import groupby
+from typing import assert_never
+
+from ledger.events import (
+    AffiliationEnded,
+    AffiliationFormed,
+    BoardApprovalGranted,
+    ControlIntentDeclared,
+    Event,
+    EventVoided,
+    HoldingReported,
+    InadvertenceDetermined,
+    OutstandingReported,
+    RightsAgreementAdopted,
+    RightsAgreementAmended,
+    RightsRedeemed,
+    SharesIssued,
+    SharesPurchased,
+    SharesRepurchased,
+    SharesSold,
+    SharesTransferred,
+    StockSplit,
+    TenderOfferCommenced,
+    TenderOfferTerminated,
+    involved,
+)
+from ledger.log import Recorded
+from projections import terms as plan
+from projections.groups import Group, Link, alone, form_groups, group_labels, link_key
+from projections.judge import Facts, apply_verdict, crossings, judge, levels_beyond
+from projections.lifecycle import Lifecycle, Sad
+from projections.limits import limit_for
+from projections.state import (
+    NEWCOMER,
+    Change,
+    CountReport,
+    Determination,
+    FoldState,
+    Level,
+    Reconciliation,
+    Statement,
+)
+
+_DAY = timedelta(days=1)
+
+
+class _Today:
+    """What one date's events did, for judging at its end."""
+
+    __slots__ = (
+        "cause",
+        "determinations",
+        "everyone",
+        "intents",
+        "last",
+        "links_changed",
+        "moves",
+        "named",
+        "reports",
+        "split",
+    )
+
+    def __init__(self, everyone: bool) -> None:
+        self.moves: dict[str, list[tuple[int, str | None]]] = {}  # holder -> (delta, other)
+        self.named: set[str] = set()
+        self.cause: dict[str, int] = {}  # person -> seq of its latest event today
+        self.intents: list[tuple[int, str]] = []
+        self.determinations: list[tuple[int, InadvertenceDetermined]] = []
+        self.reports: list[tuple[int, str, int]] = []  # public reports: seq, holder, shares
+        self.split = False
+        self.everyone = everyone  # terms, links, capital or the calendar moved
+        self.links_changed = False
+        self.last: int | None = None
+
+
+class Fold:
+    """Folds records into `state` (which it changes: give it a clone of a state to keep)."""
+
+    def __init__(self, state: FoldState, voided: Iterable[int] = ()) -> None:
+        self.s = state
+        self.voided = frozenset(voided)
+        self.changes: list[Change] = []
+        self._members: dict[str, Group] = {}  # person -> its group
+        self._labels: dict[str, Group] = {}  # label -> its group
+        self._grouped = False
+
+    # --- the walk ----------------------------------------------------------------------------
+
+    def run(
+        self,
+        records: Iterable[Recorded],
+        until: date | None,
+        each_day: Callable[[date, int], None] | None = None,
+    ) -> date | None:
+        """Fold the records through `until` (None: through the last date anything happens or
+        falls due); return the last date folded. `each_day(day, events)` is called after each
+        date with the number of events counted so far (checkpoints are taken there)."""
+        days = groupby(self._counted(records), key=lambda r: r.event.effective_date)
+        pending = next(days, None)
+        last = self.s.through
+        schedule = self.s.schedule
+        while pending is not None or schedule:
+            next_event = pending[0] if pending is not None else None
+            next_due = schedule[0] if schedule else None
+            day = min(d for d in (next_event, next_due) if d is not None)
+            if until is not None and day > until:
+                break
+            due = False
+            while schedule and schedule[0] <= day:
+                heapq.heappop(schedule)
+                due = True
+            todays: list[Recorded] = []
+            if pending is not None and pending[0] == day:
+                todays = [r for r in pending[1] if r.seq not in self.voided]
+                pending = next(days, None)
+            if last is not None and day <= last and not todays:
+                continue  # a deadline already passed before this state was taken
+            self._day(day, todays, due)
+            last = self.s.through = day
+            if each_day is not None:
+                each_day(day, self.s.counted)
+        if until is not None and last != until and (last is None or last < until):
+            self._day(until, [], False)
+            last = self.s.through = until
+        return last
+
+    def _counted(self, records: Iterable[Recorded]) -> Iterator[Recorded]:
+        for record in records:
+            if isinstance(record.event, EventVoided):
+                continue
+            self.s.counted += 1
+            yield record
+
+    def _due(self, day: date) -> None:
+        heapq.heappush(self.s.schedule, day)
+
+    def _day(self, day: date, records: list[Recorded], due: bool) -> None:
+        today = _Today(everyone=due)
+        for record in records:
+            self._apply(day, record, today)
+        self._evaluate(day, today)
+
+    # --- applying one event ------------------------------------------------------------------
+
+    def _apply(self, day: date, record: Recorded, t: _Today) -> None:
+        ev = record.event
+        seq = record.seq
+        t.last = seq
+        persons = self.s.persons
+        for name in involved(ev):
+            if name not in persons:
+                persons[name] = NEWCOMER
+                if self._grouped and name not in self._labels:
+                    self._members.setdefault(name, alone(name))
+            t.named.add(name)
+            t.cause[name] = seq
+        match ev:
+            case SharesPurchased():
+                self._add(t, ev.holder, ev.shares, None)
+            case SharesSold():
+                self._add(t, ev.holder, -ev.shares, None)
+            case SharesTransferred():
+                self._add(t, ev.from_holder, -ev.shares, ev.to_holder)
+                self._add(t, ev.to_holder, ev.shares, ev.from_holder)
+            case SharesIssued():
+                self._adjust(seq, ev.shares)
+                if ev.holder is not None:
+                    self._add(t, ev.holder, ev.shares, None)
+            case SharesRepurchased():
+                self._adjust(seq, -ev.shares)
+                if ev.holder is not None:
+                    self._add(t, ev.holder, -ev.shares, None)
+            case StockSplit():
+                self._split(seq, ev.numerator, ev.denominator)
+                t.split = True
+            case OutstandingReported():
+                book = self.s.book
+                book.outstanding, book.report, book.adjustments = ev.shares, seq, []
+                book.reports.append(CountReport(seq, day, ev.shares))
+            case HoldingReported():
+                self._reported(day, seq, ev, t)
+            case AffiliationFormed():
+                key = link_key(ev.person, ev.affiliate)
+                self.s.links[key] = Link(seq, ev.person, ev.affiliate, ev.group)
+                t.everyone = t.links_changed = True
+            case AffiliationEnded():
+                self.s.links.pop(link_key(ev.person, ev.affiliate), None)
+                t.everyone = t.links_changed = True
+            case ControlIntentDeclared():
+                t.intents.append((seq, ev.person))
+            case RightsAgreementAdopted():
+                life = self.s.life
+                if life.ended or life.redemption is not None:
+                    self.s.terms, self.s.life, self.s.inadvertence = plan.Terms(), Lifecycle(), {}
+                self._terms(day, seq, plan.adopt(self.s.terms, seq, ev), t)
+            case RightsAgreementAmended():
+                life = self.s.life
+                if life.ended or life.redemption is not None:
+                    self._plan(day, "after_end", seq, ev)
+                else:
+                    self._terms(day, seq, plan.amend(self.s.terms, seq, ev), t)
+            case BoardApprovalGranted():
+                self.s.terms = plan.approve(self.s.terms, seq, ev)
+                t.everyone = True
+                self._plan(day, "event", seq, ev)
+            case InadvertenceDetermined():
+                t.determinations.append((seq, ev))
+            case TenderOfferCommenced():
+                due = self.s.life.commence_tender(
+                    self.s.terms, day, seq, ev.person, ev.percent_sought
+                )
+                if due is not None:
+                    self._due(due)
+                self._plan(day, "event", seq, ev)
+            case TenderOfferTerminated():
+                self.s.life.terminate_tender(ev.person, day)
+                self._plan(day, "event", seq, ev)
+            case RightsRedeemed():
+                outcome, after = self.s.life.redeem(self.s.terms, day, seq)
+                what = {"redeemed": "redeemed", "no_plan": "redemption_no_plan"}.get(
+                    outcome, "redemption_out_of_window"
+                )
+                detail = (after.isoformat(),) if after is not None else ()
+                self.changes.append(Change(day, "plan", what, seq=seq, detail=detail))
+                t.everyone = True
+            case EventVoided():
+                pass  # corrections act before the fold: the voided events are never given
+            case _:
+                assert_never(ev)
+
+    def _add(self, t: _Today, holder: str, delta: int, other: str | None) -> None:
+        holdings = self.s.book.holdings
+        holdings[holder] = holdings.get(holder, 0) + delta
+        moves = t.moves.get(holder)
+        if moves is None:
+            t.moves[holder] = [(delta, other)]
+        else:
+            moves.append((delta, other))
+
+    def _adjust(self, seq: int, delta: int) -> None:
+        book = self.s.book
+        if book.outstanding is not None:
+            book.outstanding += delta
+            book.adjustments.append(seq)
+
+    def _split(self, seq: int, numerator: int, denominator: int) -> None:
+        book = self.s.book
+        book.holdings = {h: n * numerator // denominator for h, n in book.holdings.items()}
+        if book.outstanding is not None:
+            book.outstanding = book.outstanding * numerator // denominator
+            book.adjustments.append(seq)
+
+    def _reported(self, day: date, seq: int, ev: HoldingReported, t: _Today) -> None:
+        book = self.s.book
+        computed = book.held(ev.holder)
+        book.statements[ev.holder] = Statement(day, seq)
+        if ev.shares != computed:
+            book.reconciliations.append(
+                Reconciliation(day, ev.holder, ev.shares, computed, ev.adopt, seq)
+            )
+            if ev.adopt:
+                self._add(t, ev.holder, ev.shares - computed, None)
+        if ev.public:
+            t.reports.append((seq, ev.holder, ev.shares))
+
+    def _terms(self, day: date, seq: int, terms: plan.Terms, t: _Today) -> None:
+        self.s.terms = terms
+        if terms.expires_on is not None:
+            self._due(terms.expires_on + _DAY)
+        t.everyone = True
+        self._plan(day, "event", seq, None)
+
+    def _plan(self, day: date, what: str, seq: int | None, ev: Event | None) -> None:
+        names = involved(ev) if ev is not None else ()
+        self.changes.append(Change(day, "plan", what, None, names, seq))
+
+    # --- groups ------------------------------------------------------------------------------
+
+    def _regroup(self, t: _Today) -> None:
+        """Form groups again when links moved (or on first use); newcomers join as they come."""
+        if self._grouped and not t.links_changed:
+            return
+        links = self.s.links
+        labels = group_labels(links)
+        names = [p for p in self.s.persons if p not in labels]
+        self._members, self._labels = {}, {}
+        for group in form_groups(names, links):
+            for member in group.members:
+                self._members[member] = group
+            for label in group.labels:
+                self._labels.setdefault(label, group)
+        self._grouped = True
+
+    def group_of(self, name: str) -> Group | None:
+        """The group a member or a label names."""
+        return self._members.get(name) or self._labels.get(name)
+
+    # --- deciding status ---------------------------------------------------------------------
+
+    def _evaluate(self, day: date, t: _Today) -> None:
+        s = self.s
+        in_force = s.life.in_force(s.terms, day)
+        if s.terms.adopted and s.terms.expired_on(day):
+            s.life.ended = True
+        if s.in_force != in_force:
+            t.everyone = True
+            if not in_force:
+                reason = "redeemed" if s.life.redemption is not None else "expired"
+                self.changes.append(Change(day, "plan", "ended", detail=(reason,)))
+        s.in_force = in_force
+        outstanding = s.book.outstanding
+        if outstanding != s.last_outstanding:
+            t.everyone = True
+        fell = (
+            outstanding is not None
+            and s.last_outstanding is not None
+            and outstanding < s.last_outstanding
+        )
+        self._regroup(t)
+        self._lapse_on_intent(day, t)
+        self._register_determinations(day, t)
+        if t.everyone:
+            dirty = {g.members: g for g in self._members.values()}
+        else:
+            dirty = {}
+            for name in t.named:
+                group = self.group_of(name)
+                if group is not None:
+                    dirty[group.members] = group
+        for _, group in sorted(dirty.items(), key=lambda kv: kv[1].label):
+            if t.everyone and self._quiet(group, t):
+                continue
+            self._judge(day, group, t, fell)
+        s.last_outstanding = outstanding
+        self._stock_acquisition(day, t)
+        reached = s.life.reach_distribution(s.terms, day, s.in_force)
+        if reached is not None:
+            self.changes.append(Change(reached, "plan", "dd"))
+
+    def _quiet(self, group: Group, t: _Today) -> bool:
+        """Would judging this group change nothing? (Under every level, no standing to keep,
+        not named today, not named by the plan.)"""
+        s = self.s
+        expected = "below" if s.in_force else "plan_not_in_force"
+        members = group.members
+        persons = s.persons
+        for member in members:
+            p = persons[member]
+            if (
+                p.status != expected
+                or p.levels
+                or p.ap_from is not None
+                or p.passive
+                or p.breaching
+                or p.group != members
+                or member in t.named
+                or member in s.inadvertence
+            ):
+                return False
+        if s.terms.names_specially(group.names):
+            return False
+        out = s.book.outstanding
+        if not out:
+            return True
+        held = s.book.holdings
+        shares = sum(held.get(m, 0) for m in members)
+        terms = s.terms
+        threshold = terms.threshold
+        return shares * 100 <= 5 * out and not (
+            shares * 100 * threshold.denominator >= threshold.numerator * out
+            if terms.threshold_test == "at_or_above"
+            else shares * 100 * threshold.denominator > threshold.numerator * out
+        )
+
+    def _lapse_on_intent(self, day: date, t: _Today) -> None:
+        for seq, person in t.intents:
+            group = self.group_of(person)
+            names = group.names if group else frozenset({person})
+            self.s.terms, lapsed = plan.lapse_on_control_intent(self.s.terms, names)
+            for exemption in lapsed:
+                t.everyone = True
+                self.changes.append(
+                    Change(
+                        day,
+                        "plan",
+                        "lapse",
+                        None,
+                        (person,),
+                        seq,
+                        detail=(exemption.person, exemption.amendment or ""),
+                    )
+                )
+
+    def _register_determinations(self, day: date, t: _Today) -> None:
+        s = self.s
+        for seq, ev in t.determinations:
+            if ev.divest_by < day:
+                self._plan(day, "after_divest_by", seq, ev)
+                continue
+            group = self.group_of(ev.person)
+            members = group.members if group else (ev.person,)
+            for member in members:
+                s.inadvertence[member] = Determination(seq, ev.divest_by)
+                person = s.persons.get(member, NEWCOMER)
+                if person.ap_from is not None:
+                    # Cured by the divest-by date, the group never was an Acquiring Person: the
+                    # interval this crossing opened is withdrawn (reopened the day after the
+                    # deadline if the group is still over its limit then).
+                    person = person._replace(ap_from=None, ap_flags=())
+                s.persons[member] = person
+            t.named.update(members)
+            self._due(ev.divest_by + _DAY)
+            self._plan(day, "event", seq, ev)
+
+    def _acquired(self, group: Group, t: _Today) -> bool:
+        """Did the group acquire shares today: a net inflow from outside it, or a link that joined
+        two parts that both held shares (each acquires the other's)."""
+        members = group.member_set
+        inflow = 0
+        for member in group.members:
+            for delta, other in t.moves.get(member, ()):
+                if other is None or other not in members:
+                    inflow += delta
+        if inflow > 0:
+            return True
+        if len(group.members) < 2:
+            return False
+        persons, held = self.s.persons, self.s.book.holdings
+        parts = {persons[m].group or (m,) for m in group.members}
+        holding = [p for p in parts if any(held.get(h, 0) > 0 for h in p if h in members)]
+        return len(holding) >= 2
+
+    def _judge(self, day: date, group: Group, t: _Today, fell: bool) -> None:
+        s = self.s
+        members = group.members
+        people = [s.persons[m] for m in members]
+        held = s.book.holdings
+        shares = sum(held.get(m, 0) for m in members)
+        outstanding = s.book.outstanding
+        in_force = s.in_force
+        limit = limit_for(s.terms, group, s.book.held) if in_force and outstanding else None
+        determination = next(
+            (s.inadvertence[m] for m in members if m in s.inadvertence), None
+        )
+        verdict = judge(
+            Facts(
+                day,
+                in_force,
+                outstanding,
+                shares,
+                limit,
+                self._acquired(group, t) if limit is not None else False,
+                fell,
+                t.split,
+                any(p.ap_from is not None for p in people),
+                any(p.passive for p in people),
+                any(p.breaching for p in people),
+                determination.divest_by if determination else None,
+            )
+        )
+        if verdict.clear_inadvertence:
+            for m in members:
+                s.inadvertence.pop(m, None)
+        causes = [t.cause[m] for m in members if m in t.cause]
+        cause = max(causes) if causes else t.last
+        initial = "below" if in_force else "plan_not_in_force"
+        before = sorted({p.status or initial for p in people})
+        status = verdict.status
+        label = group.label
+        if before != [status]:
+            was = " | ".join(before)
+            self.changes.append(
+                Change(day, "status", "status", label, members, cause, was, status)
+            )
+        previous: dict[str, Level] = {}
+        for person in people:
+            for level in person.levels:
+                previous[level.key] = level
+        levels, up = levels_beyond(shares, outstanding, s.terms, limit if in_force else None)
+        for what, level, was_level in crossings(levels, up, previous):
+            self.changes.append(
+                Change(day, "crossing", what, label, members, cause, level=level, was=was_level)
+            )
+        now_up = tuple(up.values())
+        for member, person in zip(members, people, strict=True):
+            person = apply_verdict(person, verdict, day)
+            s.persons[member] = person._replace(status=status, levels=now_up, group=members)
+
+    # --- SAD ---------------------------------------------------------------------------------
+
+    def _stock_acquisition(self, day: date, t: _Today) -> None:
+        s = self.s
+        if s.life.sad is not None or not s.in_force:
+            return
+        for seq, holder, shares in t.reports:
+            group = self.group_of(holder)
+            if group is None:
+                continue
+            if s.persons[group.members[0]].status == "acquiring_person":
+                due = s.life.stock_acquisition(s.terms, Sad(day, seq, holder, shares))
+                self.changes.append(
+                    Change(day, "plan", "sad", None, (holder,), seq, detail=(holder, str(shares)))
+                )
+                if due is not None:
+                    self._due(due)
+                return

@@ -1,0 +1,184 @@
+"""Words for people: what each event says, and how each timeline change reads.
+
+The fold records what happened as data (`projections.state.Change`); this module is the one place
+that turns events and changes into English. Every event type has a wording (a test checks it), so
+a new type cannot reach a timeline or an explanation unworded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ledger.events import (
+    AffiliationEnded,
+    AffiliationFormed,
+    BoardApprovalGranted,
+    ControlIntentDeclared,
+    Event,
+    EventVoided,
+    ExemptionChange,
+    ExpirationChange,
+    HoldingReported,
+    InadvertenceDetermined,
+    OutstandingReported,
+    RemoveExemption,
+    RightsAgentChange,
+    RightsAgreementAdopted,
+    RightsAgreementAmended,
+    RightsRedeemed,
+    SharesIssued,
+    SharesPurchased,
+    SharesRepurchased,
+    SharesSold,
+    SharesTransferred,
+    StockSplit,
+    TenderOfferCommenced,
+    TenderOfferTerminated,
+    ThresholdChange,
+)
+from ledger.log import Recorded
+from projections.numbers import TEST_WORDS
+from projections.state import Change, Level
+
+
+def _adopted(ev: RightsAgreementAdopted) -> str:
+    test = TEST_WORDS[ev.threshold_test]
+    expiry = f", expires {ev.expires_on}" if ev.expires_on else ""
+    return f"rights plan adopted: Acquiring Person {test} {ev.threshold}%{expiry}"
+
+
+def _amended(ev: RightsAgreementAmended) -> str:
+    parts = [_change(c) for c in ev.changes]
+    return f"Amendment {ev.amendment} takes effect" + (f": {'; '.join(parts)}" if parts else "")
+
+
+def _approval(ev: BoardApprovalGranted) -> str:
+    limit = f"{ev.max_shares:,} shares" if ev.max_shares else f"{ev.max_percent}%"
+    return f"Board approves {ev.person} up to {limit}"
+
+
+def _reported(ev: HoldingReported) -> str:
+    form = f" ({ev.form})" if ev.form else ""
+    verb = "is taken to hold" if ev.adopt else "reports holding"
+    return f"{ev.holder} {verb} {ev.shares:,} shares{form}"
+
+
+def _issued(ev: SharesIssued) -> str:
+    to = f" to {ev.holder}" if ev.holder else ""
+    return f"the company issues {ev.shares:,} shares{to}"
+
+
+def _repurchased(ev: SharesRepurchased) -> str:
+    source = f" from {ev.holder}" if ev.holder else ""
+    return f"the company repurchases {ev.shares:,} shares{source}"
+
+
+# One wording per event type (the completeness test walks `ledger.events.EVENT_TYPES`).
+EVENT_WORDS: dict[type[Event], Callable[[Any], str]] = {
+    SharesPurchased: lambda ev: f"{ev.holder} buys {ev.shares:,} shares",
+    SharesSold: lambda ev: f"{ev.holder} sells {ev.shares:,} shares",
+    SharesTransferred: lambda ev: (
+        f"{ev.from_holder} transfers {ev.shares:,} shares to {ev.to_holder}"
+    ),
+    SharesIssued: _issued,
+    SharesRepurchased: _repurchased,
+    StockSplit: lambda ev: f"stock split {ev.numerator} for {ev.denominator}",
+    OutstandingReported: lambda ev: f"{ev.shares:,} shares outstanding reported",
+    HoldingReported: _reported,
+    AffiliationFormed: lambda ev: (
+        f"{ev.person} and {ev.affiliate} affiliate ({ev.relation})"
+        + (f" as {ev.group}" if ev.group else "")
+    ),
+    AffiliationEnded: lambda ev: f"{ev.person} and {ev.affiliate} are no longer affiliates",
+    ControlIntentDeclared: lambda ev: f"{ev.person} declares an intent to influence control",
+    RightsAgreementAdopted: _adopted,
+    RightsAgreementAmended: _amended,
+    BoardApprovalGranted: _approval,
+    InadvertenceDetermined: lambda ev: (
+        f"Board determines {ev.person}'s crossing inadvertent; divest by {ev.divest_by}"
+    ),
+    TenderOfferCommenced: lambda ev: (
+        f"{ev.person} commences a tender offer for {ev.percent_sought}%"
+    ),
+    TenderOfferTerminated: lambda ev: f"{ev.person} terminates its tender offer",
+    RightsRedeemed: lambda ev: "the Board redeems the rights"
+    + (f" at {ev.price}" if ev.price else ""),
+    EventVoided: lambda ev: f"corrects the log: {ev.voids} no longer counts ({ev.reason})",
+}
+
+
+def describe(ev: Event) -> str:
+    return EVENT_WORDS[type(ev)](ev)
+
+
+def _change(change: object) -> str:
+    if isinstance(change, ExemptionChange):
+        intent = ", ends on a control intent" if change.ends_on_control_intent else ""
+        bound = TEST_WORDS[change.cap_test]
+        return f"{change.person} exempt unless it holds {bound} {change.cap}%{intent}"
+    if isinstance(change, RemoveExemption):
+        return f"exemption of {change.person} removed"
+    if isinstance(change, ThresholdChange):
+        return f"threshold {TEST_WORDS[change.threshold_test]} {change.threshold}%"
+    if isinstance(change, RightsAgentChange):
+        return f"rights agent {change.rights_agent}"
+    if isinstance(change, ExpirationChange):
+        return f"expires {change.expires_on}"
+    raise AssertionError(change)
+
+
+def level_name(level: Level) -> str:
+    if level.key == "threshold":
+        return f"the {level.percent}% threshold ({TEST_WORDS[level.test or 'at_or_above']})"
+    if level.key == "cap":
+        if level.shares is not None:
+            return f"the approved {level.shares:,} shares"
+        return f"the {level.percent}% {level.basis} cap ({TEST_WORDS[level.test or 'above']})"
+    return level.key
+
+
+_FIXED = {
+    "redeemed": "rights redeemed: the plan ends",
+    "redemption_no_plan": "redemption while no plan is in force has no effect",
+    "dd": "Distribution Date (close of business)",
+}
+
+
+def change_text(change: Change, records: Mapping[int, Recorded]) -> str:
+    """The timeline's words for a change (`records` holds the events it names by seq)."""
+    what, detail = change.what, change.detail
+    record = records.get(change.seq) if change.seq is not None else None
+    if change.kind == "status":
+        return f"{change.before} -> {change.after}"
+    if change.kind == "crossing":
+        assert change.level is not None
+        name = level_name(change.level)
+        if what == "above":
+            return f"above {name}"
+        if what == "within":
+            assert change.was is not None
+            return f"within {name} (was above {level_name(change.was)})"
+        return f"no longer above {name}"
+    if what in _FIXED:
+        return _FIXED[what]
+    if what == "event":
+        return describe(record.event) if record else "event"
+    if what == "after_end":
+        return f"{describe(record.event) if record else 'event'} — after the plan ended; no effect"
+    if what == "after_divest_by":
+        said = describe(record.event) if record else "determination"
+        return f"{said} — after its divest-by date; no effect"
+    if what == "lapse":
+        person, amendment = detail
+        return (
+            f"exemption of {person} (Amendment {amendment}) lapses on a declared control intent"
+        )
+    if what == "redemption_out_of_window":
+        return f"redemption after the Distribution Date {detail[0]} is out of the window; no effect"
+    if what == "ended":
+        return f"plan no longer in force ({detail[0]})"
+    if what == "sad":
+        holder, shares = detail
+        return f"Stock Acquisition Date: {holder} publicly reports {int(shares):,} shares"
+    raise AssertionError(change)
