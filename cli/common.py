@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import click
 
 from ledger.log import parse_known_at
-from ledger.sql import SqlLog
+from projections.api import Ledger
+from projections.clock import system_clock
 
 _BARE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def utc_now() -> datetime:
-    """The clock: the CLI stamps `recorded_at` and the default `known_at` with it (the ledger and
-    projections never read the clock)."""
-    return datetime.now(UTC)
+    """The clock the command line stamps `recorded_at` with (`projections.clock`)."""
+    return system_clock()
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,13 @@ class Settings:
     db: str
 
 
-def open_log(settings: Settings) -> SqlLog:
+def open_ledger(settings: Settings) -> Ledger:
     """The ledger named by --db, closed when the command ends. (A missing SQLite file is not
     created: only `owl init` creates a ledger, so a mistyped --db is an error, not an empty
-    ledger; `SqlLog` says so.)"""
-    store = SqlLog(settings.db)
-    click.get_current_context().call_on_close(store.close)
-    return store
+    ledger; the store says so.)"""
+    ledger = Ledger(settings.db, clock=utc_now)
+    click.get_current_context().call_on_close(ledger.close)
+    return ledger
 
 
 class Instant(click.ParamType):

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 import click
 
-from cli.common import Instant, Settings, open_log, utc_now
-from ledger.errors import InvalidEvents, Problem
-from ledger.feeds import FORMATS, STDIN, Feed, Format, detect_format, read_path
-from ledger.feeds.csv import CsvFeed
-from ledger.log import Pending
-from projections.validate import check_batch
+from cli.common import Instant, Settings, open_ledger
+from ledger.feeds import FORMATS, STDIN, FeedRefused, Format
+from projections.api import FutureStamp
 
-MAX_SHOWN = 20  # problems listed in full; the rest are counted
 PROGRESS_ABOVE = 5_000  # lines of input before a progress bar is worth showing
 
 
@@ -80,74 +76,36 @@ def ingest(
       owl ingest --dry-run new-filings.jsonl
       owl --db sqlite:///copy.db ingest --keep-recorded-at export.jsonl
     """
-    formats = [_format_of(path, fmt) for path in paths]
-    if recorded_at is not None and recorded_at > utc_now():
-        raise click.BadParameter(
-            "is in the future; a ledger records what it learned, when it learned it "
-            "(a future stamp would also hold back every later append until then)",
-            param_hint="'--recorded-at'",
-        )
     if keep_recorded_at and recorded_at is not None:
         raise click.UsageError("--keep-recorded-at and --recorded-at exclude each other")
-    if keep_recorded_at and "csv" in formats:
-        raise click.UsageError("--keep-recorded-at restores jsonl exports; a csv feed has none")
-    store = open_log(settings)
-    batch = _parse_all(paths, formats, keep_recorded_at)
-    result = store.append(batch, recorded_at or utc_now, check=check_batch, dry_run=dry_run)
+    chosen: Format | None = None if fmt == "auto" else ("csv" if fmt == "csv" else "jsonl")
+    ledger = open_ledger(settings)
+    with _progress(paths) as bar:
+        try:
+            result = ledger.ingest(
+                list(paths),
+                recorded_at,
+                chosen,
+                dry_run=dry_run,
+                keep_recorded_at=keep_recorded_at,
+                progress=bar.update,
+            )
+        except FeedRefused as exc:
+            if exc.usage:
+                raise click.UsageError(str(exc)) from None
+            raise
+        except FutureStamp as exc:
+            if recorded_at is None:
+                raise
+            raise click.BadParameter(
+                f"{exc.stamp} is in the future (it is now {exc.now}); a ledger records what it "
+                "learned, when it learned it (a future stamp would also hold back every later "
+                "append until then)",
+                param_hint="'--recorded-at'",
+            ) from None
     prefix = "dry run: would append" if dry_run else "appended"
     repeated = f", repeated in the input {result.repeated}" if result.repeated else ""
     click.echo(f"{prefix} {result.appended}, already present {result.already_present}{repeated}")
-
-
-def _format_of(path: str, fmt: str) -> Format | None:
-    if fmt != "auto":
-        return "csv" if fmt == "csv" else "jsonl"
-    if path == STDIN:
-        return None  # told by its first line (see ledger.feeds.read_path)
-    detected = detect_format(path)
-    if detected is None:
-        raise click.UsageError(
-            f"cannot tell the format of {path!r} from its extension "
-            "(.jsonl, .ndjson, .json or .csv); give --format jsonl or --format csv"
-        )
-    return detected
-
-
-def _parse_all(
-    paths: Sequence[str], formats: Sequence[Format | None], keep_recorded_at: bool = False
-) -> list[Pending]:
-    """Every good event of every file; raises InvalidEvents listing the problems if any."""
-    feeds = [
-        read_path(path, fmt, keep_recorded_at) for path, fmt in zip(paths, formats, strict=True)
-    ]
-    if keep_recorded_at and any(isinstance(feed, CsvFeed) for feed in feeds):
-        raise click.UsageError("--keep-recorded-at restores jsonl exports; a csv feed has none")
-    batch: list[Pending] = []
-    problems: list[Problem] = []
-    with _progress(paths) as bar:
-        for path, feed in zip(paths, feeds, strict=True):
-            _read(path, feed, batch, bar)
-            problems.extend(feed.problems)
-    if problems:
-        raise InvalidEvents(problems[:MAX_SHOWN], total=len(problems))
-    return batch
-
-
-def _read(path: str, feed: Feed, batch: list[Pending], bar: Any) -> None:
-    shown = "standard input" if path == STDIN else path
-    done = 0
-    try:
-        for pending in feed:
-            batch.append(pending)
-            bar.update(feed.lines_read - done)
-            done = feed.lines_read
-    except OSError as exc:
-        raise click.ClickException(f"cannot read {shown}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise click.ClickException(f"cannot read {shown}: it is not UTF-8 text") from None
-    finally:
-        feed.close()
-    bar.update(feed.lines_read - done)
 
 
 def _progress(paths: Sequence[str]) -> Any:
@@ -179,5 +137,4 @@ class _NoProgress:
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def update(self, steps: int) -> None:
-        return None
+    update: Callable[[int], None] = staticmethod(lambda steps: None)

@@ -9,11 +9,12 @@ from typing import Any
 
 import click
 
-from cli.common import Settings, known_at_option, open_log
+from cli.common import Settings, known_at_option, open_ledger
 from cli.tables import render_table
 from ledger.errors import ChainBroken, DigestMismatch
 from ledger.log import Recorded
-from ledger.sql import SqlLog, safe_url
+from ledger.sql import safe_url
+from projections.api import Ledger
 
 _HEX = re.compile(r"^[0-9a-fA-F]{64}$")
 
@@ -28,12 +29,13 @@ def init(settings: Settings) -> None:
       owl init
       owl --db sqlite:///ledgers/inoc.db init
     """
-    store = SqlLog(settings.db)
+    ledger = Ledger(settings.db)
     try:
-        store.init()
+        upgraded = ledger.init()
     finally:
-        store.close()
-    click.echo(f"Initialized the ledger at {safe_url(settings.db)}")
+        ledger.close()
+    how = "Upgraded (projections rebuilt)" if upgraded else "Initialized"
+    click.echo(f"{how} the ledger at {safe_url(settings.db)}")
 
 
 @click.command()
@@ -62,7 +64,7 @@ def log(settings: Settings, issuer: str | None, known_at: datetime | None, fmt: 
       owl log --known-at 2026-11-29
       owl log --format jsonl > export.jsonl
     """
-    rows = open_log(settings).read_all(issuer=issuer, known_at=known_at)
+    rows = open_ledger(settings).log(issuer=issuer, known_at=known_at)
     if fmt == "jsonl":
         for recorded in rows:
             click.echo(jsonl_line(recorded))
@@ -132,7 +134,7 @@ def verify(settings: Settings, expect: tuple[int, str] | None) -> None:
       owl verify
       owl verify --expect 10:2fb6e72db7cce2a992c3c8ba8ea07b7afd200f3996ae2a5ae92b3e4d691fc902
     """
-    result = open_log(settings).verify(expect)
+    result = open_ledger(settings).store.verify(expect)
     if not result.ok:
         assert result.bad_seq is not None and result.reason is not None  # set when not ok
         if result.digest_mismatch and expect is not None:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from cli import render
-from cli.common import Settings, known_at_option, open_log
+from cli.common import Settings, known_at_option, open_ledger
 from projections.api import Ledger
 
 _YMD = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -63,7 +63,7 @@ def _cell(name: str) -> str:
 
 
 def _ledger(settings: Settings) -> Ledger:
-    return Ledger(log=open_log(settings))
+    return open_ledger(settings)
 
 
 def _json(body: dict[str, Any]) -> None:

@@ -9,9 +9,10 @@ is the digest an auditor writes down: any later change to any row before it chan
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from pydantic_core import to_json
 
 GENESIS = "0" * 64
 
@@ -41,12 +42,11 @@ def row_hash(
     recorded_at: str,
     payload: str,
 ) -> str:
-    body = json.dumps(
-        [seq, event_id, issuer, type, effective_date, recorded_at, payload],
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+    # The body is the JSON array of these values, compact, text as itself: what
+    # json.dumps(..., separators=(",", ":"), ensure_ascii=False) writes (pydantic-core's encoder
+    # writes the same bytes, faster; a test holds them equal).
+    body = to_json([seq, event_id, issuer, type, effective_date, recorded_at, payload])
+    return hashlib.sha256(prev_hash.encode() + b"\n" + body).hexdigest()
 
 
 @dataclass(frozen=True)

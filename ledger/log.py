@@ -84,6 +84,8 @@ class AppendResult:
     head_seq: int
     head_hash: str
     repeated: int = 0  # events given twice in the same input (same id, same content)
+    stamp: str = ""  # the append's recorded_at
+    clamped: bool = False  # the clock was behind the last stamp: stamped just after it instead
 
 
 @dataclass(frozen=True)

@@ -1,88 +1,192 @@
-"""The Python API an analyst calls from a notebook: plain data in, plain data out.
+"""The application layer: what the command line, the Python API and any later server call.
 
     >>> from projections.api import Ledger
     >>> ledger = Ledger("sqlite:///owl.db")
     >>> ledger.status("INOC", "2003-11-24")["groups"][0]["percent"]
     '24.0138'
 
-Every query takes the date a fact held (`as_of`: a `date` or "YYYY-MM-DD") and, optionally, the
-instant the ledger knew it (`known_at`: an aware `datetime`, an ISO 8601 string with a zone, or
-"YYYY-MM-DD" for the end of that day in UTC; default: everything recorded). Results are
-JSON-ready dicts, the same as the command line's `--format json`.
+Every rule about input lives here once: stamps (never in the future, never before the last),
+dates, formats (one detection for files and standard input), the all-or-nothing batch. Every
+query takes the date a fact held (`as_of`: a `date` or "YYYY-MM-DD") and, optionally, the instant
+the ledger knew it (`known_at`: an aware `datetime`, an ISO 8601 string with a zone, or
+"YYYY-MM-DD" for the end of that day in UTC; default: everything recorded, and the view names the
+latest recording it saw, which reproduces the answer later). Results are JSON-ready dicts, the
+same as the command line's `--format json`.
+
+Reads start from the best valid checkpoint and fold only the tail (`projections.checkpoints`);
+ownership is one aggregate over the maintained positions (`projections.ownership`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 
-from ledger.errors import InvalidEvents, UnknownIssuer, UnknownPerson
-from ledger.events import involved
-from ledger.feeds import Format, detect_format, read_path
-from ledger.log import (
-    AppendResult,
-    Clock,
-    EventLog,
-    Pending,
-    Recorded,
-    format_instant,
-    parse_known_at,
-)
-from ledger.sql import SqlLog
+from ledger.append import append as append_batch
+from ledger.append import replay_log
+from ledger.errors import LedgerError, Problem, UnknownIssuer, UnknownPerson
+from ledger.events import AffiliationFormed, AnyEvent, event_from_payload
+from ledger.feeds import Format, open_feeds
+from ledger.log import AppendResult, Pending, Recorded, format_instant, parse_known_at
+from ledger.sql import SqlStore
+from ledger.store import Reader, Store
+from projections import checkpoints
+from projections.clock import Clock, system_clock
 from projections.explain import absent, explain
-from projections.replay import history, state_at
-from projections.report import Json, ownership_json, status_json
+from projections.fold import Fold
+from projections.maintain import Maintainer
+from projections.ownership import ownership_view
+from projections.report import Json, status_json
 from projections.snapshot import Snapshot
 from projections.timeline import timeline_json
-from projections.validate import check_batch
 
 DateLike = date | str
 InstantLike = datetime | str | None
+MAX_PROBLEMS = 20  # problems listed in full; the rest are counted
 
 
-def _date(value: DateLike) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
+class FutureStamp(LedgerError):
+    def __init__(self, stamp: str, now: str) -> None:
+        self.stamp, self.now = stamp, now
+        super().__init__(
+            f"recorded_at {stamp} is in the future (it is now {now}); a ledger records what it "
+            "learned when it learned it, and a future stamp would hold back every later append"
+        )
 
 
-def _instant(value: InstantLike) -> datetime | None:
-    return parse_known_at(value) if isinstance(value, str) else value
+def as_date(value: DateLike) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":
+            return date.fromisoformat(value)
+    except ValueError:
+        raise LedgerError(f"{value!r} is not a calendar date (that day does not exist)") from None
+    raise LedgerError(f"{value!r} is not a date written YYYY-MM-DD")
+
+
+def as_instant(value: InstantLike) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        if isinstance(value, datetime):
+            format_instant(value)  # refuses a naive or out-of-range instant
+        return value
+    try:
+        return parse_known_at(value)
+    except ValueError as exc:
+        raise LedgerError(str(exc)) from None
 
 
 class Ledger:
     """An owl ledger at a database URL (SQLite file or PostgreSQL)."""
 
-    def __init__(self, url: str = "sqlite:///owl.db", log: EventLog | None = None) -> None:
-        self.log: EventLog = log or SqlLog(url)
+    def __init__(
+        self,
+        url: str = "sqlite:///owl.db",
+        store: Store | None = None,
+        clock: Clock = system_clock,
+        wait: float = 30.0,
+    ) -> None:
+        self.store: Store = store or SqlStore(url, wait=wait)
+        self.clock = clock
+        self.cache = checkpoints.StateCache()
 
     def close(self) -> None:
-        self.log.close()
+        self.store.close()
+
+    def init(self) -> bool:
+        """Create the schema (safe to run twice); an older schema is upgraded and its
+        projections rebuilt. Returns whether an upgrade happened."""
+        upgraded = self.store.init()
+        if upgraded:
+            self.rebuild()
+        return upgraded
 
     # --- writing -----------------------------------------------------------------------------
 
+    def _stamp(self, recorded_at: InstantLike) -> datetime | Clock:
+        if recorded_at is None:
+            return self.clock
+        moment = as_instant(recorded_at)
+        assert moment is not None
+        self._not_future(format_instant(moment))
+        return moment
+
+    def _not_future(self, stamp: str) -> None:
+        now = format_instant(self.clock())
+        if stamp > now:
+            raise FutureStamp(stamp, now)
+
     def append(
-        self, batch: Sequence[Pending], recorded_at: datetime | Clock, dry_run: bool = False
+        self,
+        batch: Iterable[Pending | AnyEvent],
+        recorded_at: InstantLike = None,
+        dry_run: bool = False,
+        problems: Callable[[], tuple[list[Problem], int]] | None = None,
+        checkpoint: bool = True,
     ) -> AppendResult:
-        """Append with the projections' validation (no holder ever goes negative)."""
-        return self.log.append(batch, recorded_at, check=check_batch, dry_run=dry_run)
+        """Append events, all or nothing: validated against the history (no holder ever goes
+        negative, on its date or later), projections maintained in the same transaction.
+        `recorded_at`: the stamp (default: now); events restored with their own keep theirs."""
+        stamp = self._stamp(recorded_at)
+        pendings = (p if isinstance(p, Pending) else Pending(p) for p in batch)
+        checked = self._future_guard(pendings)
+        maintainer = Maintainer()
+        result = append_batch(self.store, checked, stamp, maintainer, dry_run, problems)
+        if checkpoint and not dry_run and result.appended:
+            self.checkpoint(maintainer.touched())
+        return result
+
+    def _future_guard(self, batch: Iterator[Pending]) -> Iterator[Pending]:
+        for pending in batch:
+            if pending.recorded_at is not None:
+                self._not_future(pending.recorded_at)
+            yield pending
 
     def ingest(
         self,
-        path: str,
-        recorded_at: datetime | Clock,
+        paths: str | Sequence[str],
+        recorded_at: InstantLike = None,
         fmt: Format | None = None,
         dry_run: bool = False,
+        keep_recorded_at: bool = False,
+        progress: Callable[[int], None] | None = None,
     ) -> AppendResult:
-        """Append a jsonl or csv feed file, all or nothing (format from the extension unless
-        given). Raises `InvalidEvents` listing every bad line."""
-        feed = read_path(path, fmt or detect_format(path))
-        batch = list(feed)
-        if feed.problems:
-            raise InvalidEvents(feed.problems)
-        return self.append(batch, recorded_at, dry_run)
+        """Append feed files (jsonl, csv; "-" is standard input), all or nothing. The format is
+        told by the extension or the content unless given. Raises `InvalidEvents` listing every
+        bad line of every file."""
+        if keep_recorded_at and recorded_at is not None:
+            raise LedgerError("keeping each event's recorded_at excludes giving one")
+        listed = [paths] if isinstance(paths, str) else list(paths)
+        feeds = open_feeds(listed, fmt, keep_recorded_at)
+        return self.append(
+            feeds.pendings(progress),
+            recorded_at,
+            dry_run=dry_run,
+            problems=lambda: feeds.problems(MAX_PROBLEMS),
+        )
+
+    def rebuild(self) -> int:
+        """Drop and rebuild every maintained projection and checkpoint from the log; return the
+        events read."""
+        with self.store.writing() as writer:
+            writer.clear_projections()
+            count = replay_log(writer, Maintainer(check=False))
+        self.cache = checkpoints.StateCache()
+        self.checkpoint(None)
+        return count
+
+    def checkpoint(self, issuers: Iterable[str] | None) -> int:
+        """Bring the checkpoints of these issuers (None: all) up to date."""
+        written = 0
+        with self.store.writing() as writer:
+            names = [s.issuer for s in writer.issuers()] if issuers is None else issuers
+            for issuer in sorted(set(names)):
+                written += checkpoints.build(writer, self.cache, issuer)
+        return written
 
     def verify(self, expect: tuple[int, str] | None = None) -> Json:
         """The chain recomputed from row 1: `ok`, the head digest, or the first bad seq."""
-        result = self.log.verify(expect)
+        result = self.store.verify(expect)
         return {
             "ok": result.ok,
             "events": result.rows,
@@ -95,85 +199,144 @@ class Ledger:
 
     # --- reading -----------------------------------------------------------------------------
 
-    def records(
-        self, issuer: str, known_at: InstantLike = None, as_of: DateLike | None = None
-    ) -> list[Recorded]:
-        """The issuer's events as known at `known_at`, through `as_of` (with every correction)."""
-        day = _date(as_of) if as_of is not None else None
-        found = list(self.log.read(issuer, _instant(known_at), day, with_corrections=True))
-        if not found and issuer not in self.log.issuers():
-            raise UnknownIssuer(issuer, self.log.issuers())
-        return found
-
-    def view(
-        self, issuer: str, as_of: DateLike | None, known_at: InstantLike = None
-    ) -> tuple[list[Recorded], str | None]:
-        """The records a view sees, and the instant it is known at: the one asked for, or else
-        the latest recording committed when it was read, which reproduces the same answer later
-        (appends in flight are stamped after it)."""
-        moment = _instant(known_at)
+    def _known(self, reader: Reader, issuer: str, known_at: InstantLike) -> tuple[int, str | None]:
+        """The issuer's last seq known at the instant, and the view's known_at: the instant
+        asked for, or else the latest recording committed when it was read (appends in flight
+        are stamped after it, so asking again with it reproduces the answer)."""
+        moment = as_instant(known_at)
         if moment is not None:
-            return self.records(issuer, moment, as_of), format_instant(moment)
-        head = self.log.last_recorded_at()  # read first: all it covers is visible to the read
-        records = self.records(issuer, None, as_of)
-        seen = [r.recorded_at for r in records] + ([head] if head else [])
-        return records, max(seen, default=None)
+            stamp = format_instant(moment)
+            upto = reader.known_seq(issuer, stamp)
+            if upto == 0:
+                self._known_issuer(reader, issuer)
+            return upto, stamp
+        head = reader.head()
+        upto = reader.known_seq(issuer, None)
+        if upto == 0:
+            self._known_issuer(reader, issuer)
+        return upto, head.recorded_at or None
+
+    @staticmethod
+    def _known_issuer(reader: Reader, issuer: str) -> None:
+        known = [s.issuer for s in reader.issuers()]
+        if issuer not in known:
+            raise UnknownIssuer(issuer, known)
+
+    def _fold(self, reader: Reader, issuer: str, as_of: date, upto: int) -> Fold:
+        state, _ = checkpoints.start(reader, self.cache, issuer, as_of.isoformat(), upto)
+        fold = Fold(state, checkpoints.voided(reader, issuer, upto))
+        after = state.through.isoformat() if state.through else None
+        records = reader.events(
+            issuer, upto_seq=upto, after_date=after, through_date=as_of.isoformat()
+        )
+        fold.run(records, as_of)
+        return fold
 
     def snapshot(self, issuer: str, as_of: DateLike, known_at: InstantLike = None) -> Snapshot:
-        day = _date(as_of)
-        return state_at(issuer, self.records(issuer, known_at, day), day)
+        """The state at the end of `as_of` (its events are fetched as long as the ledger is
+        open)."""
+        day = as_date(as_of)
+        with self.store.reading() as reader:
+            upto, _ = self._known(reader, issuer, known_at)
+            fold = self._fold(reader, issuer, day, upto)
+        return Snapshot(fold.s, day, self._resolver())
+
+    def _resolver(self) -> Callable[[Iterable[int]], dict[int, Recorded]]:
+        def resolve(seqs: Iterable[int]) -> dict[int, Recorded]:
+            with self.store.reading() as reader:
+                return reader.events_by_seq(seqs)
+
+        return resolve
 
     def status(self, issuer: str, as_of: DateLike, known_at: InstantLike = None) -> Json:
-        records, stamp = self.view(issuer, as_of, known_at)
-        body = status_json(state_at(issuer, records, _date(as_of)), stamp)
-        body["events_known"] = len(records)
+        day = as_date(as_of)
+        with self.store.reading() as reader:
+            upto, stamp = self._known(reader, issuer, known_at)
+            fold = self._fold(reader, issuer, day, upto)
+            snapshot = Snapshot(fold.s, day, reader.events_by_seq)
+            body = status_json(snapshot, stamp)
+            body["events_known"] = fold.s.counted + len(checkpoints.voided(reader, issuer, upto))
         return body
 
     def ownership(self, issuer: str, as_of: DateLike, known_at: InstantLike = None) -> Json:
-        records, stamp = self.view(issuer, as_of, known_at)
-        return ownership_json(state_at(issuer, records, _date(as_of)), stamp)
+        day = as_date(as_of)
+        with self.store.reading() as reader:
+            upto, stamp = self._known(reader, issuer, known_at)
+            return ownership_view(reader, issuer, day, upto, stamp)
 
     def timeline(
         self, issuer: str, person: str | None = None, known_at: InstantLike = None
     ) -> Json:
-        records, stamp = self.view(issuer, None, known_at)
-        changes, _ = history(issuer, records)
-        if person is not None and person not in _names(records):
-            raise UnknownPerson(person, issuer, "any date")
-        body = timeline_json(changes, issuer, person, {r.seq: r for r in records})
+        with self.store.reading() as reader:
+            upto, stamp = self._known(reader, issuer, known_at)
+            keys = checkpoints.valid_keys(reader, issuer, None, upto)
+            key = keys[-1] if keys else None
+            changes = checkpoints.segments(reader, self.cache, issuer, key)
+            state, _ = checkpoints.start(reader, self.cache, issuer, None, upto)
+            fold = Fold(state, checkpoints.voided(reader, issuer, upto))
+            after = state.through.isoformat() if state.through else None
+            fold.run(reader.events(issuer, upto_seq=upto, after_date=after), None)
+            changes = sorted([*changes, *fold.changes], key=lambda c: c.date)
+            if person is not None and person not in _names(reader, fold, issuer, upto):
+                raise UnknownPerson(person, issuer, "any date")
+            seqs = {c.seq for c in changes if c.seq is not None}
+            body = timeline_json(changes, issuer, person, reader.events_by_seq(seqs))
         body["known_at"] = stamp
         return body
 
     def explain(
         self, issuer: str, person: str, as_of: DateLike, known_at: InstantLike = None
     ) -> Json:
-        seen, stamp = self.view(issuer, as_of, known_at)
-        snapshot = state_at(issuer, seen, _date(as_of))
-        try:
+        day = as_date(as_of)
+        with self.store.reading() as reader:
+            upto, stamp = self._known(reader, issuer, known_at)
+            fold = self._fold(reader, issuer, day, upto)
+            snapshot = Snapshot(fold.s, day, reader.events_by_seq)
+            voided = checkpoints.voided(reader, issuer, upto)
             group = snapshot.group_named(person)
-            names = group.names if group is not None else frozenset({person})
-            naming = [
-                r.seq
-                for r in seen
-                if r.event.effective_date <= snapshot.as_of and names & _names([r])
-            ]
-            body = explain(snapshot, person, naming)
-        except UnknownPerson:
-            records = self.records(issuer, known_at)
-            first = next((r for r in records if person in _names([r])), None)
-            if first is None:
-                raise
-            body = absent(snapshot, person, first)
+            if group is not None:
+                naming = reader.naming(issuer, group.names, day.isoformat(), upto)
+                body = explain(snapshot, person, [s for s in naming if s not in voided])
+            else:
+                seqs = [
+                    s
+                    for s in reader.naming(issuer, [person], "9999-12-31", upto)
+                    if s not in voided
+                ]
+                found = reader.events_by_seq(seqs)
+                if not found:
+                    raise UnknownPerson(person, issuer, day.isoformat())
+                first = min(found.values(), key=lambda r: (r.event.effective_date, r.seq))
+                body = absent(snapshot, person, first)
         body["known_at"] = stamp
         return body
 
+    def log(
+        self, issuer: str | None = None, known_at: InstantLike = None
+    ) -> Iterator[Recorded]:
+        """The raw log in seq order, optionally one issuer's, as known at an instant."""
+        moment = as_instant(known_at)
+        with self.store.reading() as reader:
+            if issuer is not None:
+                self._known_issuer(reader, issuer)
+            stamp = format_instant(moment) if moment is not None else None
+            for record in reader.events(issuer, replay_order=False):
+                if stamp is not None and record.recorded_at > stamp:
+                    break
+                yield record
 
-def _names(records: Sequence[Recorded]) -> set[str]:
-    """Every person and group label the events name."""
-    names: set[str] = set()
-    for record in records:
-        names.update(involved(record.event))
-        label = getattr(record.event, "group", None)
-        if isinstance(label, str):
-            names.add(label)
+    def issuers(self) -> list[str]:
+        with self.store.reading() as reader:
+            return [s.issuer for s in reader.issuers()]
+
+
+def _names(reader: Reader, fold: Fold, issuer: str, upto: int) -> set[str]:
+    """Every person and group label the issuer's events name."""
+    names = set(fold.s.persons)
+    for fact in reader.facts(issuer, upto):
+        if fact.type == "AffiliationFormed":
+            ev = event_from_payload(fact.payload, f"seq:{fact.seq}")
+            if isinstance(ev, AffiliationFormed) and ev.group:
+                names.add(ev.group)
     return names
+

@@ -52,11 +52,19 @@ from ledger.events import (
 from ledger.log import Recorded
 from projections import terms as plan
 from projections.groups import Group, Link, alone, form_groups, group_labels, link_key
-from projections.judge import Facts, apply_verdict, crossings, judge, levels_beyond
+from projections.judge import (
+    Facts,
+    apply_verdict,
+    crossings,
+    judge,
+    levels_beyond,
+    quiet_bound,
+)
 from projections.lifecycle import Lifecycle, Sad
 from projections.limits import limit_for
 from projections.state import (
     NEWCOMER,
+    QUIET,
     Change,
     CountReport,
     Determination,
@@ -324,6 +332,7 @@ class Fold:
 
     def _evaluate(self, day: date, t: _Today) -> None:
         s = self.s
+        was_in_force = s.in_force
         in_force = s.life.in_force(s.terms, day)
         if s.terms.adopted and s.terms.expired_on(day):
             s.life.ended = True
@@ -345,16 +354,28 @@ class Fold:
         self._lapse_on_intent(day, t)
         self._register_determinations(day, t)
         if t.everyone:
-            dirty = {g.members: g for g in self._members.values()}
+            dirty = self._candidates(t, all_groups=was_in_force != in_force)
         else:
             dirty = {}
             for name in t.named:
                 group = self.group_of(name)
                 if group is not None:
                     dirty[group.members] = group
+        out = s.book.outstanding
+        least = quiet_bound(out, s.terms) if out else None
+        quiet = QUIET[in_force]
+        persons, held, specially = s.persons, s.book.holdings, s.terms.specially_named
         for _, group in sorted(dirty.items(), key=lambda kv: kv[1].label):
-            if t.everyone and self._quiet(group, t):
-                continue
+            members = group.members
+            if (
+                least is not None
+                and len(members) == 1
+                and persons[members[0]] == quiet
+                and held.get(members[0], 0) < least
+                and members[0] not in specially
+                and members[0] not in s.inadvertence
+            ):
+                continue  # a lone quiet holder that stays under every level: nothing changes
             self._judge(day, group, t, fell)
         s.last_outstanding = outstanding
         self._stock_acquisition(day, t)
@@ -362,40 +383,28 @@ class Fold:
         if reached is not None:
             self.changes.append(Change(reached, "plan", "dd"))
 
-    def _quiet(self, group: Group, t: _Today) -> bool:
-        """Would judging this group change nothing? (Under every level, no standing to keep,
-        not named today, not named by the plan.)"""
+    def _candidates(self, t: _Today, all_groups: bool) -> dict[tuple[str, ...], Group]:
+        """The groups to judge on a day when shares outstanding, the terms, the links or the
+        calendar moved. A group is passed over only when judging it would change nothing: each
+        member's record is the quiet one (status below, or plan_not_in_force, and nothing else),
+        the group is one holder under 5% and under the threshold, not named by the plan, not
+        pending an inadvertence determination, and not named today."""
         s = self.s
-        expected = "below" if s.in_force else "plan_not_in_force"
-        members = group.members
-        persons = s.persons
-        for member in members:
-            p = persons[member]
-            if (
-                p.status != expected
-                or p.levels
-                or p.ap_from is not None
-                or p.passive
-                or p.breaching
-                or p.group != members
-                or member in t.named
-                or member in s.inadvertence
-            ):
-                return False
-        if s.terms.names_specially(group.names):
-            return False
+        if all_groups:
+            return {g.members: g for g in self._members.values()}
+        quiet = QUIET[s.in_force]
+        names = {name for name, person in s.persons.items() if person != quiet}
+        names.update(t.named, s.inadvertence, s.terms.specially_named)
         out = s.book.outstanding
-        if not out:
-            return True
-        held = s.book.holdings
-        shares = sum(held.get(m, 0) for m in members)
-        terms = s.terms
-        threshold = terms.threshold
-        return shares * 100 <= 5 * out and not (
-            shares * 100 * threshold.denominator >= threshold.numerator * out
-            if terms.threshold_test == "at_or_above"
-            else shares * 100 * threshold.denominator > threshold.numerator * out
-        )
+        if out:
+            least = quiet_bound(out, s.terms)
+            names.update(h for h, n in s.book.holdings.items() if n >= least)
+        dirty: dict[tuple[str, ...], Group] = {}
+        for name in names:
+            group = self.group_of(name)
+            if group is not None:
+                dirty[group.members] = group
+        return dirty
 
     def _lapse_on_intent(self, day: date, t: _Today) -> None:
         for seq, person in t.intents:
@@ -507,9 +516,10 @@ class Fold:
                 Change(day, "crossing", what, label, members, cause, level=level, was=was_level)
             )
         now_up = tuple(up.values())
+        together = members if len(members) > 1 else ()
         for member, person in zip(members, people, strict=True):
             person = apply_verdict(person, verdict, day)
-            s.persons[member] = person._replace(status=status, levels=now_up, group=members)
+            s.persons[member] = person._replace(status=status, levels=now_up, group=together)
 
     # --- SAD ---------------------------------------------------------------------------------
 

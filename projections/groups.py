@@ -9,8 +9,6 @@ names joined with " & " (a lone holder is its own group).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from functools import cached_property
 from typing import NamedTuple
 
 
@@ -30,24 +28,43 @@ def link_key(a: str, b: str) -> LinkKey:
     return (a, b) if a <= b else (b, a)
 
 
-@dataclass(frozen=True)
 class Group:
-    label: str
-    members: tuple[str, ...]  # sorted
-    labels: tuple[str, ...] = ()  # every label on the group's links (a plan may name any)
+    """A group on a date: its label, its members (sorted) and every label on its links (a plan
+    may name any). Immutable; `member_set` and `names` are computed once."""
 
-    @cached_property
-    def member_set(self) -> frozenset[str]:
-        return frozenset(self.members)
+    __slots__ = ("label", "labels", "member_set", "members", "names")
 
-    @cached_property
-    def names(self) -> frozenset[str]:
-        """Members and labels: every name a plan, a filing or a query may use for the group."""
-        return frozenset(self.members) | frozenset(self.labels)
+    def __init__(self, label: str, members: tuple[str, ...], labels: tuple[str, ...] = ()) -> None:
+        self.label = label
+        self.members = members
+        self.labels = labels
+        self.member_set = frozenset(members)
+        # Members and labels: every name a plan, a filing or a query may use for the group.
+        self.names = self.member_set | frozenset(labels) if labels else self.member_set
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Group) and (self.label, self.members, self.labels) == (
+            other.label,
+            other.members,
+            other.labels,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.label, self.members, self.labels))
+
+    def __repr__(self) -> str:
+        return f"Group({self.label!r}, {self.members!r}, {self.labels!r})"
+
+
+_ALONE: dict[str, Group] = {}
 
 
 def alone(person: str) -> Group:
-    return Group(person, (person,))
+    """A holder linked to no one: its own group (shared, since groups never change)."""
+    group = _ALONE.get(person)
+    if group is None:
+        group = _ALONE[person] = Group(person, (person,))
+    return group
 
 
 def form_groups(persons: Iterable[str], links: Mapping[LinkKey, Link]) -> list[Group]:
@@ -61,8 +78,6 @@ def form_groups(persons: Iterable[str], links: Mapping[LinkKey, Link]) -> list[G
             x = parent[x]
         return x
 
-    for person in persons:
-        parent.setdefault(person, person)
     for a, b in links:
         parent[find(a)] = find(b)
     members: dict[str, list[str]] = {}
@@ -72,7 +87,7 @@ def form_groups(persons: Iterable[str], links: Mapping[LinkKey, Link]) -> list[G
     for key, link in links.items():
         if link.group:
             labels.setdefault(find(key[0]), []).append((link.seq, link.group))
-    groups = []
+    groups = [alone(p) for p in persons if p not in parent]
     for root, names in members.items():
         ordered = tuple(sorted(names))
         given = sorted(labels.get(root, []))

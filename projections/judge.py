@@ -142,6 +142,18 @@ def levels_beyond(
     return levels, up
 
 
+def quiet_bound(outstanding: int, terms: Terms) -> int:
+    """The fewest shares that put a lone holder beyond 5% or the plan threshold."""
+    over_five = 5 * outstanding // 100 + 1
+    threshold = terms.threshold
+    exact, rest = divmod(threshold.numerator * outstanding, 100 * threshold.denominator)
+    if terms.threshold_test == "at_or_above":
+        at_threshold = exact + (1 if rest else 0)
+    else:
+        at_threshold = exact + 1
+    return min(over_five, at_threshold)
+
+
 _FIVE = Level("5%")
 _TEN = Level("10%")
 

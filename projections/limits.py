@@ -33,26 +33,23 @@ class Limit(NamedTuple):
     source_amendment: str | None
     seq: int | None  # the event that set it (adoption, amendment or approval)
     effective: date | None = None  # for an exemption: the amendment's effective date
-
-    @property
-    def percent(self) -> Fraction | None:
-        return Fraction(self.percent_text) if self.percent_text is not None else None
+    percent: Fraction | None = None  # percent_text as an exact value
 
     def breached(self, shares: int, outstanding: int) -> bool:
         if self.basis == "exempt_person":
             return False
         if self.shares is not None:
             return shares > self.shares
-        assert self.percent_text is not None and self.test is not None
-        return beyond(shares, outstanding, Fraction(self.percent_text), self.test)
+        assert self.percent is not None and self.test is not None
+        return beyond(shares, outstanding, self.percent, self.test)
 
     def max_holding(self, outstanding: int) -> int | None:
         if self.basis == "exempt_person":
             return None
         if self.shares is not None:
             return self.shares
-        assert self.percent_text is not None and self.test is not None
-        return max_shares_within(Fraction(self.percent_text), self.test, outstanding)
+        assert self.percent is not None and self.test is not None
+        return max_shares_within(self.percent, self.test, outstanding)
 
 
 def beyond(shares: int, outstanding: int, level: Fraction, test: Test) -> bool:
@@ -67,6 +64,8 @@ _EXEMPT_PERSON = Limit("exempt_person", None, None, None, None, None)
 
 def limit_for(terms: Terms, group: Group, held: Callable[[str], int]) -> Limit:
     names = group.names
+    if terms.specially_named.isdisjoint(names):
+        return threshold_limit(terms)
     exempt = terms.exempt_persons
     if exempt and names & exempt:
         holders = {m for m in group.members if held(m) > 0}
@@ -76,22 +75,44 @@ def limit_for(terms: Terms, group: Group, held: Callable[[str], int]) -> Limit:
     if exemptions:
         ex = max(exemptions, key=lambda e: e.seq or 0)
         return Limit(
-            "exemption", ex.cap_text, None, ex.test, ex.amendment, ex.seq, ex.effective
+            "exemption", ex.cap_text, None, ex.test, ex.amendment, ex.seq, ex.effective, ex.cap
         )
     approvals = [ap for p, ap in terms.approvals.items() if p in names]
     if approvals:
         ap = max(approvals, key=lambda a: a.seq)
-        return Limit("approval", ap.max_percent_text, ap.max_shares, "above", None, ap.seq)
+        return Limit(
+            "approval",
+            ap.max_percent_text,
+            ap.max_shares,
+            "above",
+            None,
+            ap.seq,
+            None,
+            ap.max_percent,
+        )
     return threshold_limit(terms)
 
 
+_THRESHOLD_LIMITS: dict[int, tuple[Terms, Limit]] = {}
+
+
 def threshold_limit(terms: Terms) -> Limit:
+    """The plan threshold as a limit (kept per terms value: terms never change)."""
+    cached = _THRESHOLD_LIMITS.get(id(terms))
+    if cached is not None and cached[0] is terms:
+        return cached[1]
     source = terms.records[-1] if terms.records else None
-    return Limit(
+    limit = Limit(
         "threshold",
         terms.threshold_text,
         None,
         terms.threshold_test,
         terms.threshold_source,
         source,
+        None,
+        terms.threshold,
     )
+    if len(_THRESHOLD_LIMITS) > 64:
+        _THRESHOLD_LIMITS.clear()
+    _THRESHOLD_LIMITS[id(terms)] = (terms, limit)
+    return limit

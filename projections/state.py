@@ -56,10 +56,15 @@ class Person(NamedTuple):
     ap_flags: tuple[str, ...] = ()
     status: Status | None = None
     levels: tuple[Level, ...] = ()  # the levels its group was beyond when last judged
-    group: tuple[str, ...] = ()  # its group's members when last judged
+    group: tuple[str, ...] = ()  # its group's members when last judged (empty: alone)
 
 
 NEWCOMER = Person()
+# The record of a holder with nothing to report, by whether the plan is in force.
+QUIET: dict[bool, Person] = {
+    True: Person(status="below"),
+    False: Person(status="plan_not_in_force"),
+}
 
 
 class CountReport(NamedTuple):

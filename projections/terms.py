@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
+from functools import cached_property
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
@@ -87,9 +88,14 @@ class Terms:
     def adopted(self) -> bool:
         return self.adopted_on is not None
 
-    @property
+    @cached_property
     def threshold(self) -> Fraction:
         return Fraction(self.threshold_text)
+
+    @cached_property
+    def specially_named(self) -> frozenset[str]:
+        """Every name an exemption, an approval or the exempt-person list gives."""
+        return self.exempt_persons | frozenset(self.exemptions) | frozenset(self.approvals)
 
     def expired_on(self, day: date) -> bool:
         """After close of business on the expiration date the plan is no longer in force."""
@@ -97,10 +103,7 @@ class Terms:
 
     def names_specially(self, names: frozenset[str]) -> bool:
         """Does any exemption, approval or exempt-person entry name one of `names`?"""
-        return bool(
-            names & self.exempt_persons
-            or any(n in self.exemptions or n in self.approvals for n in names)
-        )
+        return not self.specially_named.isdisjoint(names)
 
 
 def adopt(terms: Terms, seq: int, ev: RightsAgreementAdopted) -> Terms:

@@ -6,12 +6,12 @@ import sys
 
 from cli.common import utc_now
 from ledger.log import Pending
-from ledger.sql import SqlLog
 from tests.builders import ev
+from tests.storekit import Log
 
 
 def main(url: str, name: str, count: int) -> None:
-    log = SqlLog(url)
+    log = Log(url)
     for n in range(count):
         event = ev("SharesPurchased", "2003-08-14", holder=name, shares=1, event_id=f"{name}-{n}")
         log.append([Pending(event)], utc_now)

@@ -15,7 +15,7 @@ from tests.builders import at, buy, ev, outstanding, plan, sell
 @pytest.fixture
 def ledger(db_url: str) -> Iterator[Ledger]:
     led = Ledger(db_url)
-    led.log.init()
+    led.init()
     led.append(
         [Pending(plan()), Pending(outstanding("2003-01-02", 1_000_000))], at("2026-01-01T00:00")
     )
@@ -38,7 +38,7 @@ def test_a_sale_larger_than_the_position_is_refused_naming_the_line(ledger: Ledg
     assert str(refused.value.problems[0]) == (
         "feed.jsonl:line 2: field 'shares': A holds 100 shares on 2003-02-03; cannot sell 101"
     )
-    assert ledger.log.verify().rows == 3
+    assert ledger.store.verify().rows == 3
 
 
 def test_a_backdated_sale_that_makes_a_later_sale_impossible_is_refused(ledger: Ledger) -> None:
@@ -54,7 +54,7 @@ def test_a_backdated_sale_that_makes_a_later_sale_impossible_is_refused(ledger: 
         "feed.jsonl:line 2: field 'shares': this would leave A with 99 shares on 2003-03-01, "
         "short of the 100 taken then by seq 4 (s-9), already in the log"
     ]
-    assert ledger.log.verify().rows == 4
+    assert ledger.store.verify().rows == 4
 
 
 def test_a_sale_covered_by_a_purchase_in_the_same_batch_is_accepted(ledger: Ledger) -> None:

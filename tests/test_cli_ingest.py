@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import cli
-from ledger.sql import SqlLog
+from tests.storekit import Log
 
 CSV_HEADER = "trade_id,issuer,holder,side,shares,trade_date,price\n"
 
@@ -65,7 +65,7 @@ def test_ingesting_a_csv_trade_feed_appends_purchases_and_sales(db: str, tmp_pat
     result = owl(db, "ingest", path)
 
     assert (result.exit_code, result.stdout) == (0, "appended 2, already present 0\n")
-    events = [(r.event_id, r.event.type) for r in SqlLog(db).read_all()]
+    events = [(r.event_id, r.event.type) for r in Log(db).read_all()]
     assert events == [("t1", "SharesPurchased"), ("t2", "SharesSold")]
 
 
@@ -275,7 +275,7 @@ def test_recorded_at_stamps_every_event_of_the_invocation(db: str, tmp_path: Pat
     result = owl(db, "ingest", "--recorded-at", "2026-11-29T13:00:00+01:00", path)
 
     assert result.exit_code == 0
-    stamps = {r.recorded_at for r in SqlLog(db).read_all()}
+    stamps = {r.recorded_at for r in Log(db).read_all()}
     assert stamps == {"2026-11-29T12:00:00.000000Z"}
 
 

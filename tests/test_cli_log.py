@@ -13,7 +13,8 @@ from click.testing import CliRunner, Result
 from freezegun import freeze_time
 
 from cli.main import cli
-from ledger.sql import SqlLog, safe_url
+from ledger.sql import safe_url
+from tests.storekit import Log
 
 NOON = "2026-11-29T12:00:00Z"
 
@@ -61,7 +62,7 @@ def test_init_creates_the_ledger_and_is_safe_to_run_twice(sqlite_url: str) -> No
 
 
 def test_the_log_table_shows_one_aligned_row_per_event_in_seq_order(db: str) -> None:
-    rows = list(SqlLog(db).read_all())
+    rows = list(Log(db).read_all())
 
     result = owl(db, "log")
 
@@ -82,7 +83,7 @@ def test_the_log_can_be_limited_to_one_issuer(db: str) -> None:
 
 
 def test_log_jsonl_prints_every_field_and_what_the_ledger_assigned(db: str) -> None:
-    first = next(SqlLog(db).read_all())
+    first = Log(db).read_all()[0]
 
     result = owl(db, "log", "--format", "jsonl")
 
@@ -135,13 +136,13 @@ def test_the_jsonl_log_reingests_into_another_ledger_with_the_same_payloads(
 
     assert (result.exit_code, result.stdout) == (0, "appended 4, already present 0\n")
     assert again.stdout == "appended 0, already present 4\n"
-    original = [(r.event_id, r.event) for r in SqlLog(db).read_all()]
-    copied = [(r.event_id, r.event) for r in SqlLog(other).read_all()]
+    original = [(r.event_id, r.event) for r in Log(db).read_all()]
+    copied = [(r.event_id, r.event) for r in Log(other).read_all()]
     assert copied == original
 
 
 def test_verify_prints_the_head_seq_and_the_full_hash(db: str) -> None:
-    last = list(SqlLog(db).read_all())[-1]
+    last = list(Log(db).read_all())[-1]
 
     result = owl(db, "verify")
 
@@ -190,7 +191,7 @@ def test_passwords_are_not_shown_in_messages() -> None:
 
 
 def test_verify_expect_fails_when_the_digest_is_gone(db: str) -> None:
-    last = list(SqlLog(db).read_all())[-1]
+    last = list(Log(db).read_all())[-1]
     digest = f"{last.seq}:{last.hash}"
 
     ok = owl(db, "verify", "--expect", digest)

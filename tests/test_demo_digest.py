@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from ledger.log import Pending
-from ledger.sql import SqlLog
 from tests.builders import at, innotrac_events
+from tests.storekit import Log
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,7 +19,7 @@ def test_the_quoted_demo_digest_is_the_chain_built_from_the_innotrac_events(
     recorded_at = re.search(r"^DEMO_RECORDED_AT = (\S+)$", makefile, re.M)
     digest = re.search(r"^DEMO_DIGEST = (\d+):([0-9a-f]{64})$", makefile, re.M)
     assert recorded_at and digest
-    log = SqlLog(sqlite_url)
+    log = Log(sqlite_url)
     log.init()
 
     log.append([Pending(e) for e in innotrac_events()], at(recorded_at[1].removesuffix("Z")))

@@ -19,7 +19,7 @@ EXPECTED = Path(__file__).resolve().parent.parent / "data" / "innotrac" / "expec
 )
 def test_the_innotrac_replay_matches_the_expected_status(db_url: str, day: str) -> None:
     ledger = Ledger(db_url)
-    ledger.log.init()
+    ledger.init()
     ledger.append([Pending(e) for e in innotrac_events()], at("2026-11-29T00:00"))
 
     status = ledger.status("INOC", day, known_at=at("2026-11-29T12:00"))

@@ -7,13 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ledger.sql import SqlLog
+from tests.storekit import Log
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_two_processes_appending_at_once_leave_one_gapless_chain(db_url: str) -> None:
-    log = SqlLog(db_url)
+    log = Log(db_url)
     log.init()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     workers = [

@@ -64,7 +64,7 @@ def test_a_view_known_at_an_instant_never_changes_once_recorded(batches: list, p
     as_of = START + timedelta(days=probe)
     with tempfile.TemporaryDirectory() as folder:
         ledger = Ledger(f"sqlite:///{folder}/owl.db")
-        ledger.log.init()
+        ledger.init()
         ledger.append([Pending(e) for e in BASE], at("2026-01-01T00:00"))
         seen = []
         for n, batch in enumerate(batches):

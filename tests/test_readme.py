@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from ledger.log import Pending
-from ledger.sql import SqlLog
 from tests.builders import at, innotrac_events
+from tests.storekit import Log
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,7 +19,7 @@ def test_the_readme_python_example_runs(tmp_path: Path, monkeypatch: pytest.Monk
     code = re.search(r"## From Python.*?```python\n(.*?)```", readme, re.S)
     assert code is not None
     monkeypatch.chdir(tmp_path)
-    log = SqlLog("sqlite:///owl.db")
+    log = Log("sqlite:///owl.db")
     log.init()
     log.append([Pending(e) for e in innotrac_events()], at("2026-11-29T00:00"))
     log.close()

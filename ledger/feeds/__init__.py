@@ -2,19 +2,23 @@
 
 Feeds are pure parsers over an iterable of lines: they never print, never read the clock, and
 report every bad line as a `Problem` (data, not an exception) so one run shows all of them.
-`read_path` opens a file (or standard input for "-") and hands its lines to the chosen parser.
+`read_path` opens a file (or standard input for "-") and hands its lines to the chosen parser;
+`open_feeds` reads several, one after another, with one rule for telling their format: the one
+given, else the file's extension, else (standard input) its first line.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import Literal
 
+from ledger.errors import LedgerError, Problem
 from ledger.feeds.csv import CsvFeed
 from ledger.feeds.jsonl import JsonlFeed
+from ledger.log import Pending
 
 Format = Literal["jsonl", "csv"]
 Feed = JsonlFeed | CsvFeed
@@ -74,3 +78,76 @@ def _stdin_lines() -> Iterator[str]:
     for number, raw in enumerate(sys.stdin.buffer):
         text = raw.decode("utf-8")
         yield text.removeprefix("\ufeff") if number == 0 else text
+
+
+class FeedRefused(LedgerError):
+    """A file that cannot be read as a feed at all (its format, its encoding, the disk).
+    `usage` marks a refusal of how it was asked for (a format that cannot be told or used)."""
+
+    def __init__(self, message: str, usage: bool = False) -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
+_NO_STAMPS = "--keep-recorded-at restores jsonl exports; a csv feed has none"
+
+
+def format_of(path: str, fmt: Format | None) -> Format | None:
+    """The format to read `path` in: `fmt` when given; else its extension's; None for standard
+    input (its first line tells). An extension that names no format is refused."""
+    if fmt is not None or path == STDIN:
+        return fmt
+    detected = detect_format(path)
+    if detected is None:
+        raise FeedRefused(
+            f"cannot tell the format of {path!r} from its extension (.jsonl, .ndjson, .json or "
+            ".csv); give the format (--format jsonl or --format csv)",
+            usage=True,
+        )
+    return detected
+
+
+class Feeds:
+    """Feed files read one after another, streamed: `pendings()` yields every good event, then
+    `problems()` lists what was wrong (every bad line of every file, the first ones in full)."""
+
+    def __init__(self, paths: Sequence[str], fmt: Format | None, keep_recorded_at: bool) -> None:
+        formats = [format_of(path, fmt) for path in paths]
+        if keep_recorded_at and "csv" in formats:
+            raise FeedRefused(_NO_STAMPS, usage=True)
+        self.paths = list(paths)
+        self.formats = formats
+        self.keep_recorded_at = keep_recorded_at
+        self.feeds: list[Feed] = []
+
+    def pendings(self, progress: Callable[[int], None] | None = None) -> Iterator[Pending]:
+        for path, fmt in zip(self.paths, self.formats, strict=True):
+            feed = read_path(path, fmt, self.keep_recorded_at)
+            if self.keep_recorded_at and isinstance(feed, CsvFeed):
+                raise FeedRefused(_NO_STAMPS, usage=True)
+            self.feeds.append(feed)
+            shown = "standard input" if path == STDIN else path
+            done = 0
+            try:
+                for pending in feed:
+                    yield pending
+                    if progress is not None and feed.lines_read - done >= 1000:
+                        progress(feed.lines_read - done)
+                        done = feed.lines_read
+            except OSError as exc:
+                raise FeedRefused(f"cannot read {shown}: {exc.strerror or exc}") from None
+            except UnicodeDecodeError:
+                raise FeedRefused(f"cannot read {shown}: it is not UTF-8 text") from None
+            finally:
+                feed.close()
+            if progress is not None:
+                progress(feed.lines_read - done)
+
+    def problems(self, shown: int) -> tuple[list[Problem], int]:
+        """The first `shown` problems, and how many there are in all."""
+        found = [p for feed in self.feeds for p in feed.problems]
+        return found[:shown], sum(feed.problems.total for feed in self.feeds)
+
+
+def open_feeds(paths: Sequence[str], fmt: Format | None, keep_recorded_at: bool = False) -> Feeds:
+    return Feeds(paths, fmt, keep_recorded_at)

@@ -1,0 +1,159 @@
+"""The tables: the log, the projections kept beside it, and the statements that protect the log.
+
+Schema version 2. The log (`events`) is append-only: triggers refuse UPDATE and DELETE (and, on
+PostgreSQL, TRUNCATE) at the database level, so even a stray SQL client cannot edit history
+without first removing them; an edit made behind them breaks the hash chain, which `verify`
+names. SQLite has no trigger against an INSERT OR REPLACE over a stored row (a BEFORE INSERT
+trigger would double the cost of every append); such a replace deletes the old row, which leaves
+a gap in `seq` that `verify` reports.
+
+The projection tables are derived data, rebuilt from the log by `owl rebuild`:
+- `positions`: one row per change of a holder's record holding, keyed by (issuer, effective
+  date, seq), so "holdings as of (date, known_at)" is one indexed aggregate;
+- `facts`: the events other than plain trades (capital, plan, links, reports, corrections);
+- `balances`: each holder's current position, for the append check;
+- `appends`: one row per run (an issuer's events recorded at one instant), with the dates it
+  touched: what decides whether a checkpoint still holds for a view;
+- `checkpoints`: the fold's state at chosen dates.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+
+SCHEMA_VERSION = "2"
+
+metadata = MetaData()
+
+# On SQLite an INTEGER PRIMARY KEY is the row id itself: one B-tree less per append.
+_SEQ = BigInteger().with_variant(Integer(), "sqlite")
+
+events = Table(
+    "events",
+    metadata,
+    Column("seq", _SEQ, primary_key=True, autoincrement=False),
+    Column("event_id", String(200), nullable=False, unique=True),
+    Column("issuer", String(64), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("effective_date", String(10), nullable=False),
+    Column("recorded_at", String(27), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_events_issuer_effective", "issuer", "effective_date", "seq"),
+)
+
+positions = Table(
+    "positions",
+    metadata,
+    Column("issuer", String(64), primary_key=True),
+    Column("effective_date", String(10), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("holder", String(200), primary_key=True),
+    Column("rec_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", SmallInteger, primary_key=True, autoincrement=False),
+    Column("delta", BigInteger, nullable=False),
+    Column("target", BigInteger, nullable=True),
+    sqlite_with_rowid=False,
+)
+# Adopted reports are few: a partial index finds their rows without reading every trade.
+Index(
+    "ix_positions_adopted",
+    positions.c.issuer,
+    positions.c.effective_date,
+    positions.c.seq,
+    sqlite_where=positions.c.kind == 2,
+    postgresql_where=positions.c.kind == 2,
+)
+
+facts = Table(
+    "facts",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("issuer", String(64), nullable=False),
+    Column("effective_date", String(10), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("person", String(200), nullable=True),
+    Column("other", String(200), nullable=True),
+    Column("target_seq", BigInteger, nullable=True),
+    Column("payload", Text, nullable=False),
+    Index("ix_facts_issuer_effective", "issuer", "effective_date", "seq"),
+)
+
+balances = Table(
+    "balances",
+    metadata,
+    Column("issuer", String(64), primary_key=True),
+    Column("holder", String(200), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("last_date", String(10), nullable=False),
+    Column("last_seq", BigInteger, nullable=False),
+)
+
+appends = Table(
+    "appends",
+    metadata,
+    Column("issuer", String(64), primary_key=True),
+    Column("first_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("recorded_at", String(27), nullable=False),
+    Column("min_date", String(10), nullable=False),
+    Column("max_date", String(10), nullable=False),
+    Column("events", BigInteger, nullable=False),
+    Index("ix_appends_issuer_recorded", "issuer", "recorded_at"),
+)
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("issuer", String(64), primary_key=True),
+    Column("through", String(10), primary_key=True),
+    Column("built_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("previous", String(10), nullable=True),
+    Column("previous_seq", BigInteger, nullable=True),
+    Column("counted", BigInteger, nullable=False),
+    Column("state", LargeBinary, nullable=False),
+    Column("changes", LargeBinary, nullable=False),
+)
+
+owl_meta = Table(
+    "owl_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
+
+PROJECTIONS = (positions, facts, balances, appends, checkpoints)
+
+SQLITE_TRIGGERS = (
+    """CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+       BEGIN SELECT RAISE(ABORT, 'owl: the events table is append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+       BEGIN SELECT RAISE(ABORT, 'owl: the events table is append-only'); END""",
+    # Schema 1 had a BEFORE INSERT trigger against INSERT OR REPLACE; it doubled the cost of
+    # every append (see the module docstring).
+    "DROP TRIGGER IF EXISTS events_no_replace",
+)
+
+PG_TRIGGERS = (
+    """CREATE OR REPLACE FUNCTION owl_refuse_change() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'owl: the events table is append-only'; END
+       $$ LANGUAGE plpgsql""",
+    "DROP TRIGGER IF EXISTS events_no_update_delete ON events",
+    """CREATE TRIGGER events_no_update_delete BEFORE UPDATE OR DELETE ON events
+       FOR EACH ROW EXECUTE FUNCTION owl_refuse_change()""",
+    "DROP TRIGGER IF EXISTS events_no_truncate ON events",
+    """CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+       FOR EACH STATEMENT EXECUTE FUNCTION owl_refuse_change()""",
+)

@@ -1,0 +1,365 @@
+"""Reads and writes inside one transaction: the `Reader` and `Writer` of `ledger.store`.
+
+Statements are written for the driver directly (`exec_driver_sql`), with the driver's own
+parameter style, because these are the hot paths: an append writes millions of rows and a fold
+reads them back. On PostgreSQL rows go in with `COPY`, and long reads use a server-side cursor so
+that nothing holds a whole history in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+
+from ledger.chain import ChainRow
+from ledger.events import event_from_payload
+from ledger.log import Recorded
+from ledger.store import (
+    AppendRow,
+    Balance,
+    CheckpointRow,
+    EventRow,
+    FactRow,
+    Head,
+    IssuerSummary,
+    PositionRow,
+)
+
+_BATCH = 2000  # rows per round trip when looking up many keys
+_STREAM = 5000  # rows a streaming read holds at once
+
+
+class Session:
+    def __init__(self, conn: Connection, dialect: str) -> None:
+        self.conn = conn
+        self.dialect = dialect
+        self.p = "?" if dialect == "sqlite" else "%s"
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return list(self.conn.exec_driver_sql(sql.replace("?", self.p), tuple(params)))
+
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
+        streamed = self.dialect == "postgresql"
+        options = {"stream_results": True, "yield_per": _STREAM} if streamed else {}
+        result = self.conn.exec_driver_sql(
+            sql.replace("?", self.p), tuple(params), execution_options=options
+        )
+        yield from result
+
+    def _insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        if self.dialect == "postgresql":
+            dbapi: Any = self.conn.connection.dbapi_connection
+            with dbapi.cursor() as cursor, cursor.copy(
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join("?" for _ in columns)
+        self.conn.exec_driver_sql(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", list(rows)
+        )
+
+    def _in(self, values: Sequence[Any]) -> str:
+        return ", ".join(self.p for _ in values)
+
+    # --- the log -----------------------------------------------------------------------------
+
+    def head(self) -> Head:
+        found = self._all(
+            "SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1"
+        )
+        if not found:
+            return Head(0, "0" * 64, "")
+        seq, hsh, rec = found[0]
+        return Head(int(seq), str(hsh), str(rec))
+
+    def stored_ids(self, ids: Sequence[str]) -> dict[str, tuple[int, str, str, str, str]]:
+        found: dict[str, tuple[int, str, str, str, str]] = {}
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start : start + _BATCH]
+            rows = self._all(
+                "SELECT event_id, seq, payload, issuer, type, effective_date FROM events "
+                f"WHERE event_id IN ({self._in(chunk)})",
+                chunk,
+            )
+            for eid, seq, payload, issuer, kind, effective in rows:
+                found[eid] = (int(seq), payload, issuer, kind, effective)
+        return found
+
+    def insert_events(self, rows: Sequence[EventRow]) -> None:
+        self._insert("events", EventRow._fields, rows)
+
+    def events(
+        self,
+        issuer: str | None = None,
+        *,
+        upto_seq: int | None = None,
+        after_date: str | None = None,
+        through_date: str | None = None,
+        replay_order: bool = True,
+    ) -> Iterator[Recorded]:
+        where: list[str] = []
+        params: list[Any] = []
+        if issuer is not None:
+            where.append("issuer = ?")
+            params.append(issuer)
+        if upto_seq is not None:
+            where.append("seq <= ?")
+            params.append(upto_seq)
+        if after_date is not None:
+            where.append("effective_date > ?")
+            params.append(after_date)
+        if through_date is not None:
+            where.append("effective_date <= ?")
+            params.append(through_date)
+        order = "effective_date, seq" if replay_order else "seq"
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self._stream(
+            "SELECT seq, event_id, recorded_at, payload, prev_hash, hash FROM events "
+            f"{clause} ORDER BY {order}",
+            params,
+        )
+        for seq, eid, rec, payload, prev, hsh in rows:
+            yield Recorded(seq, rec, prev, hsh, event_from_payload(payload, eid))
+
+    def page(self, after_seq: int, limit: int) -> list[Recorded]:
+        """The next `limit` events of the log after `after_seq`, in seq order."""
+        rows = self._all(
+            "SELECT seq, event_id, recorded_at, payload, prev_hash, hash FROM events "
+            "WHERE seq > ? ORDER BY seq LIMIT ?",
+            [after_seq, limit],
+        )
+        return [
+            Recorded(seq, rec, prev, hsh, event_from_payload(payload, eid))
+            for seq, eid, rec, payload, prev, hsh in rows
+        ]
+
+    def events_by_seq(self, seqs: Iterable[int]) -> dict[int, Recorded]:
+        wanted = sorted(set(seqs))
+        found: dict[int, Recorded] = {}
+        for start in range(0, len(wanted), _BATCH):
+            chunk = wanted[start : start + _BATCH]
+            rows = self._all(
+                "SELECT seq, event_id, recorded_at, payload, prev_hash, hash FROM events "
+                f"WHERE seq IN ({self._in(chunk)})",
+                chunk,
+            )
+            for seq, eid, rec, payload, prev, hsh in rows:
+                found[int(seq)] = Recorded(seq, rec, prev, hsh, event_from_payload(payload, eid))
+        return found
+
+    def chain(self) -> Iterator[ChainRow]:
+        rows = self._stream(
+            "SELECT seq, event_id, issuer, type, effective_date, recorded_at, payload, "
+            "prev_hash, hash FROM events ORDER BY seq"
+        )
+        for row in rows:
+            yield ChainRow(*row)
+
+    def issuers(self) -> list[IssuerSummary]:
+        rows = self._all(
+            "SELECT issuer, SUM(events), MIN(min_date), MAX(max_date), MAX(recorded_at) "
+            "FROM appends GROUP BY issuer ORDER BY issuer"
+        )
+        return [IssuerSummary(i, int(n), a, b, r) for i, n, a, b, r in rows]
+
+    def known_seq(self, issuer: str, recorded_at: str | None) -> int:
+        if recorded_at is None:
+            found = self._all("SELECT MAX(last_seq) FROM appends WHERE issuer = ?", [issuer])
+        else:
+            found = self._all(
+                "SELECT MAX(last_seq) FROM appends WHERE issuer = ? AND recorded_at <= ?",
+                [issuer, recorded_at],
+            )
+        value = found[0][0] if found else None
+        return int(value) if value is not None else 0
+
+    def last_recorded_at(self, upto_seq: int) -> str:
+        found = self._all("SELECT recorded_at FROM events WHERE seq = ?", [upto_seq])
+        return str(found[0][0]) if found else ""
+
+    # --- projections -------------------------------------------------------------------------
+
+    def insert_positions(self, rows: Sequence[PositionRow]) -> None:
+        self._insert("positions", PositionRow._fields, rows)
+
+    def insert_facts(self, rows: Sequence[FactRow]) -> None:
+        self._insert("facts", FactRow._fields, rows)
+
+    def insert_appends(self, rows: Sequence[AppendRow]) -> None:
+        self._insert("appends", AppendRow._fields, rows)
+
+    def put_balances(self, rows: Sequence[Balance]) -> None:
+        if not rows:
+            return
+        if self.dialect == "postgresql":
+            sql = (
+                "INSERT INTO balances (issuer, holder, position, last_date, last_seq) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (issuer, holder) DO UPDATE SET "
+                "position = EXCLUDED.position, last_date = EXCLUDED.last_date, "
+                "last_seq = EXCLUDED.last_seq"
+            )
+        else:
+            sql = "INSERT OR REPLACE INTO balances VALUES (?, ?, ?, ?, ?)"
+        self.conn.exec_driver_sql(sql, list(rows))
+
+    def facts(self, issuer: str, upto_seq: int, through_date: str | None = None) -> list[FactRow]:
+        params: list[Any] = [issuer, upto_seq]
+        clause = ""
+        if through_date is not None:
+            clause = " AND (effective_date <= ? OR type = 'EventVoided')"
+            params.append(through_date)
+        rows = self._all(
+            "SELECT issuer, effective_date, seq, type, person, other, target_seq, payload "
+            f"FROM facts WHERE issuer = ? AND seq <= ?{clause} ORDER BY effective_date, seq",
+            params,
+        )
+        return [FactRow(*row) for row in rows]
+
+    def holdings(self, issuer: str, through_date: str, upto_seq: int) -> dict[str, int]:
+        rows = self._all(
+            "SELECT holder, SUM(delta) FROM positions WHERE issuer = ? AND effective_date <= ? "
+            "AND rec_seq <= ? GROUP BY holder",
+            [issuer, through_date, upto_seq],
+        )
+        return {holder: int(total) for holder, total in rows if total}
+
+    def adopted(self, issuer: str, through_date: str, upto_seq: int) -> list[PositionRow]:
+        """The adopted reports up to a date whose net change is not nothing: each one's net row
+        (its `delta` is what the report changed; `target` what it stated)."""
+        rows = self._all(
+            "SELECT issuer, effective_date, seq, holder, MAX(rec_seq), SUM(delta), kind, "
+            "MAX(target) FROM positions WHERE issuer = ? AND kind = 2 AND effective_date <= ? "
+            "AND rec_seq <= ? GROUP BY issuer, effective_date, seq, holder, kind "
+            "HAVING SUM(delta) <> 0 ORDER BY effective_date, seq",
+            [issuer, through_date, upto_seq],
+        )
+        return [PositionRow(*row) for row in rows]
+
+    def position_rows(
+        self, issuer: str, from_date: str, holders: Iterable[str] | None
+    ) -> Iterator[PositionRow]:
+        wanted = None if holders is None else set(holders)
+        rows = self._stream(
+            "SELECT issuer, effective_date, seq, holder, rec_seq, delta, kind, target "
+            "FROM positions WHERE issuer = ? AND effective_date >= ? "
+            "ORDER BY effective_date, seq, holder",
+            [issuer, from_date],
+        )
+        for row in rows:
+            if wanted is None or row[3] in wanted:
+                yield PositionRow(*row)
+
+    def rows_of_event(self, issuer: str, effective_date: str, seq: int) -> list[PositionRow]:
+        rows = self._all(
+            "SELECT issuer, effective_date, seq, holder, rec_seq, delta, kind, target "
+            "FROM positions WHERE issuer = ? AND effective_date = ? AND seq = ?",
+            [issuer, effective_date, seq],
+        )
+        return [PositionRow(*row) for row in rows]
+
+    def sums_from(self, issuer: str, effective_date: str, seq: int) -> dict[str, int]:
+        """Each holder's total of the rows at or after the point (effective_date, seq)."""
+        rows = self._all(
+            "SELECT holder, SUM(delta) FROM positions WHERE issuer = ? AND (effective_date > ? "
+            "OR (effective_date = ? AND seq >= ?)) GROUP BY holder",
+            [issuer, effective_date, effective_date, seq],
+        )
+        return {holder: int(total) for holder, total in rows}
+
+    def naming(
+        self, issuer: str, names: Iterable[str], through_date: str, upto_seq: int
+    ) -> list[int]:
+        listed = sorted(set(names))
+        if not listed:
+            return []
+        marks = self._in(listed)
+        moved = self._all(
+            f"SELECT DISTINCT seq FROM positions WHERE issuer = ? AND holder IN ({marks}) "
+            "AND effective_date <= ? AND rec_seq <= ? AND seq <= ?",
+            [issuer, *listed, through_date, upto_seq, upto_seq],
+        )
+        named = self._all(
+            f"SELECT seq FROM facts WHERE issuer = ? AND (person IN ({marks}) OR other IN "
+            f"({marks})) AND effective_date <= ? AND seq <= ?",
+            [issuer, *listed, *listed, through_date, upto_seq],
+        )
+        return sorted({int(s) for (s,) in moved} | {int(s) for (s,) in named})
+
+    def balances(self, issuer: str, holders: Iterable[str] | None = None) -> dict[str, Balance]:
+        if holders is None:
+            rows = self._all(
+                "SELECT issuer, holder, position, last_date, last_seq FROM balances "
+                "WHERE issuer = ?",
+                [issuer],
+            )
+        else:
+            wanted = sorted(set(holders))
+            rows = []
+            for start in range(0, len(wanted), _BATCH):
+                chunk = wanted[start : start + _BATCH]
+                rows += self._all(
+                    "SELECT issuer, holder, position, last_date, last_seq FROM balances "
+                    f"WHERE issuer = ? AND holder IN ({self._in(chunk)})",
+                    [issuer, *chunk],
+                )
+        return {row[1]: Balance(row[0], row[1], int(row[2]), row[3], int(row[4])) for row in rows}
+
+    def earliest_touch(self, issuer: str, after_seq: int, upto_seq: int) -> str | None:
+        found = self._all(
+            "SELECT MIN(min_date) FROM appends WHERE issuer = ? AND last_seq > ? "
+            "AND first_seq <= ?",
+            [issuer, after_seq, upto_seq],
+        )
+        return found[0][0] if found and found[0][0] is not None else None
+
+    # --- checkpoints -------------------------------------------------------------------------
+
+    def checkpoint_heads(self, issuer: str) -> list[tuple[str, int]]:
+        rows = self._all(
+            "SELECT through, built_seq FROM checkpoints WHERE issuer = ? "
+            "ORDER BY through, built_seq",
+            [issuer],
+        )
+        return [(t, int(b)) for t, b in rows]
+
+    def checkpoint(self, issuer: str, through: str, built_seq: int) -> CheckpointRow | None:
+        rows = self._all(
+            "SELECT issuer, through, built_seq, previous, previous_seq, counted, state, changes "
+            "FROM checkpoints WHERE issuer = ? AND through = ? AND built_seq = ?",
+            [issuer, through, built_seq],
+        )
+        if not rows:
+            return None
+        i, t, b, p, ps, c, state, changes = rows[0]
+        previous_seq = int(ps) if ps is not None else None
+        return CheckpointRow(i, t, int(b), p, previous_seq, int(c), bytes(state), bytes(changes))
+
+    def drop_checkpoints_before(self, issuer: str, built_seq: int) -> None:
+        """Forget the checkpoints of builds older than `built_seq`."""
+        self._all_no_result(
+            "DELETE FROM checkpoints WHERE issuer = ? AND built_seq < ?", [issuer, built_seq]
+        )
+
+    def insert_checkpoints(self, rows: Sequence[CheckpointRow]) -> None:
+        self._insert("checkpoints", CheckpointRow._fields, rows)
+
+    def drop_checkpoints(self, issuer: str | None = None) -> None:
+        if issuer is None:
+            self.conn.exec_driver_sql("DELETE FROM checkpoints")
+        else:
+            self._all_no_result("DELETE FROM checkpoints WHERE issuer = ?", [issuer])
+
+    def clear_projections(self) -> None:
+        for table in ("positions", "facts", "balances", "appends", "checkpoints"):
+            self.conn.exec_driver_sql(f"DELETE FROM {table}")
+
+    def _all_no_result(self, sql: str, params: Sequence[Any]) -> None:
+        self.conn.exec_driver_sql(sql.replace("?", self.p), tuple(params))

@@ -1,0 +1,239 @@
+"""The SQL store: the log and its projections on SQLite (embedded default) or PostgreSQL.
+
+Why writers are serialized: `seq` is gapless and every row's hash links to the row before, so two
+appends must never interleave. On SQLite a write transaction opens with `BEGIN IMMEDIATE`, taking
+the database's single write lock. On PostgreSQL it takes a transaction-level advisory lock
+(`pg_advisory_xact_lock`), which needs no privilege beyond connecting: a role that may only
+SELECT and INSERT can append. Either way insert order equals commit order: one chain, no fork, no
+gap. A writer waits for another at most `wait` seconds, then gives up saying so, the same on both.
+
+Reads run in one transaction each (a snapshot: SQLite's WAL, PostgreSQL's REPEATABLE READ), so a
+view's several queries agree with each other even while an append commits.
+
+This package is the only place that imports SQLAlchemy; driver errors become `LedgerError`s here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+
+from ledger.chain import Verification, verify_rows
+from ledger.errors import LedgerError, NotInitialized, StoreUnavailable
+from ledger.sql.schema import (
+    PG_TRIGGERS,
+    SCHEMA_VERSION,
+    SQLITE_TRIGGERS,
+    metadata,
+    owl_meta,
+)
+from ledger.sql.session import Session
+
+WRITE_LOCK_KEY = 0x6F776C  # "owl": the advisory lock writers take on PostgreSQL
+
+
+class WriterBusy(LedgerError):
+    def __init__(self, url: str, wait: float) -> None:
+        self.url, self.wait = url, wait
+        super().__init__(
+            f"another writer is appending to the ledger at {url}; gave up after waiting "
+            f"{wait:g} s (try again, or raise --wait)"
+        )
+
+
+class SchemaTooNew(LedgerError):
+    def __init__(self, url: str, found: str) -> None:
+        super().__init__(
+            f"the ledger at {url} has schema version {found}; this owl knows version "
+            f"{SCHEMA_VERSION} (upgrade owl)"
+        )
+
+
+class _RollBack(Exception):
+    """Leaves a dry run's transaction by an exception, which rolls it back."""
+
+
+class SqlStore:
+    """The ledger in a SQL database. Open with a URL; `init()` creates (or upgrades) the schema."""
+
+    def __init__(self, url: str, wait: float = 30.0) -> None:
+        self.url = url
+        self.wait = wait
+        self.engine = _make_engine(url, wait)
+        self.dialect = self.engine.dialect.name
+        database = self.engine.url.database
+        in_memory = database in (None, "", ":memory:") or str(database).startswith("file:")
+        self._file = Path(str(database)) if self.dialect == "sqlite" and not in_memory else None
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def init(self) -> bool:
+        """Create the schema, or bring an older one up to date; return whether the projections
+        must be rebuilt (a schema-1 ledger had none). Does nothing on a current schema, so a
+        role without CREATE rights may run it once the owner has."""
+        with _translate(self.url, self.wait):
+            found = self.schema_version(create=True)
+            if found == SCHEMA_VERSION:
+                return False
+            if found is not None and found > SCHEMA_VERSION:
+                raise SchemaTooNew(safe_url(self.url), found)
+            with self.engine.connect() as raw:
+                conn = raw.execution_options(owl_write=True)
+                with conn.begin():
+                    metadata.create_all(conn)
+                    for statement in SQLITE_TRIGGERS if self.dialect == "sqlite" else PG_TRIGGERS:
+                        conn.exec_driver_sql(statement)
+                    conn.execute(owl_meta.delete().where(owl_meta.c.key == "schema_version"))
+                    conn.execute(
+                        insert(owl_meta), [{"key": "schema_version", "value": SCHEMA_VERSION}]
+                    )
+            return found is not None
+
+    def schema_version(self, create: bool = False) -> str | None:
+        """The stored schema version (None: no schema yet)."""
+        if not create:
+            self._check_file()
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("owl_meta"):
+                return None
+            value = conn.execute(
+                select(owl_meta.c.value).where(owl_meta.c.key == "schema_version")
+            ).scalar()
+            return None if value is None else str(value)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _check_file(self) -> None:
+        # Only `init` may create a SQLite file: anything else on a missing file would leave an
+        # empty database behind and then report it uninitialized.
+        if self._file is not None and not self._file.exists():
+            raise NotInitialized(safe_url(self.url), str(self._file))
+
+    # --- transactions ------------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """One read transaction: every query in it sees the same committed state."""
+        self._check_file()
+        with _translate(self.url, self.wait), self.engine.connect() as raw:
+            conn = raw
+            if self.dialect == "postgresql":
+                conn = raw.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield Session(conn, self.dialect)
+
+    @contextmanager
+    def writing(self, dry_run: bool = False) -> Iterator[Session]:
+        """The one write transaction: holds the write lock; commits at the end, or rolls back
+        on any error (or always, for a dry run)."""
+        self._check_file()
+        with _translate(self.url, self.wait), self.engine.connect() as raw:
+            conn = raw.execution_options(owl_write=True)
+            try:
+                with conn.begin():
+                    if self.dialect == "postgresql":
+                        wait_ms = int(self.wait * 1000)
+                        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{wait_ms}ms'")
+                        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+                    yield Session(conn, self.dialect)
+                    if dry_run:
+                        raise _RollBack
+            except _RollBack:
+                pass
+
+    def verify(self, expect: tuple[int, str] | None = None) -> Verification:
+        """Recompute the chain from row 1, and check a digest written down earlier (see
+        `ledger.chain.verify_rows`)."""
+        with self.reading() as session:
+            return verify_rows(session.chain(), expect)
+
+
+def _make_engine(url: str, wait: float) -> Engine:
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": wait})
+            _configure_sqlite(engine, wait)
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
+        reason = (
+            f"not a database URL owl can use ({type(exc).__name__}: {_safe_text(url, exc)}); "
+            "use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB"
+        )
+        raise StoreUnavailable(safe_url(url), reason) from None
+
+
+def _configure_sqlite(engine: Engine, wait: float) -> None:
+    # pysqlite's own transaction handling is switched off so that we say BEGIN ourselves:
+    # BEGIN IMMEDIATE for appends (take the write lock first), plain BEGIN for reads.
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages: reads of big histories
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("owl_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def _translate(url: str, wait: float) -> Iterator[None]:
+    """Turns driver errors into `LedgerError`s at the edge of the store."""
+    try:
+        yield
+    except DBAPIError as exc:
+        message = str(exc.orig).lower()
+        if "no such table" in message or ("relation" in message and "does not exist" in message):
+            raise NotInitialized(safe_url(url)) from None
+        if isinstance(exc, OperationalError) and (
+            "database is locked" in message or "lock timeout" in message
+        ):
+            raise WriterBusy(safe_url(url), wait) from None
+        if exc.connection_invalidated or any(word in message for word in _UNAVAILABLE):
+            raise StoreUnavailable(safe_url(url), _safe_text(url, exc.orig or exc)) from None
+        raise
+
+
+# Driver messages that mean the store cannot be used as asked (not a bug in owl).
+_UNAVAILABLE = (
+    "connect",
+    "unable to open",
+    "not a database",
+    "readonly",
+    "read-only",
+    "permission denied",
+    "could not",
+    "does not exist",
+)
+
+
+def _safe_text(url: str, exc: BaseException) -> str:
+    """An error's text with any password from the URL blanked."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    try:
+        password = make_url(url).password
+    except (ArgumentError, ValueError):
+        password = None
+    return text.replace(str(password), "***") if password else text
+
+
+def safe_url(url: str) -> str:
+    """The URL without a password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return re.sub(r"^([^:/]+://[^:@/]*):[^@/]*@", r"\1:***@", url)
