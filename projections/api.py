@@ -255,7 +255,8 @@ class Ledger:
             fold = self._fold(reader, issuer, day, upto)
             snapshot = Snapshot(fold.s, day, reader.events_by_seq)
             body = status_json(snapshot, stamp)
-            body["events_known"] = fold.s.counted + len(checkpoints.voided(reader, issuer, upto))
+            known = checkpoints.corrections(reader, issuer, upto)
+            body["events_known"] = fold.s.counted + len(known)
         return body
 
     def ownership(self, issuer: str, as_of: DateLike, known_at: InstantLike = None) -> Json:

@@ -66,7 +66,7 @@ class StateCache:
 def valid_keys(reader: Reader, issuer: str, as_of: str | None, upto_seq: int) -> list[Key]:
     """The checkpoints that may start a view of `as_of` (None: any date) known up to
     `upto_seq`, best last."""
-    heads = [Key(t, b) for t, b in reader.checkpoint_heads(issuer)]
+    heads = [Key(t, b) for t, b, _, _ in reader.checkpoint_heads(issuer)]
     candidates = [
         k for k in heads if k.built_seq <= upto_seq and (as_of is None or k.through <= as_of)
     ]
@@ -104,11 +104,12 @@ def segments(reader: Reader, cache: StateCache, issuer: str, key: Key | None) ->
 
 def voided(reader: Reader, issuer: str, upto_seq: int) -> set[int]:
     """The seqs voided by the corrections known up to `upto_seq`."""
-    return {
-        f.target_seq
-        for f in reader.facts(issuer, upto_seq)
-        if f.type == "EventVoided" and f.target_seq is not None
-    }
+    return {t for t in corrections(reader, issuer, upto_seq) if t is not None}
+
+
+def corrections(reader: Reader, issuer: str, upto_seq: int) -> list[int | None]:
+    """The target of each correction known up to `upto_seq` (one entry per correction)."""
+    return [f.target_seq for f in reader.facts(issuer, upto_seq) if f.type == "EventVoided"]
 
 
 def build(writer: Writer, cache: StateCache, issuer: str) -> int:
@@ -158,9 +159,25 @@ def build(writer: Writer, cache: StateCache, issuer: str) -> int:
 
 
 def _prune(writer: Writer, issuer: str, upto: int) -> None:
-    builds = sorted({b for _, b in writer.checkpoint_heads(issuer)})
-    if len(builds) > KEEP_BUILDS:
-        writer.drop_checkpoints_before(issuer, builds[-KEEP_BUILDS])
+    """Keep the checkpoints of the last `KEEP_BUILDS` builds and every one their timeline
+    chains pass through; forget the rest."""
+    heads = writer.checkpoint_heads(issuer)
+    builds = sorted({b for _, b, _, _ in heads})
+    if len(builds) <= KEEP_BUILDS:
+        return
+    kept_builds = set(builds[-KEEP_BUILDS:])
+    previous = {Key(t, b): (Key(p, ps) if p is not None and ps is not None else None)
+                for t, b, p, ps in heads}  # fmt: skip
+    keep: set[Key] = set()
+    for key in previous:
+        if key.built_seq in kept_builds:
+            step: Key | None = key
+            while step is not None and step not in keep:
+                keep.add(step)
+                step = previous.get(step)
+    for key in previous:
+        if key not in keep:
+            writer.drop_checkpoint(issuer, key.through, key.built_seq)
 
 
 def needs(keys: Iterable[Key], last_date: str | None) -> bool:

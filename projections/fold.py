@@ -128,7 +128,7 @@ class Fold:
         """Fold the records through `until` (None: through the last date anything happens or
         falls due); return the last date folded. `each_day(day, events)` is called after each
         date with the number of events counted so far (checkpoints are taken there)."""
-        days = groupby(self._counted(records), key=lambda r: r.event.effective_date)
+        days = groupby(_events(records), key=lambda r: r.event.effective_date)
         pending = next(days, None)
         last = self.s.through
         schedule = self.s.schedule
@@ -144,7 +144,9 @@ class Fold:
                 due = True
             todays: list[Recorded] = []
             if pending is not None and pending[0] == day:
-                todays = [r for r in pending[1] if r.seq not in self.voided]
+                given = list(pending[1])
+                self.s.counted += len(given)
+                todays = [r for r in given if r.seq not in self.voided]
                 pending = next(days, None)
             if last is not None and day <= last and not todays:
                 continue  # a deadline already passed before this state was taken
@@ -156,13 +158,6 @@ class Fold:
             self._day(until, [], False)
             last = self.s.through = until
         return last
-
-    def _counted(self, records: Iterable[Recorded]) -> Iterator[Recorded]:
-        for record in records:
-            if isinstance(record.event, EventVoided):
-                continue
-            self.s.counted += 1
-            yield record
 
     def _due(self, day: date) -> None:
         heapq.heappush(self.s.schedule, day)
@@ -539,3 +534,8 @@ class Fold:
                 if due is not None:
                     self._due(due)
                 return
+
+
+def _events(records: Iterable[Recorded]) -> Iterator[Recorded]:
+    """The records the fold applies: corrections act before it (see `Fold`)."""
+    return (r for r in records if not isinstance(r.event, EventVoided))

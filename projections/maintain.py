@@ -75,6 +75,7 @@ class _Issuer:
     pending_adopts: dict[tuple[str, int, str], int] = field(default_factory=dict)
     culprits: dict[str, list[tuple[Point, int]]] = field(default_factory=dict)
     void_culprits: list[tuple[Point, int]] = field(default_factory=list)
+    split_culprits: list[tuple[Point, int]] = field(default_factory=list)
     named: dict[str, list[int]] = field(default_factory=dict)  # holder -> seqs naming it
     # Shortfalls found at once, withdrawn if a walk later covers them (it finds them again).
     provisional: dict[str, list[tuple[Point, int, int]]] = field(default_factory=dict)
@@ -183,16 +184,14 @@ class Maintainer:
     ) -> None:
         balance = self._balance(writer, work, holder)
         balance.position += delta  # a balance is always the sum of the holder's rows
-        if work.walk_all is None and holder not in work.walk:
-            if point > balance.last and point > work.last_split:
-                balance.last = point
-                if delta < 0 and balance.position < 0 and self.check:
-                    held = balance.position - delta
-                    work.provisional.setdefault(holder, []).append((point, held, -delta))
-                return
-            _walk_from(work, holder, point)
-        elif holder in work.walk:
-            _walk_from(work, holder, point)
+        fast = work.walk_all is None and holder not in work.walk
+        if fast and point > balance.last and point > work.last_split:
+            balance.last = point
+            if delta < 0 and balance.position < 0 and self.check:
+                held = balance.position - delta
+                work.provisional.setdefault(holder, []).append((point, held, -delta))
+            return
+        _walk_from(work, holder, point)
         work.culprits.setdefault(holder, []).append((point, seq))
         balance.last = max(balance.last, point)
 
@@ -218,6 +217,7 @@ class Maintainer:
         else:
             work.walk_all = min(work.walk_all or point, point)
             _withdraw(work, point)
+            work.split_culprits.append((point, point[1]))
         work.last_split = max(work.last_split, point)
 
     def _adopt(
@@ -241,15 +241,16 @@ class Maintainer:
         # Settled by the walk at the end of the run, which knows the position before it.
         work.pending_adopts[(point[0], point[1], holder)] = target
         _walk_from(work, holder, point)
+        work.culprits.setdefault(holder, []).append((point, point[1]))
         balance.last = max(balance.last, point)
 
     # --- runs --------------------------------------------------------------------------------
 
     def run_ended(self, writer: Writer, run: Run) -> None:
         work = self._issuer(writer, run.issuer)
-        reversals: list[PositionRow] = []
         facts: list[FactRow] = []
         for void in run.voids:
+            reversals: list[PositionRow] = []
             seq = void.appended.record.seq
             ev = void.appended.record.event
             facts.append(_fact(ev, ev.effective_date.isoformat(), seq, void.target_seq))
@@ -281,7 +282,8 @@ class Maintainer:
                     )
                     self._balance(writer, work, holder).position -= total
                 _walk_from(work, holder, point)
-        writer.insert_positions(reversals)
+            # Written at once: a second void of the same event finds nothing left to reverse.
+            writer.add_positions(reversals)
         writer.insert_facts(facts)
         if work.walk or work.walk_all is not None:
             _Walk(self, writer, work, run.last_seq).run()
@@ -385,8 +387,11 @@ class Maintainer:
         work = self.issuers[issuer]
         point = (when, seq)
         candidates = [c for c in work.culprits.get(holder, []) if c[0] <= point]
+        splits = [c for c in work.split_culprits if c[0] <= point]
         if candidates:
             field_name, culprit = "shares", max(candidates)[1]
+        elif splits:
+            field_name, culprit = "numerator", max(splits)[1]
         elif work.void_culprits:
             field_name, culprit = "voids", work.void_culprits[0][1]
         else:
@@ -533,10 +538,11 @@ class _Walk:
                                               position[holder] - net, -net)  # fmt: skip
             for holder, target in adopts.items():
                 if holder in position:
+                    # Written even when it adds nothing: its row is what later walks find.
                     self._correct(corrections, point, holder, target - position[holder], ADOPT,
-                                  target)  # fmt: skip
+                                  target, always=True)  # fmt: skip
                     position[holder] = target
-        w.insert_positions(corrections)
+        w.add_positions(corrections)
         for holder in holders:
             balance = self.owner._balance(w, work, holder)
             balance.position = position[holder]
@@ -549,8 +555,9 @@ class _Walk:
         delta: int,
         kind: int,
         target: int | None,
+        always: bool = False,
     ) -> None:
-        if delta:
+        if delta or always:
             name = self.work.name
             out.append(
                 PositionRow(name, point[0], point[1], holder, self.run_seq, delta, kind, target)

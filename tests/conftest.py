@@ -14,6 +14,13 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy
+from hypothesis import settings
+
+# Property tests run 40 examples each in `make test`; HYPOTHESIS_PROFILE=thorough runs 3,000
+# (the equivalence properties were run that way before each change to the core landed).
+settings.register_profile("default", max_examples=40)
+settings.register_profile("thorough", max_examples=3000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

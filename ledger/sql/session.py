@@ -190,6 +190,18 @@ class Session:
     def insert_positions(self, rows: Sequence[PositionRow]) -> None:
         self._insert("positions", PositionRow._fields, rows)
 
+    def add_positions(self, rows: Sequence[PositionRow]) -> None:
+        """Corrections and reversals: a row for the same change, holder, kind and `rec_seq` as
+        one already written adds to it (both count from the same seq, so nothing is lost)."""
+        if not rows:
+            return
+        sql = (
+            "INSERT INTO positions (issuer, effective_date, seq, holder, rec_seq, delta, kind, "
+            "target) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issuer, effective_date, seq, "
+            "holder, rec_seq, kind) DO UPDATE SET delta = positions.delta + excluded.delta"
+        )
+        self.conn.exec_driver_sql(sql.replace("?", self.p), [tuple(r) for r in rows])
+
     def insert_facts(self, rows: Sequence[FactRow]) -> None:
         self._insert("facts", FactRow._fields, rows)
 
@@ -322,13 +334,13 @@ class Session:
 
     # --- checkpoints -------------------------------------------------------------------------
 
-    def checkpoint_heads(self, issuer: str) -> list[tuple[str, int]]:
+    def checkpoint_heads(self, issuer: str) -> list[tuple[str, int, str | None, int | None]]:
         rows = self._all(
-            "SELECT through, built_seq FROM checkpoints WHERE issuer = ? "
-            "ORDER BY through, built_seq",
+            "SELECT through, built_seq, previous, previous_seq FROM checkpoints "
+            "WHERE issuer = ? ORDER BY through, built_seq",
             [issuer],
         )
-        return [(t, int(b)) for t, b in rows]
+        return [(t, int(b), p, int(ps) if ps is not None else None) for t, b, p, ps in rows]
 
     def checkpoint(self, issuer: str, through: str, built_seq: int) -> CheckpointRow | None:
         rows = self._all(
@@ -342,10 +354,10 @@ class Session:
         previous_seq = int(ps) if ps is not None else None
         return CheckpointRow(i, t, int(b), p, previous_seq, int(c), bytes(state), bytes(changes))
 
-    def drop_checkpoints_before(self, issuer: str, built_seq: int) -> None:
-        """Forget the checkpoints of builds older than `built_seq`."""
+    def drop_checkpoint(self, issuer: str, through: str, built_seq: int) -> None:
         self._all_no_result(
-            "DELETE FROM checkpoints WHERE issuer = ? AND built_seq < ?", [issuer, built_seq]
+            "DELETE FROM checkpoints WHERE issuer = ? AND through = ? AND built_seq = ?",
+            [issuer, through, built_seq],
         )
 
     def insert_checkpoints(self, rows: Sequence[CheckpointRow]) -> None:
