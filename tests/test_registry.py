@@ -1,0 +1,94 @@
+"""Every event type is known everywhere it must be: a fold handler, a wording, a docs section.
+
+Adding an event type touches its class, its handler, its wording and its docs; these tests fail
+when one of them is forgotten (and mypy fails when the fold's `match` misses a type).
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ledger.events import EVENT_TYPES, TYPE_NAMES, Event
+from projections.fold import Fold
+from projections.wording import EVENT_WORDS, describe
+from tests.builders import ev
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "events.md"
+
+# One valid instance of each type, to word (a new type needs one here: that is the point).
+SAMPLES = {
+    "SharesPurchased": {"holder": "A", "shares": 5},
+    "SharesSold": {"holder": "A", "shares": 5},
+    "SharesTransferred": {"from_holder": "A", "to_holder": "B", "shares": 5},
+    "SharesIssued": {"shares": 5, "holder": "A"},
+    "SharesRepurchased": {"shares": 5},
+    "StockSplit": {"numerator": 2, "denominator": 1},
+    "OutstandingReported": {"shares": 100},
+    "HoldingReported": {"holder": "A", "shares": 5, "form": "SC 13D"},
+    "AffiliationFormed": {"person": "A", "affiliate": "B", "relation": "control", "group": "G"},
+    "AffiliationEnded": {"person": "A", "affiliate": "B"},
+    "ControlIntentDeclared": {"person": "A"},
+    "RightsAgreementAdopted": {"threshold": "15", "expires_on": "2007-12-31"},
+    "RightsAgreementAmended": {
+        "amendment": "No. 2",
+        "changes": [{"change": "exemption", "person": "G", "cap": "25"}],
+    },
+    "BoardApprovalGranted": {"person": "A", "max_shares": 10},
+    "InadvertenceDetermined": {"person": "A", "divest_by": "2003-12-31"},
+    "TenderOfferCommenced": {"person": "A", "percent_sought": "20"},
+    "TenderOfferTerminated": {"person": "A"},
+    "RightsRedeemed": {"price": "0.01"},
+    "EventVoided": {"voids": "t-1", "reason": "typo"},
+}
+
+
+def handled_types() -> set[str]:
+    """The class names the fold's `match` has a case for."""
+    source = textwrap.dedent(inspect.getsource(Fold._apply))
+    tree = ast.parse(source)
+    return {
+        node.cls.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.MatchClass) and isinstance(node.cls, ast.Name)
+    }
+
+
+def test_the_fold_has_a_handler_for_every_event_type() -> None:
+    assert handled_types() == set(TYPE_NAMES)
+
+
+def test_every_event_type_has_a_wording() -> None:
+    assert set(EVENT_WORDS) == set(EVENT_TYPES)
+
+
+@pytest.mark.parametrize("name", TYPE_NAMES)
+def test_every_event_type_words_an_example(name: str) -> None:
+    event: Event = ev(name, "2003-11-24", **SAMPLES[name])
+
+    words = describe(event)
+
+    assert words and name not in words
+
+
+@pytest.mark.parametrize("name", TYPE_NAMES)
+def test_every_event_type_has_a_row_in_docs_events_md(name: str) -> None:
+    assert f"| `{name}` |" in DOCS.read_text()
+
+
+def test_every_event_type_declares_what_it_moves() -> None:
+    movers = {t.model_fields["type"].default for t in EVENT_TYPES if t.moves_shares}
+
+    assert movers == {
+        "SharesPurchased",
+        "SharesSold",
+        "SharesTransferred",
+        "SharesIssued",
+        "SharesRepurchased",
+        "StockSplit",
+        "HoldingReported",
+    }
