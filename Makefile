@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint docs clean
+.PHONY: demo test lint docs clean bench soak
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ test: $(STAMP)
 	$(BIN)/ruff check ledger projections cli tests
 	$(BIN)/mypy ledger projections cli
 	$(BIN)/pytest -q
+
+# The benchmark (never part of `make test`): N = 10k, 100k and 1M, 3 runs each, SQLite and the
+# PostgreSQL server named by OWL_TEST_POSTGRES_URL; results as Markdown for bench/RESULTS.md.
+BENCH_PG ?= $(or $(OWL_TEST_POSTGRES_URL),postgresql+psycopg://postgres@127.0.0.1:5432/test)
+bench: $(STAMP)
+	$(BIN)/python -m bench.run --postgres $(BENCH_PG)
 
 docs: $(STAMP)
 	$(BIN)/python -m cli.docgen > docs/commands.md

@@ -78,7 +78,9 @@ def history(trades: int, seed: int = 7) -> Iterator[dict[str, Any]]:
             yield other("RightsAgreementAmended", day, amendment=label, changes=[change])
         if day in link_days:
             a, b = rng.sample(names[BIG_HOLDERS:], 2)
-            yield other("AffiliationFormed", day, person=a, affiliate=b, relation="voting agreement")
+            yield other(
+                "AffiliationFormed", day, person=a, affiliate=b, relation="voting agreement"
+            )
         if number == 150:
             yield other("AffiliationFormed", day, person=big[0], affiliate=big[1],
                         relation="common control", group="Block Group")  # fmt: skip

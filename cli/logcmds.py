@@ -39,6 +39,25 @@ def init(settings: Settings) -> None:
 
 
 @click.command()
+@click.pass_obj
+def rebuild(settings: Settings) -> None:
+    """Drop and rebuild every maintained projection and checkpoint from the log.
+
+    The log is the only source of truth: positions, facts, balances, the record of appends and
+    the fold's checkpoints are derived from it and can be rebuilt at any time, with the same
+    answers for every --as-of and --known-at. Run it after restoring a database from a file
+    copy, or when a projection is suspected.
+
+    \b
+    Example:
+      owl rebuild
+    """
+    ledger = open_ledger(settings)
+    count = ledger.rebuild()
+    click.echo(f"rebuilt the projections and checkpoints from {count} events")
+
+
+@click.command()
 @click.option("--issuer", metavar="ISSUER", help="Only this issuer's events.")
 @known_at_option
 @click.option(

@@ -13,7 +13,7 @@ import click
 
 from cli.common import Settings
 from cli.ingest import ingest
-from cli.logcmds import init, log, verify
+from cli.logcmds import init, log, rebuild, verify
 from cli.query import explain, ownership, status, timeline
 from ledger.errors import LedgerError
 
@@ -58,5 +58,5 @@ def cli(ctx: click.Context, db: str) -> None:
     ctx.obj = Settings(db=db)
 
 
-for _command in (init, ingest, log, verify, ownership, status, timeline, explain):
+for _command in (init, ingest, log, verify, rebuild, ownership, status, timeline, explain):
     cli.add_command(_command)

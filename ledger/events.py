@@ -374,6 +374,11 @@ def parse_event(
         return [_problem(err, data, line, origin) for err in exc.errors()]
 
 
+def validate_line(text: str) -> AnyEvent:
+    """One JSON object's text, parsed and validated in one pass (raises `ValidationError`)."""
+    return _ADAPTER.validate_json(text)
+
+
 def _problem(err: Any, data: dict[str, Any], line: int | None, origin: str | None) -> Problem:
     loc = [str(p) for p in err["loc"]]
     kind = err["type"]
@@ -451,8 +456,13 @@ def canonical_payload(event: Event) -> str:
     """The canonical JSON of an event's content: keys sorted at every level, no spaces, text as
     itself (not escaped to ASCII), without its event_id. This exact text is what the chain hashes
     and what an event id is derived from, so it never changes."""
-    body = event.model_dump(mode="json", exclude={"event_id"}, exclude_none=True)
-    return to_json(_sorted(body)).decode()
+    body = event.model_dump(mode="json", exclude=_NO_ID, exclude_none=True)
+    if isinstance(event, RightsAgreementAmended):  # the one type with objects inside
+        return to_json(_sorted(body)).decode()
+    return to_json(dict(sorted(body.items()))).decode()
+
+
+_NO_ID = {"event_id"}
 
 
 def _sorted(value: Any) -> Any:

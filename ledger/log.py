@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from ledger.chain import Verification
 from ledger.events import AnyEvent
@@ -61,8 +61,7 @@ def parse_known_at(text: str) -> datetime:
     return moment
 
 
-@dataclass(frozen=True)
-class Recorded:
+class Recorded(NamedTuple):
     """An event as the log holds it, with the fields the ledger assigned."""
 
     seq: int
@@ -88,8 +87,7 @@ class AppendResult:
     clamped: bool = False  # the clock was behind the last stamp: stamped just after it instead
 
 
-@dataclass(frozen=True)
-class Pending:
+class Pending(NamedTuple):
     """An event about to be appended, with the input line it came from (for error messages)."""
 
     event: AnyEvent

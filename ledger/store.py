@@ -155,6 +155,10 @@ class Reader(Protocol):
 
     def sums_from(self, issuer: str, effective_date: str, seq: int) -> dict[str, int]: ...
 
+    def named_after(
+        self, issuer: str, holders: Sequence[str], after_seq: int
+    ) -> list[tuple[int, str]]: ...
+
     def naming(
         self, issuer: str, names: Iterable[str], through_date: str, upto_seq: int
     ) -> list[int]: ...
@@ -163,9 +167,13 @@ class Reader(Protocol):
 
     def earliest_touch(self, issuer: str, after_seq: int, upto_seq: int) -> str | None: ...
 
-    def checkpoint_heads(self, issuer: str) -> list[tuple[str, int, str | None, int | None]]:
-        """(through, built_seq, previous, previous_seq) of each checkpoint, in date order."""
+    def checkpoint_heads(
+        self, issuer: str
+    ) -> list[tuple[str, int, str | None, int | None, int]]:
+        """(through, built_seq, previous, previous_seq, counted) of each checkpoint, by date."""
         ...
+
+    def issuer_events(self, issuer: str) -> int: ...
 
     def checkpoint(self, issuer: str, through: str, built_seq: int) -> CheckpointRow | None: ...
 

@@ -133,7 +133,7 @@ class Ledger:
         maintainer = Maintainer()
         result = append_batch(self.store, checked, stamp, maintainer, dry_run, problems)
         if checkpoint and not dry_run and result.appended:
-            self.checkpoint(maintainer.touched())
+            self.checkpoint(maintainer.touched(), always=False)
         return result
 
     def _future_guard(self, batch: Iterator[Pending]) -> Iterator[Pending]:
@@ -175,13 +175,15 @@ class Ledger:
         self.checkpoint(None)
         return count
 
-    def checkpoint(self, issuers: Iterable[str] | None) -> int:
-        """Bring the checkpoints of these issuers (None: all) up to date."""
+    def checkpoint(self, issuers: Iterable[str] | None, always: bool = True) -> int:
+        """Bring the checkpoints of these issuers (None: all) up to date; unless `always`, only
+        where a view would otherwise fold more than `checkpoints.INTERVAL` events."""
         written = 0
         with self.store.writing() as writer:
             names = [s.issuer for s in writer.issuers()] if issuers is None else issuers
             for issuer in sorted(set(names)):
-                written += checkpoints.build(writer, self.cache, issuer)
+                if always or checkpoints.uncovered(writer, issuer) > checkpoints.INTERVAL:
+                    written += checkpoints.build(writer, self.cache, issuer)
         return written
 
     def verify(self, expect: tuple[int, str] | None = None) -> Json:

@@ -26,7 +26,6 @@ changes since the one it was folded from, so a timeline is the chain of segments
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
@@ -66,7 +65,7 @@ class StateCache:
 def valid_keys(reader: Reader, issuer: str, as_of: str | None, upto_seq: int) -> list[Key]:
     """The checkpoints that may start a view of `as_of` (None: any date) known up to
     `upto_seq`, best last."""
-    heads = [Key(t, b) for t, b, _, _ in reader.checkpoint_heads(issuer)]
+    heads = [Key(t, b) for t, b, _, _, _ in reader.checkpoint_heads(issuer)]
     candidates = [
         k for k in heads if k.built_seq <= upto_seq and (as_of is None or k.through <= as_of)
     ]
@@ -162,12 +161,12 @@ def _prune(writer: Writer, issuer: str, upto: int) -> None:
     """Keep the checkpoints of the last `KEEP_BUILDS` builds and every one their timeline
     chains pass through; forget the rest."""
     heads = writer.checkpoint_heads(issuer)
-    builds = sorted({b for _, b, _, _ in heads})
+    builds = sorted({b for _, b, _, _, _ in heads})
     if len(builds) <= KEEP_BUILDS:
         return
     kept_builds = set(builds[-KEEP_BUILDS:])
     previous = {Key(t, b): (Key(p, ps) if p is not None and ps is not None else None)
-                for t, b, p, ps in heads}  # fmt: skip
+                for t, b, p, ps, _ in heads}  # fmt: skip
     keep: set[Key] = set()
     for key in previous:
         if key.built_seq in kept_builds:
@@ -180,7 +179,11 @@ def _prune(writer: Writer, issuer: str, upto: int) -> None:
             writer.drop_checkpoint(issuer, key.through, key.built_seq)
 
 
-def needs(keys: Iterable[Key], last_date: str | None) -> bool:
-    """Is the history beyond the last valid checkpoint?"""
-    best = max(keys, default=None)
-    return last_date is not None and (best is None or best.through < last_date)
+def uncovered(reader: Reader, issuer: str) -> int:
+    """How many of the issuer's events the best checkpoint valid now leaves to fold: a build is
+    worth it when a view would fold more than `INTERVAL` of them."""
+    upto = reader.known_seq(issuer, None)
+    keys = valid_keys(reader, issuer, None, upto)
+    counted = {Key(t, b): c for t, b, _, _, c in reader.checkpoint_heads(issuer)}
+    covered = counted[keys[-1]] if keys else 0
+    return reader.issuer_events(issuer) - covered

@@ -50,7 +50,6 @@ CAPITAL = ("OutstandingReported", "SharesIssued", "SharesRepurchased", "StockSpl
 Point = tuple[str, int]  # (effective_date, seq): the replay order
 LineOf = Callable[[int], tuple[int | None, str | None]]
 _NOWHERE: Point = ("", 0)
-_LABEL_LINES = 20  # lines kept per holder for the "holding in a label's name" problem
 _ALL = 2**62  # a seq beyond any: every row
 
 
@@ -74,9 +73,9 @@ class _Issuer:
     walk_all: Point | None = None  # a split (or its void) before later events: everyone
     pending_adopts: dict[tuple[str, int, str], int] = field(default_factory=dict)
     culprits: dict[str, list[tuple[Point, int]]] = field(default_factory=dict)
+    named: set[str] = field(default_factory=set)  # every holder the batch names
     void_culprits: list[tuple[Point, int]] = field(default_factory=list)
     split_culprits: list[tuple[Point, int]] = field(default_factory=list)
-    named: dict[str, list[int]] = field(default_factory=dict)  # holder -> seqs naming it
     # Shortfalls found at once, withdrawn if a walk later covers them (it finds them again).
     provisional: dict[str, list[tuple[Point, int, int]]] = field(default_factory=dict)
     capital: bool = False
@@ -101,6 +100,7 @@ class Maintainer:
         self.start_seq = start_seq
         rows: list[PositionRow] = []
         facts: list[FactRow] = []
+        self._preload(writer, appended)
         for item in appended:
             record = item.record
             ev = record.event
@@ -111,6 +111,7 @@ class Maintainer:
             self._note(work, eff)
             moves = moves_of(ev)
             if moves:
+                work.named.update(holder for holder, _ in moves)
                 net: dict[str, int] = {}
                 for holder, delta in moves:
                     net[holder] = net.get(holder, 0) + delta
@@ -118,9 +119,6 @@ class Maintainer:
                     rows.append(PositionRow(work.name, eff, seq, holder, seq, delta, MOVE, None))
                     self._move(writer, work, holder, point, delta, seq)
             if isinstance(ev, TRADES):
-                if self.check:
-                    for holder, _ in moves:
-                        _name(work, holder, seq)
                 continue
             if isinstance(ev, EventVoided):
                 continue  # written when its run ends, with its target
@@ -131,13 +129,9 @@ class Maintainer:
             if isinstance(ev, StockSplit):
                 self._split(writer, work, point, ev.numerator, ev.denominator, rows)
             elif isinstance(ev, HoldingReported):
-                if self.check:
-                    _name(work, ev.holder, seq)
+                work.named.add(ev.holder)
                 if ev.adopt:
                     self._adopt(writer, work, ev.holder, point, ev.shares, rows)
-            elif self.check and moves:
-                for holder, _ in moves:
-                    _name(work, holder, seq)
         writer.insert_positions(rows)
         writer.insert_facts(facts)
 
@@ -152,6 +146,29 @@ class Maintainer:
             ]
             work.last_split = max(splits, default=_NOWHERE)
         return work
+
+    def _preload(self, writer: Writer, appended: Sequence[Appended]) -> None:
+        """Read, in one query per issuer, the balances of the chunk's holders not yet read."""
+        wanted: dict[str, set[str]] = {}
+        for item in appended:
+            ev = item.record.event
+            for holder, _ in moves_of(ev):
+                wanted.setdefault(ev.issuer, set()).add(holder)
+            if isinstance(ev, HoldingReported):
+                wanted.setdefault(ev.issuer, set()).add(ev.holder)
+        for issuer, holders in wanted.items():
+            work = self._issuer(writer, issuer)
+            missing = holders - work.balances.keys()
+            if work.all_loaded or not missing:
+                continue
+            stored = writer.balances(issuer, missing)
+            for holder in missing:
+                found = stored.get(holder)
+                work.balances[holder] = (
+                    _Balance(found.position, (found.last_date, found.last_seq))
+                    if found
+                    else _Balance(0, _NOWHERE)
+                )
 
     @staticmethod
     def _note(work: _Issuer, eff: str) -> None:
@@ -332,20 +349,22 @@ class Maintainer:
             raise InvalidEvents(sorted(unique, key=lambda p: (p.origin or "", p.line or 0)))
 
     def _labels(self, writer: Writer, work: _Issuer) -> None:
+        """A holding recorded in the name of a group's label is refused: holdings belong to
+        the group's members."""
         labels = set()
         for fact in writer.facts(work.name, upto_seq=_ALL):
             if fact.type == "AffiliationFormed":
                 ev = _event(fact)
                 if isinstance(ev, AffiliationFormed) and ev.group:
                     labels.add(ev.group)
-        for holder in sorted(labels & work.named.keys()):
-            reason = (
-                f"'{holder}' is a group's label; holdings belong to its members "
-                "(each share has one record holder)"
-            )
-            for seq in work.named[holder]:
-                line, origin = self.line_of(seq)
-                self.problems.append(Problem(line, "holder", reason, origin))
+        if not labels & work.named:
+            return
+        reason = "'{}' is a group's label; holdings belong to its members (each share has one "
+        reason += "record holder)"
+        named = sorted(labels & work.named)
+        for seq, holder in writer.named_after(work.name, named, self.start_seq):
+            line, origin = self.line_of(seq)
+            self.problems.append(Problem(line, "holder", reason.format(holder), origin))
 
     def _float(self, writer: Writer, work: _Issuer) -> None:
         """A repurchase larger than the shares outstanding (the float) is a shortfall too."""
@@ -431,12 +450,6 @@ def _withdraw(work: _Issuer, point: Point, holder: str | None = None) -> None:
         found = work.provisional.get(name)
         if found:
             work.provisional[name] = [f for f in found if f[0] < point]
-
-
-def _name(work: _Issuer, holder: str, seq: int) -> None:
-    seqs = work.named.setdefault(holder, [])
-    if len(seqs) < _LABEL_LINES:
-        seqs.append(seq)
 
 
 def _fact(ev: AnyEvent, eff: str, seq: int, target: int | None) -> FactRow:

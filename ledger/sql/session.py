@@ -286,6 +286,23 @@ class Session:
         )
         return {holder: int(total) for holder, total in rows}
 
+    def named_after(
+        self, issuer: str, holders: Sequence[str], after_seq: int
+    ) -> list[tuple[int, str]]:
+        """(seq, holder) of the position changes and reports after `after_seq` in these names."""
+        marks = self._in(holders)
+        moved = self._all(
+            f"SELECT DISTINCT seq, holder FROM positions WHERE issuer = ? AND holder IN ({marks}) "
+            "AND seq > ?",
+            [issuer, *holders, after_seq],
+        )
+        reported = self._all(
+            f"SELECT seq, person FROM facts WHERE issuer = ? AND type = 'HoldingReported' "
+            f"AND person IN ({marks}) AND seq > ?",
+            [issuer, *holders, after_seq],
+        )
+        return sorted({(int(s), h) for s, h in [*moved, *reported]})
+
     def naming(
         self, issuer: str, names: Iterable[str], through_date: str, upto_seq: int
     ) -> list[int]:
@@ -334,13 +351,21 @@ class Session:
 
     # --- checkpoints -------------------------------------------------------------------------
 
-    def checkpoint_heads(self, issuer: str) -> list[tuple[str, int, str | None, int | None]]:
+    def checkpoint_heads(self, issuer: str) -> list[tuple[str, int, str | None, int | None, int]]:
         rows = self._all(
-            "SELECT through, built_seq, previous, previous_seq FROM checkpoints "
+            "SELECT through, built_seq, previous, previous_seq, counted FROM checkpoints "
             "WHERE issuer = ? ORDER BY through, built_seq",
             [issuer],
         )
-        return [(t, int(b), p, int(ps) if ps is not None else None) for t, b, p, ps in rows]
+        return [
+            (t, int(b), p, int(ps) if ps is not None else None, int(c))
+            for t, b, p, ps, c in rows
+        ]
+
+    def issuer_events(self, issuer: str) -> int:
+        """How many events of the issuer the log holds."""
+        found = self._all("SELECT SUM(events) FROM appends WHERE issuer = ?", [issuer])
+        return int(found[0][0] or 0) if found else 0
 
     def checkpoint(self, issuer: str, through: str, built_seq: int) -> CheckpointRow | None:
         rows = self._all(
