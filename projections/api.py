@@ -37,7 +37,9 @@ from projections.fold import Fold
 from projections.maintain import Maintainer
 from projections.ownership import ownership_view
 from projections.report import Json, status_json
+from projections.series import Follower, series_json
 from projections.snapshot import Snapshot
+from projections.state import Change
 from projections.timeline import timeline_json
 
 DateLike = date | str
@@ -272,15 +274,8 @@ class Ledger:
     ) -> Json:
         with self.store.reading() as reader:
             upto, stamp = self._known(reader, issuer, known_at)
-            keys = checkpoints.valid_keys(reader, issuer, None, upto)
-            key = keys[-1] if keys else None
-            changes = checkpoints.segments(reader, self.cache, issuer, key)
-            state, _ = checkpoints.start(reader, self.cache, issuer, None, upto)
-            fold = Fold(state, checkpoints.voided(reader, issuer, upto))
-            after = state.through.isoformat() if state.through else None
-            fold.run(reader.events(issuer, upto_seq=upto, after_date=after), None)
-            changes = sorted([*changes, *fold.changes], key=lambda c: c.date)
-            if person is not None and person not in _names(reader, fold, issuer, upto):
+            changes = self._changes(reader, issuer, upto)
+            if person is not None and person not in _names(reader, issuer, upto):
                 raise UnknownPerson(person, issuer, "any date")
             seqs = {c.seq for c in changes if c.seq is not None}
             body = timeline_json(changes, issuer, person, reader.events_by_seq(seqs))
@@ -314,6 +309,87 @@ class Ledger:
         body["known_at"] = stamp
         return body
 
+    def series(
+        self,
+        issuer: str,
+        names: Sequence[str] | None = None,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        known_at: InstantLike = None,
+        most: int = 8,
+    ) -> Json:
+        """Each group's standing over time (the data of `owl chart`): `names` are members or
+        labels to follow (default: the groups that crossed a level or changed status in the
+        range, the largest `most` of them)."""
+        with self.store.reading() as reader:
+            upto, stamp = self._known(reader, issuer, known_at)
+            summary = next(s for s in reader.issuers() if s.issuer == issuer)
+            first = as_date(start) if start is not None else as_date(summary.first_date)
+            last = as_date(end) if end is not None else as_date(summary.last_date)
+            if names is None:
+                changes = self._changes(reader, issuer, upto)
+                names = [
+                    c.members[0]
+                    for c in changes
+                    if c.kind in ("status", "crossing") and c.members and first <= c.date <= last
+                ]
+            state, _ = checkpoints.start(reader, self.cache, issuer, first.isoformat(), upto)
+            fold = Fold(state, checkpoints.voided(reader, issuer, upto))
+            follower = Follower(fold, names, first)
+            after = state.through.isoformat() if state.through else None
+            records = reader.events(
+                issuer, upto_seq=upto, after_date=after, through_date=last.isoformat()
+            )
+            fold.run(records, last, follower)
+            follower(last, fold.s.counted)
+            if len(follower.names) > most:
+                peak = {
+                    n: max((float(p["percent"] or 0) for p in follower.points[n]), default=0.0)
+                    for n in follower.names
+                }
+                follower.names = sorted(follower.names, key=lambda n: -peak[n])[:most]
+            voided = checkpoints.voided(reader, issuer, upto)
+            moved: dict[str, list[Recorded]] = {}
+            wanted: set[int] = set()
+            for name in follower.names:
+                group = fold.group_of(name)
+                members = group.names if group is not None else {name}
+                seqs = [
+                    s
+                    for s in reader.naming(issuer, members, last.isoformat(), upto)
+                    if s not in voided
+                ]
+                found = reader.events_by_seq(seqs)
+                moved[name] = sorted(
+                    (r for r in found.values() if r.event.effective_date >= first),
+                    key=lambda r: (r.event.effective_date, r.seq),
+                )
+            plan = [
+                c for c in fold.changes if c.kind == "plan" and first <= c.date <= last
+            ]
+            capital = [
+                f.seq
+                for f in reader.facts(issuer, upto, last.isoformat())
+                if f.type in ("OutstandingReported", "SharesIssued", "SharesRepurchased",
+                              "StockSplit") and f.effective_date >= first.isoformat()
+                and f.seq not in voided
+            ]  # fmt: skip
+            wanted.update(c.seq for c in plan if c.seq is not None)
+            wanted.update(capital)
+            body = series_json(issuer, follower, plan, moved, reader.events_by_seq(wanted), last)
+        body["from"], body["to"], body["known_at"] = first.isoformat(), last.isoformat(), stamp
+        return body
+
+    def _changes(self, reader: Reader, issuer: str, upto: int) -> list[Change]:
+        keys = checkpoints.valid_keys(reader, issuer, None, upto)
+        key = keys[-1] if keys else None
+        changes = checkpoints.segments(reader, self.cache, issuer, key)
+        state, _ = checkpoints.start(reader, self.cache, issuer, None, upto)
+        fold = Fold(state, checkpoints.voided(reader, issuer, upto))
+        after = state.through.isoformat() if state.through else None
+        fold.run(reader.events(issuer, upto_seq=upto, after_date=after), None)
+        return sorted([*changes, *fold.changes], key=lambda c: c.date)
+
     def log(
         self, issuer: str | None = None, known_at: InstantLike = None
     ) -> Iterator[Recorded]:
@@ -333,10 +409,11 @@ class Ledger:
             return [s.issuer for s in reader.issuers()]
 
 
-def _names(reader: Reader, fold: Fold, issuer: str, upto: int) -> set[str]:
+def _names(reader: Reader, issuer: str, upto: int) -> set[str]:
     """Every person and group label the issuer's events name."""
-    names = set(fold.s.persons)
+    names = set(reader.balances(issuer))
     for fact in reader.facts(issuer, upto):
+        names.update(n for n in (fact.person, fact.other) if n is not None)
         if fact.type == "AffiliationFormed":
             ev = event_from_payload(fact.payload, f"seq:{fact.seq}")
             if isinstance(ev, AffiliationFormed) and ev.group:
