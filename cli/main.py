@@ -11,7 +11,9 @@ from typing import Any
 
 import click
 
+from cli.chart import chart
 from cli.common import Settings
+from cli.htmlreport import report
 from cli.ingest import ingest
 from cli.logcmds import init, log, rebuild, verify
 from cli.query import explain, ownership, status, timeline
@@ -58,5 +60,17 @@ def cli(ctx: click.Context, db: str) -> None:
     ctx.obj = Settings(db=db)
 
 
-for _command in (init, ingest, log, verify, rebuild, ownership, status, timeline, explain):
+for _command in (
+    init,
+    ingest,
+    log,
+    verify,
+    rebuild,
+    ownership,
+    status,
+    timeline,
+    explain,
+    chart,
+    report,
+):
     cli.add_command(_command)

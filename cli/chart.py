@@ -1,0 +1,527 @@
+"""`owl chart`: each group's percent of the shares outstanding over time, against its limit.
+
+The data is `Ledger.series`; this module only draws it. A group's percent is a step line (a
+point's value holds from its date until the next point), the limit that applied to it (the plan
+threshold, an exemption cap as amendments change it, a Board approval) the same colour dashed;
+the 5%, 10% and plan-threshold levels are thin grey lines, Acquiring Person intervals are shaded,
+plan events (adoption, amendments, Stock Acquisition and Distribution Dates) are dotted verticals
+named along the top, and the company's counts, repurchases, issuances and splits are ticks along
+the bottom. A busy history would bury the line under markers, so a group's trades are marked only
+where they moved its percent noticeably, crossed a level or changed its status or limit; its
+holding reports and affiliations are always marked.
+
+matplotlib is imported inside `render_chart` (Agg, no pyplot, no global state): starting `owl`
+must not pay for it.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cli.common import Settings, known_at_option, open_ledger
+from cli.query import Day, issuer_option
+
+FORMATS = {".png": "png", ".svg": "svg"}
+NOTICEABLE = 0.5  # percentage points: a trade date that moved the line this much is marked
+MOST_TRADE_MARKS = 24  # per group; the largest moves win
+COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+TRADES = {"SharesPurchased", "SharesSold", "SharesTransferred"}
+# The kind of marker for a group's event: (marker, legend label). Trades are filtered; the rest
+# (reports, affiliations, declarations) are few and always drawn.
+MARKS = {
+    "trade": ("o", "trade that moved it noticeably or changed its status"),
+    "HoldingReported": ("s", "holding reported"),
+    "AffiliationFormed": ("D", "affiliation formed"),
+    "AffiliationEnded": ("d", "affiliation ended"),
+    "ControlIntentDeclared": ("X", "control intent declared"),
+    "BoardApprovalGranted": ("P", "Board approval"),
+    "InadvertenceDetermined": ("h", "inadvertence determined"),
+    "TenderOfferCommenced": (">", "tender offer"),
+    "TenderOfferTerminated": ("<", "tender offer ended"),
+}
+CAPITAL = {  # marker, label, height along the bottom (axes fraction)
+    "OutstandingReported": ("|", "shares outstanding reported", 0.02),
+    "SharesRepurchased": ("v", "repurchase", 0.05),
+    "SharesIssued": ("^", "issuance", 0.05),
+    "StockSplit": ("*", "stock split", 0.08),
+}
+# Matplotlib keyword arguments, shared.
+MARKER: dict[str, Any] = {
+    "markeredgecolor": "black",
+    "markeredgewidth": 0.6,
+    "markersize": 6,
+    "linestyle": "none",
+}
+NOTE_STYLE: dict[str, Any] = {"textcoords": "offset points", "fontsize": 7, "color": "0.35"}
+END_STYLE: dict[str, Any] = {
+    "xytext": (4, 0),
+    "textcoords": "offset points",
+    "fontsize": 8,
+    "va": "center",
+}
+# The marks, embeddings, overrides and isolates that reorder text (the ledger refuses them too).
+BIDI = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def shown(text: str) -> str:
+    """A name as people should see it: bidi and other control characters written out
+    (U+202E) so they can neither reorder the text around them nor hide."""
+    return "".join(
+        f"<U+{ord(c):04X}>" if c in BIDI or unicodedata.category(c) == "Cc" else c for c in text
+    )
+
+
+def chart_format(path: str) -> str:
+    """The image format a file name asks for: png or svg; any other suffix is refused."""
+    fmt = FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise ValueError(f"{path}: a chart is written as .png or .svg, not {Path(path).suffix!r}")
+    return fmt
+
+
+def steps(points: list[dict[str, Any]], key: str) -> list[tuple[date, float | None]]:
+    """A point field as a step function: (date, value) where the value changes, in date order.
+    The limit is drawn in percent: a limit in shares (an approval) is converted with the count
+    the point was judged against."""
+    out: list[tuple[date, float | None]] = []
+    for p in points:
+        value = _limit_percent(p) if key == "limit" else _number(p.get(key))
+        if not out or out[-1][1] != value:
+            out.append((date.fromisoformat(p["date"]), value))
+    return out
+
+
+def _number(text: Any) -> float | None:
+    return None if text is None else float(text)
+
+
+def _limit_percent(p: dict[str, Any]) -> float | None:
+    if p.get("limit_percent") is not None:
+        return float(p["limit_percent"])
+    outstanding = p.get("outstanding") or _implied_outstanding(p)
+    if p.get("limit_shares") is None or not outstanding:
+        return None
+    return float(p["limit_shares"]) * 100 / outstanding
+
+
+def _implied_outstanding(p: dict[str, Any]) -> float | None:
+    percent = _number(p.get("percent"))
+    return p["shares"] * 100 / percent if percent and p.get("shares") else None
+
+
+def _crossed(before: float, now: float, levels: list[float]) -> bool:
+    return any(min(before, now) < level <= max(before, now) for level in levels)
+
+
+def notable_dates(points: list[dict[str, Any]], levels: list[float]) -> set[date]:
+    """The dates on which a group's trades deserve a marker: its first point, and each date its
+    percent moved by NOTICEABLE points or more, crossed a level or its limit, or its status or
+    limit changed; the largest MOST_TRADE_MARKS moves when there are more."""
+    scored: dict[date, float] = {}
+    for before, now in zip([None, *points], points, strict=False):
+        day = date.fromisoformat(now["date"])
+        if before is None:
+            scored[day] = math.inf
+            continue
+        a, b = _number(before["percent"]) or 0.0, _number(now["percent"]) or 0.0
+        marks = [*levels, *(v for v in (_limit_percent(before), _limit_percent(now)) if v)]
+        changed = (before["status"], _limit_percent(before)) != (now["status"], _limit_percent(now))
+        move = math.inf if changed or _crossed(a, b, marks) else abs(b - a)
+        if move >= NOTICEABLE:
+            scored[day] = move
+    kept = sorted(scored, key=lambda d: -scored[d])[:MOST_TRADE_MARKS]
+    return set(kept) | {d for d, s in scored.items() if s == math.inf}
+
+
+class Legend:
+    """The legend's entries by section, each label once, drawn in a fixed order."""
+
+    ORDER = ("groups", "limit", "levels", "ap", "marks", "plan", "capital")
+
+    def __init__(self) -> None:
+        self.entries: dict[str, dict[str, Any]] = {section: {} for section in self.ORDER}
+
+    def add(self, section: str, handle: Any, label: str) -> None:
+        self.entries[section].setdefault(label, handle)
+
+    def mark(self, kind: str) -> None:
+        from matplotlib.lines import Line2D
+
+        marker, label = MARKS[kind]
+        self.add("marks", Line2D([], [], marker=marker, color="0.75", **MARKER), label)
+
+    def draw(self, figure: Any) -> None:
+        from matplotlib.lines import Line2D
+
+        if self.entries["groups"]:
+            dashed = Line2D([], [], color="black", linestyle="--", linewidth=1.3)
+            self.add("limit", dashed, "its limit (threshold, exemption cap, approval)")
+        pairs = [(h, label) for s in self.ORDER for label, h in self.entries[s].items()]
+        # Explicit handles and labels: a name starting with "_" is still listed.
+        handles, labels = [h for h, _ in pairs], [label for _, label in pairs]
+        figure.legend(handles, labels, loc="outside right upper", fontsize=8, frameon=False)
+
+
+@dataclass(frozen=True)
+class Mark:
+    day: date
+    kind: str
+    percent: float
+
+
+def group_marks(group: dict[str, Any], levels: list[float]) -> list[Mark]:
+    """The markers for a group's events, one per date and kind, at the group's percent at the
+    end of that date."""
+    line = steps(group["points"], "percent")
+    notable = notable_dates(group["points"], levels)
+    seen: dict[tuple[date, str], Mark] = {}
+    for event in group["events"]:
+        day = date.fromisoformat(event["date"])
+        kind = "trade" if event["type"] in TRADES else event["type"]
+        if kind not in MARKS or (kind == "trade" and day not in notable):
+            continue
+        value = _value_at(line, day)
+        if value is not None:
+            seen.setdefault((day, kind), Mark(day, kind, value))
+    return list(seen.values())
+
+
+def _value_at(line: list[tuple[date, float | None]], day: date) -> float | None:
+    value = None
+    for start, v in line:
+        if start > day:
+            break
+        value = v
+    return value
+
+
+SHORT = {  # plan events named by their kind along the top of the chart
+    "sad": "Stock Acquisition Date",
+    "dd": "Distribution Date",
+    "ended": "plan ended",
+    "redeemed": "rights redeemed",
+    "lapse": "exemption lapses",
+}
+
+
+def _short(event: dict[str, Any]) -> str:
+    """A plan event's name along the top of the chart."""
+    if event["kind"] in SHORT:
+        return SHORT[event["kind"]]
+    text = shown(event["text"]).split(":")[0].replace(" takes effect", "")
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def render_chart(series: dict[str, Any], path: str) -> None:
+    """Draw `series` (`Ledger.series`) into `path`, PNG or SVG by its suffix."""
+    fmt = chart_format(path)
+    with open(path, "wb") as out:
+        _draw(series, out, fmt)
+
+
+def chart_svg(series: dict[str, Any]) -> str:
+    """The chart as SVG text (for the HTML report)."""
+    buffer = io.BytesIO()
+    _draw(series, buffer, "svg")
+    return buffer.getvalue().decode("utf-8")
+
+
+def _draw(series: dict[str, Any], out: Any, fmt: str) -> None:
+    import matplotlib
+
+    with matplotlib.rc_context(
+        {"text.parse_math": False, "svg.hashsalt": "owl", "svg.fonttype": "path"}
+    ):
+        figure = _figure(series)
+        figure.savefig(out, format=fmt, dpi=110, bbox_inches="tight", metadata=_metadata(fmt))
+
+
+def _metadata(fmt: str) -> dict[str, Any]:
+    # No timestamps and no software banner: the same series gives the same file.
+    if fmt == "svg":
+        return {"Date": None, "Creator": None, "Format": None, "Type": None}
+    return {"Software": None}
+
+
+def detail_range(series: dict[str, Any]) -> tuple[date, date] | None:
+    """The window where the groups' lines are, drawn again below the whole range when it is
+    less than a third of it (Innotrac: August to November 2003 in six years of plan)."""
+    firsts = [date.fromisoformat(g["points"][0]["date"]) for g in series["groups"]]
+    start, end = date.fromisoformat(series["from"]), date.fromisoformat(series["to"])
+    if not firsts or (end - min(firsts)) * 3 >= (end - start):
+        return None
+    margin = max((end - min(firsts)) / 10, timedelta(days=7))
+    return max(start, min(firsts) - margin), end
+
+
+def _figure(series: dict[str, Any]) -> Any:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    start, end = date.fromisoformat(series["from"]), date.fromisoformat(series["to"])
+    detail = detail_range(series)
+    figure = Figure(figsize=(12, 10.5 if detail else 6.5), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(2 if detail else 1, 1, squeeze=False)[:, 0]
+    legend = Legend()
+    drawn = [_panel(ax, series, legend) for ax in axes]
+    top = max(t for t, _ in drawn)
+    ranges = [(start, end), *([detail] if detail else [])]
+    titles = [_subtitle(series), *([f"detail: {detail[0]} to {detail[1]}"] if detail else [])]
+    for ax, (first, last), title, (_, ends) in zip(axes, ranges, titles, drawn, strict=True):
+        _frame(ax, first, last, top)
+        ax.set_title(title, loc="left", fontsize=9, color="0.3")
+        _write_ends(ax, ends, end + timedelta(days=1))
+    title = f"{shown(series['issuer'])}: percent of shares outstanding by group"
+    figure.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    legend.draw(figure)
+    return figure
+
+
+def _subtitle(series: dict[str, Any]) -> str:
+    known = series.get("known_at") or "nothing recorded"
+    return f"{series['from']} to {series['to']}, as known at {known}"
+
+
+def _panel(ax: Any, series: dict[str, Any], legend: Legend) -> tuple[float, list[End]]:
+    """Draw everything on one axes; return the highest value drawn and the end values."""
+    stop = date.fromisoformat(series["to"]) + timedelta(days=1)  # the last date holds to its end
+    tops, ends = [_levels(ax, series, stop, legend)], []
+    for colour, group in zip(_cycle(len(series["groups"])), series["groups"], strict=True):
+        top, end = _group(ax, group, colour, stop, _level_values(series), legend)
+        tops.append(top)
+        ends.extend(end)
+    _plan_events(ax, series["plan_events"], legend)
+    _capital_events(ax, series["capital_events"], legend)
+    if not series["groups"]:
+        ax.text(0.5, 0.5, "no group to show in this range", transform=ax.transAxes, ha="center")
+    return max(tops), ends
+
+
+def _cycle(n: int) -> list[str]:
+    return [COLOURS[i % len(COLOURS)] for i in range(n)]
+
+
+def _level_values(series: dict[str, Any]) -> list[float]:
+    thresholds = [float(t["percent"]) for t in series["threshold"] if t["percent"] is not None]
+    return [float(v) for v in series["levels"]] + thresholds
+
+
+def _xy(line: list[tuple[date, float | None]], stop: date) -> tuple[list[date], list[float]]:
+    xs = [d for d, _ in line] + [stop]
+    ys = [math.nan if v is None else v for _, v in line]
+    return xs, [*ys, ys[-1]]
+
+
+def _note(ax: Any, text: str, y: float) -> None:
+    """A small label just above a level at the left edge."""
+    ax.annotate(text, (0.003, y), xycoords=("axes fraction", "data"), xytext=(0, 2), **NOTE_STYLE)
+
+
+def _levels(ax: Any, series: dict[str, Any], stop: date, legend: Legend) -> float:
+    grey = {"color": "0.45", "linewidth": 0.9, "zorder": 2}
+    for level in series["levels"]:
+        ax.axhline(float(level), linestyle=(0, (4, 3)), **grey)
+        _note(ax, f"{level}%", float(level))
+    line = [(date.fromisoformat(t["date"]), _number(t["percent"])) for t in series["threshold"]]
+    if not line:
+        return 10.0
+    xs, ys = _xy(line, stop)
+    (drawn,) = ax.step(xs, ys, where="post", **grey)
+    legend.add("levels", drawn, "5%, 10% and the plan threshold")
+    if not math.isnan(ys[-1]):
+        _note(ax, f"plan threshold {ys[-1]:g}%", ys[-1])
+    return max((y for y in ys if not math.isnan(y)), default=10.0)
+
+
+def _group(
+    ax: Any,
+    group: dict[str, Any],
+    colour: str,
+    stop: date,
+    levels: list[float],
+    legend: Legend,
+) -> tuple[float, list[End]]:
+    percent = steps(group["points"], "percent")
+    limit = steps(group["points"], "limit")
+    xs, ys = _xy(percent, stop)
+    (drawn,) = ax.step(xs, ys, where="post", color=colour, linewidth=1.8, zorder=4)
+    legend.add("groups", drawn, shown(group["group"]))
+    lx, ly = _xy(limit, stop)
+    ax.step(lx, ly, where="post", color=colour, linewidth=1.3, linestyle="--", zorder=3)
+    for interval in group["acquiring_person_intervals"]:
+        until = date.fromisoformat(interval["to"]) if interval["to"] else stop
+        begin = date.fromisoformat(interval["from"])
+        span = ax.axvspan(begin, until, color=colour, alpha=0.15, linewidth=0, zorder=0)
+        legend.add("ap", span, "Acquiring Person interval (shaded in its colour)")
+    _marks(ax, group_marks(group, levels), colour, legend)
+    top = max((v for v in [*ys, *ly] if not math.isnan(v)), default=0.0)
+    return top, _ends(group, colour, ys[-1], ly[-1])
+
+
+def _marks(ax: Any, marks: list[Mark], colour: str, legend: Legend) -> None:
+    """The markers, side by side where one date has several."""
+    from matplotlib.transforms import offset_copy
+
+    on_day: dict[date, int] = {}
+    for mark in marks:
+        legend.mark(mark.kind)
+        shift = on_day.get(mark.day, 0)
+        on_day[mark.day] = shift + 1
+        moved = offset_copy(ax.transData, ax.figure, x=7 * shift, units="points")
+        symbol = MARKS[mark.kind][0]
+        ax.plot(
+            [mark.day], [mark.percent], symbol, color=colour, zorder=5, transform=moved, **MARKER
+        )
+
+
+End = tuple[float, str, str]  # a value written at the right end of a line: y, text, colour
+
+
+def _ends(group: dict[str, Any], colour: str, percent: float, limit: float) -> list[End]:
+    """The group's last percent, and its last limit unless that is the plan threshold (already
+    named at the left)."""
+    out = [] if math.isnan(percent) else [(percent, f"{percent:.4f}%", colour)]
+    if not math.isnan(limit) and group["points"][-1]["limit_basis"] != "threshold":
+        out.append((limit, f"limit {limit:g}%", colour))
+    return out
+
+
+def _write_ends(ax: Any, ends: list[End], stop: date) -> None:
+    """Write the end values, nudged apart so that none covers another."""
+    low, high = ax.get_ylim()
+    gap, floor = (high - low) * 0.035, -math.inf
+    for y, text, colour in sorted(ends):
+        y = max(y, floor + gap)
+        floor = y
+        ax.annotate(text, (stop, y), color=colour, **END_STYLE)
+
+
+PLAN_STYLE = {  # kind: colour, legend label
+    "sad": ("#b00020", "Stock Acquisition Date"),
+    "dd": ("#6a0010", "Distribution Date"),
+}
+
+
+def _plan_events(ax: Any, events: list[dict[str, Any]], legend: Legend) -> None:
+    if not events:
+        return
+    for event in events:
+        colour, label = PLAN_STYLE.get(event["kind"], ("0.3", "plan event (adoption, amendment)"))
+        drawn = ax.axvline(
+            date.fromisoformat(event["date"]), color=colour, linestyle=":", linewidth=1.0, zorder=2
+        )
+        legend.add("plan", drawn, label)
+    top = ax.secondary_xaxis("top")
+    dates = [date.fromisoformat(e["date"]) for e in events]
+    top.set_xticks(dates, [_short(e) for e in events], rotation=30, ha="left", fontsize=7)
+    top.tick_params(length=3, color="0.3", labelcolor="0.25")
+
+
+def _capital_events(ax: Any, events: list[dict[str, Any]], legend: Legend) -> None:
+    by_type: dict[str, list[date]] = {}
+    for event in events:
+        by_type.setdefault(event["type"], []).append(date.fromisoformat(event["date"]))
+    for kind, days in by_type.items():
+        if kind not in CAPITAL:
+            continue
+        marker, label, height = CAPITAL[kind]
+        along = ax.get_xaxis_transform()  # x in dates, y in fractions of the axes
+        (drawn,) = ax.plot(days, [height] * len(days), marker, color="0.35", transform=along)
+        legend.add("capital", drawn, label)
+
+
+def _frame(ax: Any, start: date, end: date, top: float) -> None:
+    """The axes: the date range (with room after it for the last values), 0 to the top."""
+    from matplotlib import dates
+
+    stop = end + timedelta(days=1)
+    ax.set_xlim(start, stop + max((stop - start) * 0.08, timedelta(days=3)))
+    ax.set_ylim(0, top * 1.12 if top > 0 else 20)
+    locator: Any = dates.AutoDateLocator()  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    ax.yaxis.set_major_formatter("{x:g}%")
+    ax.set_ylabel("percent of shares outstanding")
+    ax.grid(axis="y", color="0.92", linewidth=0.6)
+    ax.spines["right"].set_visible(False)
+
+
+def _suffix(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    try:
+        chart_format(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+    return value
+
+
+@click.command()
+@issuer_option
+@click.option(
+    "--group",
+    "groups",
+    multiple=True,
+    metavar="NAME",
+    help="A member or group label to follow (repeat for more). Default: the groups "
+    "that crossed a level or changed status in the range, the largest 8.",
+)
+@click.option("--from", "start", type=Day(), help="First date shown (default: the first event).")
+@click.option("--to", "end", type=Day(), help="Last date shown (default: the last event).")
+@known_at_option
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="FILE.png|FILE.svg",
+    callback=_suffix,
+    help="Where to write the chart: PNG or SVG, by the suffix.",
+)
+@click.pass_obj
+def chart(
+    settings: Settings,
+    issuer: str,
+    groups: tuple[str, ...],
+    start: date | None,
+    end: date | None,
+    known_at: Any,
+    output: str,
+) -> None:
+    """Draw each group's percent of the shares outstanding over time against its limit.
+
+    The limit is dashed in the group's colour (threshold, exemption caps as amendments change
+    them, approvals); 5%, 10% and the plan threshold are grey; Acquiring Person intervals are
+    shaded; plan events are named along the top and the company's share counts, repurchases and
+    splits ticked along the bottom.
+
+    \b
+    Examples:
+      owl chart --issuer INOC -o inoc.png
+      owl chart --issuer INOC --group "IPOF Fund" --from 2003-06-01 -o ipof.svg
+    """
+    if start is not None and end is not None and start > end:
+        raise click.BadParameter(f"{start} is after --to {end}", param_hint="'--from'")
+    series = open_ledger(settings).series(issuer, list(groups) or None, start, end, known_at)
+    if series["from"] > series["to"]:
+        last = series["to"]
+        raise click.BadParameter(
+            f"{start} is after {issuer}'s last event ({last})", param_hint="'--from'"
+        )
+    followed = {g["followed_as"] for g in series["groups"]} | {g["group"] for g in series["groups"]}
+    missing = [name for name in groups if name not in followed]
+    if missing:
+        raise click.ClickException(
+            f"no holder or group named {', '.join(repr(m) for m in missing)} in {issuer} between "
+            f"{series['from']} and {series['to']}"
+        )
+    render_chart(series, output)
+    click.echo(
+        f"Wrote {output} ({len(series['groups'])} groups, {series['from']} to {series['to']})"
+    )
