@@ -105,7 +105,14 @@ def ingest(
             ) from None
     prefix = "dry run: would append" if dry_run else "appended"
     repeated = f", repeated in the input {result.repeated}" if result.repeated else ""
-    click.echo(f"{prefix} {result.appended}, already present {result.already_present}{repeated}")
+    breaks = (
+        f"; new reconciliation breaks {result.breaks} (owl reconcile lists them)"
+        if result.breaks
+        else ""
+    )
+    click.echo(
+        f"{prefix} {result.appended}, already present {result.already_present}{repeated}{breaks}"
+    )
 
 
 def _progress(paths: Sequence[str]) -> Any:

@@ -16,7 +16,7 @@ from cli.common import Settings
 from cli.htmlreport import report
 from cli.ingest import ingest
 from cli.logcmds import init, log, rebuild, verify
-from cli.query import explain, ownership, status, timeline
+from cli.query import explain, ownership, reconcile, status, timeline
 from ledger.errors import LedgerError
 
 
@@ -70,6 +70,7 @@ for _command in (
     status,
     timeline,
     explain,
+    reconcile,
     chart,
     report,
 ):

@@ -14,6 +14,7 @@ import click
 
 from cli import render
 from cli.common import Settings, known_at_option, open_ledger
+from cli.tables import render_table
 from projections.api import Ledger
 
 _YMD = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -172,3 +173,74 @@ def explain(
     """
     body = _ledger(settings).explain(issuer, person, as_of, known_at)
     _json(body) if fmt == "json" else _lines(render.explain_lines(body))
+
+
+@click.command()
+@issuer_option
+@click.option("--holder", metavar="HOLDER", help="Only this holder's (or group label's) breaks.")
+@known_at_option
+@format_option("table", "json", "csv")
+@click.pass_obj
+def reconcile(
+    settings: Settings, issuer: str, holder: str | None, known_at: datetime | None, fmt: str
+) -> None:
+    """Each break between a reported holding and the ledger's replay: date, holder, reported,
+    computed, difference, the filing and row, and the likely cause when one is evident.
+
+    A constant offset that persists over later reports is one break, named at its first report;
+    "open" says whether the holder's latest report still differs by it. Adopted and opening
+    reports are not breaks: the ledger took them as the position (ownership lists them).
+
+    \b
+    Examples:
+      owl reconcile --issuer SNOW
+      owl reconcile --issuer SNOW --holder "Scarpelli Michael" --format csv > breaks.csv
+    """
+    body = _ledger(settings).reconcile(issuer, holder, known_at)
+    if fmt == "json":
+        _json(body)
+        return
+    headers = (
+        "date",
+        "holder",
+        "account",
+        "kind",
+        "reported",
+        "computed",
+        "difference",
+        "open",
+        "filing",
+        "cause",
+    )
+    rows = []
+    for b in body["breaks"]:
+        account = " / ".join(x for x in (b["security"], b["nature"], b["series"]) if x) or "-"
+        form = f"Form {b['form']}" if b["form"] else None
+        filing = " ".join(x for x in (form, b["accession"], b["row"]) if x) or "-"
+        rows.append(
+            (
+                b["date"],
+                b["holder"],
+                account,
+                b["kind"],
+                f"{b['reported']:,}",
+                f"{b['computed']:,}",
+                f"{b['difference']:+,}",
+                "open" if b["open"] else "-",
+                filing,
+                b["cause"] or "-",
+            )
+        )
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow([_cell(c) for c in row])
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    if not rows:
+        click.echo(f"No reconciliation breaks for {body['issuer']} (known at {body['known_at']}).")
+        return
+    click.echo(f"{body['issuer']}: reconciliation breaks (known at {body['known_at']})")
+    _lines(render_table(headers, rows, right=[4, 5, 6]))

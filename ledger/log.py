@@ -85,6 +85,7 @@ class AppendResult:
     repeated: int = 0  # events given twice in the same input (same id, same content)
     stamp: str = ""  # the append's recorded_at
     clamped: bool = False  # the clock was behind the last stamp: stamped just after it instead
+    breaks: int = 0  # new reconciliation breaks among the appended reports
 
 
 class Pending(NamedTuple):

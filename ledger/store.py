@@ -38,13 +38,15 @@ class PositionRow(NamedTuple):
     """One change of one holder's record holding. `rec_seq` is the log position from which the
     change counts (the event's own seq; for a correction or a reversal, the seq of the run that
     made it), so a holding as known at an instant is the sum of the rows with `rec_seq` at or
-    before the last seq recorded by then. `kind`: 0 a move, 1 a split, 2 an adopted report (whose
-    stated position is `target`)."""
+    before the last seq recorded by then. `kind`: 0 a move, 1 a split, 2 an adopted report, 3 an
+    opening report (both state the position: `target`)."""
 
     issuer: str
     effective_date: str
     seq: int
     holder: str
+    security: str  # "" the common stock
+    nature: str  # "" held directly
     rec_seq: int
     delta: int
     kind: int
@@ -69,6 +71,8 @@ class Balance(NamedTuple):
 
     issuer: str
     holder: str
+    security: str
+    nature: str
     position: int
     last_date: str
     last_seq: int
@@ -100,6 +104,7 @@ class CheckpointRow(NamedTuple):
     counted: int
     state: bytes
     changes: bytes
+    format: int  # the codec's version: a checkpoint of another is ignored
 
 
 class Head(NamedTuple):
@@ -125,6 +130,10 @@ class Reader(Protocol):
 
     def known_seq(self, issuer: str, recorded_at: str | None) -> int: ...
 
+    def ciks(self) -> dict[str, str]: ...
+
+    def issuer_by_cik(self, cik: str) -> str | None: ...
+
     def events(
         self,
         issuer: str | None = None,
@@ -143,7 +152,9 @@ class Reader(Protocol):
         self, issuer: str, upto_seq: int, through_date: str | None = None
     ) -> list[FactRow]: ...
 
-    def holdings(self, issuer: str, through_date: str, upto_seq: int) -> dict[str, int]: ...
+    def holdings(
+        self, issuer: str, through_date: str, upto_seq: int
+    ) -> dict[tuple[str, str, str], int]: ...
 
     def adopted(self, issuer: str, through_date: str, upto_seq: int) -> list[PositionRow]: ...
 
@@ -153,7 +164,9 @@ class Reader(Protocol):
 
     def rows_of_event(self, issuer: str, effective_date: str, seq: int) -> list[PositionRow]: ...
 
-    def sums_from(self, issuer: str, effective_date: str, seq: int) -> dict[str, int]: ...
+    def sums_from(
+        self, issuer: str, effective_date: str, seq: int
+    ) -> dict[tuple[str, str, str], int]: ...
 
     def named_after(
         self, issuer: str, holders: Sequence[str], after_seq: int
@@ -163,14 +176,17 @@ class Reader(Protocol):
         self, issuer: str, names: Iterable[str], through_date: str, upto_seq: int
     ) -> list[int]: ...
 
-    def balances(self, issuer: str, holders: Iterable[str] | None = None) -> dict[str, Balance]: ...
+    def balances(
+        self, issuer: str, accounts: Iterable[tuple[str, str, str]] | None = None
+    ) -> dict[tuple[str, str, str], Balance]: ...
 
     def earliest_touch(self, issuer: str, after_seq: int, upto_seq: int) -> str | None: ...
 
     def checkpoint_heads(
         self, issuer: str
-    ) -> list[tuple[str, int, str | None, int | None, int]]:
-        """(through, built_seq, previous, previous_seq, counted) of each checkpoint, by date."""
+    ) -> list[tuple[str, int, str | None, int | None, int, int]]:
+        """(through, built_seq, previous, previous_seq, counted, format) of each checkpoint,
+        by date."""
         ...
 
     def issuer_events(self, issuer: str) -> int: ...

@@ -20,12 +20,13 @@ ownership is one aggregate over the maintained positions (`projections.ownership
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from ledger.append import append as append_batch
 from ledger.append import replay_log
 from ledger.errors import LedgerError, Problem, UnknownIssuer, UnknownPerson
-from ledger.events import AffiliationFormed, AnyEvent, event_from_payload
+from ledger.events import AffiliationFormed, AnyEvent, IssuerIdentified, event_from_payload
 from ledger.feeds import Format, open_feeds
 from ledger.log import AppendResult, Pending, Recorded, format_instant, parse_known_at
 from ledger.sql import SqlStore
@@ -36,7 +37,8 @@ from projections.explain import absent, explain
 from projections.fold import Fold
 from projections.maintain import Maintainer
 from projections.ownership import ownership_view
-from projections.report import Json, status_json
+from projections.reconcile import breaks, reconcile_json
+from projections.report import Json, open_breaks, status_json
 from projections.series import Follower, series_json
 from projections.snapshot import Snapshot
 from projections.state import Change
@@ -131,12 +133,38 @@ class Ledger:
         `recorded_at`: the stamp (default: now); events restored with their own keep theirs."""
         stamp = self._stamp(recorded_at)
         pendings = (p if isinstance(p, Pending) else Pending(p) for p in batch)
-        checked = self._future_guard(pendings)
+        checked = self._keyed(self._future_guard(pendings))
         maintainer = Maintainer()
         result = append_batch(self.store, checked, stamp, maintainer, dry_run, problems)
         if checkpoint and not dry_run and result.appended:
             self.checkpoint(maintainer.touched(), always=False)
+        if not dry_run and result.appended:
+            first = result.head_seq - result.appended
+            found = 0
+            with self.store.reading() as reader:
+                for issuer in maintainer.touched():
+                    fold = self._end(reader, issuer, reader.known_seq(issuer, None))
+                    found += sum(
+                        1 for _, _, r in breaks(fold.s) if r.seq > first and r.is_new_break
+                    )
+            result = replace(result, breaks=found)
         return result
+
+    def _keyed(self, batch: Iterator[Pending]) -> Iterator[Pending]:
+        """Events keyed by an issuer's CIK (`CIK0001422142`: a schedule names no ticker) go
+        under the key the ledger (or this batch, by an `IssuerIdentified`) knows it by."""
+        with self.store.reading() as reader:
+            by_cik = reader.ciks()
+        for pending in batch:
+            ev = pending.event
+            if isinstance(ev, IssuerIdentified) and not ev.issuer.startswith("CIK"):
+                by_cik.setdefault(ev.cik, ev.issuer)
+            key = ev.issuer
+            if key.startswith("CIK") and key[3:].isdigit():
+                known = by_cik.get(f"{int(key[3:]):010d}")
+                if known is not None and known != key:
+                    pending = pending._replace(event=ev.model_copy(update={"issuer": known}))
+            yield pending
 
     def _future_guard(self, batch: Iterator[Pending]) -> Iterator[Pending]:
         for pending in batch:
@@ -241,6 +269,7 @@ class Ledger:
         open)."""
         day = as_date(as_of)
         with self.store.reading() as reader:
+            issuer = self._issuer(reader, issuer)
             upto, _ = self._known(reader, issuer, known_at)
             fold = self._fold(reader, issuer, day, upto)
         return Snapshot(fold.s, day, self._resolver())
@@ -255,6 +284,7 @@ class Ledger:
     def status(self, issuer: str, as_of: DateLike, known_at: InstantLike = None) -> Json:
         day = as_date(as_of)
         with self.store.reading() as reader:
+            issuer = self._issuer(reader, issuer)
             upto, stamp = self._known(reader, issuer, known_at)
             fold = self._fold(reader, issuer, day, upto)
             snapshot = Snapshot(fold.s, day, reader.events_by_seq)
@@ -263,16 +293,28 @@ class Ledger:
             body["events_known"] = fold.s.counted + len(known)
         return body
 
-    def ownership(self, issuer: str, as_of: DateLike, known_at: InstantLike = None) -> Json:
+    def ownership(
+        self,
+        issuer: str,
+        as_of: DateLike,
+        known_at: InstantLike = None,
+        security: str | None = None,
+    ) -> Json:
+        """Who holds how much of a class (default: the one the plan covers) on a date: one
+        aggregate over the maintained positions; the open reconciliation breaks from the fold."""
         day = as_date(as_of)
         with self.store.reading() as reader:
+            issuer = self._issuer(reader, issuer)
             upto, stamp = self._known(reader, issuer, known_at)
-            return ownership_view(reader, issuer, day, upto, stamp)
+            fold = self._fold(reader, issuer, day, upto)
+            breaks = open_breaks(Snapshot(fold.s, day, reader.events_by_seq))
+            return ownership_view(reader, issuer, day, upto, stamp, security, breaks)
 
     def timeline(
         self, issuer: str, person: str | None = None, known_at: InstantLike = None
     ) -> Json:
         with self.store.reading() as reader:
+            issuer = self._issuer(reader, issuer)
             upto, stamp = self._known(reader, issuer, known_at)
             changes = self._changes(reader, issuer, upto)
             if person is not None and person not in _names(reader, issuer, upto):
@@ -287,6 +329,7 @@ class Ledger:
     ) -> Json:
         day = as_date(as_of)
         with self.store.reading() as reader:
+            issuer = self._issuer(reader, issuer)
             upto, stamp = self._known(reader, issuer, known_at)
             fold = self._fold(reader, issuer, day, upto)
             snapshot = Snapshot(fold.s, day, reader.events_by_seq)
@@ -309,6 +352,37 @@ class Ledger:
         body["known_at"] = stamp
         return body
 
+    def reconcile(
+        self, issuer: str, holder: str | None = None, known_at: InstantLike = None
+    ) -> Json:
+        """Each break between a reported holding and the replay (see `projections.reconcile`)."""
+        with self.store.reading() as reader:
+            issuer = self._issuer(reader, issuer)
+            upto, stamp = self._known(reader, issuer, known_at)
+            fold = self._end(reader, issuer, upto)
+            seqs = [s for _, _, r in breaks(fold.s) for s in (r.seq, r.seq + 1)]
+            return reconcile_json(fold.s, issuer, holder, stamp, reader.events_by_seq(seqs))
+
+    def _end(self, reader: Reader, issuer: str, upto: int) -> Fold:
+        """The fold through the last date anything happens (from the best checkpoint)."""
+        state, _ = checkpoints.start(reader, self.cache, issuer, None, upto)
+        fold = Fold(state, checkpoints.voided(reader, issuer, upto))
+        after = state.through.isoformat() if state.through else None
+        fold.run(reader.events(issuer, upto_seq=upto, after_date=after), None)
+        return fold
+
+    def _issuer(self, reader: Reader, issuer: str) -> str:
+        """The issuer's key: as given, or the key of the issuer whose CIK was given."""
+        known = {s.issuer for s in reader.issuers()}
+        if issuer in known:
+            return issuer
+        digits = issuer.upper().removeprefix("CIK").strip()
+        if digits.isdigit():
+            found = reader.issuer_by_cik(f"{int(digits):010d}")
+            if found:
+                return found
+        return issuer
+
     def series(
         self,
         issuer: str,
@@ -322,6 +396,7 @@ class Ledger:
         labels to follow (default: the groups that crossed a level or changed status in the
         range, the largest `most` of them)."""
         with self.store.reading() as reader:
+            issuer = self._issuer(reader, issuer)
             upto, stamp = self._known(reader, issuer, known_at)
             summary = next(s for s in reader.issuers() if s.issuer == issuer)
             first = as_date(start) if start is not None else as_date(summary.first_date)
@@ -364,9 +439,7 @@ class Ledger:
                     (r for r in found.values() if r.event.effective_date >= first),
                     key=lambda r: (r.event.effective_date, r.seq),
                 )
-            plan = [
-                c for c in fold.changes if c.kind == "plan" and first <= c.date <= last
-            ]
+            plan = [c for c in fold.changes if c.kind == "plan" and first <= c.date <= last]
             capital = [
                 f.seq
                 for f in reader.facts(issuer, upto, last.isoformat())
@@ -390,9 +463,7 @@ class Ledger:
         fold.run(reader.events(issuer, upto_seq=upto, after_date=after), None)
         return sorted([*changes, *fold.changes], key=lambda c: c.date)
 
-    def log(
-        self, issuer: str | None = None, known_at: InstantLike = None
-    ) -> Iterator[Recorded]:
+    def log(self, issuer: str | None = None, known_at: InstantLike = None) -> Iterator[Recorded]:
         """The raw log in seq order, optionally one issuer's, as known at an instant."""
         moment = as_instant(known_at)
         with self.store.reading() as reader:
@@ -411,7 +482,7 @@ class Ledger:
 
 def _names(reader: Reader, issuer: str, upto: int) -> set[str]:
     """Every person and group label the issuer's events name."""
-    names = set(reader.balances(issuer))
+    names = {holder for holder, _, _ in reader.balances(issuer)}
     for fact in reader.facts(issuer, upto):
         names.update(n for n in (fact.person, fact.other) if n is not None)
         if fact.type == "AffiliationFormed":
@@ -419,4 +490,3 @@ def _names(reader: Reader, issuer: str, upto: int) -> set[str]:
             if isinstance(ev, AffiliationFormed) and ev.group:
                 names.add(ev.group)
     return names
-

@@ -30,6 +30,7 @@ from datetime import date
 from typing import NamedTuple
 
 from ledger.store import CheckpointRow, Reader, Writer
+from projections.codec import VERSION as FORMAT
 from projections.codec import decode_changes, decode_state, encode_changes, encode_state
 from projections.fold import Fold
 from projections.state import Change, FoldState
@@ -65,7 +66,8 @@ class StateCache:
 def valid_keys(reader: Reader, issuer: str, as_of: str | None, upto_seq: int) -> list[Key]:
     """The checkpoints that may start a view of `as_of` (None: any date) known up to
     `upto_seq`, best last."""
-    heads = [Key(t, b) for t, b, _, _, _ in reader.checkpoint_heads(issuer)]
+    # A checkpoint written in another format (an older owl) is ignored, as if it were not there.
+    heads = [Key(t, b) for t, b, _, _, _, f in reader.checkpoint_heads(issuer) if f == FORMAT]
     candidates = [
         k for k in heads if k.built_seq <= upto_seq and (as_of is None or k.through <= as_of)
     ]
@@ -138,6 +140,7 @@ def build(writer: Writer, cache: StateCache, issuer: str) -> int:
                 fold.s.counted,
                 encode_state(fold.s),
                 encode_changes(fold.changes),
+                FORMAT,
             )
         )
         fold.changes.clear()
@@ -161,12 +164,12 @@ def _prune(writer: Writer, issuer: str, upto: int) -> None:
     """Keep the checkpoints of the last `KEEP_BUILDS` builds and every one their timeline
     chains pass through; forget the rest."""
     heads = writer.checkpoint_heads(issuer)
-    builds = sorted({b for _, b, _, _, _ in heads})
+    builds = sorted({b for _, b, _, _, _, _ in heads})
     if len(builds) <= KEEP_BUILDS:
         return
     kept_builds = set(builds[-KEEP_BUILDS:])
     previous = {Key(t, b): (Key(p, ps) if p is not None and ps is not None else None)
-                for t, b, p, ps, _ in heads}  # fmt: skip
+                for t, b, p, ps, _, _ in heads}  # fmt: skip
     keep: set[Key] = set()
     for key in previous:
         if key.built_seq in kept_builds:
@@ -184,6 +187,6 @@ def uncovered(reader: Reader, issuer: str) -> int:
     worth it when a view would fold more than `INTERVAL` of them."""
     upto = reader.known_seq(issuer, None)
     keys = valid_keys(reader, issuer, None, upto)
-    counted = {Key(t, b): c for t, b, _, _, c in reader.checkpoint_heads(issuer)}
+    counted = {Key(t, b): c for t, b, _, _, c, _ in reader.checkpoint_heads(issuer)}
     covered = counted[keys[-1]] if keys else 0
     return reader.issuer_events(issuer) - covered

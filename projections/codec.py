@@ -21,6 +21,7 @@ from projections.state import (
     Book,
     Change,
     CountReport,
+    Derivative,
     Determination,
     FoldState,
     Level,
@@ -30,7 +31,7 @@ from projections.state import (
 )
 from projections.terms import Approval, Exemption, Terms
 
-VERSION = 1
+VERSION = 2
 
 
 def _d(value: date | None) -> str | None:
@@ -101,6 +102,8 @@ def _terms(t: Terms) -> dict[str, Any]:
         "approvals": [list(a) for a in t.approvals.values()],
         "amendments": list(t.amendments),
         "records": list(t.records),
+        "security": t.security,
+        "derivatives": t.derivatives,
     }
 
 
@@ -123,6 +126,8 @@ def _unterms(raw: dict[str, Any]) -> Terms:
         approvals=MappingProxyType(approvals),
         amendments=tuple(raw["amendments"]),
         records=tuple(raw["records"]),
+        security=raw["security"],
+        derivatives=raw["derivatives"],
     )
 
 
@@ -155,8 +160,54 @@ def _unlife(raw: dict[str, Any]) -> Lifecycle:
 # --- the whole state -------------------------------------------------------------------------
 
 
+def _book(book: Book) -> dict[str, Any]:
+    return {
+        "holdings": book.holdings,
+        "outstanding": book.outstanding,
+        "report": book.report,
+        "adjustments": book.adjustments,
+        "reports": [[r.seq, _d(r.date), r.shares] for r in book.reports],
+        "reconciliations": [[_d(r.date), *r[1:]] for r in book.reconciliations],
+        "statements": {h: [_d(st.date), st.seq] for h, st in book.statements.items()},
+        "indirect": [[h, n, shares] for (h, n), shares in book.indirect.items()],
+        "derivatives": {
+            holder: {
+                key: [r.quantity, r.underlying, _d(r.exercisable_from), _d(r.expires_on)]
+                for key, r in series.items()
+            }
+            for holder, series in book.derivatives.items()
+        },
+        "differences": [[*account, d, s] for account, (d, s) in book.differences.items()],
+        "last_reports": [
+            [*account, _d(day), reported, computed]
+            for account, (day, reported, computed) in book.last_reports.items()
+        ],
+    }
+
+
+def _unbook(b: dict[str, Any]) -> Book:
+    return Book(
+        dict(b["holdings"]),
+        b["outstanding"],
+        b["report"],
+        list(b["adjustments"]),
+        [CountReport(seq, _day(d), n) for seq, d, n in b["reports"]],
+        [Reconciliation(_day(r[0]), *r[1:]) for r in b["reconciliations"]],
+        {h: Statement(_day(d), seq) for h, (d, seq) in b["statements"].items()},
+        {(h, n): shares for h, n, shares in b["indirect"]},
+        {
+            holder: {
+                key: Derivative(q, u, _date(start), _date(end))
+                for key, (q, u, start, end) in series.items()
+            }
+            for holder, series in b["derivatives"].items()
+        },
+        {(h, n, k): (d, s) for h, n, k, d, s in b["differences"]},
+        {(h, n, k): (_day(day), r, c) for h, n, k, day, r, c in b["last_reports"]},
+    )
+
+
 def state_json(s: FoldState) -> dict[str, Any]:
-    book = s.book
     quiet: dict[str, list[str]] = {"below": [], "plan_not_in_force": []}
     others = {}
     for name, person in s.persons.items():
@@ -171,18 +222,8 @@ def state_json(s: FoldState) -> dict[str, Any]:
         "issuer": s.issuer,
         "through": _d(s.through),
         "counted": s.counted,
-        "book": {
-            "holdings": book.holdings,
-            "outstanding": book.outstanding,
-            "report": book.report,
-            "adjustments": book.adjustments,
-            "reports": [[r.seq, _d(r.date), r.shares] for r in book.reports],
-            "reconciliations": [
-                [_d(r.date), r.holder, r.reported, r.computed, r.adopted, r.seq]
-                for r in book.reconciliations
-            ],
-            "statements": {h: [_d(st.date), st.seq] for h, st in book.statements.items()},
-        },
+        "book": _book(s.book),
+        "other_classes": {name: _book(book) for name, book in s.others.items()},
         "terms": _terms(s.terms),
         "links": [list(link) for link in s.links.values()],
         "quiet": quiet,
@@ -198,19 +239,6 @@ def state_json(s: FoldState) -> dict[str, Any]:
 def state_from_json(raw: dict[str, Any]) -> FoldState:
     if raw.get("v") != VERSION:
         raise ValueError(f"checkpoint format {raw.get('v')!r} is not {VERSION}")
-    b = raw["book"]
-    book = Book(
-        dict(b["holdings"]),
-        b["outstanding"],
-        b["report"],
-        list(b["adjustments"]),
-        [CountReport(seq, _day(d), n) for seq, d, n in b["reports"]],
-        [
-            Reconciliation(_day(d), h, rep, comp, adopted, seq)
-            for d, h, rep, comp, adopted, seq in b["reconciliations"]
-        ],
-        {h: Statement(_day(d), seq) for h, (d, seq) in b["statements"].items()},
-    )
     persons: dict[str, Person] = {}
     for name in raw["quiet"]["below"]:
         persons[name] = QUIET[True]
@@ -226,7 +254,8 @@ def state_from_json(raw: dict[str, Any]) -> FoldState:
         raw["issuer"],
         _date(raw["through"]),
         raw["counted"],
-        book,
+        _unbook(raw["book"]),
+        {name: _unbook(book) for name, book in raw["other_classes"].items()},
         _unterms(raw["terms"]),
         links,
         persons,

@@ -31,14 +31,21 @@ from ledger.events import (
     AffiliationFormed,
     BoardApprovalGranted,
     ControlIntentDeclared,
+    DerivativeAcquired,
+    DerivativeDisposed,
+    DerivativeReported,
     Event,
     EventVoided,
     HoldingReported,
     InadvertenceDetermined,
+    IssuerIdentified,
     OutstandingReported,
+    PersonIdentified,
     RightsAgreementAdopted,
     RightsAgreementAmended,
     RightsRedeemed,
+    SharesAcquired,
+    SharesDisposed,
     SharesIssued,
     SharesPurchased,
     SharesRepurchased,
@@ -51,6 +58,8 @@ from ledger.events import (
 )
 from ledger.log import Recorded
 from projections import terms as plan
+from projections.beneficial import apply_right, due_dates, plan_counts, rights
+from projections.causes import likely_cause
 from projections.groups import Group, Link, alone, form_groups, group_labels, link_key
 from projections.judge import (
     Facts,
@@ -65,6 +74,7 @@ from projections.limits import limit_for
 from projections.state import (
     NEWCOMER,
     QUIET,
+    Book,
     Change,
     CountReport,
     Determination,
@@ -184,29 +194,38 @@ class Fold:
             t.cause[name] = seq
         match ev:
             case SharesPurchased():
-                self._add(t, ev.holder, ev.shares, None)
+                self._add(t, self._book(ev.security), ev.holder, ev.shares, None, ev.nature)
             case SharesSold():
-                self._add(t, ev.holder, -ev.shares, None)
+                self._add(t, self._book(ev.security), ev.holder, -ev.shares, None, ev.nature)
+            case SharesAcquired():
+                self._add(t, self._book(ev.security), ev.holder, ev.shares, None, ev.nature)
+            case SharesDisposed():
+                self._add(t, self._book(ev.security), ev.holder, -ev.shares, None, ev.nature)
             case SharesTransferred():
-                self._add(t, ev.from_holder, -ev.shares, ev.to_holder)
-                self._add(t, ev.to_holder, ev.shares, ev.from_holder)
+                book = self._book(ev.security)
+                self._add(t, book, ev.from_holder, -ev.shares, ev.to_holder, ev.from_nature)
+                self._add(t, book, ev.to_holder, ev.shares, ev.from_holder, ev.to_nature)
             case SharesIssued():
-                self._adjust(seq, ev.shares)
+                book = self._book(ev.security)
+                _adjust(book, seq, ev.shares)
                 if ev.holder is not None:
-                    self._add(t, ev.holder, ev.shares, None)
+                    self._add(t, book, ev.holder, ev.shares, None, ev.nature)
             case SharesRepurchased():
-                self._adjust(seq, -ev.shares)
+                book = self._book(ev.security)
+                _adjust(book, seq, -ev.shares)
                 if ev.holder is not None:
-                    self._add(t, ev.holder, -ev.shares, None)
+                    self._add(t, book, ev.holder, -ev.shares, None, ev.nature)
             case StockSplit():
-                self._split(seq, ev.numerator, ev.denominator)
-                t.split = True
+                _split(self._book(ev.security), seq, ev.numerator, ev.denominator)
+                t.split = t.split or (ev.security or "") == self.s.terms.security
             case OutstandingReported():
-                book = self.s.book
+                book = self._book(ev.security)
                 book.outstanding, book.report, book.adjustments = ev.shares, seq, []
                 book.reports.append(CountReport(seq, day, ev.shares))
             case HoldingReported():
                 self._reported(day, seq, ev, t)
+            case DerivativeAcquired() | DerivativeDisposed() | DerivativeReported():
+                self._derivative(day, seq, ev, t)
             case AffiliationFormed():
                 key = link_key(ev.person, ev.affiliate)
                 self.s.links[key] = Link(seq, ev.person, ev.affiliate, ev.group)
@@ -216,6 +235,8 @@ class Fold:
                 t.everyone = t.links_changed = True
             case ControlIntentDeclared():
                 t.intents.append((seq, ev.person))
+            case PersonIdentified() | IssuerIdentified():
+                pass  # who is who: read by the views, no bearing on the plan
             case RightsAgreementAdopted():
                 life = self.s.life
                 if life.ended or life.redemption is not None:
@@ -256,42 +277,137 @@ class Fold:
             case _:
                 assert_never(ev)
 
-    def _add(self, t: _Today, holder: str, delta: int, other: str | None) -> None:
-        holdings = self.s.book.holdings
+    def _book(self, security: str | None) -> Book:
+        """The book of a class: the plan's own, or another class's."""
+        name = security or ""
+        if name == self.s.terms.security:
+            return self.s.book
+        book = self.s.others.get(name)
+        if book is None:
+            book = self.s.others[name] = Book()
+        return book
+
+    def _add(
+        self,
+        t: _Today,
+        book: Book,
+        holder: str,
+        delta: int,
+        other: str | None,
+        nature: str | None = None,
+    ) -> None:
+        holdings = book.holdings
         holdings[holder] = holdings.get(holder, 0) + delta
+        if nature:
+            key = (holder, nature)
+            book.indirect[key] = book.indirect.get(key, 0) + delta
+        if book is not self.s.book:
+            return  # only the plan's class moves a group's standing
         moves = t.moves.get(holder)
         if moves is None:
             t.moves[holder] = [(delta, other)]
         else:
             moves.append((delta, other))
 
-    def _adjust(self, seq: int, delta: int) -> None:
-        book = self.s.book
-        if book.outstanding is not None:
-            book.outstanding += delta
-            book.adjustments.append(seq)
-
-    def _split(self, seq: int, numerator: int, denominator: int) -> None:
-        book = self.s.book
-        book.holdings = {h: n * numerator // denominator for h, n in book.holdings.items()}
-        if book.outstanding is not None:
-            book.outstanding = book.outstanding * numerator // denominator
-            book.adjustments.append(seq)
-
     def _reported(self, day: date, seq: int, ev: HoldingReported, t: _Today) -> None:
-        book = self.s.book
-        computed = book.held(ev.holder)
-        book.statements[ev.holder] = Statement(day, seq)
-        if ev.shares != computed:
-            book.reconciliations.append(
-                Reconciliation(day, ev.holder, ev.shares, computed, ev.adopt, seq)
-            )
-            if ev.adopt:
-                self._add(t, ev.holder, ev.shares - computed, None)
-        if ev.public:
+        book = self._book(ev.security)
+        group = self._label(ev.holder)
+        nature = ev.nature or ""
+        if group is not None:  # a group's label: a checkpoint of the group's total
+            computed = sum(book.held(m) for m in group.members)
+            taken = False
+        else:
+            computed = book.account(ev.holder, nature)
+            taken = ev.shares != computed and (ev.adopt or (bool(ev.opening) and computed == 0))
+        if book is self.s.book:
+            book.statements[ev.holder] = Statement(day, seq)
+        self._reconcile(book, day, seq, ev.holder, nature, "", ev.shares, computed, taken, ev)
+        if taken:
+            self._add(t, book, ev.holder, ev.shares - computed, None, ev.nature)
+        if ev.public and book is self.s.book:
             t.reports.append((seq, ev.holder, ev.shares))
 
+    def _reconcile(
+        self,
+        book: Book,
+        day: date,
+        seq: int,
+        holder: str,
+        nature: str,
+        series: str,
+        reported: int,
+        computed: int,
+        taken: bool,
+        ev: HoldingReported | DerivativeReported,
+    ) -> None:
+        """Record a report that differs from the computed position (and whether it only goes on
+        with the account's open offset); remember the account's offset for the next report."""
+        account = (holder, nature, series)
+        difference = reported - computed
+        previous, since = book.differences.get(account, (0, seq))
+        last = book.last_reports.get(account)
+        book.last_reports[account] = (day, reported, reported if taken else computed)
+        if taken or difference == 0:
+            book.differences.pop(account, None)
+        else:
+            book.differences[account] = (difference, since if previous == difference else seq)
+        if difference == 0:
+            return
+        adopted = taken and isinstance(ev, HoldingReported) and ev.adopt
+        opening = taken and not adopted
+        stated = ev.percent if isinstance(ev, HoldingReported) else None
+        cause = "" if taken else likely_cause(last, reported, computed, stated, book.reports, day)
+        book.reconciliations.append(
+            Reconciliation(
+                day,
+                holder,
+                reported,
+                computed,
+                adopted,
+                seq,
+                nature,
+                series,
+                opening,
+                not taken and previous == difference,
+                cause,
+            )
+        )
+
+    def _derivative(
+        self,
+        day: date,
+        seq: int,
+        ev: DerivativeAcquired | DerivativeDisposed | DerivativeReported,
+        t: _Today,
+    ) -> None:
+        book = self._book(ev.security)
+        key, before, after = apply_right(book.derivatives, ev)
+        if isinstance(ev, DerivativeReported):
+            taken = after != before
+            self._reconcile(book, day, seq, ev.holder, ev.nature or "", key, ev.quantity,
+                            before.quantity, taken, ev)  # fmt: skip
+        for due in due_dates(after, day):
+            self._due(due)
+        mode = self.s.terms.derivatives
+        if book is self.s.book:
+            counted = after.underlying if plan_counts(after, day, mode) else 0
+            counted -= before.underlying if plan_counts(before, day, mode) else 0
+            if counted:
+                self._add_right(t, ev.holder, counted)
+
+    def _add_right(self, t: _Today, holder: str, delta: int) -> None:
+        """A right the plan counts is beneficial ownership: acquiring one is an acquisition."""
+        moves = t.moves.get(holder)
+        if moves is None:
+            t.moves[holder] = [(delta, None)]
+        else:
+            moves.append((delta, None))
+
     def _terms(self, day: date, seq: int, terms: plan.Terms, t: _Today) -> None:
+        if terms.security != self.s.terms.security:  # the plan covers another class now
+            self.s.others[self.s.terms.security] = self.s.book
+            others = self.s.others
+            self.s.book = others.pop(terms.security) if terms.security in others else Book()
         self.s.terms = terms
         if terms.expires_on is not None:
             self._due(terms.expires_on + _DAY)
@@ -318,6 +434,15 @@ class Fold:
             for label in group.labels:
                 self._labels.setdefault(label, group)
         self._grouped = True
+
+    def _label(self, name: str) -> Group | None:
+        """The group `name` labels (by a link in force now), or None when it names a person."""
+        if not any(link.group == name for link in self.s.links.values()):
+            return None
+        if name not in self._labels:
+            self._grouped = False
+            self._regroup(_Today(everyone=False))
+        return self._labels.get(name)
 
     def group_of(self, name: str) -> Group | None:
         """The group a member or a label names."""
@@ -369,6 +494,7 @@ class Fold:
                 and held.get(members[0], 0) < least
                 and members[0] not in specially
                 and members[0] not in s.inadvertence
+                and members[0] not in s.book.derivatives
             ):
                 continue  # a lone quiet holder that stays under every level: nothing changes
             self._judge(day, group, t, fell)
@@ -389,7 +515,7 @@ class Fold:
             return {g.members: g for g in self._members.values()}
         quiet = QUIET[s.in_force]
         names = {name for name, person in s.persons.items() if person != quiet}
-        names.update(t.named, s.inadvertence, s.terms.specially_named)
+        names.update(t.named, s.inadvertence, s.terms.specially_named, s.book.derivatives)
         out = s.book.outstanding
         if out:
             least = quiet_bound(out, s.terms)
@@ -465,18 +591,17 @@ class Fold:
         people = [s.persons[m] for m in members]
         held = s.book.holdings
         shares = sum(held.get(m, 0) for m in members)
+        counted, rule = rights(s.book, members, day, s.terms.derivatives)
         outstanding = s.book.outstanding
         in_force = s.in_force
         limit = limit_for(s.terms, group, s.book.held) if in_force and outstanding else None
-        determination = next(
-            (s.inadvertence[m] for m in members if m in s.inadvertence), None
-        )
+        determination = next((s.inadvertence[m] for m in members if m in s.inadvertence), None)
         verdict = judge(
             Facts(
                 day,
                 in_force,
-                outstanding,
-                shares,
+                outstanding + counted if outstanding else outstanding,
+                shares + counted,
                 limit,
                 self._acquired(group, t) if limit is not None else False,
                 fell,
@@ -498,14 +623,17 @@ class Fold:
         label = group.label
         if before != [status]:
             was = " | ".join(before)
-            self.changes.append(
-                Change(day, "status", "status", label, members, cause, was, status)
-            )
+            self.changes.append(Change(day, "status", "status", label, members, cause, was, status))
         previous: dict[str, Level] = {}
         for person in people:
             for level in person.levels:
                 previous[level.key] = level
-        levels, up = levels_beyond(shares, outstanding, s.terms, limit if in_force else None)
+        levels, up = levels_beyond(
+            (shares + counted, outstanding + counted if outstanding else outstanding),
+            (shares + rule, outstanding + rule if outstanding else outstanding),
+            s.terms,
+            limit if in_force else None,
+        )
         for what, level, was_level in crossings(levels, up, previous):
             self.changes.append(
                 Change(day, "crossing", what, label, members, cause, level=level, was=was_level)
@@ -539,3 +667,27 @@ class Fold:
 def _events(records: Iterable[Recorded]) -> Iterator[Recorded]:
     """The records the fold applies: corrections act before it (see `Fold`)."""
     return (r for r in records if not isinstance(r.event, EventVoided))
+
+
+def _adjust(book: Book, seq: int, delta: int) -> None:
+    if book.outstanding is not None:
+        book.outstanding += delta
+        book.adjustments.append(seq)
+
+
+def _split(book: Book, seq: int, numerator: int, denominator: int) -> None:
+    """Every account multiplies, each rounded down on its own (as each is a position)."""
+    indirect = {k: n * numerator // denominator for k, n in book.indirect.items()}
+    inside: dict[str, int] = {}
+    for (holder, _), n in book.indirect.items():
+        inside[holder] = inside.get(holder, 0) + n
+    holdings = {}
+    for holder, total in book.holdings.items():
+        direct = total - inside.get(holder, 0)
+        holdings[holder] = direct * numerator // denominator
+    for (holder, _), n in indirect.items():
+        holdings[holder] = holdings.get(holder, 0) + n
+    book.holdings, book.indirect = holdings, indirect
+    if book.outstanding is not None:
+        book.outstanding = book.outstanding * numerator // denominator
+        book.adjustments.append(seq)

@@ -115,17 +115,25 @@ def headroom(
 
 
 def levels_beyond(
-    shares: int, outstanding: int | None, terms: Terms, limit: Limit | None
+    plan: tuple[int, int | None],
+    rule: tuple[int, int | None],
+    terms: Terms,
+    limit: Limit | None,
 ) -> tuple[dict[LevelKey, Level], dict[LevelKey, Level]]:
-    """The group's levels (by key, as they now stand) and those of them it is beyond."""
+    """The group's levels (by key, as they now stand) and those of them it is beyond: the plan
+    threshold and cap on the plan's count (shares, of outstanding), the 5% and 10% levels on
+    Rule 13d-3's (see `projections.beneficial`)."""
+    shares, outstanding = plan
     if not outstanding:
         return {}, {}
+    held, base = rule
+    assert base is not None
     threshold = Level("threshold", terms.threshold_text, terms.threshold_test)
     levels: dict[LevelKey, Level] = {"5%": _FIVE, "10%": _TEN, "threshold": threshold}
     up: dict[LevelKey, Level] = {}
-    if shares * 100 > 5 * outstanding:
+    if held * 100 > 5 * base:
         up["5%"] = _FIVE
-    if shares * 100 > 10 * outstanding:
+    if held * 100 > 10 * base:
         up["10%"] = _TEN
     if beyond(shares, outstanding, terms.threshold, terms.threshold_test):
         up["threshold"] = threshold

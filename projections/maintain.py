@@ -1,19 +1,20 @@
 """The projections kept beside the log, in the append's own transaction, and the append's check.
 
-For every new event: its position changes (`positions`), its row in `facts` when it is not a plain
-trade, and each holder's running `balance`. An event dated after everything the holder (and the
-issuer's splits) already has is the common case and is settled at once: its rows are final and a
-sale is checked against the balance. An event that lands earlier (backdated, out of order in the
-batch, a void, a split before later events) changes what the splits and adopted reports after it
-add; such holders are *walked* at the end of the run: their changes are read back in replay order
-from the earliest point touched, every split and adoption is recomputed, and a correction row is
-written where it now adds something else. Corrections and reversals carry `rec_seq` = the run's
-last seq, so views known before the run still see the old figures and views after see the new:
-bitemporal by construction (see docs/rules.md, "Maintained projections").
+For every new event: its position changes (`positions`, one row per account changed: a holder's
+shares of one class, held directly or in one way indirectly), its row in `facts` when it is not a
+plain trade, and each account's running `balance`. An event dated after everything the account
+(and its class's splits) already has is the common case and is settled at once: its rows are
+final and a sale is checked against the balance. An event that lands earlier (backdated, out of
+order in the batch, a void, a split before later events) changes what the splits and adopted or
+opening reports after it add; such accounts are *walked* at the end of the run: their changes are
+read back in replay order from the earliest point touched, every split and report is recomputed,
+and a correction row is written where it now adds something else. Corrections and reversals carry
+`rec_seq` = the run's last seq (a reversal, its void's seq), so views known before the run still
+see the old figures and views after see the new: bitemporal by construction (docs/rules.md).
 
 The check refuses the whole batch (`InvalidEvents`, every problem with its line) when a sale,
-transfer or repurchase would take more shares than the holder (or the float) has, on its date or
-on any later date, or when a holding is recorded in the name of a group's label. A problem that
+transfer or repurchase would take more shares than the account (or the float) has, on its date or
+on any later date, or when a position is recorded in the name of a group's label. A problem that
 was already in the log before the batch is not the batch's fault; one the batch causes in an
 event already in the log is blamed on the batch's event that caused it.
 """
@@ -43,7 +44,18 @@ from ledger.events import (
 )
 from ledger.store import AppendRow, Balance, FactRow, PositionRow, Writer
 from projections.ownership import live_facts
-from projections.positions import ADOPT, MOVE, OUTSTANDING, SPLIT, moves_of, split_adds
+from projections.positions import (
+    ADOPT,
+    MOVE,
+    OPENING,
+    OUTSTANDING,
+    SPLIT,
+    Account,
+    account,
+    moves_of,
+    report_adds,
+    split_adds,
+)
 
 TRADES = (SharesPurchased, SharesSold, SharesTransferred)
 CAPITAL = ("OutstandingReported", "SharesIssued", "SharesRepurchased", "StockSplit")
@@ -66,22 +78,31 @@ class _Issuer:
     """What the batch has done to one issuer so far."""
 
     name: str
-    balances: dict[str, _Balance] = field(default_factory=dict)
+    balances: dict[Account, _Balance] = field(default_factory=dict)
     all_loaded: bool = False
-    last_split: Point = _NOWHERE
-    walk: dict[str, Point] = field(default_factory=dict)  # holder -> earliest point touched
-    walk_all: Point | None = None  # a split (or its void) before later events: everyone
-    pending_adopts: dict[tuple[str, int, str], int] = field(default_factory=dict)
+    last_split: dict[str, Point] = field(default_factory=dict)  # by class
+    walk: dict[Account, Point] = field(default_factory=dict)  # earliest point touched
+    walk_all: dict[str, Point] = field(default_factory=dict)  # a class split before later events
+    pending: dict[tuple[Point, Account], tuple[int, int]] = field(default_factory=dict)
     culprits: dict[str, list[tuple[Point, int]]] = field(default_factory=dict)
-    named: set[str] = field(default_factory=set)  # every holder the batch names
+    named: set[str] = field(default_factory=set)  # every holder the batch gives a position
     void_culprits: list[tuple[Point, int]] = field(default_factory=list)
     split_culprits: list[tuple[Point, int]] = field(default_factory=list)
     # Shortfalls found at once, withdrawn if a walk later covers them (it finds them again).
-    provisional: dict[str, list[tuple[Point, int, int]]] = field(default_factory=dict)
+    provisional: dict[Account, list[tuple[Point, int, int]]] = field(default_factory=dict)
     capital: bool = False
     run_min: str | None = None
     run_max: str | None = None
     run_events: int = 0
+
+    def settled(self, key: Account, point: Point, balance: _Balance) -> bool:
+        """Is a change at `point` after everything this account (and its class) has?"""
+        return (
+            key not in self.walk
+            and key[1] not in self.walk_all
+            and point > balance.last
+            and point > self.last_split.get(key[1], _NOWHERE)
+        )
 
 
 class Maintainer:
@@ -102,22 +123,19 @@ class Maintainer:
         facts: list[FactRow] = []
         self._preload(writer, appended)
         for item in appended:
-            record = item.record
-            ev = record.event
-            seq = record.seq
+            ev = item.record.event
+            seq = item.record.seq
             work = self._issuer(writer, ev.issuer)
             eff = ev.effective_date.isoformat()
             point = (eff, seq)
             self._note(work, eff)
-            moves = moves_of(ev)
-            if moves:
-                work.named.update(holder for holder, _ in moves)
-                net: dict[str, int] = {}
-                for holder, delta in moves:
-                    net[holder] = net.get(holder, 0) + delta
-                for holder, delta in net.items():
-                    rows.append(PositionRow(work.name, eff, seq, holder, seq, delta, MOVE, None))
-                    self._move(writer, work, holder, point, delta, seq)
+            net: dict[Account, int] = {}
+            for key, delta in moves_of(ev):
+                net[key] = net.get(key, 0) + delta
+            for key, delta in net.items():
+                work.named.add(key[0])
+                rows.append(PositionRow(work.name, eff, seq, *key, seq, delta, MOVE, None))
+                self._move(writer, work, key, point, delta, seq)
             if isinstance(ev, TRADES):
                 continue
             if isinstance(ev, EventVoided):
@@ -127,11 +145,12 @@ class Maintainer:
                 work.capital = True
                 work.culprits.setdefault(OUTSTANDING, []).append((point, seq))
             if isinstance(ev, StockSplit):
-                self._split(writer, work, point, ev.numerator, ev.denominator, rows)
-            elif isinstance(ev, HoldingReported):
+                self._split(writer, work, point, ev, rows)
+            elif isinstance(ev, HoldingReported) and (ev.adopt or ev.opening):
                 work.named.add(ev.holder)
-                if ev.adopt:
-                    self._adopt(writer, work, ev.holder, point, ev.shares, rows)
+                kind = ADOPT if ev.adopt else OPENING
+                key = account(ev.holder, ev.security, ev.nature)
+                self._report(writer, work, key, point, ev.shares, kind, rows)
         writer.insert_positions(rows)
         writer.insert_facts(facts)
 
@@ -139,32 +158,31 @@ class Maintainer:
         work = self.issuers.get(issuer)
         if work is None:
             work = self.issuers[issuer] = _Issuer(issuer)
-            splits = [
-                (f.effective_date, f.seq)
-                for f in _live(writer.facts(issuer, upto_seq=self.start_seq))
-                if f.type == "StockSplit"
-            ]
-            work.last_split = max(splits, default=_NOWHERE)
+            for fact, ev in live_facts(writer.facts(issuer, upto_seq=self.start_seq)):
+                if isinstance(ev, StockSplit):
+                    cls = ev.security or ""
+                    point = (fact.effective_date, fact.seq)
+                    work.last_split[cls] = max(work.last_split.get(cls, _NOWHERE), point)
         return work
 
     def _preload(self, writer: Writer, appended: Sequence[Appended]) -> None:
-        """Read, in one query per issuer, the balances of the chunk's holders not yet read."""
-        wanted: dict[str, set[str]] = {}
+        """Read, in one query per issuer, the balances of the chunk's accounts not yet read."""
+        wanted: dict[str, set[Account]] = {}
         for item in appended:
             ev = item.record.event
-            for holder, _ in moves_of(ev):
-                wanted.setdefault(ev.issuer, set()).add(holder)
+            for key, _ in moves_of(ev):
+                wanted.setdefault(ev.issuer, set()).add(key)
             if isinstance(ev, HoldingReported):
-                wanted.setdefault(ev.issuer, set()).add(ev.holder)
-        for issuer, holders in wanted.items():
+                wanted.setdefault(ev.issuer, set()).add(account(ev.holder, ev.security, ev.nature))
+        for issuer, accounts in wanted.items():
             work = self._issuer(writer, issuer)
-            missing = holders - work.balances.keys()
+            missing = accounts - work.balances.keys()
             if work.all_loaded or not missing:
                 continue
             stored = writer.balances(issuer, missing)
-            for holder in missing:
-                found = stored.get(holder)
-                work.balances[holder] = (
+            for key in missing:
+                found = stored.get(key)
+                work.balances[key] = (
                     _Balance(found.position, (found.last_date, found.last_seq))
                     if found
                     else _Balance(0, _NOWHERE)
@@ -178,87 +196,82 @@ class Maintainer:
         if work.run_max is None or eff > work.run_max:
             work.run_max = eff
 
-    def _balance(self, writer: Writer, work: _Issuer, holder: str) -> _Balance:
-        found = work.balances.get(holder)
+    def _balance(self, writer: Writer, work: _Issuer, key: Account) -> _Balance:
+        found = work.balances.get(key)
         if found is None:
-            stored = None if work.all_loaded else writer.balances(work.name, [holder]).get(holder)
+            stored = None if work.all_loaded else writer.balances(work.name, [key]).get(key)
             last = (stored.last_date, stored.last_seq) if stored else _NOWHERE
-            found = work.balances[holder] = _Balance(stored.position if stored else 0, last)
+            found = work.balances[key] = _Balance(stored.position if stored else 0, last)
         return found
 
     def _load_all(self, writer: Writer, work: _Issuer) -> None:
         if work.all_loaded:
             return
-        for holder, stored in writer.balances(work.name).items():
-            if holder not in work.balances:
-                work.balances[holder] = _Balance(
-                    stored.position, (stored.last_date, stored.last_seq)
-                )
+        for key, stored in writer.balances(work.name).items():
+            if key not in work.balances:
+                work.balances[key] = _Balance(stored.position, (stored.last_date, stored.last_seq))
         work.all_loaded = True
 
     def _move(
-        self, writer: Writer, work: _Issuer, holder: str, point: Point, delta: int, seq: int
+        self, writer: Writer, work: _Issuer, key: Account, point: Point, delta: int, seq: int
     ) -> None:
-        balance = self._balance(writer, work, holder)
-        balance.position += delta  # a balance is always the sum of the holder's rows
-        fast = work.walk_all is None and holder not in work.walk
-        if fast and point > balance.last and point > work.last_split:
+        balance = self._balance(writer, work, key)
+        balance.position += delta  # a balance is always the sum of the account's rows
+        if work.settled(key, point, balance):
             balance.last = point
             if delta < 0 and balance.position < 0 and self.check:
                 held = balance.position - delta
-                work.provisional.setdefault(holder, []).append((point, held, -delta))
+                work.provisional.setdefault(key, []).append((point, held, -delta))
             return
-        _walk_from(work, holder, point)
-        work.culprits.setdefault(holder, []).append((point, seq))
+        _walk_from(work, key, point)
+        work.culprits.setdefault(key[0], []).append((point, seq))
         balance.last = max(balance.last, point)
 
     def _split(
-        self,
-        writer: Writer,
-        work: _Issuer,
-        point: Point,
-        numerator: int,
-        denominator: int,
-        rows: list[PositionRow],
+        self, writer: Writer, work: _Issuer, point: Point, ev: StockSplit, rows: list[PositionRow]
     ) -> None:
+        cls = ev.security or ""
         self._load_all(writer, work)
-        latest = max((b.last for b in work.balances.values()), default=_NOWHERE)
-        if work.walk_all is None and not work.walk and point > latest and point > work.last_split:
+        mine = {k: b for k, b in work.balances.items() if k[1] == cls}
+        latest = max((b.last for b in mine.values()), default=_NOWHERE)
+        walking = cls in work.walk_all or any(k[1] == cls for k in work.walk)
+        if not walking and point > latest and point > work.last_split.get(cls, _NOWHERE):
             eff, seq = point
-            for holder, balance in work.balances.items():
-                added = split_adds(balance.position, numerator, denominator)
+            for key, balance in mine.items():
+                added = split_adds(balance.position, ev.numerator, ev.denominator)
                 if added:
-                    rows.append(PositionRow(work.name, eff, seq, holder, seq, added, SPLIT, None))
+                    rows.append(PositionRow(work.name, eff, seq, *key, seq, added, SPLIT, None))
                     balance.position += added
                     balance.last = point
         else:
-            work.walk_all = min(work.walk_all or point, point)
-            _withdraw(work, point)
+            work.walk_all[cls] = min(work.walk_all.get(cls, point), point)
+            _withdraw(work, point, cls=cls)
             work.split_culprits.append((point, point[1]))
-        work.last_split = max(work.last_split, point)
+        work.last_split[cls] = max(work.last_split.get(cls, _NOWHERE), point)
 
-    def _adopt(
+    def _report(
         self,
         writer: Writer,
         work: _Issuer,
-        holder: str,
+        key: Account,
         point: Point,
         target: int,
+        kind: int,
         rows: list[PositionRow],
     ) -> None:
-        balance = self._balance(writer, work, holder)
-        fast = work.walk_all is None and holder not in work.walk
-        if fast and point > balance.last and point > work.last_split:
+        """An adopted (or opening) report sets the account's position."""
+        balance = self._balance(writer, work, key)
+        if work.settled(key, point, balance):
             eff, seq = point
-            added = target - balance.position
-            rows.append(PositionRow(work.name, eff, seq, holder, seq, added, ADOPT, target))
-            balance.position = target
+            added = report_adds(balance.position, target, kind)
+            rows.append(PositionRow(work.name, eff, seq, *key, seq, added, kind, target))
+            balance.position += added
             balance.last = point
             return
         # Settled by the walk at the end of the run, which knows the position before it.
-        work.pending_adopts[(point[0], point[1], holder)] = target
-        _walk_from(work, holder, point)
-        work.culprits.setdefault(holder, []).append((point, point[1]))
+        work.pending[(point, key)] = (target, kind)
+        _walk_from(work, key, point)
+        work.culprits.setdefault(key[0], []).append((point, point[1]))
         balance.last = max(balance.last, point)
 
     # --- runs --------------------------------------------------------------------------------
@@ -267,7 +280,6 @@ class Maintainer:
         work = self._issuer(writer, run.issuer)
         facts: list[FactRow] = []
         for void in run.voids:
-            reversals: list[PositionRow] = []
             seq = void.appended.record.seq
             ev = void.appended.record.event
             facts.append(_fact(ev, ev.effective_date.isoformat(), seq, void.target_seq))
@@ -276,36 +288,42 @@ class Maintainer:
             work.void_culprits.append((point, seq))
             if void.target_type in CAPITAL:
                 work.capital = True
+            rows = writer.rows_of_event(run.issuer, void.target_date, void.target_seq)
             if void.target_type == "StockSplit":
-                work.walk_all = min(work.walk_all or point, point)
-                _withdraw(work, point)
-            net: dict[tuple[str, int], tuple[int, int | None]] = {}
-            for row in writer.rows_of_event(run.issuer, void.target_date, void.target_seq):
-                total, _ = net.get((row.holder, row.kind), (0, None))
-                net[(row.holder, row.kind)] = (total + row.delta, row.target)
-            for (holder, kind), (total, target) in net.items():
+                split = writer.events_by_seq([void.target_seq])[void.target_seq].event
+                cls = getattr(split, "security", None) or ""
+                work.walk_all[cls] = min(work.walk_all.get(cls, point), point)
+                _withdraw(work, point, cls=cls)
+            net: dict[tuple[Account, int], tuple[int, int | None]] = {}
+            for row in rows:
+                part = ((row.holder, row.security, row.nature), row.kind)
+                total, _ = net.get(part, (0, None))
+                net[part] = (total + row.delta, row.target)
+            reversals = []
+            for (key, kind), (total, target) in net.items():
                 if total:
                     reversals.append(
                         PositionRow(
                             run.issuer,
                             void.target_date,
                             void.target_seq,
-                            holder,
+                            *key,
                             seq,
                             -total,
                             kind,
                             target,
                         )
                     )
-                    self._balance(writer, work, holder).position -= total
-                _walk_from(work, holder, point)
+                    self._balance(writer, work, key).position -= total
+                _walk_from(work, key, point)
             # Written at once: a second void of the same event finds nothing left to reverse.
             writer.add_positions(reversals)
         writer.insert_facts(facts)
-        if work.walk or work.walk_all is not None:
+        if work.walk or work.walk_all:
             _Walk(self, writer, work, run.last_seq).run()
-            work.walk, work.walk_all, work.pending_adopts = {}, None, {}
+            work.walk, work.walk_all, work.pending = {}, {}, {}
         if work.run_events or run.voids:
+            fallback = run.recorded_at[:10]
             writer.insert_appends(
                 [
                     AppendRow(
@@ -313,8 +331,8 @@ class Maintainer:
                         run.first_seq,
                         run.last_seq,
                         run.recorded_at,
-                        work.run_min or run.recorded_at[:10],
-                        work.run_max or work.run_min or run.recorded_at[:10],
+                        work.run_min or fallback,
+                        work.run_max or work.run_min or fallback,
                         work.run_events,
                     )
                 ]
@@ -330,13 +348,13 @@ class Maintainer:
 
     def finish(self, writer: Writer) -> None:
         for work in self.issuers.values():
-            for holder, found in work.provisional.items():
+            for key, found in work.provisional.items():
                 for (when, seq), held, needed in found:
-                    self._shortfall(writer, work.name, seq, when, holder, held, needed)
+                    self._shortfall(writer, work.name, seq, when, key[0], held, needed)
             writer.put_balances(
                 [
-                    Balance(work.name, holder, b.position, b.last[0], b.last[1])
-                    for holder, b in work.balances.items()
+                    Balance(work.name, *key, b.position, b.last[0], b.last[1])
+                    for key, b in work.balances.items()
                     if b.last != _NOWHERE
                 ]
             )
@@ -349,8 +367,8 @@ class Maintainer:
             raise InvalidEvents(sorted(unique, key=lambda p: (p.origin or "", p.line or 0)))
 
     def _labels(self, writer: Writer, work: _Issuer) -> None:
-        """A holding recorded in the name of a group's label is refused: holdings belong to
-        the group's members."""
+        """A position recorded in the name of a group's label is refused: holdings belong to
+        the group's members (a report naming a label is a checkpoint of the group, and fine)."""
         labels = set()
         for fact in writer.facts(work.name, upto_seq=_ALL):
             if fact.type == "AffiliationFormed":
@@ -368,24 +386,29 @@ class Maintainer:
 
     def _float(self, writer: Writer, work: _Issuer) -> None:
         """A repurchase larger than the shares outstanding (the float) is a shortfall too."""
-        outstanding: int | None = None
+        outstanding: dict[str, int] = {}
         for fact, ev in live_facts(writer.facts(work.name, upto_seq=_ALL)):
+            cls = getattr(ev, "security", None) or ""
             if isinstance(ev, OutstandingReported):
-                outstanding = ev.shares
-            elif outstanding is None:
+                outstanding[cls] = ev.shares
+            elif cls not in outstanding:
                 continue
             elif isinstance(ev, StockSplit):
-                outstanding = outstanding * ev.numerator // ev.denominator
+                outstanding[cls] = outstanding[cls] * ev.numerator // ev.denominator
             elif isinstance(ev, SharesIssued):
-                outstanding += ev.shares
+                outstanding[cls] += ev.shares
             elif isinstance(ev, SharesRepurchased):
-                if ev.shares > outstanding:
+                if ev.shares > outstanding[cls]:
                     self._shortfall(
                         writer,
-                        work.name, fact.seq, fact.effective_date, OUTSTANDING, outstanding,
+                        work.name,
+                        fact.seq,
+                        fact.effective_date,
+                        OUTSTANDING,
+                        outstanding[cls],
                         ev.shares,
-                    )  # fmt: skip
-                outstanding -= ev.shares
+                    )
+                outstanding[cls] -= ev.shares
 
     def _shortfall(
         self,
@@ -427,6 +450,7 @@ _VERB = {
     "SharesSold": "sell {:,}",
     "SharesTransferred": "transfer {:,}",
     "SharesRepurchased": "sell {:,} back to the company",
+    "SharesDisposed": "dispose of {:,}",
 }
 
 
@@ -437,19 +461,22 @@ def _refusal(kind: str, holder: str, when: str, held: int, needed: int) -> str:
     return f"{holder} holds {held:,} shares on {when}; cannot {action}"
 
 
-def _walk_from(work: _Issuer, holder: str, point: Point) -> None:
-    """Mark a holder to be walked from `point`; a shortfall found at once at or after it is
+def _walk_from(work: _Issuer, key: Account, point: Point) -> None:
+    """Mark an account to be walked from `point`; a shortfall found at once at or after it is
     withdrawn (the walk finds it again if it still is one)."""
-    work.walk[holder] = min(work.walk.get(holder, point), point)
-    _withdraw(work, point, holder)
+    work.walk[key] = min(work.walk.get(key, point), point)
+    _withdraw(work, point, key=key)
 
 
-def _withdraw(work: _Issuer, point: Point, holder: str | None = None) -> None:
-    """Withdraw the shortfalls found at once at or after `point` (of one holder, or all)."""
-    for name in [holder] if holder is not None else list(work.provisional):
-        found = work.provisional.get(name)
-        if found:
-            work.provisional[name] = [f for f in found if f[0] < point]
+def _withdraw(
+    work: _Issuer, point: Point, key: Account | None = None, cls: str | None = None
+) -> None:
+    """Withdraw the shortfalls found at once at or after `point` (one account's, or a class's)."""
+    for name in list(work.provisional):
+        if (key is not None and name != key) or (cls is not None and name[1] != cls):
+            continue
+        found = work.provisional[name]
+        work.provisional[name] = [f for f in found if f[0] < point]
 
 
 def _fact(ev: AnyEvent, eff: str, seq: int, target: int | None) -> FactRow:
@@ -470,101 +497,80 @@ def _event(fact: FactRow) -> AnyEvent:
     return event_from_payload(fact.payload, f"seq:{fact.seq}")
 
 
-class _LiveFact:
-    """A fact that no void (known to the read) removes, with its event decoded on demand."""
-
-    __slots__ = ("effective_date", "row", "seq", "type")
-
-    def __init__(self, row: FactRow) -> None:
-        self.row = row
-        self.type = row.type
-        self.seq = row.seq
-        self.effective_date = row.effective_date
-
-    def event(self) -> object:
-        return _event(self.row)
-
-
-def _live(facts: list[FactRow]) -> Iterator[_LiveFact]:
-    voided = {f.target_seq for f in facts if f.type == "EventVoided"}
-    for fact in facts:
-        if fact.type != "EventVoided" and fact.seq not in voided:
-            yield _LiveFact(fact)
-
-
 class _Walk:
-    """Replays the walked holders' changes from the earliest point touched: recomputes what each
-    split and adopted report adds, writes corrections, and finds shortfalls."""
+    """Replays the walked accounts' changes from the earliest point touched: recomputes what
+    each split and adopted or opening report adds, writes corrections, and finds shortfalls."""
 
     def __init__(self, owner: Maintainer, writer: Writer, work: _Issuer, run_seq: int) -> None:
         self.owner, self.w, self.work, self.run_seq = owner, writer, work, run_seq
 
     def run(self) -> None:
         work, w = self.work, self.w
-        points = list(work.walk.values()) + ([work.walk_all] if work.walk_all else [])
-        start = min(points)
-        everyone = work.walk_all is not None
-        if everyone:
+        start = min([*work.walk.values(), *work.walk_all.values()])
+        if work.walk_all:
             self.owner._load_all(w, work)
-        holders = set(work.balances) if everyone else set(work.walk)
+        accounts = set(work.walk) | {k for k in work.balances if k[1] in work.walk_all}
         after = w.sums_from(work.name, *start)
-        position = {h: self.owner._balance(w, work, h).position - after.get(h, 0) for h in holders}
+        position = {k: self.owner._balance(w, work, k).position - after.get(k, 0) for k in accounts}
         facts = w.facts(work.name, upto_seq=_ALL)
         voided = {f.target_seq for f in facts if f.type == "EventVoided"}
-        splits = sorted(
-            ((f.effective_date, f.seq), f.event())
-            for f in _live(facts)
-            if f.type == "StockSplit" and (f.effective_date, f.seq) >= start
+        splits: list[tuple[Point, StockSplit]] = sorted(
+            ((f.effective_date, f.seq), ev)
+            for f, ev in live_facts(facts)
+            if isinstance(ev, StockSplit) and (f.effective_date, f.seq) >= start
         )
-        pending: dict[Point, dict[str, int]] = {}
-        for (eff, seq, holder), target in work.pending_adopts.items():
-            pending.setdefault((eff, seq), {})[holder] = target
+        pending: dict[Point, dict[Account, tuple[int, int]]] = {}
+        for (at, owner), stated in work.pending.items():
+            pending.setdefault(at, {})[owner] = stated
         corrections: list[PositionRow] = []
-        rows = w.position_rows(work.name, start[0], None if everyone else holders)
+        holders = None if work.walk_all else {k[0] for k in accounts}
+        rows = w.position_rows(work.name, start[0], holders)
         groups = _by_point(r for r in rows if (r.effective_date, r.seq) >= start)
-        merged = _merge(groups, splits, pending)
-        for point, found, split, adopts in merged:
+        for point, found, split, reports in _merge(groups, splits, pending):
             if point[1] in voided:
                 continue
             if split is not None:
-                for holder in holders:
-                    have = sum(r.delta for r in found.get(holder, ()) if r.kind == SPLIT)
-                    want = split_adds(position[holder], split.numerator, split.denominator)  # type: ignore[attr-defined]
-                    self._correct(corrections, point, holder, want - have, SPLIT, None)
-                    position[holder] += want
+                cls = split.security or ""
+                for key in accounts:
+                    if key[1] != cls:
+                        continue
+                    have = sum(r.delta for r in found.get(key, ()) if r.kind == SPLIT)
+                    want = split_adds(position[key], split.numerator, split.denominator)
+                    self._correct(corrections, point, key, want - have, SPLIT, None)
+                    position[key] += want
                 continue
-            for holder, rows_here in found.items():
-                if holder not in position:
+            for key, here in found.items():
+                if key not in position:
                     continue
-                kinds = {r.kind for r in rows_here}
-                if ADOPT in kinds:
-                    target = next(r.target for r in rows_here if r.target is not None)
-                    have = sum(r.delta for r in rows_here)
-                    self._correct(corrections, point, holder, target - position[holder] - have,
-                                  ADOPT, target)  # fmt: skip
-                    position[holder] = target
-                else:
-                    net = sum(r.delta for r in rows_here)
-                    position[holder] += net
-                    if net < 0 and position[holder] < 0 and self.owner.check:
-                        self.owner._shortfall(w, work.name, point[1], point[0], holder,
-                                              position[holder] - net, -net)  # fmt: skip
-            for holder, target in adopts.items():
-                if holder in position:
+                report = next((r for r in here if r.kind in (ADOPT, OPENING)), None)
+                if report is not None:
+                    assert report.target is not None
+                    have = sum(r.delta for r in here)
+                    want = report_adds(position[key], report.target, report.kind)
+                    self._correct(corrections, point, key, want - have, report.kind,
+                                  report.target)  # fmt: skip
+                    position[key] += want
+                    continue
+                net = sum(r.delta for r in here)
+                position[key] += net
+                if net < 0 and position[key] < 0 and self.owner.check:
+                    self.owner._shortfall(w, work.name, point[1], point[0], key[0],
+                                          position[key] - net, -net)  # fmt: skip
+            for key, (target, kind) in reports.items():
+                if key in position:
                     # Written even when it adds nothing: its row is what later walks find.
-                    self._correct(corrections, point, holder, target - position[holder], ADOPT,
-                                  target, always=True)  # fmt: skip
-                    position[holder] = target
+                    want = report_adds(position[key], target, kind)
+                    self._correct(corrections, point, key, want, kind, target, always=True)
+                    position[key] += want
         w.add_positions(corrections)
-        for holder in holders:
-            balance = self.owner._balance(w, work, holder)
-            balance.position = position[holder]
+        for key in accounts:
+            self.owner._balance(w, work, key).position = position[key]
 
     def _correct(
         self,
         out: list[PositionRow],
         point: Point,
-        holder: str,
+        key: Account,
         delta: int,
         kind: int,
         target: int | None,
@@ -573,31 +579,34 @@ class _Walk:
         if delta or always:
             name = self.work.name
             out.append(
-                PositionRow(name, point[0], point[1], holder, self.run_seq, delta, kind, target)
+                PositionRow(name, point[0], point[1], *key, self.run_seq, delta, kind, target)
             )
 
 
-def _by_point(rows: Iterator[PositionRow]) -> Iterator[tuple[Point, dict[str, list[PositionRow]]]]:
+Found = dict[Account, list[PositionRow]]
+
+
+def _by_point(rows: Iterator[PositionRow]) -> Iterator[tuple[Point, Found]]:
     current: Point | None = None
-    found: dict[str, list[PositionRow]] = {}
+    found: Found = {}
     for row in rows:
         point = (row.effective_date, row.seq)
         if point != current:
             if current is not None:
                 yield current, found
             current, found = point, {}
-        found.setdefault(row.holder, []).append(row)
+        found.setdefault((row.holder, row.security, row.nature), []).append(row)
     if current is not None:
         yield current, found
 
 
 def _merge(
-    groups: Iterator[tuple[Point, dict[str, list[PositionRow]]]],
-    splits: list[tuple[Point, object]],
-    pending: dict[Point, dict[str, int]],
-) -> Iterator[tuple[Point, dict[str, list[PositionRow]], object | None, dict[str, int]]]:
-    """Every point in replay order: its rows, the split made there (if any), and the adopted
-    reports of this run there that have no row yet."""
+    groups: Iterator[tuple[Point, Found]],
+    splits: list[tuple[Point, StockSplit]],
+    pending: dict[Point, dict[Account, tuple[int, int]]],
+) -> Iterator[tuple[Point, Found, StockSplit | None, dict[Account, tuple[int, int]]]]:
+    """Every point in replay order: its rows, the split made there (if any), and the adopted or
+    opening reports of this run there that have no row yet."""
     extra = sorted({*(p for p, _ in splits), *pending})
     split_at = dict(splits)
     group = next(groups, None)

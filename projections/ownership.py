@@ -1,15 +1,19 @@
-"""Ownership as of (date, known_at), from the maintained projections: one aggregate, no fold.
+"""Ownership as of (date, known_at): who holds how much of one class, however held.
 
-Holdings are the sum of each holder's position changes effective by the date and counted by the
+Holdings are the sum of each account's position changes effective by the date and counted by the
 view (`rec_seq` at or before the issuer's last seq known then): one indexed aggregate on either
-backend. Shares then outstanding, the links that form groups and the adopted reports come from
-the few non-trade facts. The answer equals the full replay's `ownership` (a property test holds
-them equal).
+backend. Shares then outstanding, the links that form groups, the derivatives held and the adopted
+reports come from the few non-trade facts. The answer equals the one the full replay gives
+(`ownership_body` builds both; a property test holds them equal).
+
+Each holder's shares are shown in all and, apart, the part held in each indirect way (the rest is
+held directly); groups sum their members'; derivatives are listed with whether the plan counts
+them and whether they are exercisable within 60 days (Rule 13d-3).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -17,16 +21,24 @@ from ledger.events import (
     AffiliationEnded,
     AffiliationFormed,
     AnyEvent,
+    DerivativeAcquired,
+    DerivativeDisposed,
+    DerivativeReported,
     OutstandingReported,
+    RightsAgreementAdopted,
     SharesIssued,
     SharesRepurchased,
     StockSplit,
     event_from_payload,
 )
+from ledger.log import Recorded
 from ledger.store import FactRow, Reader
+from projections.beneficial import Rights, apply_right, plan_counts, rule_counts
 from projections.groups import Link, LinkKey, form_groups, group_labels, link_key
 from projections.numbers import format_percent, percent
 from projections.report import Json, record_ref
+
+Account = tuple[str, str, str]
 
 
 def live_facts(facts: Iterable[FactRow]) -> list[tuple[FactRow, AnyEvent]]:
@@ -40,11 +52,13 @@ def live_facts(facts: Iterable[FactRow]) -> list[tuple[FactRow, AnyEvent]]:
     ]
 
 
-def outstanding_of(facts: list[tuple[FactRow, AnyEvent]]) -> int | None:
-    """Shares then outstanding: the latest count, adjusted by issuances, repurchases and splits
-    after it (the same rule the fold applies)."""
+def outstanding_of(facts: list[tuple[FactRow, AnyEvent]], security: str) -> int | None:
+    """Shares then outstanding of a class: the latest count, adjusted by issuances,
+    repurchases and splits after it (the same rule the fold applies)."""
     count: int | None = None
     for _, ev in facts:
+        if (getattr(ev, "security", None) or "") != security:
+            continue
         if isinstance(ev, OutstandingReported):
             count = ev.shares
         elif count is None:
@@ -70,46 +84,87 @@ def links_of(facts: list[tuple[FactRow, AnyEvent]]) -> dict[LinkKey, Link]:
     return links
 
 
-def ownership_view(
-    reader: Reader, issuer: str, as_of: date, upto_seq: int, known_at: str | None
+def plan_of(facts: list[tuple[FactRow, AnyEvent]]) -> tuple[str, str]:
+    """The class the (latest) plan covers and how it counts rights ("" and "all" by default)."""
+    security, mode = "", "all"
+    for _, ev in facts:
+        if isinstance(ev, RightsAgreementAdopted):
+            security, mode = ev.security or "", ev.derivatives or "all"
+    return security, mode
+
+
+def default_class(
+    facts: list[tuple[FactRow, AnyEvent]], accounts: Mapping[Account, int], plan_class: str
+) -> str:
+    """The class a view shows unless asked: the plan's; with no plan, the class most shares
+    are held of (an issuer whose only stock is "Class A Common Stock" shows that)."""
+    if any(isinstance(ev, RightsAgreementAdopted) for _, ev in facts):
+        return plan_class
+    totals: dict[str, int] = {}
+    for (_, cls, _), shares in accounts.items():
+        totals[cls] = totals.get(cls, 0) + shares
+    return max(totals, key=lambda c: (totals[c], c == ""), default="")
+
+
+def ownership_body(
+    issuer: str,
+    as_of: date,
+    known_at: str | None,
+    security: str,
+    mode: str,
+    accounts: Mapping[Account, int],
+    outstanding: int | None,
+    links: Mapping[LinkKey, Link],
+    rights: Rights,
+    changes: list[Json],
+    breaks: list[Json],
 ) -> Json:
-    day = as_of.isoformat()
-    holdings = reader.holdings(issuer, day, upto_seq)
-    facts = live_facts(reader.facts(issuer, upto_seq, day))
-    out = outstanding_of(facts)
-    links = links_of(facts)
-    labels = group_labels(links)
-    persons = {*holdings, *(name for key in links for name in key)} - labels
+    """The ownership view of one class, from its accounts' shares and the facts around them."""
+    totals: dict[str, int] = {}
+    indirect: dict[str, list[Json]] = {}
+    for (holder, cls, nature), shares in sorted(accounts.items()):
+        if cls != security or not shares:
+            continue
+        totals[holder] = totals.get(holder, 0) + shares
+        if nature:
+            indirect.setdefault(holder, []).append({"nature": nature, "shares": shares})
 
     def pct(shares: int) -> str | None:
-        return format_percent(percent(shares, out)) if out else None
+        return format_percent(percent(shares, outstanding)) if outstanding else None
 
+    labels = group_labels(links)
+    persons = {*totals, *(name for key in links for name in key)} - labels
     groups = []
     for group in form_groups(persons, links):
-        shares = sum(holdings.get(m, 0) for m in group.members)
+        shares = sum(totals.get(m, 0) for m in group.members)
         if shares:
             groups.append((group, shares))
     groups.sort(key=lambda gs: (-gs[1], gs[0].label))
-    holders = sorted(((h, s) for h, s in holdings.items() if s), key=lambda x: (-x[1], x[0]))
-    adopted = reader.adopted(issuer, day, upto_seq)
-    records = reader.events_by_seq(row.seq for row in adopted)
-    unexplained: list[dict[str, Any]] = [
+    holders = sorted(((h, s) for h, s in totals.items() if s), key=lambda x: (-x[1], x[0]))
+    derivatives = [
         {
-            "date": row.effective_date,
-            "holder": row.holder,
-            "reported": row.target,
-            "computed": (row.target or 0) - row.delta,
-            "difference": row.delta,
-            "event": record_ref(records.get(row.seq)),
+            "holder": holder,
+            "series": key,
+            "quantity": right.quantity,
+            "underlying_shares": right.underlying,
+            "exercisable_from": right.exercisable_from.isoformat()
+            if right.exercisable_from
+            else None,
+            "expires_on": right.expires_on.isoformat() if right.expires_on else None,
+            "counted_by_plan": plan_counts(right, as_of, mode),
+            "exercisable_within_60_days": rule_counts(right, as_of),
         }
-        for row in adopted
+        for holder, series in sorted(rights.items())
+        for key, right in sorted(series.items())
+        if right.quantity or right.underlying
     ]
     return {
         "issuer": issuer,
-        "as_of": day,
+        "as_of": as_of.isoformat(),
         "known_at": known_at,
-        "shares_outstanding": out,
-        "holders": [{"holder": h, "shares": s, "percent": pct(s)} for h, s in holders],
+        "security": security or None,
+        "shares_outstanding": outstanding,
+        "holders": [_holder(h, s, pct(s), indirect.get(h)) for h, s in holders],
         "groups": [
             {
                 "group": g.label,
@@ -119,5 +174,90 @@ def ownership_view(
             }
             for g, shares in groups
         ],
-        "unexplained_changes": unexplained,
+        "derivatives": derivatives,
+        "unexplained_changes": changes,
+        "open_breaks": breaks,
     }
+
+
+def ownership_view(
+    reader: Reader,
+    issuer: str,
+    as_of: date,
+    upto_seq: int,
+    known_at: str | None,
+    security: str | None,
+    breaks: list[Json],
+) -> Json:
+    """Ownership from the maintained projections: one aggregate for the holdings."""
+    day = as_of.isoformat()
+    facts = live_facts(reader.facts(issuer, upto_seq, day))
+    plan_class, mode = plan_of(facts)
+    accounts = reader.holdings(issuer, day, upto_seq)
+    cls = security if security is not None else default_class(facts, accounts, plan_class)
+    rights: Rights = {}
+    for _, ev in facts:
+        rights_event = isinstance(ev, DerivativeAcquired | DerivativeDisposed | DerivativeReported)
+        if rights_event and (getattr(ev, "security", None) or "") == cls:
+            apply_right(rights, ev)  # type: ignore[arg-type]
+    adopted = [r for r in reader.adopted(issuer, day, upto_seq) if r.security == cls]
+    records = reader.events_by_seq(row.seq for row in adopted)
+    changes = [
+        change_json(
+            row.effective_date,
+            row.holder,
+            row.nature,
+            row.target or 0,
+            (row.target or 0) - row.delta,
+            records.get(row.seq),
+            row.kind == 3,
+        )
+        for row in adopted
+    ]
+    return ownership_body(
+        issuer,
+        as_of,
+        known_at,
+        cls,
+        mode,
+        accounts,
+        outstanding_of(facts, cls),
+        links_of(facts),
+        rights,
+        changes,
+        breaks,
+    )
+
+
+def _holder(
+    holder: str, shares: int, share_percent: str | None, indirect: list[Json] | None
+) -> Json:
+    """A holder's shares in all; the parts held indirectly, when there are any, apart."""
+    body: Json = {"holder": holder, "shares": shares, "percent": share_percent}
+    if indirect:
+        body["indirect"] = indirect
+    return body
+
+
+def change_json(
+    day: str,
+    holder: str,
+    nature: str,
+    reported: int,
+    computed: int,
+    record: Recorded | None,
+    opening: bool = False,
+) -> Json:
+    body: dict[str, Any] = {
+        "date": day,
+        "holder": holder,
+        "reported": reported,
+        "computed": computed,
+        "difference": reported - computed,
+        "event": record_ref(record),
+    }
+    if nature:
+        body["nature"] = nature
+    if opening:
+        body["opening"] = True
+    return body

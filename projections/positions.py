@@ -23,6 +23,8 @@ from ledger.events import (
     EventVoided,
     HoldingReported,
     OutstandingReported,
+    SharesAcquired,
+    SharesDisposed,
     SharesIssued,
     SharesPurchased,
     SharesRepurchased,
@@ -32,22 +34,30 @@ from ledger.events import (
 )
 from ledger.log import Recorded
 
-MOVE, SPLIT, ADOPT = 0, 1, 2
+MOVE, SPLIT, ADOPT, OPENING = 0, 1, 2, 3
 OUTSTANDING = "(shares outstanding)"  # the "holder" of a repurchase larger than the float
+Account = tuple[str, str, str]  # (holder, security, nature): "" the common stock, held directly
 
 
-def moves_of(ev: AnyEvent) -> tuple[tuple[str, int], ...]:
-    """The fixed moves an event makes: (holder, shares added; negative when taken)."""
-    if isinstance(ev, SharesPurchased):
-        return ((ev.holder, ev.shares),)
-    if isinstance(ev, SharesSold):
-        return ((ev.holder, -ev.shares),)
+def account(holder: str, security: str | None, nature: str | None) -> Account:
+    return (holder, security or "", nature or "")
+
+
+def moves_of(ev: AnyEvent) -> tuple[tuple[Account, int], ...]:
+    """The fixed moves an event makes: (account, shares added; negative when taken)."""
+    if isinstance(ev, SharesPurchased | SharesAcquired):
+        return ((account(ev.holder, ev.security, ev.nature), ev.shares),)
+    if isinstance(ev, SharesSold | SharesDisposed):
+        return ((account(ev.holder, ev.security, ev.nature), -ev.shares),)
     if isinstance(ev, SharesTransferred):
-        return ((ev.from_holder, -ev.shares), (ev.to_holder, ev.shares))
+        return (
+            (account(ev.from_holder, ev.security, ev.from_nature), -ev.shares),
+            (account(ev.to_holder, ev.security, ev.to_nature), ev.shares),
+        )
     if isinstance(ev, SharesIssued) and ev.holder is not None:
-        return ((ev.holder, ev.shares),)
+        return ((account(ev.holder, ev.security, ev.nature), ev.shares),)
     if isinstance(ev, SharesRepurchased) and ev.holder is not None:
-        return ((ev.holder, -ev.shares),)
+        return ((account(ev.holder, ev.security, ev.nature), -ev.shares),)
     return ()
 
 
@@ -56,8 +66,16 @@ def split_adds(held: int, numerator: int, denominator: int) -> int:
     return held * numerator // denominator - held
 
 
+def report_adds(held: int, target: int, kind: int) -> int:
+    """What an adopted report (or an opening one) adds: it sets the position to what it states;
+    an opening report only on an empty account."""
+    if kind == OPENING and held != 0:
+        return 0
+    return target - held
+
+
 class Shortfall(NamedTuple):
-    """An event that takes more shares from a holder (or the float) than there are."""
+    """An event that takes more shares from an account (or the float) than there are."""
 
     seq: int
     effective_date: date
@@ -70,31 +88,39 @@ def shortfalls(records: Iterable[Recorded]) -> list[Shortfall]:
     """Every shortfall in a history given in replay order, corrections honoured."""
     listed = list(records)
     voided_ids = {r.event.voids for r in listed if isinstance(r.event, EventVoided)}
-    held: dict[str, int] = {}
-    outstanding: int | None = None
+    held: dict[Account, int] = {}
+    outstanding: dict[str, int] = {}
     found: list[Shortfall] = []
     for record in listed:
         ev = record.event
         if record.event_id in voided_ids or isinstance(ev, EventVoided):
             continue
         when = ev.effective_date
-        for holder, delta in moves_of(ev):
-            before = held.get(holder, 0)
-            held[holder] = before + delta
+        for key, delta in moves_of(ev):
+            before = held.get(key, 0)
+            held[key] = before + delta
             if delta < 0 and before + delta < 0:
-                found.append(Shortfall(record.seq, when, holder, before, -delta))
+                found.append(Shortfall(record.seq, when, key[0], before, -delta))
+        security = getattr(ev, "security", None) or ""
         if isinstance(ev, StockSplit):
-            held = {h: n + split_adds(n, ev.numerator, ev.denominator) for h, n in held.items()}
-            if outstanding is not None:
-                outstanding = outstanding * ev.numerator // ev.denominator
-        elif isinstance(ev, HoldingReported) and ev.adopt:
-            held[ev.holder] = ev.shares
+            held = {
+                k: n + (split_adds(n, ev.numerator, ev.denominator) if k[1] == security else 0)
+                for k, n in held.items()
+            }
+            if security in outstanding:
+                outstanding[security] = outstanding[security] * ev.numerator // ev.denominator
+        elif isinstance(ev, HoldingReported) and (ev.adopt or ev.opening):
+            key = account(ev.holder, ev.security, ev.nature)
+            kind = ADOPT if ev.adopt else OPENING
+            held[key] = held.get(key, 0) + report_adds(held.get(key, 0), ev.shares, kind)
         elif isinstance(ev, OutstandingReported):
-            outstanding = ev.shares
-        elif isinstance(ev, SharesIssued) and outstanding is not None:
-            outstanding += ev.shares
-        elif isinstance(ev, SharesRepurchased) and outstanding is not None:
-            if ev.shares > outstanding:
-                found.append(Shortfall(record.seq, when, OUTSTANDING, outstanding, ev.shares))
-            outstanding -= ev.shares
+            outstanding[security] = ev.shares
+        elif isinstance(ev, SharesIssued) and security in outstanding:
+            outstanding[security] += ev.shares
+        elif isinstance(ev, SharesRepurchased) and security in outstanding:
+            if ev.shares > outstanding[security]:
+                found.append(
+                    Shortfall(record.seq, when, OUTSTANDING, outstanding[security], ev.shares)
+                )
+            outstanding[security] -= ev.shares
     return found

@@ -15,7 +15,7 @@ from ledger.log import Recorded
 from projections.limits import Limit
 from projections.numbers import format_percent, percent
 from projections.snapshot import GroupStatus, Snapshot
-from projections.state import Reconciliation
+from projections.state import Book, Reconciliation
 
 Json = dict[str, Any]
 
@@ -121,6 +121,7 @@ def group_json(snapshot: Snapshot, status: GroupStatus) -> Json:
         "group": status.group.label,
         "members": list(status.group.members),
         "shares": status.shares,
+        "derivative_shares": status.derivatives,
         "percent": format_percent(status.percent) if status.percent is not None else None,
         "limit": limit_json(status.limit),
         "status": status.status,
@@ -153,6 +154,8 @@ def status_json(snapshot: Snapshot, known_at: str | None) -> Json:
             "rights_agent": terms.rights_agent,
             "expires_on": day_text(terms.expires_on),
             "amendments": list(terms.amendments),
+            "security": terms.security or None,
+            "derivatives_counted": terms.derivatives if terms.adopted else None,
             "redeemed_on": day_text(redemption.date) if redemption else None,
         },
         "shares_outstanding": snapshot.outstanding,
@@ -169,23 +172,23 @@ def status_json(snapshot: Snapshot, known_at: str | None) -> Json:
         "distribution_date_reached": distribution is not None and distribution <= snapshot.as_of,
         "flags": list(snapshot.life.flags),
         "reconciliation_breaks": [
-            reconciliation_json(snapshot, r) for r in book.reconciliations if r.is_break
+            reconciliation_json(snapshot, r) for r in book.reconciliations if r.is_new_break
         ],
         "unexplained_changes": unexplained(snapshot),
     }
 
 
 def unexplained(snapshot: Snapshot, holders: frozenset[str] | None = None) -> list[Json]:
-    """The adopted statements that moved a position the ledger could not explain."""
+    """The adopted (or opening) statements that moved a position the ledger could not explain."""
     return [
         reconciliation_json(snapshot, r)
         for r in snapshot.book.reconciliations
-        if r.adopted and r.difference and (holders is None or r.holder in holders)
+        if (r.adopted or r.opening) and r.difference and (holders is None or r.holder in holders)
     ]
 
 
 def reconciliation_json(snapshot: Snapshot, r: Reconciliation) -> Json:
-    return {
+    body: Json = {
         "date": r.date.isoformat(),
         "holder": r.holder,
         "reported": r.reported,
@@ -193,36 +196,78 @@ def reconciliation_json(snapshot: Snapshot, r: Reconciliation) -> Json:
         "difference": r.difference,
         "event": record_ref(snapshot.record(r.seq)),
     }
+    if r.nature:
+        body["nature"] = r.nature
+    if r.series:
+        body["series"] = r.series
+    if r.opening:
+        body["opening"] = True
+    return body
 
 
-def ownership_json(snapshot: Snapshot, known_at: str | None) -> Json:
-    out = snapshot.outstanding
+def ownership_json(snapshot: Snapshot, known_at: str | None, security: str | None = None) -> Json:
+    """Ownership from the fold's state (the replay's answer; the ledger sums positions)."""
+    from projections.ownership import change_json, ownership_body
 
-    def pct(shares: int) -> str | None:
-        return format_percent(percent(shares, out)) if out else None
-
-    holders = sorted(
-        ((h, s) for h, s in snapshot.holdings.items() if s), key=lambda x: (-x[1], x[0])
+    state = snapshot.state
+    cls = state.terms.security if security is None else security
+    book = state.book if cls == state.terms.security else state.others.get(cls, Book())
+    accounts: dict[tuple[str, str, str], int] = {}
+    for holder, total in book.holdings.items():
+        inside = 0
+        for (owner, nature), shares in book.indirect.items():
+            if owner == holder:
+                accounts[(holder, cls, nature)] = shares
+                inside += shares
+        accounts[(holder, cls, "")] = total - inside
+    records = snapshot.records(r.seq for r in book.reconciliations)
+    changes = [
+        change_json(
+            r.date.isoformat(),
+            r.holder,
+            r.nature,
+            r.reported,
+            r.computed,
+            records.get(r.seq),
+            r.opening,
+        )
+        for r in book.reconciliations
+        if (r.adopted or r.opening) and r.difference and not r.series
+    ]
+    return ownership_body(
+        snapshot.issuer,
+        snapshot.as_of,
+        known_at,
+        cls,
+        state.terms.derivatives,
+        accounts,
+        book.outstanding,
+        state.links,
+        book.derivatives,
+        changes,
+        open_breaks(snapshot),
     )
-    groups = sorted(snapshot.groups, key=lambda g: (-g.shares, g.group.label))
-    return {
-        "issuer": snapshot.issuer,
-        "as_of": snapshot.as_of.isoformat(),
-        "known_at": known_at,
-        "shares_outstanding": out,
-        "holders": [{"holder": h, "shares": s, "percent": pct(s)} for h, s in holders],
-        "groups": [
-            {
-                "group": g.group.label,
-                "members": list(g.group.members),
-                "shares": g.shares,
-                "percent": pct(g.shares),
-            }
-            for g in groups
-            if g.shares
-        ],
-        "unexplained_changes": unexplained(snapshot),
-    }
+
+
+def open_breaks(snapshot: Snapshot, holders: frozenset[str] | None = None) -> list[Json]:
+    """Each account whose last report differs from the ledger, since the report that began it."""
+    book = snapshot.book
+    found = [
+        (account, difference, since)
+        for account, (difference, since) in sorted(book.differences.items())
+        if holders is None or account[0] in holders
+    ]
+    records = snapshot.records(since for _, _, since in found)
+    out = []
+    for (holder, nature, series), difference, since in found:
+        body: Json = {"holder": holder, "difference": difference}
+        if nature:
+            body["nature"] = nature
+        if series:
+            body["series"] = series
+        body["since"] = record_ref(records.get(since))
+        out.append(body)
+    return out
 
 
 def listed(snapshot: Snapshot) -> list[GroupStatus]:

@@ -122,9 +122,7 @@ def series_json(
         "levels": ["5", "10"],
         "groups": groups,
         "plan_events": plan_events,
-        "capital_events": [
-            _marker(r) for r in records.values() if r.event.type in CAPITAL
-        ],
+        "capital_events": [_marker(r) for r in records.values() if r.event.type in CAPITAL],
     }
 
 

@@ -17,6 +17,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from ledger.log import Recorded
+from projections.beneficial import rights
 from projections.groups import Group, form_groups, group_labels
 from projections.judge import headroom
 from projections.limits import Limit, limit_for
@@ -30,6 +31,10 @@ Resolver = Callable[[Iterable[int]], Mapping[int, Recorded]]
 
 @dataclass(frozen=True)
 class GroupStatus:
+    """A group's standing: `shares` it owns beneficially for the plan (its members' shares of
+    the plan's class plus the `derivatives` shares the plan counts), their percent of the shares
+    outstanding (plus those), the limit, the status and what follows from them."""
+
     group: Group
     shares: int
     percent: Fraction | None
@@ -38,6 +43,7 @@ class GroupStatus:
     headroom: int | None
     intervals: tuple[Interval, ...]
     flags: tuple[str, ...]
+    derivatives: int = 0
 
 
 class Snapshot:
@@ -91,8 +97,9 @@ class Snapshot:
         s = self.state
         people = [s.persons.get(m, _NEVER_JUDGED) for m in group.members]
         held = s.book.holdings
-        shares = sum(held.get(m, 0) for m in group.members)
-        out = self.outstanding
+        counted, _ = rights(s.book, group.members, self.as_of, s.terms.derivatives)
+        shares = sum(held.get(m, 0) for m in group.members) + counted
+        out = self.outstanding + counted if self.outstanding else self.outstanding
         pct = percent(shares, out) if out else None
         initial: Status = "below" if self.in_force else "plan_not_in_force"
         status = people[0].status or initial
@@ -107,6 +114,7 @@ class Snapshot:
             headroom(status, limit, shares, out),
             merged(people),
             tuple(flags),
+            counted,
         )
 
     def group_of(self, name: str) -> GroupStatus | None:
@@ -135,7 +143,8 @@ class Snapshot:
             seen.add(group.members)
             shares = sum(held.get(m, 0) for m in group.members)
             status = persons.get(group.members[0], _NEVER_JUDGED).status
-            if (out and shares * 100 > 5 * out) or status not in _QUIET_STATUSES:
+            rights_held = any(m in self.state.book.derivatives for m in group.members)
+            if (out and shares * 100 > 5 * out) or status not in _QUIET_STATUSES or rights_held:
                 standing = self.standing(group)
                 big = standing.percent is not None and standing.percent > 5
                 if big or standing.status not in _QUIET_STATUSES:

@@ -83,8 +83,11 @@ class Statement(NamedTuple):
 
 
 class Reconciliation(NamedTuple):
-    """A stated holding that differed from the computed one: a break, or (adopted) an
-    unexplained change the ledger took on."""
+    """A stated holding that differed from the computed one, for one account (a holder's shares
+    of a class held directly or in one way indirectly, or one series of its derivatives): a
+    break; or, adopted, an unexplained change the ledger took on; or, opening, a position a
+    filing opened. `continues`: the account's previous report differed by the same amount (a
+    constant offset is one break, named at its first report)."""
 
     date: date
     holder: str
@@ -92,6 +95,11 @@ class Reconciliation(NamedTuple):
     computed: int
     adopted: bool
     seq: int
+    nature: str = ""  # "" held directly
+    series: str = ""  # "" shares; else the derivative series (instrument and terms)
+    opening: bool = False
+    continues: bool = False
+    cause: str = ""  # the likely cause, when one is evident (see projections.causes)
 
     @property
     def difference(self) -> int:
@@ -99,7 +107,11 @@ class Reconciliation(NamedTuple):
 
     @property
     def is_break(self) -> bool:
-        return self.difference != 0 and not self.adopted
+        return self.difference != 0 and not self.adopted and not self.opening
+
+    @property
+    def is_new_break(self) -> bool:
+        return self.is_break and not self.continues
 
 
 class Determination(NamedTuple):
@@ -109,12 +121,26 @@ class Determination(NamedTuple):
     divest_by: date
 
 
+class Derivative(NamedTuple):
+    """A holder's derivatives of one series: how many, the shares they give, and when."""
+
+    quantity: int
+    underlying: int
+    exercisable_from: date | None
+    expires_on: date | None
+
+
+Account = tuple[str, str, str]  # (holder, nature, series): what a report states
+
+
 @dataclass
 class Book:
-    """Holdings per holder and shares "then outstanding".
+    """One class of stock: holdings per holder and shares "then outstanding".
 
     Shares then outstanding are the latest `OutstandingReported` count adjusted by company
-    issuances, repurchases and splits after it; holder trades never change it."""
+    issuances, repurchases and splits after it; holder trades never change it. `holdings` are
+    each holder's shares however held; `indirect` the part held in each indirect way (the rest
+    is held directly). `derivatives` are each holder's series of rights to acquire shares."""
 
     holdings: dict[str, int] = field(default_factory=dict)
     outstanding: int | None = None
@@ -123,6 +149,12 @@ class Book:
     reports: list[CountReport] = field(default_factory=list)
     reconciliations: list[Reconciliation] = field(default_factory=list)
     statements: dict[str, Statement] = field(default_factory=dict)
+    indirect: dict[tuple[str, str], int] = field(default_factory=dict)
+    derivatives: dict[str, dict[str, Derivative]] = field(default_factory=dict)
+    # Open breaks: each account's offset at its last report, and the report that began it.
+    differences: dict[Account, tuple[int, int]] = field(default_factory=dict)
+    # Each account's last report: (date, reported, computed), to tell what moved since.
+    last_reports: dict[Account, tuple[date, int, int]] = field(default_factory=dict)
 
     def clone(self) -> Book:
         return Book(
@@ -133,10 +165,21 @@ class Book:
             list(self.reports),
             list(self.reconciliations),
             dict(self.statements),
+            dict(self.indirect),
+            {holder: dict(series) for holder, series in self.derivatives.items()},
+            dict(self.differences),
+            dict(self.last_reports),
         )
 
     def held(self, holder: str) -> int:
         return self.holdings.get(holder, 0)
+
+    def account(self, holder: str, nature: str) -> int:
+        """What one account holds: shares held in that indirect way, or (nature "") directly."""
+        if nature:
+            return self.indirect.get((holder, nature), 0)
+        inside = sum(n for (h, _), n in self.indirect.items() if h == holder)
+        return self.held(holder) - inside
 
 
 @dataclass
@@ -146,7 +189,8 @@ class FoldState:
     issuer: str
     through: date | None = None
     counted: int = 0  # events given to the fold (voided ones included), for `events_known`
-    book: Book = field(default_factory=Book)
+    book: Book = field(default_factory=Book)  # the class the plan covers ("" the common stock)
+    others: dict[str, Book] = field(default_factory=dict)  # every other class, by its name
     terms: Terms = field(default_factory=Terms)
     links: dict[LinkKey, Link] = field(default_factory=dict)
     persons: dict[str, Person] = field(default_factory=dict)
@@ -162,6 +206,7 @@ class FoldState:
             self.through,
             self.counted,
             self.book.clone(),
+            {name: book.clone() for name, book in self.others.items()},
             self.terms,
             dict(self.links),
             dict(self.persons),

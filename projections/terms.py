@@ -83,6 +83,8 @@ class Terms:
     approvals: MappingProxyType[str, Approval] = field(default_factory=_no_approvals)
     amendments: tuple[str, ...] = ()
     records: tuple[int, ...] = ()  # seqs of the adoption and amendments, for explanations
+    security: str = ""  # the class the plan covers ("" the common stock)
+    derivatives: Literal["all", "exercisable", "none"] = "all"  # which rights count
 
     @property
     def adopted(self) -> bool:
@@ -118,6 +120,8 @@ def adopt(terms: Terms, seq: int, ev: RightsAgreementAdopted) -> Terms:
         distribution_delay_basis=ev.distribution_delay_basis,
         exempt_persons=frozenset(ev.exempt_persons),
         records=(*terms.records, seq),
+        security=ev.security or "",
+        derivatives=ev.derivatives or "all",
     )
 
 

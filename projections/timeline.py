@@ -24,10 +24,7 @@ def concerns(change: Change, person: str | None) -> bool:
     """Does the change concern `person` (a member or a group label)? Plan-wide changes concern
     everyone."""
     return (
-        person is None
-        or change.group == person
-        or person in change.members
-        or not change.members
+        person is None or change.group == person or person in change.members or not change.members
     )
 
 

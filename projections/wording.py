@@ -15,18 +15,25 @@ from ledger.events import (
     AffiliationFormed,
     BoardApprovalGranted,
     ControlIntentDeclared,
+    DerivativeAcquired,
+    DerivativeDisposed,
+    DerivativeReported,
     Event,
     EventVoided,
     ExemptionChange,
     ExpirationChange,
     HoldingReported,
     InadvertenceDetermined,
+    IssuerIdentified,
     OutstandingReported,
+    PersonIdentified,
     RemoveExemption,
     RightsAgentChange,
     RightsAgreementAdopted,
     RightsAgreementAmended,
     RightsRedeemed,
+    SharesAcquired,
+    SharesDisposed,
     SharesIssued,
     SharesPurchased,
     SharesRepurchased,
@@ -61,7 +68,7 @@ def _approval(ev: BoardApprovalGranted) -> str:
 def _reported(ev: HoldingReported) -> str:
     form = f" ({ev.form})" if ev.form else ""
     verb = "is taken to hold" if ev.adopt else "reports holding"
-    return f"{ev.holder} {verb} {ev.shares:,} shares{form}"
+    return f"{ev.holder} {verb} {ev.shares:,} shares{_held(ev)}{form}"
 
 
 def _issued(ev: SharesIssued) -> str:
@@ -74,10 +81,40 @@ def _repurchased(ev: SharesRepurchased) -> str:
     return f"the company repurchases {ev.shares:,} shares{source}"
 
 
+def _held(ev: Any) -> str:
+    """ " of Class A Common Stock (By Trust)", or nothing for the common stock held directly."""
+    cls = f" of {ev.security}" if getattr(ev, "security", None) else ""
+    nature = f" ({ev.nature})" if getattr(ev, "nature", None) else ""
+    return cls + nature
+
+
+def _how(ev: Any) -> str:
+    return f" ({ev.how})" if ev.how else ""
+
+
+def _right(ev: Any) -> str:
+    price = f" at {ev.exercise_price}" if ev.exercise_price else ""
+    expiry = f", expiring {ev.expires_on}" if ev.expires_on else ""
+    shares = f"{ev.underlying_shares:,}" if ev.underlying_shares is not None else "?"
+    return f"{ev.quantity:,} {ev.instrument}{price} (for {shares} shares{_held(ev)}){expiry}"
+
+
+def _identified(ev: IssuerIdentified) -> str:
+    parts = [p for p in (ev.name, ev.ticker and f"ticker {ev.ticker}") if p]
+    return f"the issuer is CIK {ev.cik}" + (f": {', '.join(parts)}" if parts else "")
+
+
 # One wording per event type (the completeness test walks `ledger.events.EVENT_TYPES`).
 EVENT_WORDS: dict[type[Event], Callable[[Any], str]] = {
-    SharesPurchased: lambda ev: f"{ev.holder} buys {ev.shares:,} shares",
-    SharesSold: lambda ev: f"{ev.holder} sells {ev.shares:,} shares",
+    SharesPurchased: lambda ev: f"{ev.holder} buys {ev.shares:,} shares{_held(ev)}",
+    SharesSold: lambda ev: f"{ev.holder} sells {ev.shares:,} shares{_held(ev)}",
+    SharesAcquired: lambda ev: f"{ev.holder} acquires {ev.shares:,} shares{_held(ev)}{_how(ev)}",
+    SharesDisposed: lambda ev: f"{ev.holder} disposes of {ev.shares:,} shares{_held(ev)}{_how(ev)}",
+    DerivativeAcquired: lambda ev: f"{ev.holder} acquires {_right(ev)}{_how(ev)}",
+    DerivativeDisposed: lambda ev: f"{ev.holder} gives up {_right(ev)}{_how(ev)}",
+    DerivativeReported: lambda ev: f"{ev.holder} reports holding {_right(ev)}",
+    PersonIdentified: lambda ev: f"{ev.person} is CIK {ev.cik}",
+    IssuerIdentified: _identified,
     SharesTransferred: lambda ev: (
         f"{ev.from_holder} transfers {ev.shares:,} shares to {ev.to_holder}"
     ),
@@ -102,8 +139,9 @@ EVENT_WORDS: dict[type[Event], Callable[[Any], str]] = {
         f"{ev.person} commences a tender offer for {ev.percent_sought}%"
     ),
     TenderOfferTerminated: lambda ev: f"{ev.person} terminates its tender offer",
-    RightsRedeemed: lambda ev: "the Board redeems the rights"
-    + (f" at {ev.price}" if ev.price else ""),
+    RightsRedeemed: lambda ev: (
+        "the Board redeems the rights" + (f" at {ev.price}" if ev.price else "")
+    ),
     EventVoided: lambda ev: f"corrects the log: {ev.voids} no longer counts ({ev.reason})",
 }
 
@@ -171,9 +209,7 @@ def change_text(change: Change, records: Mapping[int, Recorded]) -> str:
         return f"{said} — after its divest-by date; no effect"
     if what == "lapse":
         person, amendment = detail
-        return (
-            f"exemption of {person} (Amendment {amendment}) lapses on a declared control intent"
-        )
+        return f"exemption of {person} (Amendment {amendment}) lapses on a declared control intent"
     if what == "redemption_out_of_window":
         return f"redemption after the Distribution Date {detail[0]} is out of the window; no effect"
     if what == "ended":
@@ -182,3 +218,25 @@ def change_text(change: Change, records: Mapping[int, Recorded]) -> str:
         holder, shares = detail
         return f"Stock Acquisition Date: {holder} publicly reports {int(shares):,} shares"
     raise AssertionError(change)
+
+
+def cause_text(cause: str) -> str:
+    """A break's likely cause in words (see `projections.causes`)."""
+    code, _, detail = cause.partition(":")
+    if code == "no_transaction":
+        moved, _, since = detail.partition(":")
+        return f"moved by {int(moved):+,} since the report of {since} with no transaction on record"
+    if code == "mistyped":
+        how = {
+            "factor_of_ten": "off by a factor of ten",
+            "one_digit": "one digit different",
+            "swapped_digits": "two adjacent digits swapped",
+        }[detail]
+        return f"looks mistyped ({how})"
+    if code == "percent_other_count":
+        day, _, count = detail.partition(":")
+        return (
+            f"the stated percent is the ledger's holding on the count reported {day} "
+            f"({int(count):,} shares), not the latest"
+        )
+    return ""

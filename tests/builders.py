@@ -82,6 +82,4 @@ def timeline(*events: Any, until: Any = None) -> list[Any]:
     rows = records(*events)
     changes, _ = history("INOC", rows, until)
     by_seq = {r.seq: r for r in rows}
-    return [
-        (c.date.isoformat(), c.group, c.kind, change_text(c, by_seq), c.seq) for c in changes
-    ]
+    return [(c.date.isoformat(), c.group, c.kind, change_text(c, by_seq), c.seq) for c in changes]

@@ -217,7 +217,7 @@ def test_standard_input_without_a_format_is_told_by_its_first_line(db: str) -> N
 
 
 def test_an_unknown_extension_without_a_format_is_a_usage_error(db: str, tmp_path: Path) -> None:
-    path = write(tmp_path / "events.txt", buy("A", 5))
+    path = write(tmp_path / "events.dat", buy("A", 5))
 
     result = owl(db, "ingest", path)
 

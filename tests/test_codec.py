@@ -60,4 +60,3 @@ def test_the_canonical_payload_is_json_dumps_with_sorted_keys(holder: str, sourc
     expected = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     assert canonical_payload(event) == expected
-

@@ -44,7 +44,18 @@ KINDS = [
     "adopt",
     "void",
     "count",
+    "acquire",
+    "dispose",
+    "opening",
+    "label_report",
+    "right",
+    "exercise",
+    "right_report",
+    "trust_move",
+    "plan",
 ]
+CLASSES = [None, None, "Class B"]
+NATURES = [None, None, "By Trust"]
 HOLDERS = ["A", "B", "C", "D"]
 STAMPS = [f"2026-0{1 + n // 28}-{1 + n % 28:02d}T00:00" for n in range(40)]
 
@@ -62,23 +73,37 @@ def events(draw: st.DrawFn, ids: list[str]) -> Any:
     n = len(ids)
     eid = f"e{n}-{draw(st.integers(0, 10**6))}"
     ids.append(eid)
+    cls = draw(st.sampled_from(CLASSES))
+    nature = draw(st.sampled_from(NATURES))
+    account = {"security": cls, "nature": nature}
     if kind == "buy":
         return ev("SharesPurchased", when, holder=holder, shares=draw(st.integers(1, 90_000)),
-                  event_id=eid)  # fmt: skip
+                  event_id=eid, **account)  # fmt: skip
     if kind == "sell":
         return ev("SharesSold", when, holder=holder, shares=draw(st.integers(1, 30_000)),
-                  event_id=eid)  # fmt: skip
+                  event_id=eid, **account)  # fmt: skip
+    if kind == "acquire":
+        return ev("SharesAcquired", when, holder=holder, shares=draw(st.integers(1, 60_000)),
+                  how="gift", event_id=eid, **account)  # fmt: skip
+    if kind == "dispose":
+        return ev("SharesDisposed", when, holder=holder, shares=draw(st.integers(1, 20_000)),
+                  event_id=eid, **account)  # fmt: skip
     if kind == "transfer":
         return ev("SharesTransferred", when, from_holder=holder, to_holder=other,
-                  shares=draw(st.integers(1, 20_000)), event_id=eid)  # fmt: skip
+                  shares=draw(st.integers(1, 20_000)), event_id=eid, security=cls)  # fmt: skip
+    if kind == "trust_move":
+        return ev("SharesTransferred", when, from_holder=holder, to_holder=holder,
+                  to_nature="By Trust", shares=draw(st.integers(1, 20_000)), event_id=eid,
+                  security=cls)  # fmt: skip
     if kind == "repurchase":
-        return ev("SharesRepurchased", when, shares=draw(st.integers(1, 40_000)), event_id=eid)
+        return ev("SharesRepurchased", when, shares=draw(st.integers(1, 40_000)), event_id=eid,
+                  security=cls)  # fmt: skip
     if kind == "issue":
         return ev("SharesIssued", when, shares=draw(st.integers(1, 40_000)), holder=holder,
-                  event_id=eid)  # fmt: skip
+                  event_id=eid, **account)  # fmt: skip
     if kind == "split":
         return ev("StockSplit", when, numerator=draw(st.integers(2, 3)),
-                  denominator=draw(st.integers(1, 2)), event_id=eid)  # fmt: skip
+                  denominator=draw(st.integers(1, 2)), event_id=eid, security=cls)  # fmt: skip
     if kind == "link":
         return ev("AffiliationFormed", when, person=holder, affiliate=other, relation="control",
                   group=draw(st.sampled_from([None, "Pack"])), event_id=eid)  # fmt: skip
@@ -88,12 +113,35 @@ def events(draw: st.DrawFn, ids: list[str]) -> Any:
         return ev("RightsAgreementAmended", when, amendment=eid, event_id=eid,
                   changes=[{"change": "exemption", "person": holder,
                             "cap": str(draw(st.integers(10, 30)))}])  # fmt: skip
-    if kind in ("report", "adopt"):
+    if kind in ("report", "adopt", "opening"):
         return ev("HoldingReported", when, holder=holder, shares=draw(st.integers(0, 150_000)),
-                  adopt=kind == "adopt", event_id=eid)  # fmt: skip
+                  adopt=kind == "adopt", opening=kind == "opening" or None, event_id=eid,
+                  **account)  # fmt: skip
+    if kind == "label_report":
+        return ev("HoldingReported", when, holder="Pack", shares=draw(st.integers(0, 150_000)),
+                  event_id=eid, security=cls)  # fmt: skip
     if kind == "count":
         return ev("OutstandingReported", when, shares=draw(st.integers(600_000, 1_400_000)),
-                  event_id=eid)  # fmt: skip
+                  event_id=eid, security=cls)  # fmt: skip
+    if kind in ("right", "exercise", "right_report"):
+        series = {
+            "instrument": "Option",
+            "exercise_price": "1.5",
+            "exercisable_from": draw(st.sampled_from([None, day(30), day(95)])),
+            "expires_on": draw(st.sampled_from([None, day(60)])),
+            "security": cls,
+        }
+        quantity = draw(st.integers(1, 80_000))
+        if kind == "right_report":
+            return ev("DerivativeReported", when, holder=holder, quantity=quantity,
+                      opening=draw(st.sampled_from([None, True])), event_id=eid,
+                      **series)  # fmt: skip
+        name = "DerivativeAcquired" if kind == "right" else "DerivativeDisposed"
+        return ev(name, when, holder=holder, quantity=quantity, underlying_shares=quantity,
+                  event_id=eid, **series)  # fmt: skip
+    if kind == "plan":
+        return ev("RightsAgreementAdopted", when, threshold="15", event_id=eid, security=cls,
+                  derivatives=draw(st.sampled_from(["all", "exercisable", "none"])))  # fmt: skip
     if n == 0:
         return ev("SharesPurchased", when, holder=holder, shares=1, event_id=eid)
     target = ids[draw(st.integers(0, n - 1))]

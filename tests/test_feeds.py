@@ -123,8 +123,9 @@ def test_csv_line_numbers_are_physical_lines_even_after_a_quoted_newline() -> No
 
     feed = CsvFeed(lines(text))
 
-    assert [p.line for p in feed] == [2]
-    assert [(p.line, p.field) for p in feed.problems] == [(5, "shares")]
+    assert [p.line for p in feed] == []
+    assert [(p.line, p.field) for p in feed.problems] == [(2, "holder"), (5, "shares")]
+    assert "U+000A" in feed.problems[0].reason  # a name with a line break is refused
 
 
 def test_the_price_column_is_optional_and_columns_may_come_in_any_order() -> None:

@@ -154,7 +154,7 @@ def test_ids_issuers_and_texts_the_database_cannot_hold_are_input_errors() -> No
     assert [(p.field, p.reason.split(",")[0]) for p in problems] == [
         ("issuer", "must be at most 64 characters"),
         ("event_id", "must be at most 200 characters"),
-        ("source", "must not contain NUL characters"),
+        ("source", "contains the control character U+0000"),
     ]
 
 

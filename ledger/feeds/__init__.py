@@ -18,11 +18,12 @@ from typing import Literal
 from ledger.errors import LedgerError, Problem
 from ledger.feeds.csv import CsvFeed
 from ledger.feeds.jsonl import JsonlFeed
+from ledger.feeds.sec.feed import FilingFeed
 from ledger.log import Pending
 
-Format = Literal["jsonl", "csv"]
-Feed = JsonlFeed | CsvFeed
-FORMATS: tuple[Format, ...] = ("jsonl", "csv")
+Format = Literal["jsonl", "csv", "form345", "sc13", "sec"]  # "sec": either, by content
+Feed = JsonlFeed | CsvFeed | FilingFeed
+FORMATS: tuple[Format, ...] = ("jsonl", "csv", "form345", "sc13")
 STDIN = "-"
 
 _BY_SUFFIX: dict[str, Format] = {
@@ -30,6 +31,9 @@ _BY_SUFFIX: dict[str, Format] = {
     ".ndjson": "jsonl",
     ".json": "jsonl",
     ".csv": "csv",
+    ".xml": "sec",
+    ".txt": "sec",
+    ".nc": "sec",
 }
 
 
@@ -39,17 +43,22 @@ def detect_format(path: str) -> Format | None:
 
 
 def read_path(path: str, fmt: Format | None, keep_recorded_at: bool = False) -> Feed:
-    """A feed over the file at `path` ("-" is standard input), read as UTF-8 in format `fmt`.
+    """A feed over the file at `path` ("-" is standard input) in format `fmt`.
 
-    With no format, the first line that is not blank decides: a JSON object means jsonl,
-    anything else the csv trade feed (whose first line is its header). The file is opened when
-    iteration starts and closed when it ends; an unreadable file raises `OSError`, and text that
-    is not UTF-8 raises `UnicodeDecodeError`, from the iteration.
+    With no format, the first line that is not blank decides: a JSON object means jsonl, an XML
+    or SGML tag an SEC filing, anything else the csv trade feed (whose first line is its
+    header). Text feeds are read as UTF-8, streamed; the file is opened when iteration starts
+    and closed when it ends; an unreadable file raises `OSError`, and text that is not UTF-8
+    raises `UnicodeDecodeError`, from the iteration.
     """
     origin = "<stdin>" if path == STDIN else path
+    if fmt in ("form345", "sc13", "sec"):
+        return FilingFeed(path, None if fmt == "sec" else fmt, origin)
     lines = _stdin_lines() if path == STDIN else _file_lines(path)
     if fmt is None:
         fmt, lines = sniff(lines)
+        if fmt == "sec":
+            return FilingFeed(path, None, origin, lines)
     if fmt == "jsonl":
         return JsonlFeed(lines, origin, keep_recorded_at)
     return CsvFeed(lines, origin)
@@ -62,7 +71,9 @@ def sniff(lines: Iterator[str]) -> tuple[Format, Iterator[str]]:
         seen.append(line)
         if line.strip():
             break
-    first = seen[-1].lstrip() if seen else ""
+    first = seen[-1].lstrip().lstrip("\ufeff") if seen else ""
+    if first.startswith("<"):
+        return "sec", chain(seen, lines)
     return ("jsonl" if first.startswith("{") else "csv"), chain(seen, lines)
 
 
@@ -100,8 +111,8 @@ def format_of(path: str, fmt: Format | None) -> Format | None:
     detected = detect_format(path)
     if detected is None:
         raise FeedRefused(
-            f"cannot tell the format of {path!r} from its extension (.jsonl, .ndjson, .json or "
-            ".csv); give the format (--format jsonl or --format csv)",
+            f"cannot tell the format of {path!r} from its extension (.jsonl, .ndjson, .json, "
+            ".csv, .xml, .txt or .nc); give the format (--format jsonl, csv, form345 or sc13)",
             usage=True,
         )
     return detected

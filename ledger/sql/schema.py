@@ -8,8 +8,9 @@ trigger would double the cost of every append); such a replace deletes the old r
 a gap in `seq` that `verify` reports.
 
 The projection tables are derived data, rebuilt from the log by `owl rebuild`:
-- `positions`: one row per change of a holder's record holding, keyed by (issuer, effective
-  date, seq), so "holdings as of (date, known_at)" is one indexed aggregate;
+- `positions`: one row per change of one account (a holder's shares of one class, held directly
+  or in one way indirectly), keyed by (issuer, effective date, seq), so "holdings as of (date,
+  known_at)" is one indexed aggregate;
 - `facts`: the events other than plain trades (capital, plan, links, reports, corrections);
 - `balances`: each holder's current position, for the append check;
 - `appends`: one row per run (an issuer's events recorded at one instant), with the dates it
@@ -61,20 +62,22 @@ positions = Table(
     Column("effective_date", String(10), primary_key=True),
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
     Column("holder", String(200), primary_key=True),
+    Column("security", String(200), primary_key=True),  # "" the common stock
+    Column("nature", String(2000), primary_key=True),  # "" held directly
     Column("rec_seq", BigInteger, primary_key=True, autoincrement=False),
     Column("kind", SmallInteger, primary_key=True, autoincrement=False),
     Column("delta", BigInteger, nullable=False),
     Column("target", BigInteger, nullable=True),
     sqlite_with_rowid=False,
 )
-# Adopted reports are few: a partial index finds their rows without reading every trade.
+# Adopted and opening reports are few: a partial index finds them without reading every trade.
 Index(
     "ix_positions_adopted",
     positions.c.issuer,
     positions.c.effective_date,
     positions.c.seq,
-    sqlite_where=positions.c.kind == 2,
-    postgresql_where=positions.c.kind == 2,
+    sqlite_where=positions.c.kind >= 2,
+    postgresql_where=positions.c.kind >= 2,
 )
 
 facts = Table(
@@ -96,6 +99,8 @@ balances = Table(
     metadata,
     Column("issuer", String(64), primary_key=True),
     Column("holder", String(200), primary_key=True),
+    Column("security", String(200), primary_key=True),
+    Column("nature", String(2000), primary_key=True),
     Column("position", BigInteger, nullable=False),
     Column("last_date", String(10), nullable=False),
     Column("last_seq", BigInteger, nullable=False),
@@ -125,6 +130,7 @@ checkpoints = Table(
     Column("counted", BigInteger, nullable=False),
     Column("state", LargeBinary, nullable=False),
     Column("changes", LargeBinary, nullable=False),
+    Column("format", Integer, nullable=False),
 )
 
 owl_meta = Table(

@@ -8,6 +8,7 @@ that nothing holds a whole history in memory.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -55,9 +56,10 @@ class Session:
             return
         if self.dialect == "postgresql":
             dbapi: Any = self.conn.connection.dbapi_connection
-            with dbapi.cursor() as cursor, cursor.copy(
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-            ) as copy:
+            with (
+                dbapi.cursor() as cursor,
+                cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
             return
@@ -72,9 +74,7 @@ class Session:
     # --- the log -----------------------------------------------------------------------------
 
     def head(self) -> Head:
-        found = self._all(
-            "SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1"
-        )
+        found = self._all("SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1")
         if not found:
             return Head(0, "0" * 64, "")
         seq, hsh, rec = found[0]
@@ -170,6 +170,20 @@ class Session:
         )
         return [IssuerSummary(i, int(n), a, b, r) for i, n, a, b, r in rows]
 
+    def ciks(self) -> dict[str, str]:
+        """Each CIK an `IssuerIdentified` gave, and the issuer key it was given under (a ticker
+        in preference to a `CIK...` key)."""
+        found: dict[str, str] = {}
+        rows = self._all("SELECT issuer, payload FROM facts WHERE type = 'IssuerIdentified'")
+        for issuer, payload in rows:
+            cik = json.loads(payload).get("cik")
+            if isinstance(cik, str) and (cik not in found or found[cik].startswith("CIK")):
+                found[cik] = issuer
+        return found
+
+    def issuer_by_cik(self, cik: str) -> str | None:
+        return self.ciks().get(cik)
+
     def known_seq(self, issuer: str, recorded_at: str | None) -> int:
         if recorded_at is None:
             found = self._all("SELECT MAX(last_seq) FROM appends WHERE issuer = ?", [issuer])
@@ -196,9 +210,10 @@ class Session:
         if not rows:
             return
         sql = (
-            "INSERT INTO positions (issuer, effective_date, seq, holder, rec_seq, delta, kind, "
-            "target) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issuer, effective_date, seq, "
-            "holder, rec_seq, kind) DO UPDATE SET delta = positions.delta + excluded.delta"
+            "INSERT INTO positions (issuer, effective_date, seq, holder, security, nature, "
+            "rec_seq, delta, kind, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+            "(issuer, effective_date, seq, holder, security, nature, rec_seq, kind) DO UPDATE "
+            "SET delta = positions.delta + excluded.delta"
         )
         self.conn.exec_driver_sql(sql.replace("?", self.p), [tuple(r) for r in rows])
 
@@ -211,16 +226,13 @@ class Session:
     def put_balances(self, rows: Sequence[Balance]) -> None:
         if not rows:
             return
-        if self.dialect == "postgresql":
-            sql = (
-                "INSERT INTO balances (issuer, holder, position, last_date, last_seq) "
-                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (issuer, holder) DO UPDATE SET "
-                "position = EXCLUDED.position, last_date = EXCLUDED.last_date, "
-                "last_seq = EXCLUDED.last_seq"
-            )
-        else:
-            sql = "INSERT OR REPLACE INTO balances VALUES (?, ?, ?, ?, ?)"
-        self.conn.exec_driver_sql(sql, list(rows))
+        sql = (
+            "INSERT INTO balances (issuer, holder, security, nature, position, last_date, "
+            "last_seq) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issuer, holder, security, "
+            "nature) DO UPDATE SET position = excluded.position, last_date = "
+            "excluded.last_date, last_seq = excluded.last_seq"
+        )
+        self.conn.exec_driver_sql(sql.replace("?", self.p), [tuple(r) for r in rows])
 
     def facts(self, issuer: str, upto_seq: int, through_date: str | None = None) -> list[FactRow]:
         params: list[Any] = [issuer, upto_seq]
@@ -235,22 +247,25 @@ class Session:
         )
         return [FactRow(*row) for row in rows]
 
-    def holdings(self, issuer: str, through_date: str, upto_seq: int) -> dict[str, int]:
+    def holdings(
+        self, issuer: str, through_date: str, upto_seq: int
+    ) -> dict[tuple[str, str, str], int]:
+        """Each account's shares: (holder, security, nature) -> shares, zeros left out."""
         rows = self._all(
-            "SELECT holder, SUM(delta) FROM positions WHERE issuer = ? AND effective_date <= ? "
-            "AND rec_seq <= ? GROUP BY holder",
+            "SELECT holder, security, nature, SUM(delta) FROM positions WHERE issuer = ? AND "
+            "effective_date <= ? AND rec_seq <= ? GROUP BY holder, security, nature",
             [issuer, through_date, upto_seq],
         )
-        return {holder: int(total) for holder, total in rows if total}
+        return {(h, s, n): int(total) for h, s, n, total in rows if total}
 
     def adopted(self, issuer: str, through_date: str, upto_seq: int) -> list[PositionRow]:
         """The adopted reports up to a date whose net change is not nothing: each one's net row
         (its `delta` is what the report changed; `target` what it stated)."""
         rows = self._all(
-            "SELECT issuer, effective_date, seq, holder, MAX(rec_seq), SUM(delta), kind, "
-            "MAX(target) FROM positions WHERE issuer = ? AND kind = 2 AND effective_date <= ? "
-            "AND rec_seq <= ? GROUP BY issuer, effective_date, seq, holder, kind "
-            "HAVING SUM(delta) <> 0 ORDER BY effective_date, seq",
+            "SELECT issuer, effective_date, seq, holder, security, nature, MAX(rec_seq), "
+            "SUM(delta), kind, MAX(target) FROM positions WHERE issuer = ? AND kind >= 2 AND "
+            "effective_date <= ? AND rec_seq <= ? GROUP BY issuer, effective_date, seq, holder, "
+            "security, nature, kind HAVING SUM(delta) <> 0 ORDER BY effective_date, seq",
             [issuer, through_date, upto_seq],
         )
         return [PositionRow(*row) for row in rows]
@@ -260,9 +275,9 @@ class Session:
     ) -> Iterator[PositionRow]:
         wanted = None if holders is None else set(holders)
         rows = self._stream(
-            "SELECT issuer, effective_date, seq, holder, rec_seq, delta, kind, target "
-            "FROM positions WHERE issuer = ? AND effective_date >= ? "
-            "ORDER BY effective_date, seq, holder",
+            "SELECT issuer, effective_date, seq, holder, security, nature, rec_seq, delta, kind, "
+            "target FROM positions WHERE issuer = ? AND effective_date >= ? "
+            "ORDER BY effective_date, seq, holder, security, nature",
             [issuer, from_date],
         )
         for row in rows:
@@ -271,20 +286,23 @@ class Session:
 
     def rows_of_event(self, issuer: str, effective_date: str, seq: int) -> list[PositionRow]:
         rows = self._all(
-            "SELECT issuer, effective_date, seq, holder, rec_seq, delta, kind, target "
-            "FROM positions WHERE issuer = ? AND effective_date = ? AND seq = ?",
+            "SELECT issuer, effective_date, seq, holder, security, nature, rec_seq, delta, kind, "
+            "target FROM positions WHERE issuer = ? AND effective_date = ? AND seq = ?",
             [issuer, effective_date, seq],
         )
         return [PositionRow(*row) for row in rows]
 
-    def sums_from(self, issuer: str, effective_date: str, seq: int) -> dict[str, int]:
-        """Each holder's total of the rows at or after the point (effective_date, seq)."""
+    def sums_from(
+        self, issuer: str, effective_date: str, seq: int
+    ) -> dict[tuple[str, str, str], int]:
+        """Each account's total of the rows at or after the point (effective_date, seq)."""
         rows = self._all(
-            "SELECT holder, SUM(delta) FROM positions WHERE issuer = ? AND (effective_date > ? "
-            "OR (effective_date = ? AND seq >= ?)) GROUP BY holder",
+            "SELECT holder, security, nature, SUM(delta) FROM positions WHERE issuer = ? AND "
+            "(effective_date > ? OR (effective_date = ? AND seq >= ?)) "
+            "GROUP BY holder, security, nature",
             [issuer, effective_date, effective_date, seq],
         )
-        return {holder: int(total) for holder, total in rows}
+        return {(h, s, n): int(total) for h, s, n, total in rows}
 
     def named_after(
         self, issuer: str, holders: Sequence[str], after_seq: int
@@ -296,12 +314,7 @@ class Session:
             "AND seq > ?",
             [issuer, *holders, after_seq],
         )
-        reported = self._all(
-            f"SELECT seq, person FROM facts WHERE issuer = ? AND type = 'HoldingReported' "
-            f"AND person IN ({marks}) AND seq > ?",
-            [issuer, *holders, after_seq],
-        )
-        return sorted({(int(s), h) for s, h in [*moved, *reported]})
+        return sorted({(int(s), h) for s, h in moved})
 
     def naming(
         self, issuer: str, names: Iterable[str], through_date: str, upto_seq: int
@@ -322,24 +335,28 @@ class Session:
         )
         return sorted({int(s) for (s,) in moved} | {int(s) for (s,) in named})
 
-    def balances(self, issuer: str, holders: Iterable[str] | None = None) -> dict[str, Balance]:
-        if holders is None:
-            rows = self._all(
-                "SELECT issuer, holder, position, last_date, last_seq FROM balances "
-                "WHERE issuer = ?",
-                [issuer],
-            )
+    def balances(
+        self, issuer: str, accounts: Iterable[tuple[str, str, str]] | None = None
+    ) -> dict[tuple[str, str, str], Balance]:
+        columns = "issuer, holder, security, nature, position, last_date, last_seq"
+        if accounts is None:
+            rows = self._all(f"SELECT {columns} FROM balances WHERE issuer = ?", [issuer])
         else:
-            wanted = sorted(set(holders))
+            wanted = set(accounts)
+            holders = sorted({h for h, _, _ in wanted})
             rows = []
-            for start in range(0, len(wanted), _BATCH):
-                chunk = wanted[start : start + _BATCH]
+            for start in range(0, len(holders), _BATCH):
+                chunk = holders[start : start + _BATCH]
                 rows += self._all(
-                    "SELECT issuer, holder, position, last_date, last_seq FROM balances "
-                    f"WHERE issuer = ? AND holder IN ({self._in(chunk)})",
+                    f"SELECT {columns} FROM balances WHERE issuer = ? AND holder IN "
+                    f"({self._in(chunk)})",
                     [issuer, *chunk],
                 )
-        return {row[1]: Balance(row[0], row[1], int(row[2]), row[3], int(row[4])) for row in rows}
+            rows = [r for r in rows if (r[1], r[2], r[3]) in wanted]
+        return {
+            (r[1], r[2], r[3]): Balance(r[0], r[1], r[2], r[3], int(r[4]), r[5], int(r[6]))
+            for r in rows
+        }
 
     def earliest_touch(self, issuer: str, after_seq: int, upto_seq: int) -> str | None:
         found = self._all(
@@ -351,15 +368,17 @@ class Session:
 
     # --- checkpoints -------------------------------------------------------------------------
 
-    def checkpoint_heads(self, issuer: str) -> list[tuple[str, int, str | None, int | None, int]]:
+    def checkpoint_heads(
+        self, issuer: str
+    ) -> list[tuple[str, int, str | None, int | None, int, int]]:
         rows = self._all(
-            "SELECT through, built_seq, previous, previous_seq, counted FROM checkpoints "
+            "SELECT through, built_seq, previous, previous_seq, counted, format FROM checkpoints "
             "WHERE issuer = ? ORDER BY through, built_seq",
             [issuer],
         )
         return [
-            (t, int(b), p, int(ps) if ps is not None else None, int(c))
-            for t, b, p, ps, c in rows
+            (t, int(b), p, int(ps) if ps is not None else None, int(c), int(f))
+            for t, b, p, ps, c, f in rows
         ]
 
     def issuer_events(self, issuer: str) -> int:
@@ -369,15 +388,17 @@ class Session:
 
     def checkpoint(self, issuer: str, through: str, built_seq: int) -> CheckpointRow | None:
         rows = self._all(
-            "SELECT issuer, through, built_seq, previous, previous_seq, counted, state, changes "
-            "FROM checkpoints WHERE issuer = ? AND through = ? AND built_seq = ?",
+            "SELECT issuer, through, built_seq, previous, previous_seq, counted, state, changes, "
+            "format FROM checkpoints WHERE issuer = ? AND through = ? AND built_seq = ?",
             [issuer, through, built_seq],
         )
         if not rows:
             return None
-        i, t, b, p, ps, c, state, changes = rows[0]
+        i, t, b, p, ps, c, state, changes, f = rows[0]
         previous_seq = int(ps) if ps is not None else None
-        return CheckpointRow(i, t, int(b), p, previous_seq, int(c), bytes(state), bytes(changes))
+        return CheckpointRow(
+            i, t, int(b), p, previous_seq, int(c), bytes(state), bytes(changes), int(f)
+        )
 
     def drop_checkpoint(self, issuer: str, through: str, built_seq: int) -> None:
         self._all_no_result(

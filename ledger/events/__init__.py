@@ -1,0 +1,106 @@
+"""The event types: the only facts the ledger knows, and how input becomes them.
+
+Every event is a frozen pydantic model with a stable wire name in `type`. Inputs are validated
+strictly: unknown fields and unknown types are refused, shares are integers (never strings or
+floats), dates are `YYYY-MM-DD`, decimals are decimal strings, names are normalized. Parsing
+returns errors as data (`Problem`) so a feed reports every bad line in one run.
+
+Modules: `values` (what fields are made of), `base` (the fields every event has), `capital`,
+`derivatives`, `persons`, `plan` (the types), `registry` (the union, the canonical payload),
+`parsing` (input to events or problems).
+"""
+
+from ledger.events.base import Event, EventVoided, Filing
+from ledger.events.capital import (
+    HoldingReported,
+    OutstandingReported,
+    SharesAcquired,
+    SharesDisposed,
+    SharesIssued,
+    SharesPurchased,
+    SharesRepurchased,
+    SharesSold,
+    SharesTransferred,
+    StockSplit,
+)
+from ledger.events.derivatives import DerivativeAcquired, DerivativeDisposed, DerivativeReported
+from ledger.events.parsing import LEDGER_FIELDS, parse_event, validate_line
+from ledger.events.persons import (
+    AffiliationEnded,
+    AffiliationFormed,
+    ControlIntentDeclared,
+    IssuerIdentified,
+    PersonIdentified,
+)
+from ledger.events.plan import (
+    BoardApprovalGranted,
+    ExemptionChange,
+    ExpirationChange,
+    InadvertenceDetermined,
+    PlanChange,
+    RemoveExemption,
+    RightsAgentChange,
+    RightsAgreementAdopted,
+    RightsAgreementAmended,
+    RightsRedeemed,
+    TenderOfferCommenced,
+    TenderOfferTerminated,
+    ThresholdChange,
+)
+from ledger.events.registry import (
+    EVENT_TYPES,
+    TYPE_NAMES,
+    AnyEvent,
+    canonical_payload,
+    event_from_payload,
+    involved,
+)
+from ledger.events.values import MAX_SHARES, normal_name
+
+__all__ = [
+    "EVENT_TYPES",
+    "LEDGER_FIELDS",
+    "MAX_SHARES",
+    "TYPE_NAMES",
+    "AffiliationEnded",
+    "AffiliationFormed",
+    "AnyEvent",
+    "BoardApprovalGranted",
+    "ControlIntentDeclared",
+    "DerivativeAcquired",
+    "DerivativeDisposed",
+    "DerivativeReported",
+    "Event",
+    "EventVoided",
+    "ExemptionChange",
+    "ExpirationChange",
+    "Filing",
+    "HoldingReported",
+    "InadvertenceDetermined",
+    "IssuerIdentified",
+    "OutstandingReported",
+    "PersonIdentified",
+    "PlanChange",
+    "RemoveExemption",
+    "RightsAgentChange",
+    "RightsAgreementAdopted",
+    "RightsAgreementAmended",
+    "RightsRedeemed",
+    "SharesAcquired",
+    "SharesDisposed",
+    "SharesIssued",
+    "SharesPurchased",
+    "SharesRepurchased",
+    "SharesSold",
+    "SharesTransferred",
+    "StockSplit",
+    "TenderOfferCommenced",
+    "TenderOfferTerminated",
+    "ThresholdChange",
+    "canonical_payload",
+    "event_from_payload",
+    "involved",
+    "normal_name",
+    "parse_event",
+    "validate_line",
+]

@@ -1,0 +1,59 @@
+"""Derivative positions: options, warrants, convertibles, restricted units.
+
+A derivative is a right to acquire shares of a class (its `security`): `quantity` derivative
+securities give `underlying_shares` shares, from `exercisable_from` (absent: now) until
+`expires_on`. Grants, purchases and conversions received are acquisitions; exercises,
+expirations, cancellations and gifts are dispositions. Beneficial ownership counts the shares a
+holder has the right to acquire: for the rights plan as the plan defines it (by default whether
+exercisable now or only after the passage of time), for the 5% and 10% levels as Rule 13d-3(d)(1)
+does (only those exercisable within 60 days).
+
+A series is one holder's derivatives of one instrument, price, exercise window, expiry and nature
+of ownership; events name it by those fields.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from ledger.events.base import Event
+from ledger.events.values import Decimal, IsoDate, Name, ShareCount, Shares, Text
+
+
+class _Series(Event):
+    persons: ClassVar[tuple[str, ...]] = ("holder",)
+    holder: Name
+    instrument: Name  # as the filing titles it: "Stock Option (right to buy)"
+    security: Name | None = None  # the class it converts into (absent: the common stock)
+    exercise_price: Decimal | None = None
+    exercisable_from: IsoDate | None = None
+    expires_on: IsoDate | None = None
+    nature: Text | None = None
+
+
+class DerivativeAcquired(_Series):
+    """A holder acquired derivatives (a grant, a purchase, a conversion received)."""
+
+    type: Literal["DerivativeAcquired"] = "DerivativeAcquired"
+    quantity: Shares
+    underlying_shares: Shares
+    how: Text | None = None
+
+
+class DerivativeDisposed(_Series):
+    """A holder gave up derivatives (an exercise, an expiration, a cancellation, a sale)."""
+
+    type: Literal["DerivativeDisposed"] = "DerivativeDisposed"
+    quantity: Shares
+    underlying_shares: Shares
+    how: Text | None = None
+
+
+class DerivativeReported(_Series):
+    """A holder's derivatives of one series as stated in a filing, after a row: a checkpoint;
+    with `opening`, the position itself when the ledger knows none of that series."""
+
+    type: Literal["DerivativeReported"] = "DerivativeReported"
+    quantity: ShareCount
+    underlying_shares: ShareCount | None = None
+    opening: bool | None = None

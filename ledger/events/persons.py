@@ -1,0 +1,70 @@
+"""Events about persons: who is linked to whom, who intends what, and who is who.
+
+Persons are named by their names (trimmed, white space collapsed); an SEC filer also has a CIK,
+its stable number across filings, which `PersonIdentified` and `IssuerIdentified` record so a
+person or an issuer can be found by it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import model_validator
+
+from ledger.events.base import Event
+from ledger.events.values import Cik, Name, Text
+
+
+class AffiliationFormed(Event):
+    """Two persons become affiliates (control, general partner, voting agreement, filing a
+    schedule jointly, ...)."""
+
+    type: Literal["AffiliationFormed"] = "AffiliationFormed"
+    persons: ClassVar[tuple[str, ...]] = ("person", "affiliate")
+    changes_links: ClassVar[bool] = True
+    person: Name
+    affiliate: Name
+    relation: Text
+    group: Name | None = None
+
+    @model_validator(mode="after")
+    def _two_persons(self) -> AffiliationFormed:
+        if self.person == self.affiliate:
+            raise ValueError("a person cannot be its own affiliate")
+        return self
+
+
+class AffiliationEnded(Event):
+    type: Literal["AffiliationEnded"] = "AffiliationEnded"
+    persons: ClassVar[tuple[str, ...]] = ("person", "affiliate")
+    changes_links: ClassVar[bool] = True
+    person: Name
+    affiliate: Name
+
+
+class ControlIntentDeclared(Event):
+    """A person declares an intent to change or influence control of the issuer."""
+
+    type: Literal["ControlIntentDeclared"] = "ControlIntentDeclared"
+    persons: ClassVar[tuple[str, ...]] = ("person",)
+    changes_terms: ClassVar[bool] = True  # lapses exemptions that end on it
+    person: Name
+
+
+class PersonIdentified(Event):
+    """A person's CIK (and so the name the ledger knows it by)."""
+
+    type: Literal["PersonIdentified"] = "PersonIdentified"
+    persons: ClassVar[tuple[str, ...]] = ("person",)
+    person: Name
+    cik: Cik
+
+
+class IssuerIdentified(Event):
+    """The issuer's CIK, name, ticker and CUSIP, as a filing gives them."""
+
+    type: Literal["IssuerIdentified"] = "IssuerIdentified"
+    cik: Cik
+    name: Name | None = None
+    ticker: Name | None = None
+    cusip: Name | None = None

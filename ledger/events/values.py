@@ -1,0 +1,106 @@
+"""The values events are made of: names, text, dates, share counts, decimals, percentages.
+
+Input is validated strictly and normalized once, here, so every path (a feed, the Python API, a
+stored event read back) sees the same value:
+- names (holders, persons, labels, securities) are Unicode NFC, trimmed, with runs of white
+  space as one space; a control character (C0, C1, DEL), a bidirectional override or a lone
+  surrogate is refused in any text, since a name that moves the cursor or reorders a line could
+  forge what a table or a report shows;
+- shares are whole numbers up to 10^15 (more than any issuer has issued), decimals are decimal
+  strings of at most 15 integer and 12 fractional digits, and percentages, caps and thresholds
+  lie in (0, 100]; text is at most 2,000 characters, a name 200.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal as _Decimal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+
+MAX_SHARES = 10**15
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+DECIMAL_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,12})?$"
+CIK_PATTERN = r"^[0-9]{1,10}$"
+# C0 and C1 controls, DEL, the bidirectional embeddings, overrides and isolates, and lone
+# surrogates: none of them belongs in a name or a source, and each can forge what is shown.
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SPACES = re.compile(r"\s+")
+
+
+def _iso_date(value: object) -> object:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not a calendar date: {value!r}") from None
+
+
+def _clean(value: object) -> object:
+    """Text as NFC, refusing the characters that can forge output."""
+    if not isinstance(value, str):
+        return value  # the string type check reports it
+    found = _FORBIDDEN.search(value)
+    if found:
+        raise ValueError(
+            f"contains the control character U+{ord(found.group()):04X}, which is not allowed"
+        )
+    return unicodedata.normalize("NFC", value)
+
+
+def normal_name(value: object) -> object:
+    """A name as stored: clean, trimmed, white space collapsed."""
+    cleaned = _clean(value)
+    if isinstance(cleaned, str):
+        return _SPACES.sub(" ", cleaned).strip()
+    return cleaned
+
+
+def _within_percent(value: str) -> str:
+    number = _Decimal(value)
+    if not 0 < number <= 100:
+        raise ValueError(f"must be more than 0 and at most 100, got {value!r}")
+    return value
+
+
+def _at_most_percent(value: str) -> str:
+    if _Decimal(value) > 100:
+        raise ValueError(f"must be at most 100, got {value!r}")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Name = Annotated[str, BeforeValidator(normal_name), StringConstraints(min_length=1, max_length=200)]
+IssuerKey = Annotated[
+    str, BeforeValidator(normal_name), StringConstraints(min_length=1, max_length=64)
+]
+Text = Annotated[str, BeforeValidator(_clean), StringConstraints(max_length=2000)]
+Shares = Annotated[int, Field(strict=True, gt=0, le=MAX_SHARES)]
+ShareCount = Annotated[int, Field(strict=True, ge=0, le=MAX_SHARES)]
+Ratio = Annotated[int, Field(strict=True, gt=0, le=1_000_000)]
+Decimal = Annotated[str, StringConstraints(pattern=DECIMAL_PATTERN)]
+Percent = Annotated[
+    str, StringConstraints(pattern=DECIMAL_PATTERN), AfterValidator(_within_percent)
+]
+StatedPercent = Annotated[
+    str, StringConstraints(pattern=DECIMAL_PATTERN), AfterValidator(_at_most_percent)
+]
+
+
+def _cik(value: object) -> object:
+    """A CIK as EDGAR writes it: ten digits, zero-padded (1640147 and 0001640147 are one)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and re.fullmatch(CIK_PATTERN, value.strip()):
+        return f"{int(value):010d}"
+    return value
+
+
+Cik = Annotated[str, BeforeValidator(_cik), StringConstraints(pattern=r"^[0-9]{10}$")]
+Test = Literal["at_or_above", "above"]

@@ -1,0 +1,119 @@
+"""SEC filings as a feed: a file (or standard input) of one filing, read into events.
+
+A file may be a bare XML form or a full EDGAR submission wrapping one or more; each XML document
+is told by its root element (`<ownershipDocument>`: Forms 3/4/5; `<edgarSubmission>` of the
+Schedule 13D/13G namespaces), unless a format was forced. A filing that cannot be read (hostile,
+malformed, unsupported, a fractional share amount, an unknown transaction code) is one problem
+naming the file and the element, and nothing of it is appended.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Literal
+
+from ledger.errors import Problem
+from ledger.events import parse_event
+from ledger.feeds.base import Problems
+from ledger.feeds.sec.edgar import XmlDocument, read_submission, unwrap
+from ledger.feeds.sec.errors import FilingRefused
+from ledger.feeds.sec.form345 import parse_ownership
+from ledger.feeds.sec.ownership_events import OwnershipEvents
+from ledger.feeds.sec.schedule13 import parse_schedule13
+from ledger.feeds.sec.schedule_events import ScheduleEvents
+from ledger.log import Pending
+
+Kind = Literal["form345", "sc13"]
+
+
+def kind_of(xml: str) -> Kind | None:
+    """Which form an XML document is, by its root element (None: neither)."""
+    head = xml[:4096]
+    if "<ownershipDocument" in head:
+        return "form345"
+    if "<edgarSubmission" in head and "schedule13" in head.lower():
+        return "sc13"
+    return None
+
+
+class FilingFeed:
+    """The events of the filing at `path` ("-": standard input); iterate once, then read
+    `problems`."""
+
+    def __init__(
+        self, path: str, kind: Kind | None, origin: str, text: Iterable[str] | None = None
+    ) -> None:
+        self.path = path
+        self.text = text  # standard input already begun (its first line told the format)
+        self.kind = kind
+        self.origin = origin
+        self.problems = Problems()
+        self.lines_read = 0
+
+    def close(self) -> None:
+        return None
+
+    def __iter__(self) -> Iterator[Pending]:
+        try:
+            raw_events = list(self._raw())
+        except FilingRefused as exc:
+            self.problems.append(Problem(None, None, str(exc.problem), self.origin))
+            return
+        for number, raw in enumerate(raw_events, 1):
+            parsed = parse_event(raw, None, self.origin)
+            if isinstance(parsed, list):
+                filing = raw.get("filing")
+                row = filing.get("row") if isinstance(filing, dict) else None
+                for problem in parsed:
+                    where = row or raw.get("event_id")
+                    self.problems.append(
+                        Problem(None, problem.field, f"{where}: {problem.reason}", self.origin)
+                    )
+                continue
+            self.lines_read = number
+            yield Pending(parsed, None, self.origin)
+
+    def _raw(self) -> Iterator[dict[str, object]]:
+        name = "<stdin>" if self.path == "-" else Path(self.path).name
+        if self.text is not None:
+            submission = unwrap("".join(self.text), name)
+        elif self.path == "-":
+            submission = unwrap(sys.stdin.buffer.read(), name)
+        else:
+            submission = read_submission(Path(self.path))
+        if not submission.documents:
+            raise FilingRefused(name, None, "no XML document in this submission")
+        found = 0
+        for document in submission.documents:
+            kind = kind_of(document.xml)
+            if kind is None:
+                continue  # an exhibit or another attachment
+            if self.kind is not None and kind != self.kind:
+                raise FilingRefused(
+                    name, None, f"this is a {_WORDS[kind]}, not a {_WORDS[self.kind]}"
+                )
+            found += 1
+            yield from self._document(document, kind, name, submission.accession_number,
+                                      submission.filing_date)  # fmt: skip
+        if not found:
+            raise FilingRefused(
+                name, None, "no Form 3, 4 or 5 and no Schedule 13D or 13G in this file"
+            )
+
+    @staticmethod
+    def _document(
+        document: XmlDocument, kind: Kind, name: str, accession: str | None, filed: object
+    ) -> Iterator[dict[str, object]]:
+        digest = hashlib.sha256(document.xml.encode()).hexdigest()[:24]
+        if kind == "form345":
+            parsed = parse_ownership(document.xml, name)
+            yield from OwnershipEvents(parsed, accession, filed, name, digest).events()  # type: ignore[arg-type]
+        else:
+            filing = parse_schedule13(document.xml, name)
+            yield from ScheduleEvents(filing, accession, filed, name, digest).events()  # type: ignore[arg-type]
+
+
+_WORDS = {"form345": "Form 3, 4 or 5", "sc13": "Schedule 13D or 13G"}

@@ -1,0 +1,395 @@
+"""Forms 3, 4 and 5 as ledger events: each row, by its transaction code, and what it leaves.
+
+Who and what: the issuer (`IssuerIdentified`, keyed by its ticker, else `CIK` and its number) and
+each reporting owner (`PersonIdentified`); owners filing one form report the same holdings, so
+the second and later are linked to the first (`AffiliationFormed`) and the shares are recorded
+once, under the first.
+
+Each non-derivative transaction becomes the event its code means (docs/sec.md has the table):
+P a purchase, S a sale, A an award from the issuer, M/X/O/C shares issued on an exercise or a
+conversion, F and D shares taken back by the issuer (tax withheld, a disposition to it), G a
+gift, and the rest acquisitions or dispositions outside the market (J other, W by will, L small
+acquisition, Z voting trust, K equity swap, U tender, I discretionary, V voluntary, E/H expiry);
+a code not in that list is refused by name. Derivative transactions acquire or dispose of a
+series of rights. After each row, the holding it states becomes a checkpoint (`HoldingReported`
+or `DerivativeReported`) the ledger reconciles against; the first row of an account in a filing
+is preceded by an *opening* report of the position the row implies before it, which opens the
+account when the ledger holds nothing there and is a plain checkpoint otherwise. Holding rows
+are opening reports.
+
+Ids are the accession number and the row (`0001127602-25-001055:nd:1:tx`), so importing a
+filing twice appends nothing and identical rows stay distinct; a bare XML file, having no
+accession number, is named by a digest of its text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ledger.feeds.sec.errors import FilingRefused, FractionalShares
+from ledger.feeds.sec.form345 import OwnershipDocument, OwnershipRow, whole_shares
+
+# Transaction code -> (non-derivative event when acquired, when disposed), in words for `how`.
+CODES: dict[str, tuple[str, str]] = {
+    "P": ("open market or private purchase", "purchase"),
+    "S": ("open market or private sale", "sale"),
+    "V": ("transaction voluntarily reported", "voluntary"),
+    "A": ("grant or award from the issuer", "award"),
+    "D": ("disposition to the issuer", "disposition to the issuer"),
+    "F": ("payment of exercise price or tax by delivering or withholding securities", "tax"),
+    "I": ("discretionary transaction", "discretionary"),
+    "M": ("exercise or conversion of a derivative security", "exercise"),
+    "C": ("conversion of a derivative security", "conversion"),
+    "E": ("expiration of a short derivative position", "expiration"),
+    "H": ("expiration or cancellation of a long derivative position", "expiration"),
+    "O": ("exercise of an out-of-the-money derivative security", "exercise"),
+    "X": ("exercise of an in-the-money or at-the-money derivative security", "exercise"),
+    "G": ("bona fide gift", "gift"),
+    "L": ("small acquisition", "small acquisition"),
+    "W": ("acquisition or disposition by will or the laws of descent", "inheritance"),
+    "Z": ("deposit into or withdrawal from a voting trust", "voting trust"),
+    "J": ("other acquisition or disposition", "other"),
+    "K": ("transaction in an equity swap", "equity swap"),
+    "U": ("disposition in a tender of shares in a change of control", "tender"),
+}
+_ISSUES = {"A", "M", "X", "O", "C"}  # shares the issuer issues to the holder when acquired
+_TAKES = {"F", "D"}  # shares the issuer takes back when disposed
+_PAR = re.compile(r",?\s*(\$?[0-9.]+\s+|no\s+|without\s+)?par value.*$|\s*\(.*\)$", re.IGNORECASE)
+_CLASS = re.compile(r"\bclass\s+([a-z0-9]+)\b", re.IGNORECASE)
+
+Raw = dict[str, Any]
+
+
+def security_class(title: str | None) -> str | None:
+    """The class a security title names, as the ledger keys it: None for the plain common stock
+    ("Common Stock", "Common stock, par value $0.0001 per share"), "Class A Common Stock" for a
+    class of common stock, the title itself (without its par value) otherwise."""
+    if not title:
+        return None
+    bare = _PAR.sub("", " ".join(title.split())).strip(" ,")
+    lowered = bare.lower()
+    found = _CLASS.search(bare)
+    if "common" in lowered and found:
+        return f"Class {found[1].upper()} Common Stock"
+    if lowered in ("common stock", "common shares", "common", "ordinary shares"):
+        return None
+    return bare or None
+
+
+def issuer_key(document: OwnershipDocument) -> str:
+    symbol = (document.issuer.trading_symbol or "").strip().upper()
+    return symbol if symbol and symbol not in ("NONE", "N/A") else f"CIK{document.issuer.cik}"
+
+
+class OwnershipEvents:
+    """The events of one Form 3/4/5 document, as raw event dicts (validated by the caller)."""
+
+    def __init__(
+        self,
+        document: OwnershipDocument,
+        accession: str | None,
+        filed_on: date | None,
+        name: str,
+        digest: str,
+    ) -> None:
+        self.doc = document
+        self.accession = accession
+        self.filed_on = filed_on
+        self.name = name
+        self.key = accession or f"doc-{digest}"
+        self.issuer = issuer_key(document)
+        first = document.reporting_owners[0]
+        self.owner = _owner_name(first.name, first.cik)
+        self.form = document.document_type
+
+    def events(self) -> Iterator[Raw]:
+        doc = self.doc
+        period = doc.period_of_report.isoformat()
+        yield self._event(
+            "IssuerIdentified",
+            period,
+            "issuer",
+            cik=doc.issuer.cik,
+            name=doc.issuer.name,
+            ticker=doc.issuer.trading_symbol,
+        )
+        for i, owner in enumerate(doc.reporting_owners, 1):
+            name = _owner_name(owner.name, owner.cik)
+            yield self._event("PersonIdentified", period, f"owner:{i}", person=name, cik=owner.cik)
+            if i > 1 and name != self.owner:
+                yield self._event(
+                    "AffiliationFormed",
+                    period,
+                    f"joint:{i}",
+                    person=self.owner,
+                    affiliate=name,
+                    relation=f"report the same holdings on one Form {self.form}",
+                )
+        opened: set[tuple[str | None, str | None]] = set()
+        for row in doc.non_derivative:
+            yield from self._shares(row, opened)
+        opened_series: set[str] = set()
+        for row in doc.derivative:
+            yield from self._rights(row, opened_series)
+
+    # --- shares ------------------------------------------------------------------------------
+
+    def _shares(
+        self, row: OwnershipRow, opened: set[tuple[str | None, str | None]]
+    ) -> Iterator[Raw]:
+        table = "nd"
+        security = security_class(row.security_title.value)
+        nature = self._nature(row)
+        following = self._whole(
+            row.shares_owned_following.value, row, "sharesOwnedFollowingTransaction"
+        )
+        account = {"security": security, "nature": nature}
+        if not row.is_transaction:
+            if following is not None:
+                yield self._event(
+                    "HoldingReported",
+                    self.doc.period_of_report.isoformat(),
+                    f"{table}:{row.index}:held",
+                    row,
+                    holder=self.owner,
+                    shares=following,
+                    form=self.form,
+                    opening=True,
+                    **account,
+                )
+            return
+        code = row.transaction_code or ""
+        if code not in CODES:
+            raise FilingRefused(
+                self.name,
+                f"{_where(row)}/transactionCoding/transactionCode",
+                f"transaction code {code!r} is not one owl knows ({', '.join(sorted(CODES))})",
+            )
+        when = _required_date(row, self.name).isoformat()
+        shares = self._whole(row.shares.value, row, "transactionShares") or 0
+        acquired = (row.acquired_disposed.value or "").upper() == "A"
+        if following is not None and (security, nature) not in opened:
+            opened.add((security, nature))
+            before = following - shares if acquired else following + shares
+            if before >= 0:
+                yield self._event(
+                    "HoldingReported",
+                    when,
+                    f"{table}:{row.index}:open",
+                    row,
+                    holder=self.owner,
+                    shares=before,
+                    form=self.form,
+                    opening=True,
+                    public=False,
+                    **account,
+                )
+        if shares > 0:
+            yield self._trade(row, code, acquired, when, shares, account)
+        if following is not None:
+            yield self._event(
+                "HoldingReported",
+                when,
+                f"{table}:{row.index}:held",
+                row,
+                holder=self.owner,
+                shares=following,
+                form=self.form,
+                **account,
+            )
+
+    def _trade(
+        self, row: OwnershipRow, code: str, acquired: bool, when: str, shares: int, account: Raw
+    ) -> Raw:
+        key = f"nd:{row.index}:tx"
+        price = _decimal_text(row.price_per_share.value)
+        how = f"{CODES[code][1]} ({code})"
+        if code == "P" and acquired:
+            return self._event("SharesPurchased", when, key, row, holder=self.owner,
+                               shares=shares, price=price, **account)  # fmt: skip
+        if code == "S" and not acquired:
+            return self._event("SharesSold", when, key, row, holder=self.owner, shares=shares,
+                               price=price, **account)  # fmt: skip
+        if code in _ISSUES and acquired:
+            return self._event("SharesIssued", when, key, row, holder=self.owner, shares=shares,
+                               **account)  # fmt: skip
+        if code in _TAKES and not acquired:
+            return self._event("SharesRepurchased", when, key, row, holder=self.owner,
+                               shares=shares, **account)  # fmt: skip
+        kind = "SharesAcquired" if acquired else "SharesDisposed"
+        return self._event(kind, when, key, row, holder=self.owner, shares=shares, how=how,
+                           **account)  # fmt: skip
+
+    # --- derivatives -------------------------------------------------------------------------
+
+    def _rights(self, row: OwnershipRow, opened: set[str]) -> Iterator[Raw]:
+        terms = row.derivative
+        assert terms is not None
+        series = {
+            "instrument": row.security_title.value or "derivative security",
+            "security": security_class(terms.underlying_title.value),
+            "exercise_price": _decimal_text(terms.conversion_or_exercise_price.value),
+            "exercisable_from": _day(terms.exercise_date.value),
+            "expires_on": _day(terms.expiration_date.value),
+            "nature": self._nature(row),
+        }
+        following = self._whole(
+            row.shares_owned_following.value, row, "sharesOwnedFollowingTransaction"
+        )
+        underlying = self._whole(terms.underlying_shares.value, row, "underlyingSecurityShares")
+        key = "|".join(str(v) for v in series.values())
+        if not row.is_transaction:
+            # A Form 3 states a derivative holding by its underlying shares alone.
+            held = following if following is not None else underlying
+            if held is not None:
+                yield self._event(
+                    "DerivativeReported",
+                    self.doc.period_of_report.isoformat(),
+                    f"d:{row.index}:held",
+                    row,
+                    holder=self.owner,
+                    quantity=held,
+                    underlying_shares=underlying,
+                    opening=True,
+                    **series,
+                )
+            return
+        code = row.transaction_code or ""
+        if code not in CODES:
+            raise FilingRefused(
+                self.name,
+                f"{_where(row)}/transactionCoding/transactionCode",
+                f"transaction code {code!r} is not one owl knows ({', '.join(sorted(CODES))})",
+            )
+        when = _required_date(row, self.name).isoformat()
+        quantity = self._whole(row.shares.value, row, "transactionShares") or 0
+        acquired = (row.acquired_disposed.value or "").upper() == "A"
+        if following is not None and key not in opened:
+            opened.add(key)
+            before = following - quantity if acquired else following + quantity
+            if before > 0:
+                yield self._event(
+                    "DerivativeReported",
+                    when,
+                    f"d:{row.index}:open",
+                    row,
+                    holder=self.owner,
+                    quantity=before,
+                    opening=True,
+                    **series,
+                )
+        if quantity > 0:
+            yield self._event(
+                "DerivativeAcquired" if acquired else "DerivativeDisposed",
+                when,
+                f"d:{row.index}:tx",
+                row,
+                holder=self.owner,
+                quantity=quantity,
+                underlying_shares=underlying or quantity,
+                how=f"{CODES[code][1]} ({code})",
+                **series,
+            )
+        if following is not None:
+            yield self._event(
+                "DerivativeReported",
+                when,
+                f"d:{row.index}:held",
+                row,
+                holder=self.owner,
+                quantity=following,
+                **series,
+            )
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _nature(self, row: OwnershipRow) -> str | None:
+        """None for shares held directly; else how (the filing's words), with the footnotes
+        that tell one trust from another ("Trust (F6)"): each is its own account."""
+        direct = (row.direct_or_indirect.value or "D").upper() == "D"
+        if direct:
+            return None
+        text = " ".join((row.nature_of_ownership.value or "Indirect").split())
+        notes = row.nature_of_ownership.footnotes
+        return f"{text} ({', '.join(notes)})" if notes else text
+
+    def _whole(self, value: Decimal | None, row: OwnershipRow, field: str) -> int | None:
+        try:
+            return whole_shares(value)
+        except FractionalShares as exc:
+            raise FilingRefused(
+                self.name,
+                f"{_where(row)}/{field}",
+                f"{exc.value} is not a whole number of shares (the ledger's shares are whole)",
+            ) from None
+
+    def _event(
+        self, kind: str, when: str, key: str, row: OwnershipRow | None = None, **fields: Any
+    ) -> Raw:
+        filing: Raw = {"form": self.form, "accession": self.accession}
+        if self.filed_on is not None:
+            filing["filed_on"] = self.filed_on.isoformat()
+        if row is not None:
+            words = "transaction" if row.is_transaction else "holding"
+            table = "derivative" if row.kind.startswith("derivative") else "non-derivative"
+            filing["row"] = f"{table} {words} {row.index}"
+            if row.transaction_code:
+                filing["code"] = row.transaction_code
+            notes = [
+                *row.coding_footnotes,
+                *row.shares.footnotes,
+                *row.shares_owned_following.footnotes,
+                *row.nature_of_ownership.footnotes,
+            ]
+            if row.derivative is not None:
+                notes += [
+                    *row.derivative.exercise_date.footnotes,
+                    *row.derivative.expiration_date.footnotes,
+                ]
+            texts = [self.doc.footnotes[n] for n in dict.fromkeys(notes) if n in self.doc.footnotes]
+            if texts:
+                filing["footnotes"] = [t[:2000] for t in texts]
+        filed = f" filed {self.filed_on}" if self.filed_on else ""
+        accession = f" ({self.accession})" if self.accession else f" ({self.name})"
+        where = f", {filing['row']}" if "row" in filing else ""
+        body: Raw = {
+            "type": kind,
+            "issuer": self.issuer,
+            "effective_date": when,
+            "event_id": f"{self.key}:{key}",
+            "source": f"Form {self.form}{filed}{accession}{where}",
+            "filing": {k: v for k, v in filing.items() if v is not None},
+        }
+        body.update({k: v for k, v in fields.items() if v is not None})
+        return body
+
+
+def _owner_name(name: str | None, cik: str) -> str:
+    return " ".join((name or f"CIK {cik}").split())
+
+
+def _where(row: OwnershipRow) -> str:
+    element = "".join(part.capitalize() for part in row.kind.split("_"))
+    return f"{element[0].lower()}{element[1:]}[{row.index}]"
+
+
+def _required_date(row: OwnershipRow, name: str) -> date:
+    value = row.transaction_date.value
+    if value is None:
+        raise FilingRefused(name, f"{_where(row)}/transactionDate", "a transaction without a date")
+    return value
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    text = format(value.normalize(), "f")
+    return text if "." not in text else text.rstrip("0").rstrip(".")
