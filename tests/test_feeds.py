@@ -165,7 +165,10 @@ def test_an_empty_csv_file_has_no_events_and_no_problems() -> None:
         ("a.ndjson", "jsonl"),
         ("A.JSON", "jsonl"),
         ("dir.v2/trades.csv", "csv"),
-        ("a.txt", None),
+        ("a.txt", "sec"),
+        ("0001-23-456.nc", "sec"),
+        ("form4.XML", "sec"),
+        ("a.dat", None),
         ("-", None),
     ],
 )
