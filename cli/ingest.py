@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import click
 
@@ -30,7 +30,9 @@ PROGRESS_ABOVE = 5_000  # lines of input before a progress bar is worth showing
     type=click.Choice(["auto", *FORMATS]),
     default="auto",
     show_default=True,
-    help="auto: by extension (.jsonl, .ndjson, .json are jsonl; .csv is the csv trade feed).",
+    help="auto: by extension (.jsonl, .ndjson, .json are jsonl; .csv is the csv trade feed; "
+    ".xml, .txt, .nc are SEC filings, Forms 3/4/5 or Schedule 13D/13G by their content). "
+    "form345 and sc13 insist on one form.",
 )
 @click.option(
     "--recorded-at",
@@ -62,11 +64,15 @@ def ingest(
 ) -> None:
     """Append the events in PATH... to the ledger: all of them, or none.
 
-    PATH is a jsonl file of events or a csv trade feed (header trade_id, issuer, holder, side,
-    shares, trade_date and optionally price); "-" reads standard input (its first line tells
-    the format, unless --format says). Every problem in every file is reported, with file,
-    line and field, and then nothing is written.
-    Events already in the log (same event_id, same content) are counted, not appended again.
+    PATH is a jsonl file of events, a csv trade feed (header trade_id, issuer, holder, side,
+    shares, trade_date and optionally price), or an SEC filing: a Form 3, 4 or 5 or a Schedule
+    13D or 13G (XML, bare or in a full EDGAR submission .txt/.nc; docs/sec.md says what each
+    row becomes); "-" reads standard input (its first line tells the format, unless --format
+    says). Every problem in every file is reported, with file, line (or filing element) and
+    field, and then nothing is written. Events already in the log (same event_id, same
+    content) are counted, not appended again; a filing's events are named by its accession
+    number and row, so importing it twice appends nothing. The count of new reconciliation
+    breaks the batch brings is printed (owl reconcile lists them).
 
     \b
     Examples:
@@ -74,11 +80,12 @@ def ingest(
       owl ingest trades-*.csv --recorded-at 2026-11-29T12:00:00Z
       cat export.jsonl | owl ingest -
       owl ingest --dry-run new-filings.jsonl
+      owl ingest 0001127602-25-001055.txt form4.xml
       owl --db sqlite:///copy.db ingest --keep-recorded-at export.jsonl
     """
     if keep_recorded_at and recorded_at is not None:
         raise click.UsageError("--keep-recorded-at and --recorded-at exclude each other")
-    chosen: Format | None = None if fmt == "auto" else ("csv" if fmt == "csv" else "jsonl")
+    chosen: Format | None = None if fmt == "auto" else cast(Format, fmt)
     ledger = open_ledger(settings)
     with _progress(paths) as bar:
         try:

@@ -35,6 +35,7 @@ from projections import checkpoints
 from projections.clock import Clock, system_clock
 from projections.explain import absent, explain
 from projections.fold import Fold
+from projections.identity import Aliases, aliases
 from projections.maintain import Maintainer
 from projections.ownership import ownership_view
 from projections.reconcile import breaks, reconcile_json
@@ -151,20 +152,24 @@ class Ledger:
         return result
 
     def _keyed(self, batch: Iterator[Pending]) -> Iterator[Pending]:
-        """Events keyed by an issuer's CIK (`CIK0001422142`: a schedule names no ticker) go
-        under the key the ledger (or this batch, by an `IssuerIdentified`) knows it by."""
+        """Each event under the key the ledger knows its issuer by (`projections.identity`): a
+        Schedule 13D keyed by CIK joins the ticker's history, and the reverse."""
         with self.store.reading() as reader:
-            by_cik = reader.ciks()
+            names = self._aliases(reader)
         for pending in batch:
             ev = pending.event
-            if isinstance(ev, IssuerIdentified) and not ev.issuer.startswith("CIK"):
-                by_cik.setdefault(ev.cik, ev.issuer)
-            key = ev.issuer
-            if key.startswith("CIK") and key[3:].isdigit():
-                known = by_cik.get(f"{int(key[3:]):010d}")
-                if known is not None and known != key:
-                    pending = pending._replace(event=ev.model_copy(update={"issuer": known}))
+            if isinstance(ev, IssuerIdentified):
+                key = names.learn(ev.issuer, ev.cik, ev.ticker)
+            else:
+                key = names.resolve(ev.issuer)
+            names.seen(key)
+            if key != ev.issuer:
+                pending = pending._replace(event=ev.model_copy(update={"issuer": key}))
             yield pending
+
+    @staticmethod
+    def _aliases(reader: Reader) -> Aliases:
+        return aliases(reader.identities(), (s.issuer for s in reader.issuers()))
 
     def _future_guard(self, batch: Iterator[Pending]) -> Iterator[Pending]:
         for pending in batch:
@@ -372,16 +377,11 @@ class Ledger:
         return fold
 
     def _issuer(self, reader: Reader, issuer: str) -> str:
-        """The issuer's key: as given, or the key of the issuer whose CIK was given."""
-        known = {s.issuer for s in reader.issuers()}
+        """The issuer's key: as given, or the key of the issuer whose ticker or CIK was given."""
+        known = [s.issuer for s in reader.issuers()]
         if issuer in known:
             return issuer
-        digits = issuer.upper().removeprefix("CIK").strip()
-        if digits.isdigit():
-            found = reader.issuer_by_cik(f"{int(digits):010d}")
-            if found:
-                return found
-        return issuer
+        return aliases(reader.identities(), known).resolve(issuer)
 
     def series(
         self,
@@ -468,6 +468,7 @@ class Ledger:
         moment = as_instant(known_at)
         with self.store.reading() as reader:
             if issuer is not None:
+                issuer = self._issuer(reader, issuer)
                 self._known_issuer(reader, issuer)
             stamp = format_instant(moment) if moment is not None else None
             for record in reader.events(issuer, replay_order=False):

@@ -10,6 +10,8 @@ causes can be told from the record itself:
 - the stated *percent matches another share count*: the percent the filer states is the ledger's
   position taken on a count of shares outstanding reported at another date (a filer may rely on
   the issuer's last report, Rule 13d-1(j)), which points at the figures' date, not at a holding.
+- *nothing on record*: the ledger holds nothing for the account (for a group's report, for any of
+  its members) and was never told of a trade: the report is the first the ledger hears of it.
 Each cause is data (`code:detail`); `projections.wording.cause_text` says it in words.
 """
 
@@ -29,6 +31,10 @@ def moved_silently(previous: tuple[date, int, int] | None, reported: int, comput
     if before_computed == computed and before_reported != reported:
         return f"no_transaction:{reported - before_reported}:{day.isoformat()}"
     return ""
+
+
+def nothing_on_record(previous: tuple[date, int, int] | None, computed: int) -> str:
+    return "nothing_on_record" if previous is None and computed == 0 else ""
 
 
 def mistyped(reported: int, computed: int) -> str:
@@ -71,7 +77,8 @@ def likely_cause(
     on: date,
 ) -> str:
     return (
-        moved_silently(previous, reported, computed)
+        nothing_on_record(previous, computed)
+        or moved_silently(previous, reported, computed)
         or mistyped(reported, computed)
         or other_count(stated_percent, computed, reports, on)
     )

@@ -18,6 +18,7 @@ from projections.report import (
     group_json,
     latest_statement,
     limit_json,
+    open_breaks,
     record_ref,
     stated_basis,
     unexplained,
@@ -41,6 +42,7 @@ def explain(snapshot: Snapshot, person: str, naming: Iterable[int]) -> Json:
         "status": status.status,
         "rule": rule(snapshot, status),
         "shares": status.shares,
+        "derivative_shares": status.derivatives,
         "percent": body["percent"],
         "shares_outstanding": snapshot.outstanding,
         "limit": limit_json(status.limit),
@@ -52,6 +54,7 @@ def explain(snapshot: Snapshot, person: str, naming: Iterable[int]) -> Json:
         "acquiring_person_intervals": body["acquiring_person_intervals"],
         "flags": body["flags"],
         "unexplained_changes": unexplained(snapshot, status.group.member_set),
+        "open_breaks": open_breaks(snapshot, status.group.member_set),
         "events": [record_ref(r) for r in evidence(snapshot, status, naming)],
     }
 
@@ -71,6 +74,7 @@ def absent(snapshot: Snapshot, person: str, first: Recorded) -> Json:
         "rule": f"{person} holds no shares on {snapshot.as_of} and belongs to no group "
         f"({later} in the ledger on {when}).",
         "shares": 0,
+        "derivative_shares": 0,
         "percent": "0.0000" if snapshot.outstanding else None,
         "shares_outstanding": snapshot.outstanding,
         "limit": None,
@@ -80,6 +84,7 @@ def absent(snapshot: Snapshot, person: str, first: Recorded) -> Json:
         "acquiring_person_intervals": [],
         "flags": [],
         "unexplained_changes": [],
+        "open_breaks": [],
         "events": [record_ref(first)] if when <= snapshot.as_of else [],
     }
 
@@ -104,6 +109,13 @@ def evidence(snapshot: Snapshot, status: GroupStatus, naming: Iterable[int]) -> 
     return sorted(kept, key=lambda r: (r.event.effective_date, r.seq))
 
 
+RIGHTS_WORDS = {
+    "all": "the plan counts rights whether exercisable now or only after the passage of time",
+    "exercisable": "the plan counts rights exercisable now",
+    "none": "",
+}
+
+
 def rule(snapshot: Snapshot, status: GroupStatus) -> str:
     """One paragraph: the holding, the limit and where it comes from, and the verdict."""
     label, shares, out = status.group.label, status.shares, snapshot.outstanding
@@ -119,7 +131,16 @@ def rule(snapshot: Snapshot, status: GroupStatus) -> str:
     if out is None or status.percent is None:
         return f"No count of shares outstanding is known on {snapshot.as_of}; no percentage."
     pct = format_percent(status.percent)
-    holding = f"{label} holds {shares:,} of {out:,} shares then outstanding ({pct}%)."
+    rights = status.derivatives
+    if rights:
+        how = RIGHTS_WORDS[snapshot.terms.derivatives]
+        holding = (
+            f"{label} holds {shares - rights:,} shares and rights to acquire {rights:,} more "
+            f"({how}): {shares:,} of the {out:,} shares then outstanding plus those "
+            f"{rights:,} ({pct}%)."
+        )
+    else:
+        holding = f"{label} holds {shares:,} of {out:,} shares then outstanding ({pct}%)."
     limit = status.limit
     assert limit is not None
     if limit.basis == "exempt_person":

@@ -226,6 +226,8 @@ def cause_text(cause: str) -> str:
     if code == "no_transaction":
         moved, _, since = detail.partition(":")
         return f"moved by {int(moved):+,} since the report of {since} with no transaction on record"
+    if code == "nothing_on_record":
+        return "the first the ledger hears of this holding: no trade of it on record"
     if code == "mistyped":
         how = {
             "factor_of_ten": "off by a factor of ten",

@@ -170,19 +170,16 @@ class Session:
         )
         return [IssuerSummary(i, int(n), a, b, r) for i, n, a, b, r in rows]
 
-    def ciks(self) -> dict[str, str]:
-        """Each CIK an `IssuerIdentified` gave, and the issuer key it was given under (a ticker
-        in preference to a `CIK...` key)."""
-        found: dict[str, str] = {}
-        rows = self._all("SELECT issuer, payload FROM facts WHERE type = 'IssuerIdentified'")
+    def identities(self) -> list[tuple[str, str, str | None]]:
+        rows = self._all(
+            "SELECT issuer, payload FROM facts WHERE type = 'IssuerIdentified' ORDER BY seq"
+        )
+        found = []
         for issuer, payload in rows:
-            cik = json.loads(payload).get("cik")
-            if isinstance(cik, str) and (cik not in found or found[cik].startswith("CIK")):
-                found[cik] = issuer
+            body = json.loads(payload)
+            ticker = body.get("ticker")
+            found.append((str(issuer), str(body["cik"]), str(ticker) if ticker else None))
         return found
-
-    def issuer_by_cik(self, cik: str) -> str | None:
-        return self.ciks().get(cik)
 
     def known_seq(self, issuer: str, recorded_at: str | None) -> int:
         if recorded_at is None:

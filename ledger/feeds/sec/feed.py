@@ -60,7 +60,12 @@ class FilingFeed:
         try:
             raw_events = list(self._raw())
         except FilingRefused as exc:
-            self.problems.append(Problem(None, None, str(exc.problem), self.origin))
+            found = exc.problem
+            named = found.document not in (Path(self.path).name, "<stdin>")
+            document = f"{found.document}: " if named else ""  # a document inside a submission
+            where = f"<{found.where}>: " if found.where else ""
+            reason = f"{document}{where}{found.reason}"
+            self.problems.append(Problem(None, None, reason, self.origin))
             return
         for number, raw in enumerate(raw_events, 1):
             parsed = parse_event(raw, None, self.origin)
@@ -68,7 +73,7 @@ class FilingFeed:
                 filing = raw.get("filing")
                 row = filing.get("row") if isinstance(filing, dict) else None
                 for problem in parsed:
-                    where = row or raw.get("event_id")
+                    where = str(row or raw.get("event_id"))
                     self.problems.append(
                         Problem(None, problem.field, f"{where}: {problem.reason}", self.origin)
                     )

@@ -1,0 +1,576 @@
+"""Real SEC filings through the ledger (tests/data/sec, figures from its README), on SQLite and
+PostgreSQL: each filing's rows, holdings, groups and breaks; re-import appends nothing; hostile
+or fractional filings write nothing; a multi-filing Snowflake history under a plan the test adopts
+counts derivatives per the plan's definition."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ledger.errors import InvalidEvents
+from projections.api import Ledger
+from tests.builders import ev, pending
+
+DATA = Path(__file__).parent / "data" / "sec"
+AT = "2026-11-01T00:00:00Z"
+CLASS_A = "Class A Common Stock"
+
+
+@pytest.fixture
+def ledger(db_url: str) -> Iterator[Ledger]:
+    book = Ledger(db_url)
+    book.init()
+    yield book
+    book.close()
+
+
+def ingest(ledger: Ledger, *names: str) -> Any:
+    return ledger.ingest([str(DATA / n) for n in names], recorded_at=AT)
+
+
+def events(ledger: Ledger, issuer: str) -> list[Any]:
+    return [r.event for r in ledger.log(issuer)]
+
+
+def reported(ledger: Ledger, issuer: str, holder: str, nature: str | None = None) -> list[int]:
+    """The holdings a filing states for one account, in its row order."""
+    return [
+        e.shares
+        for e in events(ledger, issuer)
+        if e.type == "HoldingReported"
+        and e.holder == holder
+        and e.nature == nature
+        and e.event_id.endswith(":held")
+    ]
+
+
+def breaks(ledger: Ledger, issuer: str, **kw: Any) -> list[dict[str, Any]]:
+    return list(ledger.reconcile(issuer, **kw)["breaks"])
+
+
+def holder_row(view: dict[str, Any], holder: str) -> dict[str, Any]:
+    (row,) = [h for h in view["holders"] if h["holder"] == holder]
+    return row
+
+
+# --- Forms 3, 4 and 5 ---------------------------------------------------------------------------
+
+
+def test_a_form4_exercise_and_five_sales_reconcile_row_by_row(ledger: Ledger) -> None:
+    ingest(ledger, "form4.snow.xml")
+
+    chain = reported(ledger, "SNOW", "Scarpelli Michael")
+    view = ledger.ownership("SNOW", "2022-12-13", security=CLASS_A)
+
+    assert chain == [301_097, 227_927, 153_020, 111_034, 105_538, 101_097]
+    # direct shares, eight trusts and the options: each opened by the filing, none a break
+    assert [b["kind"] for b in breaks(ledger, "SNOW")] == ["opening"] * 10
+    row = holder_row(view, "Scarpelli Michael")
+    assert row["shares"] == 101_097 + 577_218 + 178_947 + 3 * 9_686 + 3 * 2_755
+    assert sum(i["shares"] for i in row["indirect"]) == 793_488  # the eight trusts, shown apart
+    assert len(row["indirect"]) == 8
+
+
+def test_a_form4_opens_the_position_its_first_row_implies_and_says_so(ledger: Ledger) -> None:
+    ingest(ledger, "form4.snow.xml")
+
+    opening, *trusts, options = breaks(ledger, "SNOW")
+    assert len(trusts) == 8
+
+    assert (opening["reported"], opening["computed"], opening["kind"]) == (101_097, 0, "opening")
+    assert opening["row"] == "non-derivative transaction 1"
+    assert (options["reported"], options["series"]) == (
+        2_019_299,
+        "Stock Option (Right to Buy) | 8.88 |  | 2029-08-26 | ",
+    )
+
+
+def test_the_option_exercise_leaves_2219299_options_counted_by_the_plan(ledger: Ledger) -> None:
+    ingest(ledger, "form4.snow.xml")
+
+    (right,) = ledger.ownership("SNOW", "2022-12-13", security=CLASS_A)["derivatives"]
+
+    assert (right["holder"], right["quantity"], right["underlying_shares"]) == (
+        "Scarpelli Michael",
+        2_219_299,
+        2_219_299,
+    )
+    assert (right["expires_on"], right["counted_by_plan"]) == ("2029-08-26", True)
+
+
+def test_two_reporting_owners_of_one_block_are_linked_and_counted_once(ledger: Ledger) -> None:
+    ingest(ledger, "form3.snow.nonderiv.xml")
+
+    view = ledger.ownership("SNOW", "2020-09-18", security=CLASS_A)
+
+    (group,) = view["groups"]
+    assert group["members"] == ["BERKSHIRE HATHAWAY INC", "BUFFETT WARREN E"]
+    assert group["shares"] == 6_125_376
+    (row,) = view["holders"]
+    assert row["indirect"] == [{"nature": "See footnote (F1)", "shares": 6_125_376}]
+
+
+def test_a_form3_of_derivatives_only_opens_each_series_as_held(ledger: Ledger) -> None:
+    ingest(ledger, "form3.snow.xml")
+
+    view = ledger.ownership("SNOW", "2020-09-15", security="Class B Common Stock")
+
+    rights = view["derivatives"]
+    assert sorted(r["underlying_shares"] for r in rights) == [
+        95_898,
+        95_898,
+        95_898,
+        95_898,
+        134_018,
+        383_594,
+    ]
+    assert {r["holder"] for r in rights} == {"GARRETT MARK"}
+    assert view["holders"] == []  # a Form 3 of derivatives only holds no shares
+    assert {b["kind"] for b in breaks(ledger, "SNOW")} == {"opening"}
+
+
+def test_a_form3_of_no_securities_identifies_issuer_and_person_only(ledger: Ledger) -> None:
+    result = ingest(ledger, "form3.nosecurities.xml")
+
+    assert result.appended == 2
+    assert [e.type for e in events(ledger, "SPWR")] == ["IssuerIdentified", "PersonIdentified"]
+    assert breaks(ledger, "SPWR") == []
+
+
+def test_a_form5_gift_of_61386_leaves_54666_direct(ledger: Ledger) -> None:
+    ingest(ledger, "form5.snow.xml")
+
+    gift = [e for e in events(ledger, "SNOW") if e.type == "SharesDisposed"]
+    view = ledger.ownership("SNOW", "2022-01-31", security=CLASS_A)
+
+    assert [(g.shares, g.how) for g in gift] == [(61_386, "gift (G)")]
+    assert reported(ledger, "SNOW", "McMahon John Dennis") == [54_666]
+    row = holder_row(view, "McMahon John Dennis")
+    assert row["shares"] - sum(i["shares"] for i in row["indirect"]) == 54_666
+    assert [i["shares"] for i in row["indirect"]] == [151_188, 125_737]
+
+
+def test_an_award_of_757756_from_nothing_and_the_180_option_difference(ledger: Ledger) -> None:
+    result = ingest(ledger, "374WaterForm4.xml")
+
+    (options,) = breaks(ledger, "SCWO")  # the shares' zero start matches: no break
+
+    assert reported(ledger, "SCWO", "Melkote Rajesh Ramaswamy") == [757_756]
+    assert options["kind"] == "opening" and options["row"] == "derivative transaction 1"
+    assert (options["reported"], options["computed"], options["difference"]) == (180, 0, 180)
+    assert options["cause"] == "looks mistyped (two adjacent digits swapped)"
+    assert result.breaks == 0  # openings are not breaks: the ledger knew nothing before
+
+
+def test_a_full_txt_submission_is_a_sale_of_1500_leaving_37565(ledger: Ledger) -> None:
+    ingest(ledger, "0001127602-25-001055.txt")
+
+    (sale,) = [e for e in events(ledger, "AIR") if e.type == "SharesSold"]
+
+    assert (sale.shares, sale.filing.accession, sale.filing.code) == (
+        1_500,
+        "0001127602-25-001055",
+        "S",
+    )
+    assert reported(ledger, "AIR", "Garascia Jessica A.") == [37_565]
+    assert ledger.ownership("AIR", "2025-01-10")["holders"][0]["shares"] == 37_565
+
+
+def test_an_nc_submission_is_an_award_then_tax_withholding_the_same_day(ledger: Ledger) -> None:
+    ingest(ledger, "0001127602-25-004598.nc")
+
+    kinds = [
+        (e.type, e.shares, e.filing.code)
+        for e in events(ledger, "ARW")
+        if e.type in ("SharesIssued", "SharesRepurchased")
+    ]
+
+    assert kinds == [("SharesIssued", 2_193, "A"), ("SharesRepurchased", 1_009, "F")]
+    assert reported(ledger, "ARW", "Jean-Claude Carine Lamercie") == [21_878, 20_869]
+    assert [b["kind"] for b in breaks(ledger, "ARW")] == ["opening"]
+
+
+def test_the_issuer_is_found_by_its_cik_as_well_as_its_ticker(ledger: Ledger) -> None:
+    ingest(ledger, "0001127602-25-004598.nc")
+
+    by_ticker = ledger.ownership("ARW", "2025-02-12")
+    by_cik = ledger.ownership("0000007536", "2025-02-12")
+    by_short_cik = ledger.ownership("7536", "2025-02-12")
+
+    assert by_ticker["holders"] == by_cik["holders"] == by_short_cik["holders"]
+    assert by_cik["issuer"] == "ARW"
+
+
+def test_evidence_is_structured_on_every_row(ledger: Ledger) -> None:
+    ingest(ledger, "0001127602-25-004598.nc")
+
+    rows = [e for e in events(ledger, "ARW") if e.type != "IssuerIdentified"]
+
+    assert all(e.filing is not None for e in rows)
+    award = next(e for e in rows if e.type == "SharesIssued")
+    assert (award.filing.form, award.filing.accession, award.filing.row) == (
+        "4",
+        "0001127602-25-004598",
+        "non-derivative transaction 1",
+    )
+    assert str(award.filing.filed_on) == "2025-02-13"
+
+
+# --- Schedules 13D and 13G ----------------------------------------------------------------------
+
+
+def group_report(ledger: Ledger, issuer: str) -> Any:
+    (report,) = [e for e in events(ledger, issuer) if e.type == "HoldingReported"]
+    return report
+
+
+def test_a_13d_of_two_persons_is_one_report_of_their_group(ledger: Ledger) -> None:
+    ingest(ledger, "schedule13d.xml")
+
+    report = group_report(ledger, "0001422142")
+    view = ledger.ownership("0001422142", "2024-12-31")
+
+    assert (report.holder, report.shares, report.percent, report.public) == (
+        "BML Investment Partners, L.P. et al.",
+        2_435_000,
+        "9.9",
+        True,
+    )
+    assert "2,100,000 (8.5%)" in report.source and "2,435,000 (9.9%)" in report.source
+    assert view["holders"] == []  # no member's shares are on record
+    assert [b["difference"] for b in view["open_breaks"]] == [2_435_000]
+    (only,) = breaks(ledger, "0001422142")
+    assert (only["holder"], only["reported"], only["computed"]) == (report.holder, 2_435_000, 0)
+    assert only["cause"] == "the first the ledger hears of this holding: no trade of it on record"
+
+
+def test_a_13d_of_seven_persons_sharing_one_block_counts_it_once(ledger: Ledger) -> None:
+    ingest(ledger, "schedule13d_nested_cusip.xml")
+
+    report = group_report(ledger, "0002042347")
+    links = [e for e in events(ledger, "0002042347") if e.type == "AffiliationFormed"]
+
+    assert (report.shares, report.percent) == (6_294_951, "11.9")
+    assert len(links) == 6  # seven persons filing together: one group
+    assert len(breaks(ledger, "0002042347")) == 1
+
+
+def test_a_13g_and_a_13g_amendment(ledger: Ledger) -> None:
+    ingest(ledger, "schedule13g.xml", "schedule13g_nested_cusip.xml")
+
+    first = group_report(ledger, "0001909747")
+    amended = group_report(ledger, "0000723612")
+
+    assert (first.shares, first.percent) == (10_000_000, "5.1")
+    assert (amended.shares, amended.percent) == (7_824_100, "22.2")
+    assert amended.filing.form == "SCHEDULE 13G/A"
+    assert "amendment no. 3" in amended.source
+
+
+def test_a_group_report_checks_the_members_trades_and_never_adds_a_person(ledger: Ledger) -> None:
+    ingest(ledger, "schedule13d.xml")
+    trades = [
+        ev("SharesPurchased", "2024-12-01", "CIK0001422142", holder=h, shares=n)
+        for h, n in (
+            ("BML Investment Partners, L.P.", 2_100_000),
+            ("Leonard Braden Michael", 335_000),
+        )
+    ]
+    ledger.append(pending(*trades), recorded_at="2026-11-02T00:00:00Z")
+
+    view = ledger.ownership("0001422142", "2024-12-31")
+
+    assert breaks(ledger, "0001422142") == []  # the block they report together matches
+    assert {h["holder"] for h in view["holders"]} == {
+        "BML Investment Partners, L.P.",
+        "Leonard Braden Michael",
+    }
+    (group,) = view["groups"]
+    assert group["shares"] == 2_435_000
+
+
+# --- Identity, re-import, refusals --------------------------------------------------------------
+
+
+ALL = sorted(
+    p.name
+    for p in DATA.iterdir()
+    if p.suffix in (".xml", ".txt", ".nc") and not p.name.startswith("LICENSE")
+)
+
+
+def test_every_fixture_imports_and_importing_them_again_appends_nothing(ledger: Ledger) -> None:
+    first = ingest(ledger, *ALL)
+    again = ingest(ledger, *ALL)
+
+    assert first.appended == 94
+    assert (again.appended, again.already_present) == (0, 94)
+    assert ledger.verify()["ok"] is True
+
+
+def test_identical_rows_of_one_filing_stay_distinct(ledger: Ledger) -> None:
+    ingest(ledger, "form4.snow.xml")
+
+    trusts = [
+        e.shares
+        for e in events(ledger, "SNOW")
+        if e.type == "HoldingReported" and e.nature and e.shares == 9_686
+    ]
+
+    assert trusts == [9_686, 9_686, 9_686]  # three trusts of the same size, three rows
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<ownershipDocument><documentType>&lol2;</documentType></ownershipDocument>
+"""
+EXTERNAL = """<?xml version="1.0"?>
+<!DOCTYPE ownershipDocument [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<ownershipDocument><remarks>&secret;</remarks></ownershipDocument>
+"""
+
+
+@pytest.mark.parametrize(("name", "text"), [("laughs.xml", BILLION_LAUGHS), ("xxe.xml", EXTERNAL)])
+def test_a_hostile_filing_is_refused_by_name_and_nothing_is_written(
+    ledger: Ledger, tmp_path: Path, name: str, text: str
+) -> None:
+    hostile = tmp_path / name
+    hostile.write_text(text)
+
+    with pytest.raises(InvalidEvents) as caught:
+        ledger.ingest([str(DATA / "form4.snow.xml"), str(hostile)], recorded_at=AT)
+
+    assert name in str(caught.value)
+    assert "entit" in str(caught.value).lower()
+    assert ledger.issuers() == []
+
+
+def test_a_fractional_share_amount_is_refused_naming_filing_and_row(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    text = (DATA / "form5.snow.xml").read_text().replace("<value>61386", "<value>61386.5", 1)
+    fractional = tmp_path / "fractional.xml"
+    fractional.write_text(text)
+
+    with pytest.raises(InvalidEvents) as caught:
+        ledger.ingest(str(fractional), recorded_at=AT)
+
+    assert str(caught.value).splitlines()[1] == (
+        f"  {fractional}: <nonDerivativeTransaction[1]/transactionShares>: 61386.5 is not a whole "
+        "number of shares (the ledger's shares are whole)"
+    )
+    assert ledger.issuers() == []
+
+
+def test_a_zero_fraction_is_that_whole_number(ledger: Ledger, tmp_path: Path) -> None:
+    text = (DATA / "form5.snow.xml").read_text().replace("<value>61386", "<value>61386.000", 1)
+    whole = tmp_path / "whole.xml"
+    whole.write_text(text)
+
+    ingest_result = ledger.ingest(str(whole), recorded_at=AT)
+
+    assert ingest_result.appended == 7
+    assert [e.shares for e in events(ledger, "SNOW") if e.type == "SharesDisposed"] == [61_386]
+
+
+# --- A multi-filing history under a plan ------------------------------------------------------
+
+
+def snowflake(ledger: Ledger, derivatives: str, threshold: str = "10") -> None:
+    """Four Snowflake filings, then a plan the test adopts on Class A (exempting Berkshire
+    Hathaway, its 10% holder) and a reported count of 20,000,000 Class A shares."""
+    ingest(ledger, "form3.snow.xml", "form3.snow.nonderiv.xml", "form5.snow.xml", "form4.snow.xml")
+    ledger.append(
+        pending(
+            ev(
+                "RightsAgreementAdopted",
+                "2020-09-01",
+                "SNOW",
+                threshold=threshold,
+                security=CLASS_A,
+                derivatives=derivatives,
+                exempt_persons=["BERKSHIRE HATHAWAY INC", "BUFFETT WARREN E"],
+                event_id="plan",
+            ),
+            ev(
+                "OutstandingReported",
+                "2020-09-01",
+                "SNOW",
+                shares=20_000_000,
+                security=CLASS_A,
+                event_id="count",
+            ),
+        ),
+        recorded_at="2026-11-02T00:00:00Z",
+    )
+
+
+def scarpelli(ledger: Ledger, day: str = "2022-12-13") -> dict[str, Any]:
+    status = ledger.status("SNOW", day)
+    (group,) = [g for g in status["groups"] if g["group"] == "Scarpelli Michael"]
+    return group
+
+
+SHARES = 894_585  # 101,097 direct and 793,488 in trusts
+OPTIONS = 2_219_299
+AFTER_EXERCISE = 20_200_000  # the exercise issued 200,000 Class A shares
+
+
+def test_a_plan_counting_all_rights_makes_the_option_holder_an_acquiring_person(
+    ledger: Ledger,
+) -> None:
+    snowflake(ledger, "all")
+
+    group = scarpelli(ledger)
+
+    assert (group["shares"], group["derivative_shares"]) == (SHARES + OPTIONS, OPTIONS)
+    assert group["percent"] == "13.8893"  # of 20,200,000 + his own 2,219,299 underlying
+    assert group["status"] == "acquiring_person"
+    why = ledger.explain("SNOW", "Scarpelli Michael", "2022-12-13")["rule"]
+    assert why.startswith(
+        "Scarpelli Michael holds 894,585 shares and rights to acquire 2,219,299 more (the plan "
+        "counts rights whether exercisable now or only after the passage of time): 3,113,884 of "
+        "the 20,200,000 shares then outstanding plus those 2,219,299 (13.8893%)."
+    )
+
+
+def test_a_plan_counting_no_rights_leaves_him_below(ledger: Ledger) -> None:
+    snowflake(ledger, "none")
+
+    why = ledger.explain("SNOW", "Scarpelli Michael", "2022-12-13")
+
+    assert (why["shares"], why["derivative_shares"]) == (SHARES, 0)
+    assert why["percent"] == "4.4286"  # 894,585 of 20,200,000
+    assert why["status"] == "below"
+    assert "Scarpelli Michael" not in ledger.status("SNOW", "2022-12-13")["acquiring_persons"]
+
+
+def test_rights_exercisable_later_count_on_the_day_they_become_exercisable(
+    ledger: Ledger,
+) -> None:
+    snowflake(ledger, "exercisable", threshold="15")
+    grant = ev(
+        "DerivativeAcquired",
+        "2022-12-01",
+        "SNOW",
+        holder="Scarpelli Michael",
+        instrument="Restricted Stock Units",
+        security=CLASS_A,
+        quantity=1_000_000,
+        underlying_shares=1_000_000,
+        exercisable_from="2023-03-01",
+        event_id="rsu",
+    )
+    ledger.append(pending(grant), recorded_at="2026-11-03T00:00:00Z")
+
+    before = scarpelli(ledger, "2023-02-28")
+    after = scarpelli(ledger, "2023-03-01")
+    timeline = ledger.timeline("SNOW", "Scarpelli Michael")["changes"]
+
+    assert before["derivative_shares"] == OPTIONS and before["status"] == "below"
+    assert after["derivative_shares"] == OPTIONS + 1_000_000
+    assert after["status"] == "acquiring_person"
+    became = [e for e in timeline if e["kind"] == "status" and e["to"] == "acquiring_person"]
+    assert [e["date"] for e in became] == ["2023-03-01"]  # a date with no event on it
+
+
+def test_rule_13d3_counts_rights_exercisable_within_60_days(ledger: Ledger) -> None:
+    snowflake(ledger, "none")
+    grant = ev(
+        "DerivativeAcquired",
+        "2022-12-01",
+        "SNOW",
+        holder="Scarpelli Michael",
+        instrument="Restricted Stock Units",
+        security=CLASS_A,
+        quantity=1_000_000,
+        underlying_shares=1_000_000,
+        exercisable_from="2023-03-01",
+        event_id="rsu",
+    )
+    ledger.append(pending(grant), recorded_at="2026-11-03T00:00:00Z")
+
+    entries = ledger.timeline("SNOW", "Scarpelli Michael")["changes"]
+
+    crossings = [(e["date"], e["detail"]) for e in entries if e["kind"] == "crossing"]
+    # 894,585 shares + 2,219,299 options (exercisable now) is above 10% of 20.2M + 2.2M;
+    # the units count from 2022-12-31, sixty days before they vest: no new level then.
+    assert ("2022-12-13", "above 10%") in crossings
+    assert all(e["to"] != "acquiring_person" for e in entries if e["kind"] == "status")
+
+
+# --- One issuer, whatever it is called ----------------------------------------------------------
+
+
+def test_a_ticker_named_after_a_13d_joins_the_issuer_the_13d_opened(ledger: Ledger) -> None:
+    ingest(ledger, "schedule13d.xml")
+    ledger.append(
+        pending(
+            ev("IssuerIdentified", "2025-01-02", "AADI", cik="0001422142", ticker="AADI"),
+            ev("SharesPurchased", "2025-01-03", "AADI", holder="Leonard Braden Michael", shares=7),
+        ),
+        recorded_at="2026-11-02T00:00:00Z",
+    )
+
+    assert ledger.issuers() == ["CIK0001422142"]
+    assert ledger.ownership("AADI", "2025-01-03")["issuer"] == "CIK0001422142"
+    assert ledger.ownership("1422142", "2025-01-03")["holders"][0]["shares"] == 7
+
+
+def test_a_13d_keyed_by_cik_joins_the_ticker_its_cik_was_given_under(ledger: Ledger) -> None:
+    ledger.append(
+        pending(ev("IssuerIdentified", "2024-01-02", "AADI", cik="0001422142", ticker="AADI")),
+        recorded_at="2026-10-01T00:00:00Z",
+    )
+    ingest(ledger, "schedule13d.xml")
+
+    assert ledger.issuers() == ["AADI"]
+    assert breaks(ledger, "AADI")[0]["reported"] == 2_435_000
+
+
+# --- The command line -----------------------------------------------------------------------------
+
+
+def owl(db: str, *args: str) -> Any:
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    return CliRunner().invoke(cli, ["--db", db, *args], env={"OWL_NOW": "2026-11-29T00:00:00Z"})
+
+
+def test_owl_ingest_reads_filings_and_reconcile_lists_the_openings(sqlite_url: str) -> None:
+    owl(sqlite_url, "init")
+
+    ingested = owl(sqlite_url, "ingest", str(DATA / "374WaterForm4.xml"))
+    listed = owl(sqlite_url, "reconcile", "--issuer", "933972", "--format", "csv")
+
+    assert ingested.exit_code == 0, ingested.output
+    assert ingested.output.startswith("appended 8, already present 0")
+    assert listed.exit_code == 0, listed.output
+    header, row = listed.output.splitlines()
+    assert header.startswith("date,holder,")
+    assert "Melkote Rajesh Ramaswamy" in row and ",180," in row and "opening" in row
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "wrong"),
+    [
+        ("sc13", "form4.snow.xml", "a Form 3, 4 or 5, not a Schedule 13D or 13G"),
+        ("form345", "schedule13g.xml", "not a Form 3, 4 or 5"),
+    ],
+)
+def test_a_forced_format_refuses_the_other_form_by_name(
+    sqlite_url: str, fmt: str, name: str, wrong: str
+) -> None:
+    owl(sqlite_url, "init")
+
+    result = owl(sqlite_url, "ingest", "--format", fmt, str(DATA / name))
+
+    assert result.exit_code == 1
+    assert name in result.output and wrong in result.output
+    assert "nothing was written" in result.output
