@@ -151,16 +151,21 @@ def stated_line(r: dict[str, Any], outstanding: int | None = None) -> str:
 
 
 def ownership_lines(body: dict[str, Any]) -> list[str]:
+    security = f" {body['security']}" if body.get("security") else ""
     out = [
-        f"{body['issuer']} as of {body['as_of']} (known at {body['known_at']}); "
+        f"{body['issuer']}{security} as of {body['as_of']} (known at {body['known_at']}); "
         f"shares outstanding {n(body['shares_outstanding'])}",
         "",
     ]
-    out += render_table(
-        ("holder", "shares", "percent"),
-        [(h["holder"], n(h["shares"]), pct(h["percent"])) for h in body["holders"]],
-        right=[1, 2],
-    )
+    rows: list[tuple[str, ...]] = []
+    for h in body["holders"]:
+        rows.append((h["holder"], n(h["shares"]), pct(h["percent"])))
+        indirect = h.get("indirect", [])
+        direct = h["shares"] - sum(i["shares"] for i in indirect)
+        if indirect and direct:
+            rows.append(("  directly", n(direct), ""))
+        rows += [(f"  {i['nature']}", n(i["shares"]), "") for i in indirect]
+    out += render_table(("holder", "shares", "percent"), rows, right=[1, 2])
     out.append("")
     out += render_table(
         ("group", "members", "shares", "percent"),
@@ -170,14 +175,55 @@ def ownership_lines(body: dict[str, Any]) -> list[str]:
         ],
         right=[2, 3],
     )
+    rights = body.get("derivatives", [])
+    if rights:
+        out += ["", "Rights to acquire shares:"]
+        out += render_table(
+            ("holder", "series", "underlying", "exercisable", "expires", "plan", "13d-3"),
+            [
+                (
+                    r["holder"],
+                    r["series"].split(" | ")[0],
+                    n(r["underlying_shares"]),
+                    r["exercisable_from"] or "now",
+                    r["expires_on"] or "-",
+                    "counted" if r["counted_by_plan"] else "-",
+                    "counted" if r["exercisable_within_60_days"] else "-",
+                )
+                for r in rights
+            ],
+            right=[2],
+        )
     for c in body["unexplained_changes"]:
         out.append(unexplained_line(c))
+    out += [open_break_line(b) for b in body.get("open_breaks", [])]
     return out
 
 
-def unexplained_line(c: dict[str, Any]) -> str:
+def open_break_line(b: dict[str, Any]) -> str:
+    account = ", ".join(part for part in (b.get("series"), b.get("nature")) if part)
+    where = f" ({account})" if account else ""
+    since = b.get("since") or {}
+    source = f": {since['source']}" if since.get("source") else ""
     return (
-        f"Unexplained change: {c['holder']} on {c['date']}: {c['difference']:+,} shares "
+        f"Open break: {b['holder']}{where} reports {b['difference']:+,} against the ledger "
+        f"since {since.get('effective_date', '?')}{source} (owl reconcile lists it)"
+    )
+
+
+def unexplained_line(c: dict[str, Any]) -> str:
+    account = ", ".join(part for part in (c.get("series"), c.get("nature")) if part)
+    where = f" ({account})" if account else ""
+    what = "rights" if c.get("series") else "shares"
+    if c.get("opening"):
+        event = c.get("event") or {}
+        source = f"; {event['source']}" if event.get("source") else ""
+        return (
+            f"Opened by a filing: {c['holder']}{where} on {c['date']}: {n(c['reported'])} "
+            f"{what} (none before on record{source})"
+        )
+    return (
+        f"Unexplained change: {c['holder']}{where} on {c['date']}: {c['difference']:+,} {what} "
         f"(reported {n(c['reported'])}, computed {n(c['computed'])})"
     )
 
@@ -208,6 +254,7 @@ def explain_lines(body: dict[str, Any]) -> list[str]:
     out.append(f"Acquiring Person intervals: {intervals_text(body['acquiring_person_intervals'])}")
     for c in body["unexplained_changes"]:
         out.append(unexplained_line(c))
+    out += [open_break_line(b) for b in body.get("open_breaks", [])]
     if body["reported"]:
         out.append(stated_line(body["reported"], body["shares_outstanding"]))
     out.append("")

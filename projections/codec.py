@@ -31,7 +31,7 @@ from projections.state import (
 )
 from projections.terms import Approval, Exemption, Terms
 
-VERSION = 2
+VERSION = 3
 
 
 def _d(value: date | None) -> str | None:

@@ -54,7 +54,7 @@ def explain(snapshot: Snapshot, person: str, naming: Iterable[int]) -> Json:
         "acquiring_person_intervals": body["acquiring_person_intervals"],
         "flags": body["flags"],
         "unexplained_changes": unexplained(snapshot, status.group.member_set),
-        "open_breaks": open_breaks(snapshot, status.group.member_set),
+        "open_breaks": open_breaks(snapshot, frozenset(status.group.names)),
         "events": [record_ref(r) for r in evidence(snapshot, status, naming)],
     }
 

@@ -319,7 +319,7 @@ class Fold:
         else:
             computed = book.account(ev.holder, nature)
             taken = ev.shares != computed and (ev.adopt or (bool(ev.opening) and computed == 0))
-        if book is self.s.book:
+        if book is self.s.book and ev.public:  # a filer's statement of its holding
             book.statements[ev.holder] = Statement(day, seq)
         self._reconcile(book, day, seq, ev.holder, nature, "", ev.shares, computed, taken, ev)
         if taken:

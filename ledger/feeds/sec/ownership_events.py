@@ -15,7 +15,8 @@ series of rights. After each row, the holding it states becomes a checkpoint (`H
 or `DerivativeReported`) the ledger reconciles against; the first row of an account in a filing
 is preceded by an *opening* report of the position the row implies before it, which opens the
 account when the ledger holds nothing there and is a plain checkpoint otherwise. Holding rows
-are opening reports.
+are opening reports. None of these reports is a public announcement of a holding in the rights
+plan's sense (that is a Schedule 13D's): each states one account after one row.
 
 Ids are the accession number and the row (`0001127602-25-001055:nd:1:tx`), so importing a
 filing twice appends nothing and identical rows stay distinct; a bare XML file, having no
@@ -159,6 +160,7 @@ class OwnershipEvents:
                     shares=following,
                     form=self.form,
                     opening=True,
+                    public=False,
                     **account,
                 )
             return
@@ -199,6 +201,7 @@ class OwnershipEvents:
                 holder=self.owner,
                 shares=following,
                 form=self.form,
+                public=False,
                 **account,
             )
 
