@@ -81,18 +81,33 @@ def _lines(lines: list[str]) -> None:
 @as_of_option
 @known_at_option
 @format_option("table", "json", "csv")
+@click.option(
+    "--security",
+    default=None,
+    metavar="CLASS",
+    help='The class of stock, as filings name it ("Class A Common Stock"); default: the class '
+    "the rights plan covers (the common stock, when no plan names one).",
+)
 @click.pass_obj
 def ownership(
-    settings: Settings, issuer: str, as_of: date, known_at: datetime | None, fmt: str
+    settings: Settings,
+    issuer: str,
+    as_of: date,
+    known_at: datetime | None,
+    fmt: str,
+    security: str | None,
 ) -> None:
-    """Holdings per holder and per group on a date, in shares and exact percent.
+    """Holdings per holder and per group on a date, in shares and exact percent: indirect
+    holdings (a trust) under their holder, rights to acquire shares and whether the plan and
+    Rule 13d-3 count them, positions opened by filings, open reconciliation breaks.
 
     \b
     Examples:
       owl ownership --issuer INOC --as-of 2003-11-24
       owl ownership --issuer INOC --as-of 2003-11-24 --format csv > inoc.csv
+      owl ownership --issuer SNOW --as-of 2022-12-13 --security "Class A Common Stock"
     """
-    body = _ledger(settings).ownership(issuer, as_of, known_at)
+    body = _ledger(settings).ownership(issuer, as_of, known_at, security)
     if fmt == "json":
         _json(body)
     elif fmt == "csv":

@@ -268,4 +268,25 @@ def explain_lines(body: dict[str, Any]) -> list[str]:
         for e in body["events"]
     ]
     out += render_table(("date", "seq", "type", "event_id", "source"), rows, right=[1])
+    out += footnote_lines(body["events"])
     return out
+
+
+def footnote_lines(events: list[dict[str, Any]]) -> list[str]:
+    """The filing evidence of the events listed: code and footnotes, each once."""
+    out: list[str] = []
+    seen: set[tuple[str | None, str]] = set()
+    for e in events:
+        filing = e.get("filing")
+        if not filing:
+            continue
+        row = (filing.get("accession") or e["source"], f"row {filing.get('row')}")
+        if filing.get("code") and row not in seen:
+            seen.add(row)
+            out.append(f"  seq {e['seq']}: transaction code {filing['code']} ({filing['row']})")
+        for note in filing.get("footnotes", []):
+            key = (filing.get("accession") or e["source"], note)
+            if key not in seen:
+                seen.add(key)
+                out.append(f"  seq {e['seq']}: {note}")
+    return ["", "Filing evidence:", *out] if out else []

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from ledger.errors import LedgerError
 from ledger.events import (
     AffiliationEnded,
     AffiliationFormed,
@@ -104,6 +105,34 @@ def default_class(
     for (_, cls, _), shares in accounts.items():
         totals[cls] = totals.get(cls, 0) + shares
     return max(totals, key=lambda c: (totals[c], c == ""), default="")
+
+
+def classes_of(
+    facts: list[tuple[FactRow, AnyEvent]], accounts: Mapping[Account, int], plan_class: str
+) -> set[str]:
+    """Every class the issuer's events name by the date ("" the common stock)."""
+    found = {plan_class, ""} | {cls for _, cls, _ in accounts}
+    found |= {getattr(ev, "security", None) or "" for _, ev in facts}
+    return found
+
+
+def class_named(asked: str, known: set[str], issuer: str, day: str) -> str:
+    """The class `asked` names, matched without regard to case or spacing ("common stock" is
+    the common stock); an unknown class is refused with the classes there are."""
+
+    def key(name: str) -> str:
+        return " ".join(name.lower().split())
+
+    wanted = key(asked)
+    if wanted in ("common stock", "common", ""):
+        return ""
+    for cls in known:
+        if key(cls) == wanted:
+            return cls
+    names = ", ".join(sorted(repr(c) for c in known if c)) or "none besides the common stock"
+    raise LedgerError(
+        f"no class {asked!r} in {issuer} by {day}; its classes: 'Common Stock', {names}"
+    )
 
 
 def ownership_body(
@@ -194,7 +223,10 @@ def ownership_view(
     facts = live_facts(reader.facts(issuer, upto_seq, day))
     plan_class, mode = plan_of(facts)
     accounts = reader.holdings(issuer, day, upto_seq)
-    cls = security if security is not None else default_class(facts, accounts, plan_class)
+    if security is None:
+        cls = default_class(facts, accounts, plan_class)
+    else:
+        cls = class_named(security, classes_of(facts, accounts, plan_class), issuer, day)
     rights: Rights = {}
     for _, ev in facts:
         rights_event = isinstance(ev, DerivativeAcquired | DerivativeDisposed | DerivativeReported)

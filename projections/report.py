@@ -28,13 +28,16 @@ def record_ref(record: Recorded | None) -> Json | None:
     if record is None:
         return None
     ev = record.event
-    return {
+    body: Json = {
         "seq": record.seq,
         "event_id": record.event_id,
         "type": ev.type,
         "effective_date": ev.effective_date.isoformat(),
         "source": ev.source,
     }
+    if ev.filing is not None:  # the evidence an SEC filing gives, as filed
+        body["filing"] = ev.filing.model_dump(mode="json")
+    return body
 
 
 def limit_json(limit: Limit | None) -> Json | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ledger.errors import InvalidEvents
+from ledger.errors import InvalidEvents, LedgerError
 from projections.api import Ledger
 from tests.builders import ev, pending
 
@@ -574,3 +574,59 @@ def test_a_forced_format_refuses_the_other_form_by_name(
     assert result.exit_code == 1
     assert name in result.output and wrong in result.output
     assert "nothing was written" in result.output
+
+
+def test_owl_ownership_shows_indirect_holdings_and_rights_apart(sqlite_url: str) -> None:
+    owl(sqlite_url, "init")
+    owl(sqlite_url, "ingest", str(DATA / "form5.snow.xml"), str(DATA / "form4.snow.xml"))
+
+    shown = owl(
+        sqlite_url,
+        "ownership",
+        "--issuer",
+        "SNOW",
+        "--as-of",
+        "2022-12-13",
+        "--security",
+        CLASS_A,
+    ).output
+
+    lines = [line.split() for line in shown.splitlines()]
+    assert ["McMahon", "John", "Dennis", "331,591", "-"] in lines
+    assert ["directly", "54,666"] in lines and ["Trust", "(F3)", "151,188"] in lines
+    assert "Rights to acquire shares:" in shown
+    assert "Opened by a filing: McMahon John Dennis on 2021-12-23: 116,052 shares" in shown
+
+
+def test_owl_explain_shows_the_filing_evidence_and_the_open_break(sqlite_url: str) -> None:
+    owl(sqlite_url, "init")
+    owl(sqlite_url, "ingest", str(DATA / "form5.snow.xml"), str(DATA / "schedule13d.xml"))
+
+    gift = owl(
+        sqlite_url, "explain", "--issuer", "SNOW", "--as-of", "2022-01-31", "--person",
+        "McMahon John Dennis",
+    ).output  # fmt: skip
+    group = owl(
+        sqlite_url, "explain", "--issuer", "1422142", "--as-of", "2024-12-31", "--person",
+        "Leonard Braden Michael",
+    ).output  # fmt: skip
+
+    assert "transaction code G (non-derivative transaction 1)" in gift
+    assert "Represents shares that the Reporting Person transferred for no consideration." in gift
+    assert "Open break: BML Investment Partners, L.P. et al. reports +2,435,000" in group
+
+
+def test_a_class_is_named_without_regard_to_case_and_an_unknown_one_is_refused(
+    ledger: Ledger,
+) -> None:
+    ingest(ledger, "form3.snow.nonderiv.xml", "form3.snow.xml")
+
+    loose = ledger.ownership("SNOW", "2020-09-30", security="class a  common stock")
+    with pytest.raises(LedgerError) as caught:
+        ledger.ownership("SNOW", "2020-09-30", security="Class Z")
+
+    assert loose["security"] == CLASS_A and loose["holders"][0]["shares"] == 6_125_376
+    assert str(caught.value) == (
+        "no class 'Class Z' in SNOW by 2020-09-30; its classes: 'Common Stock', "
+        "'Class A Common Stock', 'Class B Common Stock'"
+    )
