@@ -26,8 +26,7 @@ from typing import Any
 
 import click
 
-from cli.common import Settings, known_at_option, open_ledger
-from cli.query import Day, issuer_option
+from cli.common import Day, Settings, check_range, issuer_option, known_at_option, open_ledger
 
 FORMATS = {".png": "png", ".svg": "svg"}
 NOTICEABLE = 0.5  # percentage points: a trade date that moved the line this much is marked
@@ -506,8 +505,7 @@ def chart(
       owl chart --issuer INOC -o inoc.png
       owl chart --issuer INOC --group "IPOF Fund" --from 2003-06-01 -o ipof.svg
     """
-    if start is not None and end is not None and start > end:
-        raise click.BadParameter(f"{start} is after --to {end}", param_hint="'--from'")
+    check_range(start, end)
     series = open_ledger(settings).series(issuer, list(groups) or None, start, end, known_at)
     if series["from"] > series["to"]:
         last = series["to"]

@@ -17,7 +17,14 @@ WIDTH = 100
 TITLE = """# owl command reference
 
 Generated from each command's `--help` by `python -m cli.docgen` (`make docs`); do not edit by
-hand. The global options (`--db`, `--version`) go before the command name.
+hand. `-h` is `--help`. `--db` (or the environment variable `OWL_DB`) names the ledger, before or
+after the command name; `--version` goes before it.
+
+Every command that prints an answer takes `--format` from one vocabulary: `table` (the default,
+aligned text for people), `json` (one JSON document), `csv` where the answer is a table (a header,
+then one row per line; plain numbers; a cell that would start a spreadsheet formula is quoted
+with `'`), `jsonl` for the log (one JSON object per line). `owl ingest --format` names its
+*input* instead. Output into a closed pipe (`owl log | head`) stops quietly with exit status 0.
 """
 
 
@@ -34,7 +41,12 @@ def sections(command: click.Command, ctx: click.Context) -> Iterator[tuple[str, 
 
 def reference() -> str:
     """The whole Markdown reference."""
-    root = click.Context(cli, info_name="owl", terminal_width=WIDTH, max_content_width=WIDTH)
+    root = click.Context(
+        cli,
+        info_name="owl",
+        terminal_width=WIDTH,
+        max_content_width=WIDTH,
+    )
     parts = [TITLE]
     for path, text in sections(cli, root):
         parts.append(f"## `{path}`\n\n```text\n{text.rstrip()}\n```\n")

@@ -25,19 +25,26 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
-from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cli.chart import chart_svg, shown
-from cli.common import Settings, known_at_option, open_ledger, utc_now
-from cli.query import as_of_option, issuer_option
+from cli.common import (
+    Settings,
+    as_of_option,
+    issuer_option,
+    known_at_option,
+    open_ledger,
+    utc_now,
+)
 from cli.render import intervals_text, limit_text, stated_line
-from ledger.log import format_instant
-from projections.api import Ledger
+from ledger.dates import format_instant
 from projections.numbers import TEST_WORDS
+
+if TYPE_CHECKING:
+    from projections.api import Ledger
 
 Json = dict[str, Any]
 
@@ -474,6 +481,8 @@ def report(
     Example:
       owl report --issuer INOC --as-of 2003-11-24 -o inoc-2003-11-24.html
     """
+    from importlib.metadata import version as package_version
+
     ledger = open_ledger(settings)
     page = render_report(ledger, issuer, as_of, known_at, package_version("owl-ledger"), utc_now())
     Path(output).write_text(page, encoding="utf-8")

@@ -5,15 +5,20 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from cli.common import Instant, Settings, open_ledger
-from ledger.feeds import FORMATS, STDIN, FeedRefused, Format
-from projections.api import FutureStamp
+
+if TYPE_CHECKING:
+    from ledger.feeds import Format
 
 PROGRESS_ABOVE = 5_000  # lines of input before a progress bar is worth showing
+# The input formats (`ledger.feeds.FORMATS`, which a test holds this equal to), named here so
+# that `owl ingest --help` does not load the feed parsers.
+INPUT_FORMATS = ("jsonl", "csv", "form345", "sc13")
+STDIN = "-"
 
 
 @click.command()
@@ -27,7 +32,7 @@ PROGRESS_ABOVE = 5_000  # lines of input before a progress bar is worth showing
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["auto", *FORMATS]),
+    type=click.Choice(["auto", *INPUT_FORMATS]),
     default="auto",
     show_default=True,
     help="auto: by extension (.jsonl, .ndjson, .json are jsonl; .csv is the csv trade feed; "
@@ -51,7 +56,8 @@ PROGRESS_ABOVE = 5_000  # lines of input before a progress bar is worth showing
 @click.option(
     "--dry-run",
     is_flag=True,
-    help="Parse and check everything, then write nothing; print what would be appended.",
+    help="Parse and check everything, then write nothing; print how many events would be "
+    "appended and how many are already present (problems are listed as in a real run).",
 )
 @click.pass_obj
 def ingest(
@@ -72,7 +78,9 @@ def ingest(
     field, and then nothing is written. Events already in the log (same event_id, same
     content) are counted, not appended again; a filing's events are named by its accession
     number and row, so importing it twice appends nothing. The count of new reconciliation
-    breaks the batch brings is printed (owl reconcile lists them).
+    breaks the batch brings is printed (owl reconcile lists them), then the ledger's new head
+    digest, SEQ:HASH: write it down, and `owl verify --expect SEQ:HASH` later proves that
+    nothing up to it has changed.
 
     \b
     Examples:
@@ -85,7 +93,10 @@ def ingest(
     """
     if keep_recorded_at and recorded_at is not None:
         raise click.UsageError("--keep-recorded-at and --recorded-at exclude each other")
-    chosen: Format | None = None if fmt == "auto" else cast(Format, fmt)
+    from ledger.feeds import FeedRefused
+    from projections.api import FutureStamp
+
+    chosen: Format | None = None if fmt == "auto" else cast("Format", fmt)
     ledger = open_ledger(settings)
     with _progress(paths) as bar:
         try:
@@ -120,6 +131,8 @@ def ingest(
     click.echo(
         f"{prefix} {result.appended}, already present {result.already_present}{repeated}{breaks}"
     )
+    if not dry_run:
+        click.echo(f"head digest {result.head_seq}:{result.head_hash}")
 
 
 def _progress(paths: Sequence[str]) -> Any:

@@ -1,20 +1,27 @@
-"""Commands over the log itself: `owl init`, `owl log`, `owl verify`."""
+"""Commands over the log itself: `owl init`, `owl rebuild`, `owl log`, `owl verify`."""
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.common import Settings, known_at_option, open_ledger
+from cli.common import (
+    Day,
+    Settings,
+    check_range,
+    format_option,
+    known_at_option,
+    open_ledger,
+)
+from cli.output import emit_csv, emit_json, emit_lines
 from cli.tables import render_table
-from ledger.errors import ChainBroken, DigestMismatch
-from ledger.log import Recorded
-from ledger.sql import safe_url
-from projections.api import Ledger
+
+if TYPE_CHECKING:
+    from ledger.log import Recorded
 
 _HEX = re.compile(r"^[0-9a-fA-F]{64}$")
 
@@ -29,6 +36,9 @@ def init(settings: Settings) -> None:
       owl init
       owl --db sqlite:///ledgers/inoc.db init
     """
+    from ledger.sql import safe_url
+    from projections.api import Ledger
+
     ledger = Ledger(settings.db)
     try:
         upgraded = ledger.init()
@@ -57,52 +67,76 @@ def rebuild(settings: Settings) -> None:
     click.echo(f"rebuilt the projections and checkpoints from {count} events")
 
 
+LOG_HEADERS = ("seq", "recorded_at", "effective_date", "issuer", "type", "event_id", "hash")
+
+
 @click.command()
 @click.option("--issuer", metavar="ISSUER", help="Only this issuer's events.")
-@known_at_option
 @click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "jsonl"]),
-    default="table",
-    show_default=True,
-    help="table: one aligned row per event. jsonl: every field, re-ingestable elsewhere.",
+    "--type",
+    "types",
+    multiple=True,
+    metavar="TYPE",
+    help="Only events of this type, e.g. SharesPurchased (repeat for more).",
+)
+@click.option(
+    "--holder",
+    metavar="NAME",
+    help="Only events naming this holder or person (either side of a transfer, an affiliate).",
+)
+@click.option("--from", "start", type=Day(), help="Only events effective on or after this date.")
+@click.option("--to", "end", type=Day(), help="Only events effective on or before this date.")
+@known_at_option
+@format_option(
+    "table",
+    "jsonl",
+    "csv",
+    hints={"json": "the log is a stream: use jsonl (one JSON object per line)"},
 )
 @click.pass_obj
-def log(settings: Settings, issuer: str | None, known_at: datetime | None, fmt: str) -> None:
+def log(
+    settings: Settings,
+    issuer: str | None,
+    types: tuple[str, ...],
+    holder: str | None,
+    start: date | None,
+    end: date | None,
+    known_at: datetime | None,
+    fmt: str,
+) -> None:
     """Print the raw log in seq order, with what the ledger assigned to each event.
 
     The table shows seq, recorded_at, effective_date, issuer, type, event_id and the first 12
-    characters of the hash. The jsonl format prints each event's fields plus seq, recorded_at,
-    hash and prev_hash, one JSON object per line; `owl ingest` drops those four, so the output
-    re-ingests into another ledger.
+    characters of the hash; csv the same columns with the full hash. The jsonl format prints
+    each event's fields plus seq, recorded_at, hash and prev_hash, one JSON object per line;
+    `owl ingest` drops those four, so the output re-ingests into another ledger. The filters
+    combine: every one given must hold.
 
     \b
     Examples:
       owl log --issuer INOC
+      owl log --issuer INOC --type SharesPurchased --type SharesSold --from 2003-11-01
+      owl log --holder "IPOF Fund" --to 2003-11-24
       owl log --known-at 2026-11-29
       owl log --format jsonl > export.jsonl
+      owl log | tail -2
     """
-    rows = open_ledger(settings).log(issuer=issuer, known_at=known_at)
-    if fmt == "jsonl":
-        for recorded in rows:
-            click.echo(jsonl_line(recorded))
-        return
-    headers = ("seq", "recorded_at", "effective_date", "issuer", "type", "event_id", "hash")
-    cells = (
-        (
-            str(r.seq),
-            r.recorded_at,
-            r.event.effective_date.isoformat(),
-            r.event.issuer,
-            r.event.type,
-            r.event_id,
-            r.hash[:12],
-        )
-        for r in rows
+    check_range(start, end)
+    rows = open_ledger(settings).log(
+        issuer, known_at, types=list(types) or None, holder=holder, start=start, end=end
     )
-    for line in render_table(headers, cells, right=[0]):
-        click.echo(line)
+    if fmt == "jsonl":
+        emit_lines(jsonl_line(recorded) for recorded in rows)
+    elif fmt == "csv":
+        emit_csv(LOG_HEADERS, (_log_cells(r, len(r.hash)) for r in rows))
+    else:
+        emit_lines(render_table(LOG_HEADERS, (_log_cells(r, 12) for r in rows), right=[0]))
+
+
+def _log_cells(r: Recorded, width: int) -> tuple[str, ...]:
+    event = r.event
+    cells = (event.effective_date.isoformat(), event.issuer, event.type, r.event_id)
+    return (str(r.seq), r.recorded_at, *cells, r.hash[:width])
 
 
 def jsonl_line(recorded: Recorded) -> str:
@@ -139,27 +173,37 @@ class Digest(click.ParamType):
     help="A digest written down earlier, SEQ:HASH: fail unless the chain still holds that row "
     "with that hash (catches rows removed from the end, or a log rebuilt with a new chain).",
 )
+@format_option("table", "json")
 @click.pass_obj
-def verify(settings: Settings, expect: tuple[int, str] | None) -> None:
+def verify(settings: Settings, expect: tuple[int, str] | None, fmt: str) -> None:
     """Recompute the hash chain from the first event and print the head digest.
 
-    Prints `ok: N events, head seq S, hash H`. Write down the head seq and hash: if any event at
-    or before that seq is later changed, removed or reordered, verify fails (exit 1) and names
-    the first bad seq. With --expect SEQ:HASH it also fails when that digest is no longer in the
-    chain (the example is the digest of `make demo`'s ledger).
+    Prints `ok: N events, head seq S, hash H`. Write down the head seq and hash (`owl ingest`
+    prints them too, as SEQ:HASH): if any event at or before that seq is later changed, removed
+    or reordered, verify fails (exit 1) and names the first bad seq. With --expect SEQ:HASH it
+    also fails when that digest is no longer in the chain (the example is the digest of `make
+    demo`'s ledger). With --format json the result is printed as JSON whether or not the chain
+    holds (`ok` says which), and a failure still exits 1.
 
     \b
     Examples:
       owl verify
       owl verify --expect 10:2fb6e72db7cce2a992c3c8ba8ea07b7afd200f3996ae2a5ae92b3e4d691fc902
+      owl verify --format json
     """
-    result = open_ledger(settings).store.verify(expect)
-    if not result.ok:
-        assert result.bad_seq is not None and result.reason is not None  # set when not ok
-        if result.digest_mismatch and expect is not None:
-            raise DigestMismatch(expect[0], expect[1], result.reason)
-        raise ChainBroken(result.bad_seq, result.reason)
+    from ledger.errors import ChainBroken, DigestMismatch
+
+    result = open_ledger(settings).verify(expect)
+    if fmt == "json":
+        emit_json(result)
+    if not result["ok"]:
+        if result["digest_mismatch"] and expect is not None:
+            raise DigestMismatch(expect[0], expect[1], result["reason"])
+        raise ChainBroken(result["bad_seq"], result["reason"])
+    if fmt == "json":
+        return
     confirmed = f"; digest {expect[0]}:{expect[1]} confirmed" if expect else ""
     click.echo(
-        f"ok: {result.rows} events, head seq {result.head_seq}, hash {result.head_hash}{confirmed}"
+        f"ok: {result['events']} events, head seq {result['head_seq']}, hash "
+        f"{result['head_hash']}{confirmed}"
     )

@@ -2,17 +2,21 @@
 
 Every `LedgerError` a command raises becomes `Error: <message>` on stderr with exit status 1;
 usage errors (bad options, bad timestamps) exit 2 as click does. Anything else is a bug and shows
-its traceback.
+its traceback. A reader that stops reading (`owl log | head`) is not an error: the command stops
+quietly with exit status 0. `-h` is `--help`, and `--db` works before or after the command.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 import click
 
 from cli.chart import chart
-from cli.common import Settings
+from cli.common import DB_HELP, Settings, db_after_option
+from cli.directory import holders, issuers
 from cli.htmlreport import report
 from cli.ingest import ingest
 from cli.logcmds import init, log, rebuild, verify
@@ -21,16 +25,40 @@ from ledger.errors import LedgerError
 
 
 class OwlGroup(click.Group):
-    """A click group whose commands' `LedgerError`s become click errors (exit 1, no traceback)."""
+    """A click group whose commands' `LedgerError`s become click errors (exit 1, no traceback),
+    whose commands stop quietly when their reader goes away, and whose every command also takes
+    --db after its name."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not any(p.name == "db" for p in cmd.params):
+            cmd.params.append(db_after_option())
+        if cmd.add_help_option:
+            # -h as well as --help, as the command's own option: click's help option follows the
+            # first context it is made in, and a help rendered elsewhere must not lose -h.
+            click.help_option("-h", "--help")(cmd)
+            cmd.add_help_option = False
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except LedgerError as exc:
             raise click.ClickException(str(exc)) from exc
+        except BrokenPipeError:
+            _discard_stdout()
+            ctx.exit(0)
 
 
-@click.group(name="owl", cls=OwlGroup)
+def _discard_stdout() -> None:
+    """Send what is left in stdout's buffer nowhere, so flushing it at exit cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
+
+
+@click.group(name="owl", cls=OwlGroup, add_help_option=False)
 @click.option(
     "--db",
     metavar="URL",
@@ -38,17 +66,21 @@ class OwlGroup(click.Group):
     default="sqlite:///owl.db",
     show_default=True,
     show_envvar=True,
-    help="The ledger's database: a SQLite file or postgresql+psycopg://user@host/dbname.",
+    help=f"{DB_HELP} May also follow the command.",
 )
 @click.version_option(package_name="owl-ledger", prog_name="owl")
+@click.help_option("-h", "--help")
 @click.pass_context
 def cli(ctx: click.Context, db: str) -> None:
     """owl: an append-only, hash-chained ownership ledger.
 
     Events go in with `owl ingest`; `owl status`, `owl ownership`, `owl timeline` and
     `owl explain` answer "who owned how much, and had anyone tripped the rights plan?" for any
-    date, as known at any time; `owl log` shows the events as recorded and `owl verify` proves
-    the log is unchanged.
+    date, as known at any time; `owl issuers` and `owl holders` list what the ledger knows,
+    `owl log` shows the events as recorded and `owl verify` proves the log is unchanged.
+
+    Every command that prints an answer takes --format: table (the default, for people), json,
+    csv where the answer is a table, jsonl for the log. -h is --help.
 
     \b
     Examples:
@@ -56,6 +88,7 @@ def cli(ctx: click.Context, db: str) -> None:
       owl ingest trades.csv filings.jsonl
       owl status --issuer INOC --as-of 2003-11-24
       owl --db postgresql+psycopg://owl@db.example/owl verify
+      eval "$(_OWL_COMPLETE=bash_source owl)"    # tab completion in bash
     """
     ctx.obj = Settings(db=db)
 
@@ -66,6 +99,8 @@ for _command in (
     log,
     verify,
     rebuild,
+    issuers,
+    holders,
     ownership,
     status,
     timeline,

@@ -1,6 +1,8 @@
-"""Tables for people: the status, ownership, timeline and explanation views as aligned text.
+"""Tables for people: the status, ownership, timeline and explanation views as aligned text,
+and the rows of the views that are tables (for csv).
 
-Numbers get thousands separators, percentages 4 places and a % sign; empty values print as "-".
+In the text, numbers get thousands separators, percentages 4 places and a % sign, and empty values
+print as "-". In the rows for csv, numbers are plain and empty values empty.
 """
 
 from __future__ import annotations
@@ -229,6 +231,8 @@ def unexplained_line(c: dict[str, Any]) -> str:
 
 
 def timeline_lines(body: dict[str, Any]) -> list[str]:
+    person = f" for {body['person']}" if body.get("person") else ""
+    head = f"{body['issuer']} timeline{person} (known at {body['known_at']})"
     rows = [
         (
             c["date"],
@@ -239,12 +243,15 @@ def timeline_lines(body: dict[str, Any]) -> list[str]:
         )
         for c in body["changes"]
     ]
-    return render_table(("date", "group", "kind", "change", "event"), rows)
+    if not rows:
+        return [head, "No changes."]
+    return [head, "", *render_table(("date", "group", "kind", "change", "event"), rows)]
 
 
 def explain_lines(body: dict[str, Any]) -> list[str]:
     out = [
-        f"{body['person']} in {body['issuer']} as of {body['as_of']}: {body['status']}",
+        f"{body['person']} in {body['issuer']} as of {body['as_of']} (known at "
+        f"{body['known_at']}): {body['status']}",
         f"Group: {body['group']} ({', '.join(body['members'])})",
         "",
         body["rule"],
@@ -290,3 +297,104 @@ def footnote_lines(events: list[dict[str, Any]]) -> list[str]:
                 seen.add(key)
                 out.append(f"  seq {e['seq']}: {note}")
     return ["", "Filing evidence:", *out] if out else []
+
+
+# --- rows for csv, and the tables added with them -------------------------------------------------
+
+
+def ownership_rows(body: dict[str, Any]) -> list[tuple[object, ...]]:
+    """kind, name, members (";"-separated), shares, percent: the holders, then the groups."""
+    rows: list[tuple[object, ...]] = [
+        ("holder", h["holder"], h["holder"], h["shares"], h["percent"]) for h in body["holders"]
+    ]
+    rows += [
+        ("group", g["group"], ";".join(g["members"]), g["shares"], g["percent"])
+        for g in body["groups"]
+    ]
+    return rows
+
+
+def timeline_rows(body: dict[str, Any]) -> list[tuple[object, ...]]:
+    """date, group, kind, change, from, to, seq, event_id, source."""
+    return [
+        (
+            c["date"],
+            c["group"],
+            c["kind"],
+            c["detail"],
+            c["from"],
+            c["to"],
+            *((c["event"]["seq"], c["event"]["event_id"], c["event"]["source"]) if c["event"]
+              else (None, None, None)),
+        )
+        for c in body["changes"]
+    ]  # fmt: skip
+
+
+RECONCILE_HEADERS = (
+    "date",
+    "holder",
+    "security",
+    "nature",
+    "series",
+    "kind",
+    "reported",
+    "computed",
+    "difference",
+    "open",
+    "form",
+    "accession",
+    "row",
+    "cause",
+)
+
+
+def reconcile_rows(body: dict[str, Any]) -> list[tuple[object, ...]]:
+    """The breaks as csv rows (RECONCILE_HEADERS)."""
+    return [
+        (
+            b["date"],
+            b["holder"],
+            b["security"],
+            b["nature"],
+            b["series"],
+            b["kind"],
+            b["reported"],
+            b["computed"],
+            b["difference"],
+            "true" if b["open"] else "false",
+            b["form"],
+            b["accession"],
+            b["row"],
+            b["cause"],
+        )
+        for b in body["breaks"]
+    ]
+
+
+def reconcile_lines(body: dict[str, Any]) -> list[str]:
+    if not body["breaks"]:
+        return [f"No reconciliation breaks for {body['issuer']} (known at {body['known_at']})."]
+    headers = ("date", "holder", "account", "kind", "reported", "computed", "difference", "open",
+               "filing", "cause")  # fmt: skip
+    rows = []
+    for b in body["breaks"]:
+        account = " / ".join(x for x in (b["security"], b["nature"], b["series"]) if x) or "-"
+        form = f"Form {b['form']}" if b["form"] else None
+        filing = " ".join(x for x in (form, b["accession"], b["row"]) if x) or "-"
+        rows.append(
+            (
+                b["date"],
+                b["holder"],
+                account,
+                b["kind"],
+                n(b["reported"]),
+                n(b["computed"]),
+                f"{b['difference']:+,}",
+                "open" if b["open"] else "-",
+                filing,
+                b["cause"] or "-",
+            )
+        )
+    head = f"{body['issuer']}: reconciliation breaks (known at {body['known_at']})"
+    return [head, *render_table(headers, rows, right=[4, 5, 6])]

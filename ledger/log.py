@@ -12,53 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple, Protocol
 
 from ledger.chain import Verification
+from ledger.dates import format_instant as format_instant
+from ledger.dates import parse_known_at as parse_known_at
 from ledger.events import AnyEvent
-
-
-def format_instant(moment: datetime) -> str:
-    """The stored form of an instant; naive datetimes are refused, not guessed."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"timestamp {moment.isoformat()} has no time zone")
-    try:
-        utc = moment.astimezone(UTC)
-    except OverflowError:
-        raise ValueError(f"timestamp {moment.isoformat()} is out of range in UTC") from None
-    # Fixed width whatever the year (strftime does not pad years before 1000), so stamps
-    # compare correctly as text.
-    return (
-        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:"
-        f"{utc.second:02d}.{utc.microsecond:06d}Z"
-    )
 
 
 def after(stamp: str) -> str:
     """The stored instant one microsecond after `stamp` (a stored instant)."""
     moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     return format_instant(moment + timedelta(microseconds=1))
-
-
-def parse_known_at(text: str) -> datetime:
-    """An ISO 8601 instant with a zone ("Z" allowed), or a date YYYY-MM-DD meaning the end of
-    that day in UTC. Raises ValueError naming the problem."""
-    if len(text) == 10 and text[4] == "-" and text[7] == "-":
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not a calendar date") from None
-        return datetime.combine(day, time.max, tzinfo=UTC)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        example = "2026-11-29T12:00:00Z"
-        raise ValueError(f"{text!r} is not an ISO 8601 timestamp such as {example}") from None
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{text!r} has no time zone; add Z for UTC or an offset such as +01:00")
-    format_instant(moment)  # refuses an instant that has no place in UTC
-    return moment
 
 
 class Recorded(NamedTuple):

@@ -78,6 +78,17 @@ class Balance(NamedTuple):
     last_seq: int
 
 
+class HolderSpan(NamedTuple):
+    """When a holder's position in one class changed, as known at some seq: the first and last
+    effective dates and the number of events that changed it (splits and voided events aside)."""
+
+    holder: str
+    security: str
+    first_date: str
+    last_date: str
+    changes: int
+
+
 class AppendRow(NamedTuple):
     """A run of one issuer's events recorded at one instant, and the earliest date it touched
     (a void touches its target's date): what a checkpoint's validity is judged by."""
@@ -155,6 +166,11 @@ class Reader(Protocol):
     def holdings(
         self, issuer: str, through_date: str, upto_seq: int
     ) -> dict[tuple[str, str, str], int]: ...
+
+    def holder_spans(self, issuer: str, through_date: str, upto_seq: int) -> list[HolderSpan]:
+        """Every holder's span of position changes effective by `through_date` and counted at
+        `upto_seq`, by holder and class."""
+        ...
 
     def adopted(self, issuer: str, through_date: str, upto_seq: int) -> list[PositionRow]: ...
 

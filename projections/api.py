@@ -21,18 +21,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from ledger.append import append as append_batch
 from ledger.append import replay_log
+from ledger.dates import parse_day
 from ledger.errors import LedgerError, Problem, UnknownIssuer, UnknownPerson
-from ledger.events import AffiliationFormed, AnyEvent, IssuerIdentified, event_from_payload
+from ledger.events import (
+    TYPE_NAMES,
+    AffiliationFormed,
+    AnyEvent,
+    IssuerIdentified,
+    event_from_payload,
+    involved,
+)
 from ledger.feeds import Format, open_feeds
 from ledger.log import AppendResult, Pending, Recorded, format_instant, parse_known_at
 from ledger.sql import SqlStore
 from ledger.store import Reader, Store
 from projections import checkpoints
 from projections.clock import Clock, system_clock
+from projections.directory import holders_json, issuer_json
 from projections.explain import absent, explain
 from projections.fold import Fold
 from projections.identity import Aliases, aliases
@@ -63,11 +72,9 @@ def as_date(value: DateLike) -> date:
     if isinstance(value, date):
         return value
     try:
-        if len(value) == 10 and value[4] == "-" and value[7] == "-":
-            return date.fromisoformat(value)
-    except ValueError:
-        raise LedgerError(f"{value!r} is not a calendar date (that day does not exist)") from None
-    raise LedgerError(f"{value!r} is not a date written YYYY-MM-DD")
+        return parse_day(value)
+    except ValueError as exc:
+        raise LedgerError(str(exc)) from None
 
 
 def as_instant(value: InstantLike) -> datetime | None:
@@ -229,6 +236,8 @@ class Ledger:
             "events": result.rows,
             "head_seq": result.head_seq,
             "head_hash": result.head_hash,
+            "digest": f"{result.head_seq}:{result.head_hash}",
+            "expected": f"{expect[0]}:{expect[1]}" if expect is not None else None,
             "bad_seq": result.bad_seq,
             "reason": result.reason,
             "digest_mismatch": result.digest_mismatch,
@@ -463,22 +472,101 @@ class Ledger:
         fold.run(reader.events(issuer, upto_seq=upto, after_date=after), None)
         return sorted([*changes, *fold.changes], key=lambda c: c.date)
 
-    def log(self, issuer: str | None = None, known_at: InstantLike = None) -> Iterator[Recorded]:
-        """The raw log in seq order, optionally one issuer's, as known at an instant."""
+    def log(
+        self,
+        issuer: str | None = None,
+        known_at: InstantLike = None,
+        types: Iterable[str] | None = None,
+        holder: str | None = None,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+    ) -> Iterator[Recorded]:
+        """The raw log in seq order, as known at an instant; only one issuer's events, only
+        events of `types`, only those naming `holder` (as holder, person, affiliate, either
+        side of a transfer), only those effective from `start` through `end`, when given.
+        An unknown issuer or type, or a range that ends before it starts, is refused at once."""
         moment = as_instant(known_at)
-        with self.store.reading() as reader:
-            if issuer is not None:
+        wanted = None if types is None else frozenset(types)
+        unknown = sorted((wanted or frozenset()) - set(TYPE_NAMES))
+        if unknown:
+            raise LedgerError(
+                f"no event type named {', '.join(map(repr, unknown))} "
+                f"(the types: {', '.join(sorted(TYPE_NAMES))})"
+            )
+        first = as_date(start) if start is not None else None
+        last = as_date(end) if end is not None else None
+        if first is not None and last is not None and first > last:
+            raise LedgerError(f"the range starts on {first}, after it ends ({last})")
+        if issuer is not None:
+            with self.store.reading() as reader:
                 issuer = self._issuer(reader, issuer)
                 self._known_issuer(reader, issuer)
-            stamp = format_instant(moment) if moment is not None else None
-            for record in reader.events(issuer, replay_order=False):
+        stamp = format_instant(moment) if moment is not None else None
+        return self._log(issuer, stamp, wanted, holder, first, last)
+
+    def _log(
+        self,
+        issuer: str | None,
+        stamp: str | None,
+        types: frozenset[str] | None,
+        holder: str | None,
+        first: date | None,
+        last: date | None,
+    ) -> Iterator[Recorded]:
+        after = (first - timedelta(days=1)).isoformat() if first is not None else None
+        through = last.isoformat() if last is not None else None
+        with self.store.reading() as reader:
+            records = reader.events(
+                issuer, after_date=after, through_date=through, replay_order=False
+            )
+            for record in records:
                 if stamp is not None and record.recorded_at > stamp:
                     break
+                if types is not None and record.event.type not in types:
+                    continue
+                if holder is not None and holder not in involved(record.event):
+                    continue
                 yield record
 
     def issuers(self) -> list[str]:
+        """The issuer keys, sorted."""
         with self.store.reading() as reader:
             return [s.issuer for s in reader.issuers()]
+
+    def directory(self) -> Json:
+        """Every issuer with its CIK, ticker and name when filings gave them, its events, its
+        holders now, and the first and last dates its events touch (`projections.directory`)."""
+        with self.store.reading() as reader:
+            head = reader.head()
+            rows = [
+                issuer_json(
+                    summary,
+                    reader.facts(summary.issuer, head.seq),
+                    reader.balances(summary.issuer).values(),
+                )
+                for summary in reader.issuers()
+            ]
+        return {"known_at": head.recorded_at or None, "issuers": rows}
+
+    def holders(
+        self,
+        issuer: str,
+        as_of: DateLike | None = None,
+        known_at: InstantLike = None,
+        security: str | None = None,
+    ) -> Json:
+        """Every holder of a class whose position changed by `as_of` (default: the issuer's
+        last date), with the shares held then (0: a former holder), its group and the dates
+        its position changed (`projections.directory`)."""
+        with self.store.reading() as reader:
+            issuer = self._issuer(reader, issuer)
+            upto, stamp = self._known(reader, issuer, known_at)
+            if as_of is None:
+                summary = next(s for s in reader.issuers() if s.issuer == issuer)
+                as_of = summary.last_date
+            day = as_date(as_of)
+            view = ownership_view(reader, issuer, day, upto, stamp, security, [])
+            return holders_json(view, reader.holder_spans(issuer, day.isoformat(), upto))
 
 
 def _names(reader: Reader, issuer: str, upto: int) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -83,3 +84,11 @@ def timeline(*events: Any, until: Any = None) -> list[Any]:
     changes, _ = history("INOC", rows, until)
     by_seq = {r.seq: r for r in rows}
     return [(c.date.isoformat(), c.group, c.kind, change_text(c, by_seq), c.seq) for c in changes]
+
+
+HEAD_DIGEST = re.compile(r"(?m)^head digest [0-9]+:[0-9a-f]{64}\n")
+
+
+def counts(ingest_output: str) -> str:
+    """What `owl ingest` printed without its head digest line (which tests of its own check)."""
+    return HEAD_DIGEST.sub("", ingest_output)

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import cli
+from tests.builders import counts
 from tests.storekit import Log
 
 CSV_HEADER = "trade_id,issuer,holder,side,shares,trade_date,price\n"
@@ -46,7 +47,7 @@ def test_ingesting_a_jsonl_file_appends_its_events(db: str, tmp_path: Path) -> N
 
     result = owl(db, "ingest", path)
 
-    assert (result.exit_code, result.stdout, result.stderr) == (
+    assert (result.exit_code, counts(result.stdout), result.stderr) == (
         0,
         "appended 2, already present 0\n",
         "",
@@ -64,7 +65,7 @@ def test_ingesting_a_csv_trade_feed_appends_purchases_and_sales(db: str, tmp_pat
 
     result = owl(db, "ingest", path)
 
-    assert (result.exit_code, result.stdout) == (0, "appended 2, already present 0\n")
+    assert (result.exit_code, counts(result.stdout)) == (0, "appended 2, already present 0\n")
     events = [(r.event_id, r.event.type) for r in Log(db).read_all()]
     assert events == [("t1", "SharesPurchased"), ("t2", "SharesSold")]
 
@@ -77,7 +78,7 @@ def test_ingesting_the_same_files_again_appends_nothing(db: str, tmp_path: Path)
 
     result = owl(db, "ingest", jsonl, csv)
 
-    assert (result.exit_code, result.stdout) == (0, "appended 0, already present 3\n")
+    assert (result.exit_code, counts(result.stdout)) == (0, "appended 0, already present 3\n")
     assert head(db) == before
 
 
@@ -105,7 +106,7 @@ def test_a_file_with_several_bad_lines_reports_them_all_and_writes_nothing(
         f"  {path}:line 3: malformed JSON: "
         "Expecting property name enclosed in double quotes (column 28)\n"
         f"  {path}:line 4: field 'color': unknown field\n"
-        f"  {path}:line 5: field 'effective_date': not a calendar date: '2003-02-30'\n"
+        f"  {path}:line 5: field 'effective_date': '2003-02-30' does not exist: February 2003 has 28 days\n"
     )
     assert head(db) == before
 
@@ -183,7 +184,7 @@ def test_a_dry_run_writes_nothing_and_says_what_it_would_append(
 
     assert (result.exit_code, result.stdout) == (0, "dry run: would append 2, already present 1\n")
     assert head(db_url) == before
-    assert owl(db_url, "ingest", path).stdout == "appended 2, already present 1\n"
+    assert counts(owl(db_url, "ingest", path).stdout) == "appended 2, already present 1\n"
 
 
 def test_a_dry_run_reports_problems_like_a_real_run(db: str, tmp_path: Path) -> None:
@@ -198,7 +199,7 @@ def test_a_dry_run_reports_problems_like_a_real_run(db: str, tmp_path: Path) -> 
 def test_a_dash_reads_standard_input_in_the_given_format(db: str) -> None:
     result = owl(db, "ingest", "--format", "jsonl", "-", input=buy("A", 5) + "\n")
 
-    assert (result.exit_code, result.stdout) == (0, "appended 1, already present 0\n")
+    assert (result.exit_code, counts(result.stdout)) == (0, "appended 1, already present 0\n")
 
 
 def test_problems_on_standard_input_name_it(db: str) -> None:
@@ -212,8 +213,8 @@ def test_standard_input_without_a_format_is_told_by_its_first_line(db: str) -> N
     jsonl = owl(db, "ingest", "-", input="\n" + buy("A", 5) + "\n")
     trades = owl(db, "ingest", "-", input=CSV_HEADER + "t1,INOC,B,BUY,7,2003-08-14,\n")
 
-    assert (jsonl.exit_code, jsonl.output) == (0, "appended 1, already present 0\n")
-    assert (trades.exit_code, trades.output) == (0, "appended 1, already present 0\n")
+    assert (jsonl.exit_code, counts(jsonl.output)) == (0, "appended 1, already present 0\n")
+    assert (trades.exit_code, counts(trades.output)) == (0, "appended 1, already present 0\n")
 
 
 def test_an_unknown_extension_without_a_format_is_a_usage_error(db: str, tmp_path: Path) -> None:
@@ -318,7 +319,7 @@ def test_a_big_input_shows_no_progress_bar_when_stderr_is_not_a_terminal(
 
     result = owl(db, "ingest", path)
 
-    assert (result.exit_code, result.stdout, result.stderr) == (
+    assert (result.exit_code, counts(result.stdout), result.stderr) == (
         0,
         "appended 6000, already present 0\n",
         "",
@@ -330,4 +331,44 @@ def test_a_line_repeated_in_the_input_is_counted_apart(db: str, tmp_path: Path) 
 
     result = owl(db, "ingest", feed)
 
-    assert result.output == "appended 1, already present 0, repeated in the input 1\n"
+    assert counts(result.output) == "appended 1, already present 0, repeated in the input 1\n"
+
+
+def test_ingest_prints_the_new_head_digest_that_verify_confirms(db: str, tmp_path: Path) -> None:
+    path = write(tmp_path / "a.jsonl", buy("A", 5), buy("B", 7))
+
+    result = owl(db, "ingest", path)
+
+    summary, digest_line = result.stdout.splitlines()
+    digest = digest_line.removeprefix("head digest ")
+    assert summary == "appended 2, already present 0"
+    assert digest_line.startswith("head digest 2:")
+    confirmed = owl(db, "verify", "--expect", digest)
+    assert confirmed.stdout.endswith(f"; digest {digest} confirmed\n")
+
+
+def test_a_dry_run_prints_no_digest(db: str, tmp_path: Path) -> None:
+    result = owl(db, "ingest", "--dry-run", write(tmp_path / "a.jsonl", buy("A", 5)))
+
+    assert result.stdout == "dry run: would append 1, already present 0\n"
+
+
+def test_json_values_in_problems_are_shown_as_json(db: str, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "bad.jsonl",
+        event("SharesPurchased", "2003-08-14", holder=None, shares=True),
+        event("HoldingReported", "2003-08-14", holder="A", shares=1, public=None, percent=False),
+        event("SharesPurchased", True, holder="A", shares=[1]),
+    )
+
+    result = owl(db, "ingest", path)
+
+    assert result.stderr == (
+        "Error: 6 problems found; nothing was written\n"
+        f"  {path}:line 1: field 'holder': expected text (a JSON string), got null\n"
+        f"  {path}:line 1: field 'shares': expected a whole number (a JSON integer, not a string or a decimal), got true\n"
+        f"  {path}:line 2: field 'percent': expected text (a JSON string), got false\n"
+        f"  {path}:line 2: field 'public': expected true or false, got null\n"
+        f"  {path}:line 3: field 'effective_date': expected a date as YYYY-MM-DD, got true\n"
+        f"  {path}:line 3: field 'shares': expected a whole number (a JSON integer, not a string or a decimal), got [1]\n"
+    )

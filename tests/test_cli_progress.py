@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.builders import counts
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -58,7 +60,7 @@ def ingest(tmp_path: Path, feed: str, stderr_tty: bool) -> tuple[str, str]:
 def test_a_big_feed_read_at_a_terminal_shows_a_progress_bar(tmp_path: Path) -> None:
     stdout, terminal = ingest(tmp_path, big_feed(tmp_path / "big.jsonl", 6_000), stderr_tty=True)
 
-    assert stdout == "appended 6000, already present 0\n"
+    assert counts(stdout) == "appended 6000, already present 0\n"
     assert "Reading" in terminal
     assert "100%" in terminal
 
@@ -66,5 +68,5 @@ def test_a_big_feed_read_at_a_terminal_shows_a_progress_bar(tmp_path: Path) -> N
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     stdout, stderr = ingest(tmp_path, big_feed(tmp_path / "big.jsonl", 6_000), stderr_tty=False)
 
-    assert stdout == "appended 6000, already present 0\n"
+    assert counts(stdout) == "appended 6000, already present 0\n"
     assert stderr == ""

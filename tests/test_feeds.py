@@ -110,7 +110,8 @@ def test_csv_reports_every_bad_field_of_every_row_by_column_name() -> None:
     assert list(feed) == []
     assert [str(p) for p in feed.problems] == [
         "t.csv:line 2: field 'side': expected BUY, SELL, B or S, got 'HOLD'",
-        "t.csv:line 3: field 'trade_date': not a calendar date: '2003-13-01'",
+        "t.csv:line 3: field 'trade_date': '2003-13-01' does not exist: "
+        "there is no month 13 (months are 01 to 12)",
         "t.csv:line 3: field 'price': expected a decimal number such as 24.2, got 'abc'",
         "t.csv:line 4: field 'trade_id': missing value",
         "t.csv:line 4: field 'holder': missing value",

@@ -285,7 +285,10 @@ def test_a_recorded_at_in_the_future_is_a_usage_error(sqlite_url: str, tmp_path:
     result = owl("--db", sqlite_url, "ingest", str(feed), "--recorded-at", "2999-01-01T00:00:00Z")
 
     assert result.exit_code == 2
-    assert "is in the future" in result.stderr
+    assert (
+        "Invalid value for '--recorded-at': 2999-01-01T00:00:00.000000Z is in the future (it is "
+        "now 2" in result.stderr
+    )
 
 
 def test_a_view_that_sees_no_events_names_the_newest_recording(db_url: str) -> None:

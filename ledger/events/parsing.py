@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from ledger.errors import Problem
 from ledger.events.registry import ADAPTER as _ADAPTER
 from ledger.events.registry import AnyEvent
-from ledger.events.values import DECIMAL_PATTERN
+from ledger.events.values import DECIMAL_PATTERN, shown
 
 # Fields the ledger assigns; dropped from input so an exported log re-ingests elsewhere.
 LEDGER_FIELDS = frozenset({"seq", "recorded_at", "hash", "prev_hash"})
@@ -67,7 +67,7 @@ def _problem(err: Any, data: dict[str, Any], line: int | None, origin: str | Non
             or _PLAIN.get(kind, "").format(**ctx)
             or err["msg"].replace("Input should be", "expected")
         )
-        reason = f"{said}, got {_shown(err['input'])}" if "input" in err else said
+        reason = f"{said}, got {shown(err['input'])}" if "input" in err else said
     return Problem(line, field, reason, origin)
 
 
@@ -96,11 +96,6 @@ _PLAIN = {
 
 
 _CHANGES = frozenset({"exemption", "remove_exemption", "threshold", "rights_agent", "expiration"})
-
-
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _dig(data: Any, dotted: str) -> Any:

@@ -13,6 +13,7 @@ stored event read back) sees the same value:
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from datetime import date
@@ -21,8 +22,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
+from ledger.dates import is_written_as_a_date, parse_day
+
 MAX_SHARES = 10**15
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 DECIMAL_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,12})?$"
 CIK_PATTERN = r"^[0-9]{1,10}$"
 # C0 and C1 controls, DEL, the bidirectional embeddings, overrides and isolates, and lone
@@ -31,15 +33,28 @@ _FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u20
 _SPACES = re.compile(r"\s+")
 
 
+def shown(value: object) -> str:
+    """An input value as the user wrote it, for a message: JSON values as JSON (`true`, `null`,
+    `1.5`, `[1]`), text quoted; long values cut short."""
+    if isinstance(value, str):
+        text = repr(value)
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError):
+            text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _iso_date(value: object) -> object:
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not _DATE.match(value):
-        raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+    if not isinstance(value, str) or not is_written_as_a_date(value):
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {shown(value)}")
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"not a calendar date: {value!r}") from None
+        return parse_day(value)
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _clean(value: object) -> object:

@@ -24,6 +24,7 @@ from ledger.store import (
     EventRow,
     FactRow,
     Head,
+    HolderSpan,
     IssuerSummary,
     PositionRow,
 )
@@ -254,6 +255,17 @@ class Session:
             [issuer, through_date, upto_seq],
         )
         return {(h, s, n): int(total) for h, s, n, total in rows if total}
+
+    def holder_spans(self, issuer: str, through_date: str, upto_seq: int) -> list[HolderSpan]:
+        rows = self._all(
+            "SELECT holder, security, MIN(effective_date), MAX(effective_date), "
+            "COUNT(DISTINCT seq) FROM positions WHERE issuer = ? AND effective_date <= ? AND "
+            "rec_seq <= ? AND kind <> 1 AND seq NOT IN (SELECT target_seq FROM facts WHERE "
+            "issuer = ? AND type = 'EventVoided' AND seq <= ? AND target_seq IS NOT NULL) "
+            "GROUP BY holder, security ORDER BY holder, security",
+            [issuer, through_date, upto_seq, issuer, upto_seq],
+        )
+        return [HolderSpan(h, s, a, b, int(n)) for h, s, a, b, n in rows]
 
     def adopted(self, issuer: str, through_date: str, upto_seq: int) -> list[PositionRow]:
         """The adopted reports up to a date whose net change is not nothing: each one's net row

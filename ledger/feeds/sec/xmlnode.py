@@ -23,6 +23,7 @@ from xml.etree.ElementTree import Element
 import defusedxml  # type: ignore[import-untyped, unused-ignore]
 import defusedxml.ElementTree as safe_tree  # type: ignore[import-untyped, unused-ignore]
 
+from ledger.dates import missing_day
 from ledger.feeds.sec.errors import FilingRefused
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -131,10 +132,10 @@ class Node:
         raise self.refuse(f"{text!r} is not a yes/no flag (1/0, true/false, Y/N)", path)
 
     def _date(self, year: int, month: int, day: int, text: str, path: str) -> date:
-        try:
-            return date(year, month, day)
-        except ValueError:
-            raise self.refuse(f"{text!r} is not a calendar date", path) from None
+        why = missing_day(year, month, day)
+        if why is not None:
+            raise self.refuse(f"{text!r} does not exist: {why}", path)
+        return date(year, month, day)
 
     def _join(self, path: str) -> str:
         if not path:

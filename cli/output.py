@@ -1,0 +1,55 @@
+"""Writing a command's answer: JSON, CSV, JSON Lines or aligned lines, on standard output.
+
+Every format is written the same way whichever command prints it: JSON indented, keys in the
+view's order, non-ASCII as is; CSV with a header and `\\n` line ends, and a cell that a spreadsheet
+would run as a formula quoted with `'`; JSON Lines compact, one object per line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import click
+
+
+def cell(value: object) -> str:
+    """A value as a spreadsheet cell: text that would start a formula is quoted with '."""
+    text = "" if value is None else str(value)
+    formula = text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _number(text)
+    return f"'{text}" if formula else text
+
+
+def _number(text: str) -> bool:
+    """-5 or +1,234 is a number, not a formula (a signed difference stays readable)."""
+    return text[:1] in "+-" and text[1:].replace(",", "").replace(".", "", 1).isdigit()
+
+
+def emit_json(body: Any) -> None:
+    click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+
+
+def emit_jsonl(objects: Iterable[Any]) -> None:
+    for item in objects:
+        click.echo(json.dumps(item, separators=(",", ":"), ensure_ascii=False))
+
+
+def emit_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """A header and one row per line, written as they come (a long listing streams)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    click.echo(buffer.getvalue(), nl=False)
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([cell(c) for c in row])
+        click.echo(buffer.getvalue(), nl=False)
+
+
+def emit_lines(lines: Iterable[str]) -> None:
+    for line in lines:
+        click.echo(line)
