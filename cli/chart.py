@@ -121,14 +121,15 @@ def _crossed(before: float, now: float, levels: list[float]) -> bool:
 
 
 def notable_dates(points: list[dict[str, Any]], levels: list[float]) -> set[date]:
-    """The dates on which a group's trades deserve a marker: its first point, and each date its
-    percent moved by NOTICEABLE points or more, crossed a level or its limit, or its status or
-    limit changed; the largest MOST_TRADE_MARKS moves when there are more."""
+    """The dates on which a group's trades deserve a marker: its first point and the first
+    date it holds shares, and each date its percent moved by NOTICEABLE points or more, crossed
+    a level or its limit, or its status or limit changed; the largest MOST_TRADE_MARKS moves
+    when there are more."""
     scored: dict[date, float] = {}
     for before, now in zip([None, *points], points, strict=False):
         day = date.fromisoformat(now["date"])
-        if before is None:
-            scored[day] = math.inf
+        if before is None or (not before["shares"] and now["shares"]):
+            scored[day] = math.inf  # where the line starts, or the group first holds shares
             continue
         a, b = _number(before["percent"]) or 0.0, _number(now["percent"]) or 0.0
         marks = [*levels, *(v for v in (_limit_percent(before), _limit_percent(now)) if v)]
@@ -215,6 +216,8 @@ def _short(event: dict[str, Any]) -> str:
     """A plan event's name along the top of the chart."""
     if event["kind"] in SHORT:
         return SHORT[event["kind"]]
+    if event.get("amendment"):
+        return shown(f"Amendment {event['amendment']}")
     text = shown(event["text"]).split(":")[0].replace(" takes effect", "")
     return text if len(text) <= 30 else text[:29] + "…"
 
@@ -251,9 +254,13 @@ def _metadata(fmt: str) -> dict[str, Any]:
 
 
 def detail_range(series: dict[str, Any]) -> tuple[date, date] | None:
-    """The window where the groups' lines are, drawn again below the whole range when it is
+    """The window where the groups hold shares, drawn again below the whole range when it is
     less than a third of it (Innotrac: August to November 2003 in six years of plan)."""
-    firsts = [date.fromisoformat(g["points"][0]["date"]) for g in series["groups"]]
+    firsts = [
+        date.fromisoformat(next(p["date"] for p in g["points"] if p["shares"]))
+        for g in series["groups"]
+        if any(p["shares"] for p in g["points"])
+    ]
     start, end = date.fromisoformat(series["from"]), date.fromisoformat(series["to"])
     if not firsts or (end - min(firsts)) * 3 >= (end - start):
         return None
@@ -507,11 +514,6 @@ def chart(
     """
     check_range(start, end)
     series = open_ledger(settings).series(issuer, list(groups) or None, start, end, known_at)
-    if series["from"] > series["to"]:
-        last = series["to"]
-        raise click.BadParameter(
-            f"{start} is after {issuer}'s last event ({last})", param_hint="'--from'"
-        )
     followed = {g["followed_as"] for g in series["groups"]} | {g["group"] for g in series["groups"]}
     missing = [name for name in groups if name not in followed]
     if missing:

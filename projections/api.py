@@ -401,15 +401,25 @@ class Ledger:
         known_at: InstantLike = None,
         most: int = 8,
     ) -> Json:
-        """Each group's standing over time (the data of `owl chart`): `names` are members or
-        labels to follow (default: the groups that crossed a level or changed status in the
-        range, the largest `most` of them)."""
+        """Each group's standing over time (the data of `owl chart`), from `start` (default: the
+        issuer's first event) through `end` (default: its last): `names` are members or labels
+        to follow (default: the groups that crossed a level or changed status in the range,
+        the largest `most` of them). See `projections.series` for what a point holds."""
+        first_asked = as_date(start) if start is not None else None
+        last_asked = as_date(end) if end is not None else None
+        if first_asked is not None and last_asked is not None and first_asked > last_asked:
+            raise LedgerError(f"the range starts on {first_asked}, after it ends ({last_asked})")
         with self.store.reading() as reader:
             issuer = self._issuer(reader, issuer)
             upto, stamp = self._known(reader, issuer, known_at)
             summary = next(s for s in reader.issuers() if s.issuer == issuer)
-            first = as_date(start) if start is not None else as_date(summary.first_date)
-            last = as_date(end) if end is not None else as_date(summary.last_date)
+            first = first_asked or as_date(summary.first_date)
+            last = last_asked or as_date(summary.last_date)
+            if first > last:
+                raise LedgerError(
+                    f"the range starts on {first}, after {issuer}'s last event ({last}); "
+                    "give an end date to look further"
+                )
             if names is None:
                 changes = self._changes(reader, issuer, upto)
                 names = [
@@ -421,10 +431,18 @@ class Ledger:
             fold = Fold(state, checkpoints.voided(reader, issuer, upto))
             follower = Follower(fold, names, first)
             after = state.through.isoformat() if state.through else None
-            records = reader.events(
-                issuer, upto_seq=upto, after_date=after, through_date=last.isoformat()
+            head = reader.events(
+                issuer, upto_seq=upto, after_date=after, through_date=first.isoformat()
             )
-            fold.run(records, last, follower)
+            fold.run(head, first, follower)
+            follower(first, fold.s.counted)  # every line starts at `from`
+            tail = reader.events(
+                issuer,
+                upto_seq=upto,
+                after_date=first.isoformat(),
+                through_date=last.isoformat(),
+            )
+            fold.run(tail, last, follower)
             follower(last, fold.s.counted)
             if len(follower.names) > most:
                 peak = {

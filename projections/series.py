@@ -1,11 +1,16 @@
 """A group's standing over time: the data behind a chart.
 
-For each group followed, a point on every date its holding, its percent of shares outstanding,
-the limit that applies to it or its status changed; the levels (5%, 10%, the plan threshold as
-amendments change it); its Acquiring Person intervals; and the dated events that moved it (its
-members' trades and reports, the company's counts, issuances, repurchases and splits, plan events,
-the Stock Acquisition and Distribution Dates). Computed by one fold over the range, from the best
-checkpoint before it.
+For each group followed, a point at the end of the range's first date (`from`), then one on every
+date its holding, its percent of shares outstanding, the shares then outstanding, the limit that
+applies to it, its status or its label changed; the levels (5%, 10%, the plan threshold as
+amendments change it, None while no plan is in force); its Acquiring Person intervals; and the
+dated events that moved it (its members' trades and reports, the company's counts, issuances,
+repurchases and splits, plan events with their type and amendment label, the Stock Acquisition
+and Distribution Dates). Computed by one fold over the range, from the best checkpoint before it.
+
+A name followed before the ledger knows it (a holder's first trade is later in the range) stands
+at 0 shares, as a holder on its own, until it appears; a point's `group` is the label of the
+group the name belonged to on that date, so a holder that joins a group later changes label.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 
 from ledger.log import Recorded
 from projections.fold import Fold
+from projections.groups import alone
 from projections.numbers import format_percent
 from projections.snapshot import GroupStatus, Snapshot
 from projections.state import Change
@@ -25,12 +31,14 @@ Json = dict[str, Any]
 CAPITAL = {"OutstandingReported", "SharesIssued", "SharesRepurchased", "StockSplit"}
 
 
-def point(day: date, standing: GroupStatus) -> Json:
+def point(day: date, standing: GroupStatus, outstanding: int | None) -> Json:
     limit = standing.limit
     return {
         "date": day.isoformat(),
+        "group": standing.group.label,
         "shares": standing.shares,
         "percent": format_percent(standing.percent) if standing.percent is not None else None,
+        "outstanding": outstanding,
         "limit_percent": limit.percent_text if limit is not None else None,
         "limit_shares": limit.shares if limit is not None else None,
         "limit_test": limit.test if limit is not None else None,
@@ -55,20 +63,25 @@ class Follower:
             return
         snapshot = Snapshot(self.fold.s, day, lambda seqs: {})
         terms = self.fold.s.terms
+        in_force = snapshot.in_force
         level = {
             "date": day.isoformat(),
-            "percent": terms.threshold_text,
-            "test": terms.threshold_test,
+            "percent": terms.threshold_text if in_force else None,
+            "test": terms.threshold_test if in_force else None,
         }
-        if not self.threshold or self.threshold[-1]["percent"] != level["percent"]:
+        if not self.threshold or _differs(self.threshold[-1], level):
             self.threshold.append(level)
+        outstanding = snapshot.outstanding
         for name in self.names:
+            series = self.points[name]
             group = self.fold.group_of(name)
             if group is None:
-                continue
-            self.labels[name] = group.label
-            now = point(day, snapshot.standing(group))
-            series = self.points[name]
+                if name in self.labels:
+                    continue  # known before, and no longer: its last point holds
+                group = alone(name)  # not known yet: a holder of nothing, on its own
+            else:
+                self.labels[name] = group.label
+            now = point(day, snapshot.standing(group), outstanding)
             if not series or _differs(series[-1], now):
                 series.append(now)
 
@@ -88,8 +101,8 @@ def series_json(
     groups = []
     snapshot = Snapshot(follower.fold.s, end, lambda seqs: {})
     for name in follower.names:
-        if not follower.points[name]:
-            continue
+        if name not in follower.labels:
+            continue  # never known in the range: no line to draw
         label = follower.labels.get(name, name)
         group = follower.fold.group_of(name)
         standing = snapshot.standing(group) if group is not None else None
@@ -98,6 +111,7 @@ def series_json(
                 "group": label,
                 "followed_as": name,
                 "members": list(group.members) if group is not None else [name],
+                "labels": _labels(follower.points[name]),
                 "points": follower.points[name],
                 "acquiring_person_intervals": [
                     {"from": a.isoformat(), "to": b.isoformat() if b else None}
@@ -106,16 +120,7 @@ def series_json(
                 "events": [_marker(r) for r in moved.get(name, [])],
             }
         )
-    plan_events = [
-        {
-            "date": c.date.isoformat(),
-            "kind": c.what,
-            "text": change_text(c, records),
-            "seq": c.seq,
-        }
-        for c in changes
-        if c.kind == "plan"
-    ]
+    plan_events = [_plan_event(c, records) for c in changes if c.kind == "plan"]
     return {
         "issuer": issuer,
         "threshold": follower.threshold,
@@ -123,6 +128,31 @@ def series_json(
         "groups": groups,
         "plan_events": plan_events,
         "capital_events": [_marker(r) for r in records.values() if r.event.type in CAPITAL],
+    }
+
+
+def _labels(points: list[Json]) -> list[Json]:
+    """The group's label over time: each label with the date from which it held."""
+    out: list[Json] = []
+    for p in points:
+        if not out or out[-1]["group"] != p["group"]:
+            out.append({"from": p["date"], "group": p["group"]})
+    return out
+
+
+def _plan_event(change: Change, records: Mapping[int, Recorded]) -> Json:
+    """A plan event: `kind` says what happened ("event": the event at `seq` took effect; "sad",
+    "dd", "ended", "redeemed", "lapse", ...), `type` the event's type when there is one, and
+    `amendment` the label of an amendment ("No. 3")."""
+    record = records.get(change.seq) if change.seq is not None else None
+    event = record.event if record is not None else None
+    return {
+        "date": change.date.isoformat(),
+        "kind": change.what,
+        "type": event.type if event is not None else None,
+        "amendment": getattr(event, "amendment", None),
+        "text": change_text(change, records),
+        "seq": change.seq,
     }
 
 

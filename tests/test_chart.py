@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from cli.chart import chart, group_marks, render_chart, shown, steps
 from cli.common import Settings
+from ledger.errors import LedgerError
 from projections.api import Ledger
 from tests.builders import buy, ev, outstanding, plan
 
@@ -137,11 +138,16 @@ def test_the_innotrac_cap_steps_from_25_to_40_percent_on_24_november_2003(
 ) -> None:
     limit = steps(ipof(inoc_series)["points"], "limit")
 
-    assert limit == [(date(2003, 8, 14), 25.0), (date(2003, 11, 24), 40.0)]
+    assert limit == [
+        (date(1997, 1, 1), None),  # no plan yet
+        (date(2003, 5, 12), 15.0),  # the threshold, once a share count makes it a percent
+        (date(2003, 8, 14), 25.0),
+        (date(2003, 11, 24), 40.0),
+    ]
 
 
 def test_ipof_stays_under_its_cap_on_every_innotrac_point(inoc_series: dict[str, Any]) -> None:
-    points = ipof(inoc_series)["points"]
+    points = [p for p in ipof(inoc_series)["points"] if p["shares"]]
 
     pairs = [(float(p["percent"]), float(p["limit_percent"])) for p in points]
 
@@ -151,9 +157,9 @@ def test_ipof_stays_under_its_cap_on_every_innotrac_point(inoc_series: dict[str,
 def test_the_innotrac_chart_draws_the_5_10_and_15_percent_levels(
     inoc_series: dict[str, Any],
 ) -> None:
-    levels = [*inoc_series["levels"], *(t["percent"] for t in inoc_series["threshold"])]
+    thresholds = [t["percent"] for t in inoc_series["threshold"] if t["percent"] is not None]
 
-    assert levels == ["5", "10", "15"]
+    assert [*inoc_series["levels"], *thresholds] == ["5", "10", "15"]
 
 
 def test_the_innotrac_amendments_are_plan_events_on_the_chart(
@@ -238,3 +244,84 @@ def test_loading_the_commands_does_not_load_matplotlib() -> None:
     )
 
     assert result.stdout == "False\n"
+
+
+# --- the series' data --------------------------------------------------------------------------
+
+
+def test_every_line_starts_at_the_first_date_asked(inoc: Ledger) -> None:
+    series = inoc.series("INOC", start="2003-06-01", end="2003-12-31")
+
+    first = ipof(series)["points"][0]
+
+    assert (series["from"], series["threshold"][0]["date"]) == ("2003-06-01", "2003-06-01")
+    assert first == {
+        "date": "2003-06-01",
+        "group": "David Dadante",
+        "shares": 0,
+        "percent": "0.0000",
+        "outstanding": 11_487_580,
+        "limit_percent": "15",
+        "limit_shares": None,
+        "limit_test": "at_or_above",
+        "limit_basis": "threshold",
+        "status": "below",
+    }
+
+
+def test_points_carry_the_shares_then_outstanding(inoc_series: dict[str, Any]) -> None:
+    points = [p for p in ipof(inoc_series)["points"] if p["shares"]]
+
+    assert [(p["date"], p["outstanding"]) for p in points] == [
+        ("2003-08-14", 11_564_730),
+        ("2003-11-05", 11_662_030),
+        ("2003-11-24", 11_662_030),
+    ]
+
+
+def test_a_holder_that_joins_a_group_changes_label(inoc_series: dict[str, Any]) -> None:
+    assert ipof(inoc_series)["labels"] == [
+        {"from": "1997-01-01", "group": "David Dadante"},
+        {"from": "2003-08-14", "group": "IPOF Group"},
+    ]
+
+
+def test_the_threshold_is_none_while_no_plan_is_in_force(inoc: Ledger) -> None:
+    series = inoc.series("INOC", start="1997-06-01", end="2008-06-30")
+
+    assert series["threshold"] == [
+        {"date": "1997-06-01", "percent": None, "test": None},
+        {"date": "1997-12-31", "percent": "15", "test": "at_or_above"},
+        {"date": "2008-01-01", "percent": None, "test": None},  # expired 2007-12-31
+    ]
+
+
+def test_plan_events_carry_their_type_and_amendment(inoc_series: dict[str, Any]) -> None:
+    events = [(e["type"], e["amendment"]) for e in inoc_series["plan_events"]]
+
+    assert events == [
+        ("RightsAgreementAdopted", None),
+        ("RightsAgreementAmended", "No. 1"),
+        ("RightsAgreementAmended", "No. 2"),
+        ("RightsAgreementAmended", "No. 3"),
+    ]
+
+
+def test_a_series_that_ends_before_it_starts_is_refused(inoc: Ledger) -> None:
+    refused = r"^the range starts on 2003-11-24, after it ends \(2003-08-14\)$"
+
+    with pytest.raises(LedgerError, match=refused):
+        inoc.series("INOC", start="2003-11-24", end="2003-08-14")
+
+
+def test_a_series_from_after_the_last_event_is_refused_naming_it(inoc: Ledger) -> None:
+    refused = r"starts on 2004-01-01, after INOC's last event \(2003-11-24\)"
+
+    with pytest.raises(LedgerError, match=refused):
+        inoc.series("INOC", start="2004-01-01")
+
+
+def test_a_name_the_ledger_never_knows_in_the_range_draws_no_line(inoc: Ledger) -> None:
+    series = inoc.series("INOC", ["Nobody", "IPOF Fund"], start="2003-01-01")
+
+    assert [g["followed_as"] for g in series["groups"]] == ["IPOF Fund"]
