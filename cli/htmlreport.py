@@ -163,8 +163,11 @@ def plan_section(f: Facts) -> Html:
 
 
 def chart_section(f: Facts) -> Html:
-    series = f.ledger.series(f.issuer, end=f.as_of, known_at=f.known_at)
-    if series["from"] > series["to"]:
+    from projections.api import EmptyRange
+
+    try:
+        series = f.ledger.series(f.issuer, end=f.as_of, known_at=f.known_at)
+    except EmptyRange:
         return el("p", f"Nothing of {f.issuer} was effective by {f.as_of}: nothing to chart.")
     caption = (
         "Each group's percent of the shares outstanding (solid) against the limit that applied "

@@ -68,6 +68,10 @@ class FutureStamp(LedgerError):
         )
 
 
+class EmptyRange(LedgerError):
+    """A date range with no day in it, or none on which the issuer has anything to show."""
+
+
 def as_date(value: DateLike) -> date:
     if isinstance(value, date):
         return value
@@ -408,17 +412,22 @@ class Ledger:
         first_asked = as_date(start) if start is not None else None
         last_asked = as_date(end) if end is not None else None
         if first_asked is not None and last_asked is not None and first_asked > last_asked:
-            raise LedgerError(f"the range starts on {first_asked}, after it ends ({last_asked})")
+            raise EmptyRange(f"the range starts on {first_asked}, after it ends ({last_asked})")
         with self.store.reading() as reader:
             issuer = self._issuer(reader, issuer)
             upto, stamp = self._known(reader, issuer, known_at)
             summary = next(s for s in reader.issuers() if s.issuer == issuer)
             first = first_asked or as_date(summary.first_date)
             last = last_asked or as_date(summary.last_date)
-            if first > last:
-                raise LedgerError(
+            if first > last and last_asked is None:
+                raise EmptyRange(
                     f"the range starts on {first}, after {issuer}'s last event ({last}); "
                     "give an end date to look further"
+                )
+            if first > last:
+                raise EmptyRange(
+                    f"nothing of {issuer} is effective by {last}: its first event is effective "
+                    f"on {first}"
                 )
             if names is None:
                 changes = self._changes(reader, issuer, upto)
@@ -514,7 +523,7 @@ class Ledger:
         first = as_date(start) if start is not None else None
         last = as_date(end) if end is not None else None
         if first is not None and last is not None and first > last:
-            raise LedgerError(f"the range starts on {first}, after it ends ({last})")
+            raise EmptyRange(f"the range starts on {first}, after it ends ({last})")
         if issuer is not None:
             with self.store.reading() as reader:
                 issuer = self._issuer(reader, issuer)

@@ -114,3 +114,29 @@ def test_every_event_type_declares_what_it_moves() -> None:
         "StockSplit",
         "HoldingReported",
     }
+
+
+COMMON_FIELDS = {"type", "issuer", "effective_date", "event_id", "source", "filing"}
+# Rows that say it in words: one of two fields is required; "the same fields" as the row above.
+SAID_IN_WORDS = {"BoardApprovalGranted", "DerivativeDisposed"}
+
+
+def docs_row(name: str) -> str:
+    (row,) = [line for line in DOCS.read_text().splitlines() if line.startswith(f"| `{name}` |")]
+    return row.split("|")[2]
+
+
+@pytest.mark.parametrize("kind", [t for t in EVENT_TYPES if t.model_fields["type"].default
+                                  not in SAID_IN_WORDS], ids=lambda t: t.__name__)  # fmt: skip
+def test_docs_events_md_marks_exactly_the_optional_fields_optional(kind: type[Event]) -> None:
+    row = docs_row(kind.model_fields["type"].default)
+    required_part = row.partition("optional")[0]
+
+    fields = {f: info for f, info in kind.model_fields.items() if f not in COMMON_FIELDS}
+    misplaced = [
+        f
+        for f, info in fields.items()
+        if (f"`{f}`" in required_part) != info.is_required() or f"`{f}`" not in row
+    ]
+
+    assert misplaced == [], f"{kind.__name__}: {row}"

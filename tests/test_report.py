@@ -218,6 +218,16 @@ def test_a_report_known_at_an_earlier_instant_ignores_later_recordings(sqlite_ur
     assert "25.2958%" in now and ap in now
 
 
+def test_a_report_on_a_date_before_the_first_event_says_there_is_nothing_to_chart(
+    sqlite_url: str,
+) -> None:
+    ledger = innotrac_ledger(sqlite_url)
+
+    page = render_report(ledger, "INOC", date(1990, 1, 1), None, "9.9.9", MADE)
+
+    assert "Nothing of INOC was effective by 1990-01-01: nothing to chart." in page
+
+
 def test_a_section_is_one_more_function(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     def obligations(facts: htmlreport.Facts) -> Html:
         return htmlreport.el("p", f"nothing owed by {facts.issuer}")
