@@ -13,7 +13,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The Innotrac replay: a fresh SQLite ledger from data/innotrac/events.jsonl, then the state on
-# 24 Nov 2003 (and 20 Nov, under Amendment No. 2's 25% cap), the timeline and the chain digest.
+# 24 Nov 2003 (and 20 Nov, under Amendment No. 2's 25% cap), the timeline, the chain digest, and
+# the chart and the audit report as files (demo-chart.png is docs/innotrac-chart.png).
 DEMO_DB ?= demo.db
 # Recorded at a fixed instant, the demo's chain is the same on every machine: its digest is below
 # (and in the README; tests/test_demo_digest.py keeps both honest).
@@ -36,6 +37,10 @@ demo: $(STAMP)
 	@$(OWL) timeline --issuer INOC
 	@echo && echo '$$ owl verify --expect $(DEMO_DIGEST)'
 	@$(OWL) verify --expect $(DEMO_DIGEST)
+	@echo && echo '$$ owl chart --issuer INOC -o demo-chart.png'
+	@$(OWL) chart --issuer INOC -o demo-chart.png
+	@echo && echo '$$ owl report --issuer INOC --as-of 2003-11-24 -o demo-report.html'
+	@$(OWL) report --issuer INOC --as-of 2003-11-24 -o demo-report.html
 
 test: $(STAMP)
 	$(BIN)/ruff check ledger projections cli tests
@@ -52,4 +57,4 @@ docs: $(STAMP)
 	$(BIN)/python -m cli.docgen > docs/commands.md
 
 clean:
-	rm -rf $(VENV) owl.db demo.db .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) owl.db demo.db demo-chart.png demo-report.html .pytest_cache .mypy_cache .ruff_cache

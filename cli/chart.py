@@ -522,6 +522,6 @@ def chart(
             f"{series['from']} and {series['to']}"
         )
     render_chart(series, output)
-    click.echo(
-        f"Wrote {output} ({len(series['groups'])} groups, {series['from']} to {series['to']})"
-    )
+    count = len(series["groups"])
+    groups_drawn = f"{count} group{'' if count == 1 else 's'}"
+    click.echo(f"Wrote {output} ({groups_drawn}, {series['from']} to {series['to']})")

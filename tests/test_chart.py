@@ -106,7 +106,7 @@ def test_the_chart_command_writes_the_file_and_says_so(
     result = chart_cli(sqlite_url, "--issuer", "INOC", "--known-at", RECORDED, "-o", str(path))
 
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"Wrote {path} (1 groups, 1997-12-31 to 2003-11-24)\n"
+    assert result.stdout == f"Wrote {path} (1 group, 1997-12-31 to 2003-11-24)\n"
     assert path.read_bytes()[:4] == b"\x89PNG"
 
 
