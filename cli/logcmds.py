@@ -12,7 +12,7 @@ import click
 from cli.common import Settings, known_at_option, open_ledger
 from cli.tables import render_table
 from ledger.errors import ChainBroken, DigestMismatch
-from ledger.log import Recorded
+from ledger.log import Recorded, format_instant
 from ledger.sql import safe_url
 from projections.api import Ledger
 
@@ -83,7 +83,8 @@ def log(settings: Settings, issuer: str | None, known_at: datetime | None, fmt: 
       owl log --known-at 2026-11-29
       owl log --format jsonl > export.jsonl
     """
-    rows = open_ledger(settings).log(issuer=issuer, known_at=known_at)
+    ledger = open_ledger(settings)
+    rows = ledger.log(issuer=issuer, known_at=known_at)
     if fmt == "jsonl":
         for recorded in rows:
             click.echo(jsonl_line(recorded))
@@ -103,6 +104,12 @@ def log(settings: Settings, issuer: str | None, known_at: datetime | None, fmt: 
     )
     for line in render_table(headers, cells, right=[0]):
         click.echo(line)
+    for seq, (clock_at, stamp) in ledger.clock_notes().items():
+        if known_at is None or stamp <= format_instant(known_at):
+            click.echo(
+                f"note: the batch from seq {seq} is stamped {stamp}, just after the stamp before "
+                f"it, because the clock read {clock_at}"
+            )
 
 
 def jsonl_line(recorded: Recorded) -> str:
@@ -151,7 +158,7 @@ def verify(settings: Settings, expect: tuple[int, str] | None) -> None:
     \b
     Examples:
       owl verify
-      owl verify --expect 10:2fb6e72db7cce2a992c3c8ba8ea07b7afd200f3996ae2a5ae92b3e4d691fc902
+      owl verify --expect 10:d7b576b22baf5c342c639cf30fb802dee98cbcec95afe150385c89c3c744fed3
     """
     result = open_ledger(settings).store.verify(expect)
     if not result.ok:

@@ -144,11 +144,13 @@ class _Appender:
         self.prev = head.hash
         self.last = head.recorded_at
         self.clamped = False
+        self.clock_at = ""
         if callable(recorded_at):
             # A clock's stamp is made strictly later than every committed row, so a reader's
             # "known at the latest stamp I saw" never gains rows later.
             stamp = format_instant(recorded_at())
             if self.last and stamp <= self.last:
+                self.clock_at = stamp
                 stamp, self.clamped = after(self.last), True
         else:
             stamp = format_instant(recorded_at)
@@ -286,6 +288,8 @@ class _Appender:
             raise UnknownEventId(self.void_problems)
         if self.maintainer is not None:
             self.maintainer.finish(self.w)
+        if self.clamped and self.seq > self.start_seq:
+            self.w.note_clock(self.start_seq + 1, self.clock_at, self.stamp)
         return AppendResult(
             self.seq - self.start_seq,
             self.present,
@@ -294,6 +298,7 @@ class _Appender:
             self.repeated,
             stamp=self.stamp,
             clamped=self.clamped,
+            clock_at=self.clock_at,
         )
 
 

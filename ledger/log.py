@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple, Protocol
 
 from ledger.chain import Verification
+from ledger.errors import LedgerError
 from ledger.events import AnyEvent
 
 
@@ -38,6 +39,12 @@ def format_instant(moment: datetime) -> str:
 def after(stamp: str) -> str:
     """The stored instant one microsecond after `stamp` (a stored instant)."""
     moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    if moment.replace(tzinfo=None) == datetime.max:
+        raise LedgerError(
+            f"the last recorded stamp is {stamp}, the last instant there is: nothing can be "
+            "recorded after it (a stamp this far in the future was never accepted by owl; "
+            "run owl verify)"
+        )
     return format_instant(moment + timedelta(microseconds=1))
 
 
@@ -85,6 +92,7 @@ class AppendResult:
     repeated: int = 0  # events given twice in the same input (same id, same content)
     stamp: str = ""  # the append's recorded_at
     clamped: bool = False  # the clock was behind the last stamp: stamped just after it instead
+    clock_at: str = ""  # when clamped: what the clock read
     breaks: int = 0  # new reconciliation breaks among the appended reports
 
 

@@ -476,6 +476,12 @@ class Ledger:
                     break
                 yield record
 
+    def clock_notes(self) -> dict[int, tuple[str, str]]:
+        """The batches stamped after the last stamp because the clock read earlier: first seq
+        -> (the clock's reading, the stamp given)."""
+        with self.store.reading() as reader:
+            return reader.clock_notes()
+
     def issuers(self) -> list[str]:
         with self.store.reading() as reader:
             return [s.issuer for s in reader.issuers()]

@@ -540,7 +540,7 @@ def owl(db: str, *args: str) -> Any:
 
     from cli.main import cli
 
-    return CliRunner().invoke(cli, ["--db", db, *args], env={"OWL_NOW": "2026-11-29T00:00:00Z"})
+    return CliRunner().invoke(cli, ["--db", db, *args])
 
 
 def test_owl_ingest_reads_filings_and_reconcile_lists_the_openings(sqlite_url: str) -> None:

@@ -96,6 +96,14 @@ class Session:
     def insert_events(self, rows: Sequence[EventRow]) -> None:
         self._insert("events", EventRow._fields, rows)
 
+    def note_clock(self, seq: int, clock_at: str, recorded_at: str) -> None:
+        row = (seq, clock_at, recorded_at)
+        self._insert("clock_notes", ("seq", "clock_at", "recorded_at"), [row])
+
+    def clock_notes(self) -> dict[int, tuple[str, str]]:
+        rows = self._all("SELECT seq, clock_at, recorded_at FROM clock_notes ORDER BY seq", [])
+        return {int(seq): (str(clock), str(stamp)) for seq, clock, stamp in rows}
+
     def events(
         self,
         issuer: str | None = None,

@@ -56,6 +56,14 @@ class SchemaTooNew(LedgerError):
         )
 
 
+class SchemaOutdated(LedgerError):
+    def __init__(self, url: str, found: str) -> None:
+        super().__init__(
+            f"the ledger at {url} has schema version {found}; this owl writes version "
+            f"{SCHEMA_VERSION}: run 'owl init' once to bring it up to date (it keeps every event)"
+        )
+
+
 class _RollBack(Exception):
     """Leaves a dry run's transaction by an exception, which rolls it back."""
 
@@ -143,11 +151,22 @@ class SqlStore:
                         wait_ms = int(self.wait * 1000)
                         conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{wait_ms}ms'")
                         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+                    self._current_schema(conn)
                     yield Session(conn, self.dialect)
                     if dry_run:
                         raise _RollBack
             except _RollBack:
                 pass
+
+    def _current_schema(self, conn: Connection) -> None:
+        """A writer appends only to the schema it knows (an older one lacks tables it fills)."""
+        found = conn.execute(
+            select(owl_meta.c.value).where(owl_meta.c.key == "schema_version")
+        ).scalar()
+        if found is not None and str(found) < SCHEMA_VERSION:
+            raise SchemaOutdated(safe_url(self.url), str(found))
+        if found is not None and str(found) > SCHEMA_VERSION:
+            raise SchemaTooNew(safe_url(self.url), str(found))
 
     def verify(self, expect: tuple[int, str] | None = None) -> Verification:
         """Recompute the chain from row 1, and check a digest written down earlier (see
