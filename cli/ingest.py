@@ -110,6 +110,8 @@ def ingest(
                 "append until then)",
                 param_hint="'--recorded-at'",
             ) from None
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if result.clamped and result.appended:
         click.echo(
             f"warning: the clock reads {result.clock_at}, not after the last recorded stamp; "

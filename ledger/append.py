@@ -35,7 +35,7 @@ from ledger.errors import (
     conflicting_id,
     unknown_void,
 )
-from ledger.events import AnyEvent, EventVoided, canonical_payload
+from ledger.events import AnyEvent, EventVoided, canonical_payload, event_from_payload
 from ledger.log import AppendResult, Pending, Recorded, after, format_instant
 from ledger.store import EventRow, Store, Writer
 
@@ -82,6 +82,11 @@ class Maintainer(Protocol):
     def run_ended(self, writer: Writer, run: Run) -> None: ...
 
     def finish(self, writer: Writer) -> None: ...
+
+
+def _normalized(stored_payload: str, event_id: str) -> str:
+    """A stored payload as this owl writes it (an older owl stored names as given)."""
+    return canonical_payload(event_from_payload(stored_payload, event_id))
 
 
 def event_id_of(event: AnyEvent, payload: str) -> str:
@@ -207,7 +212,7 @@ class _Appender:
             seq, stored_payload, _, _, _ = stored[eid]
             in_batch = seq > self.start_seq
             first_line = self.lines[seq - self.start_seq - 1] if in_batch else None
-            same = stored_payload == payload
+            same = stored_payload == payload or _normalized(stored_payload, eid) == payload
         if not same:
             self.conflicts.append(
                 conflicting_id(eid, pending.line, pending.origin, first_line, in_batch)

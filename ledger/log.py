@@ -94,6 +94,7 @@ class AppendResult:
     clamped: bool = False  # the clock was behind the last stamp: stamped just after it instead
     clock_at: str = ""  # when clamped: what the clock read
     breaks: int = 0  # new reconciliation breaks among the appended reports
+    warnings: tuple[str, ...] = ()  # e.g. a name that differs only in case from a known one
 
 
 class Pending(NamedTuple):

@@ -35,7 +35,7 @@ from projections import checkpoints
 from projections.clock import Clock, system_clock
 from projections.explain import absent, explain
 from projections.fold import Fold
-from projections.identity import Aliases, aliases
+from projections.identity import Aliases, NamesSeen, aliases
 from projections.maintain import Maintainer
 from projections.ownership import ownership_view
 from projections.reconcile import breaks, reconcile_json
@@ -134,9 +134,16 @@ class Ledger:
         `recorded_at`: the stamp (default: now); events restored with their own keep theirs."""
         stamp = self._stamp(recorded_at)
         pendings = (p if isinstance(p, Pending) else Pending(p) for p in batch)
-        checked = self._keyed(self._future_guard(pendings))
+        named = NamesSeen()
+        checked = named.watch(self._keyed(self._future_guard(pendings)))
         maintainer = Maintainer()
         result = append_batch(self.store, checked, stamp, maintainer, dry_run, problems)
+        if result.appended or dry_run:
+            with self.store.reading() as reader:
+                warnings = named.near_duplicates(
+                    {i: {h for h, _, _ in reader.balances(i)} for i in named.issuers()}
+                )
+            result = replace(result, warnings=tuple(warnings))
         if checkpoint and not dry_run and result.appended:
             self.checkpoint(maintainer.touched(), always=False)
         if not dry_run and result.appended:

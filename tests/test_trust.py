@@ -117,3 +117,90 @@ def test_a_ledger_of_an_older_schema_is_upgraded_by_init_before_any_write(
 
     assert result.appended == 1
     assert ledger.verify()["ok"] is True
+
+
+# --- names ------------------------------------------------------------------------------------
+
+RAW = (
+    '{"effective_date":"2003-01-02","holder":"Beta  Partners LLC ","issuer":"INOC",'
+    '"shares":5,"type":"SharesPurchased"}'
+)
+
+
+def an_older_ledger(url: str) -> None:
+    """A schema-2 ledger whose one event an older owl stored with its name as given, then
+    upgraded by `init` (which also rebuilds the projections)."""
+    import hashlib
+
+    from ledger.chain import row_hash
+
+    Ledger(url).init()
+    event_id = f"sha256:{hashlib.sha256(RAW.encode()).hexdigest()[:32]}"
+    stamp = "2026-01-01T00:00:00.000000Z"
+    first = row_hash("0" * 64, 1, event_id, "INOC", "SharesPurchased", "2003-01-02", stamp, RAW)
+    second = row_hash(first, 2, "trade-2", "INOC", "SharesPurchased", "2003-01-02", stamp, RAW)
+    engine = sqlalchemy.create_engine(url)
+    with engine.begin() as conn:
+        for row in ((1, event_id, RAW, "0" * 64, first), (2, "trade-2", RAW, first, second)):
+            seq, eid, payload, prev, digest = row
+            conn.exec_driver_sql(
+                "INSERT INTO events (seq, event_id, issuer, type, effective_date, recorded_at, "
+                "payload, prev_hash, hash) VALUES (?, ?, 'INOC', 'SharesPurchased', "
+                "'2003-01-02', ?, ?, ?, ?)",
+                (seq, eid, stamp, payload, prev, digest),
+            )
+        conn.exec_driver_sql("DROP TABLE clock_notes")
+        conn.exec_driver_sql("DROP TABLE id_aliases")
+        conn.exec_driver_sql("UPDATE owl_meta SET value = '2' WHERE key = 'schema_version'")
+    engine.dispose()
+    Ledger(url).init()
+
+
+def test_names_an_older_owl_stored_as_given_join_up_with_the_same_name(sqlite_url: str) -> None:
+    an_older_ledger(sqlite_url)
+    ledger = Ledger(sqlite_url)
+
+    ledger.append(pending(buy("Beta Partners LLC", 7)), recorded_at="2026-01-02T00:00:00Z")
+
+    holders = ledger.ownership("INOC", "2003-01-02")["holders"]
+    assert [(h["holder"], h["shares"]) for h in holders] == [("Beta Partners LLC", 17)]
+    assert ledger.verify()["ok"] is True
+
+
+def test_an_event_an_older_owl_stored_is_still_present_when_sent_again(sqlite_url: str) -> None:
+    an_older_ledger(sqlite_url)
+    ledger = Ledger(sqlite_url)
+
+    again = ledger.append(
+        pending(buy("Beta  Partners LLC ", 5), buy("Beta Partners LLC", 5, event_id="trade-2")),
+        recorded_at=AT2,
+    )
+
+    assert (again.appended, again.already_present) == (0, 2)
+
+
+AT2 = "2026-01-02T00:00:00Z"
+
+
+def test_a_name_that_differs_only_in_case_or_punctuation_is_warned_about(sqlite_url: str) -> None:
+    owl(sqlite_url, "init")
+    owl(sqlite_url, "ingest", "-", input=LINE.replace('"B"', '"Beta Partners LLC"'))
+
+    result = owl(sqlite_url, "ingest", "-", input=LINE.replace('"B"', '" beta  partners, llc"'))
+
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "warning: <stdin>:line 1: 'beta partners, llc' differs only in case or punctuation from "
+        "'Beta Partners LLC' in INOC; owl keeps them apart (two holders) unless written alike\n"
+    )
+
+
+def test_names_are_trimmed_and_their_spaces_collapsed_so_they_join_up(ledger: Ledger) -> None:
+    ledger.append(
+        pending(buy("Beta Partners LLC ", 5), buy("  Beta   Partners LLC", 6, "2003-01-03")),
+        recorded_at=AT2,
+    )
+
+    holders = ledger.ownership("INOC", "2003-01-03")["holders"]
+
+    assert [(h["holder"], h["shares"]) for h in holders] == [("Beta Partners LLC", 11)]

@@ -1,6 +1,6 @@
 """The tables: the log, the projections kept beside it, and the statements that protect the log.
 
-Schema version 3 (version 3 added `clock_notes`). The log (`events`) is append-only: triggers
+Schema version 3 (3 added `clock_notes`, `id_aliases`). The log (`events`) is append-only: triggers
 refuse UPDATE and DELETE (and, on PostgreSQL, TRUNCATE) at the database level, so even a stray
 SQL client cannot edit history without first removing them; an edit made behind them breaks the
 hash chain, which `verify` names. SQLite has no trigger against an INSERT OR REPLACE over a
@@ -142,6 +142,17 @@ clock_notes = Table(
     Column("seq", BigInteger, primary_key=True, autoincrement=False),  # the batch's first seq
     Column("clock_at", String(27), nullable=False),
     Column("recorded_at", String(27), nullable=False),
+)
+
+# Part of the log's index, not a projection: events appended by an owl that did not yet normalize
+# names were stored as given, and an event without an id is named by a digest of its content; the
+# digest of its normalized content is recorded here (once, when `init` upgrades the schema), so
+# the same event sent again is still found present.
+id_aliases = Table(
+    "id_aliases",
+    metadata,
+    Column("alias", String(200), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
 )
 
 owl_meta = Table(

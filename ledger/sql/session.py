@@ -91,6 +91,17 @@ class Session:
             )
             for eid, seq, payload, issuer, kind, effective in rows:
                 found[eid] = (int(seq), payload, issuer, kind, effective)
+        missing = [i for i in ids if i not in found and i.startswith("sha256:")]
+        for start in range(0, len(missing), _BATCH):
+            chunk = missing[start : start + _BATCH]
+            rows = self._all(
+                "SELECT a.alias, e.seq, e.payload, e.issuer, e.type, e.effective_date "
+                "FROM id_aliases a JOIN events e ON e.seq = a.seq "
+                f"WHERE a.alias IN ({self._in(chunk)})",
+                chunk,
+            )
+            for eid, seq, payload, issuer, kind, effective in rows:
+                found[eid] = (int(seq), payload, issuer, kind, effective)
         return found
 
     def insert_events(self, rows: Sequence[EventRow]) -> None:

@@ -15,6 +15,7 @@ This package is the only place that imports SQLAlchemy; driver errors become `Le
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,10 +28,13 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 
 from ledger.chain import Verification, verify_rows
 from ledger.errors import LedgerError, NotInitialized, StoreUnavailable
+from ledger.events import canonical_payload, event_from_payload
 from ledger.sql.schema import (
     PG_TRIGGERS,
     SCHEMA_VERSION,
     SQLITE_TRIGGERS,
+    events,
+    id_aliases,
     metadata,
     owl_meta,
 )
@@ -98,6 +102,8 @@ class SqlStore:
                     metadata.create_all(conn)
                     for statement in SQLITE_TRIGGERS if self.dialect == "sqlite" else PG_TRIGGERS:
                         conn.exec_driver_sql(statement)
+                    if found is not None and found < "3":
+                        _alias_unnormalized(conn)
                     conn.execute(owl_meta.delete().where(owl_meta.c.key == "schema_version"))
                     conn.execute(
                         insert(owl_meta), [{"key": "schema_version", "value": SCHEMA_VERSION}]
@@ -173,6 +179,35 @@ class SqlStore:
         `ledger.chain.verify_rows`)."""
         with self.reading() as session:
             return verify_rows(session.chain(), expect)
+
+
+def _alias_unnormalized(conn: Connection) -> None:
+    """Record the normalized-content id of every event an older owl stored with a name it did
+    not normalize (see `id_aliases`): read once, when the schema is upgraded to version 3. An
+    alias that is already an event's id (the same event stored normalized) is not needed."""
+    found: dict[str, int] = {}
+    last = 0
+    while rows := conn.execute(
+        select(events.c.seq, events.c.event_id, events.c.payload)
+        .where(events.c.seq > last, events.c.event_id.like("sha256:%"))
+        .order_by(events.c.seq)
+        .limit(5000)
+    ).all():
+        for seq, event_id, payload in rows:
+            normalized = canonical_payload(event_from_payload(payload, event_id))
+            if normalized != payload:
+                alias = f"sha256:{hashlib.sha256(normalized.encode()).hexdigest()[:32]}"
+                found.setdefault(alias, seq)
+        last = rows[-1][0]
+    names = list(found)
+    for start in range(0, len(names), 500):
+        taken = conn.execute(
+            select(events.c.event_id).where(events.c.event_id.in_(names[start : start + 500]))
+        ).scalars()
+        for event_id in taken:
+            found.pop(event_id, None)
+    if found:
+        conn.execute(insert(id_aliases), [{"alias": a, "seq": q} for a, q in found.items()])
 
 
 def _make_engine(url: str, wait: float) -> Engine:
