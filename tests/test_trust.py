@@ -204,3 +204,15 @@ def test_names_are_trimmed_and_their_spaces_collapsed_so_they_join_up(ledger: Le
     holders = ledger.ownership("INOC", "2003-01-03")["holders"]
 
     assert [(h["holder"], h["shares"]) for h in holders] == [("Beta Partners LLC", 11)]
+
+
+def test_holdings_above_the_shares_outstanding_are_flagged(ledger: Ledger) -> None:
+    from tests.builders import outstanding, plan
+
+    ledger.append(
+        pending(plan(), outstanding("2003-01-01", 100), buy("A", 60), buy("B", 41)),
+        recorded_at=AT2,
+    )
+
+    assert ledger.status("INOC", "2003-01-01")["flags"] == []
+    assert ledger.status("INOC", "2003-01-02")["flags"] == ["holdings_exceed_outstanding"]
