@@ -10,6 +10,7 @@ from typing import Any, cast
 import click
 
 from cli.common import Instant, Settings, open_ledger
+from cli.safe import printable
 from ledger.feeds import FORMATS, STDIN, FeedRefused, Format
 from projections.api import FutureStamp
 
@@ -111,7 +112,7 @@ def ingest(
                 param_hint="'--recorded-at'",
             ) from None
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(printable(f"warning: {warning}"), err=True)
     if result.clamped and result.appended:
         click.echo(
             f"warning: the clock reads {result.clock_at}, not after the last recorded stamp; "

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from cli.common import Settings, known_at_option, open_ledger
+from cli.safe import printable
 from cli.tables import render_table
 from ledger.errors import ChainBroken, DigestMismatch
 from ledger.log import Recorded, format_instant
@@ -87,7 +88,7 @@ def log(settings: Settings, issuer: str | None, known_at: datetime | None, fmt: 
     rows = ledger.log(issuer=issuer, known_at=known_at)
     if fmt == "jsonl":
         for recorded in rows:
-            click.echo(jsonl_line(recorded))
+            click.echo(printable(jsonl_line(recorded)))
         return
     headers = ("seq", "recorded_at", "effective_date", "issuer", "type", "event_id", "hash")
     cells = (

@@ -17,6 +17,7 @@ from cli.htmlreport import report
 from cli.ingest import ingest
 from cli.logcmds import init, log, rebuild, verify
 from cli.query import explain, ownership, reconcile, status, timeline
+from cli.safe import printable
 from ledger.errors import LedgerError
 
 
@@ -27,7 +28,7 @@ class OwlGroup(click.Group):
         try:
             return super().invoke(ctx)
         except LedgerError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(printable(str(exc))) from exc
 
 
 @click.group(name="owl", cls=OwlGroup)

@@ -14,6 +14,7 @@ import click
 
 from cli import render
 from cli.common import Settings, known_at_option, open_ledger
+from cli.safe import cell, printable
 from cli.tables import render_table
 from projections.api import Ledger
 
@@ -68,12 +69,12 @@ def _ledger(settings: Settings) -> Ledger:
 
 
 def _json(body: dict[str, Any]) -> None:
-    click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+    click.echo(printable(json.dumps(body, indent=2, ensure_ascii=False)))
 
 
 def _lines(lines: list[str]) -> None:
     for line in lines:
-        click.echo(line)
+        click.echo(cell(line))
 
 
 @click.command()
@@ -120,7 +121,7 @@ def ownership(
         for g in body["groups"]:
             members = ";".join(_cell(m) for m in g["members"])
             writer.writerow(["group", _cell(g["group"]), members, g["shares"], g["percent"]])
-        click.echo(buffer.getvalue(), nl=False)
+        click.echo(printable(buffer.getvalue()), nl=False)
     else:
         _lines(render.ownership_lines(body))
 
@@ -252,7 +253,7 @@ def reconcile(
         writer.writerow(headers)
         for row in rows:
             writer.writerow([_cell(c) for c in row])
-        click.echo(buffer.getvalue(), nl=False)
+        click.echo(printable(buffer.getvalue()), nl=False)
         return
     if not rows:
         click.echo(f"No reconciliation breaks for {body['issuer']} (known at {body['known_at']}).")

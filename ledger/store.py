@@ -197,7 +197,13 @@ class Reader(Protocol):
 
     def checkpoint(self, issuer: str, through: str, built_seq: int) -> CheckpointRow | None: ...
 
-    def chain(self) -> Iterator[ChainRow]: ...
+    def chain(self, after_seq: int = 0) -> Iterator[ChainRow]:
+        """The rows after `after_seq` as the chain sees them, in seq order."""
+        ...
+
+    def projected_seq(self) -> int:
+        """The last seq the maintained projections hold (0: none)."""
+        ...
 
 
 class Writer(Reader, Protocol):

@@ -31,6 +31,7 @@ from ledger.feeds import Format, open_feeds
 from ledger.log import AppendResult, Pending, Recorded, format_instant, parse_known_at
 from ledger.sql import SqlStore
 from ledger.store import Reader, Store
+from ledger.tail import check_tail
 from projections import checkpoints
 from projections.clock import Clock, system_clock
 from projections.explain import absent, explain
@@ -94,6 +95,7 @@ class Ledger:
         self.store: Store = store or SqlStore(url, wait=wait)
         self.clock = clock
         self.cache = checkpoints.StateCache()
+        self.tail_checked = False  # the end of the log checked (`ledger.tail`) once per Ledger
 
     def close(self) -> None:
         self.store.close()
@@ -243,10 +245,16 @@ class Ledger:
 
     # --- reading -----------------------------------------------------------------------------
 
+    def _check_tail(self, reader: Reader) -> None:
+        if not self.tail_checked:
+            check_tail(reader)
+            self.tail_checked = True
+
     def _known(self, reader: Reader, issuer: str, known_at: InstantLike) -> tuple[int, str | None]:
         """The issuer's last seq known at the instant, and the view's known_at: the instant
         asked for, or else the latest recording committed when it was read (appends in flight
         are stamped after it, so asking again with it reproduces the answer)."""
+        self._check_tail(reader)
         moment = as_instant(known_at)
         if moment is not None:
             stamp = format_instant(moment)
@@ -474,6 +482,7 @@ class Ledger:
         """The raw log in seq order, optionally one issuer's, as known at an instant."""
         moment = as_instant(known_at)
         with self.store.reading() as reader:
+            self._check_tail(reader)
             if issuer is not None:
                 issuer = self._issuer(reader, issuer)
                 self._known_issuer(reader, issuer)

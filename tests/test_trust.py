@@ -216,3 +216,105 @@ def test_holdings_above_the_shares_outstanding_are_flagged(ledger: Ledger) -> No
 
     assert ledger.status("INOC", "2003-01-01")["flags"] == []
     assert ledger.status("INOC", "2003-01-02")["flags"] == ["holdings_exceed_outstanding"]
+
+
+# --- rows written outside owl -----------------------------------------------------------------
+
+
+def forge(url: str, payload: str, issuer: str = "INOC", day: str = "2003-01-05") -> None:
+    """Append a row with a valid hash behind owl's back (anyone who can INSERT can)."""
+    from ledger.chain import row_hash
+
+    engine = sqlalchemy.create_engine(url)
+    with engine.begin() as conn:
+        seq, prev = conn.exec_driver_sql(
+            "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
+        ).one()
+        stamp = "2026-01-03T00:00:00.000000Z"
+        digest = row_hash(prev, seq + 1, "forged", issuer, "SharesPurchased", day, stamp, payload)
+        conn.exec_driver_sql(
+            "INSERT INTO events (seq, event_id, issuer, type, effective_date, recorded_at, "
+            "payload, prev_hash, hash) VALUES (?, 'forged', ?, 'SharesPurchased', ?, ?, ?, ?, ?)",
+            (seq + 1, issuer, day, stamp, payload, prev, digest),
+        )
+    engine.dispose()
+
+
+GHOST = (
+    '{"effective_date":"2003-01-05","holder":"Ghost","issuer":"OTHER","shares":-5,'
+    '"type":"SharesPurchased"}'
+)
+MOVED = (
+    '{"effective_date":"2003-01-05","holder":"Ghost","issuer":"OTHER","shares":5,'
+    '"type":"SharesPurchased"}'
+)
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (GHOST, "is not a valid event (SharesPurchased.shares: Input should be greater than 0)"),
+        ("not json", "is not a valid event"),
+        (MOVED, "says ('OTHER', 'SharesPurchased', '2003-01-05') in its payload but ('INOC', "),
+    ],
+)
+def test_verify_checks_each_rows_content_not_only_its_hash(
+    sqlite_url: str, payload: str, reason: str
+) -> None:
+    ledger = Ledger(sqlite_url)
+    ledger.init()
+    ledger.append(pending(buy("A", 1)), recorded_at=AT2)
+    forge(sqlite_url, payload)
+
+    result = ledger.verify()
+
+    assert (result["ok"], result["bad_seq"]) == (False, 2)
+    assert result["reason"].startswith(reason)
+
+
+STATUS = ["status", "--issuer", "INOC", "--as-of", "2003-01-09"]
+
+
+@pytest.mark.parametrize("command", [STATUS, ["log"]])
+def test_reads_that_meet_a_bad_row_fail_clearly_naming_its_seq(
+    sqlite_url: str, command: list[str]
+) -> None:
+    owl(sqlite_url, "init")
+    owl(sqlite_url, "ingest", "-", input=LINE)
+    forge(sqlite_url, GHOST)
+
+    result = owl(sqlite_url, *command)
+
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "at seq 2: is not a valid event" in result.stderr
+    assert "run owl verify" in result.stderr
+
+
+def test_a_valid_row_appended_behind_owls_back_stops_every_answer(sqlite_url: str) -> None:
+    owl(sqlite_url, "init")
+    owl(sqlite_url, "ingest", "-", input=LINE)
+    forge(sqlite_url, MOVED.replace('"OTHER"', '"INOC"'))  # a sound event, a sound hash
+
+    refused = owl(sqlite_url, *STATUS)
+    owl(sqlite_url, "rebuild")  # once the log is known to be sound, the projections follow it
+    answered = owl(sqlite_url, "ownership", "--issuer", "INOC", "--as-of", "2003-01-09")
+
+    assert refused.exit_code == 1
+    assert "the log ends at seq 2 but owl last appended seq 1" in refused.stderr
+    assert "Ghost" in answered.output
+
+
+def test_an_edit_of_a_recent_row_is_caught_before_answering(sqlite_url: str) -> None:
+    owl(sqlite_url, "init")
+    owl(sqlite_url, "ingest", "-", input=LINE)
+    engine = sqlalchemy.create_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER events_no_update")
+        conn.exec_driver_sql("UPDATE events SET payload = replace(payload, '2', '9')")
+    engine.dispose()
+
+    refused = owl(sqlite_url, *STATUS)
+
+    assert refused.exit_code == 1
+    assert "at seq 1: stored hash does not match the row's content" in refused.stderr

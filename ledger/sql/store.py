@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from ledger.chain import Verification, verify_rows
+from ledger.content import row_problem
 from ledger.errors import LedgerError, NotInitialized, StoreUnavailable
 from ledger.events import canonical_payload, event_from_payload
 from ledger.sql.schema import (
@@ -178,7 +179,7 @@ class SqlStore:
         """Recompute the chain from row 1, and check a digest written down earlier (see
         `ledger.chain.verify_rows`)."""
         with self.reading() as session:
-            return verify_rows(session.chain(), expect)
+            return verify_rows(session.chain(), expect, row_problem)
 
 
 def _alias_unnormalized(conn: Connection) -> None:
