@@ -318,3 +318,114 @@ def test_an_edit_of_a_recent_row_is_caught_before_answering(sqlite_url: str) -> 
 
     assert refused.exit_code == 1
     assert "at seq 1: stored hash does not match the row's content" in refused.stderr
+
+
+# --- output that cannot lie -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("Evil\x1b[2J", "Evil\\u001b[2J"),
+        ("Two\nLines", "Two\\u000aLines"),
+        ("abc\u202edef", "abc\\u202edef"),
+        ("bell\x07", "bell\\u0007"),
+        ("csi\x9b2J", "csi\\u009b2J"),
+    ],
+)
+def test_a_table_cell_never_acts_on_the_terminal(raw: str, shown: str) -> None:
+    from cli.tables import render_table
+
+    lines = render_table(("holder", "shares"), [(raw, "5")])
+
+    assert lines[1].split("  ")[0] == shown
+    assert len(lines) == 2
+
+
+def test_json_output_escapes_what_a_terminal_would_act_on_and_stays_exact() -> None:
+    import json
+
+    from cli.safe import printable
+
+    text = printable(json.dumps({"holder": "abc\u202edef\x9b"}, ensure_ascii=False))
+
+    assert text == '{"holder": "abc\\u202edef\\u009b"}'
+    assert json.loads(text) == {"holder": "abc\u202edef\x9b"}
+
+
+def test_an_error_naming_what_the_user_typed_escapes_it(sqlite_url: str) -> None:
+    owl(sqlite_url, "init")
+    owl(sqlite_url, "ingest", "-", input=LINE)
+
+    result = owl(sqlite_url, "status", "--as-of", "2003-01-09", "--issuer", "X\x1b]0;pwned\x07")
+
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "X\\u001b]0;pwned\\u0007" in result.stderr
+
+
+# --- explain and timeline name exactly the events behind an answer ----------------------------
+
+
+def approved_group(ledger: Ledger) -> None:
+    from tests.builders import outstanding, plan
+
+    ledger.append(
+        pending(
+            plan("2003-01-01"),
+            outstanding("2003-01-01", 1000),
+            ev(
+                "AffiliationFormed",
+                "2003-01-02",
+                person="A",
+                affiliate="B",
+                group="AB Group",
+                relation="fund and adviser",
+            ),
+            buy("A", 100, "2003-01-03"),
+            ev("BoardApprovalGranted", "2003-01-04", person="AB Group", max_percent="30"),
+            buy("B", 150, "2003-01-05"),
+            buy("C", 60, "2003-01-05"),
+            ev("HoldingReported", "2003-01-06", holder="C", shares=60),
+            buy("D", 10, "2003-02-01"),
+        ),
+        recorded_at=AT2,
+    )
+
+
+def test_explain_and_timeline_show_an_approval_that_names_the_groups_label(
+    ledger: Ledger,
+) -> None:
+    approved_group(ledger)
+
+    why = ledger.explain("INOC", "A", "2003-01-10")
+    changes = ledger.timeline("INOC", "A")["changes"]
+
+    assert why["status"] == "approved"
+    assert "BoardApprovalGranted" in [e["type"] for e in why["events"]]
+    (became,) = [c for c in changes if c["kind"] == "status"]
+    assert (became["detail"], became["event"]["type"]) == (
+        "below -> approved",
+        "BoardApprovalGranted",
+    )
+
+
+def test_explain_lists_no_other_holders_announcement(ledger: Ledger) -> None:
+    approved_group(ledger)
+
+    why = ledger.explain("INOC", "A", "2003-01-10")
+
+    assert "HoldingReported" not in [e["type"] for e in why["events"]]
+    assert all(e["seq"] != 7 for e in why["events"])  # C's purchase
+
+
+def test_explain_before_a_persons_first_event_lists_nothing_later(ledger: Ledger) -> None:
+    approved_group(ledger)
+
+    why = ledger.explain("INOC", "D", "2003-01-10")
+
+    assert why["events"] == []
+    assert why["rule"] == (
+        "D holds no shares on 2003-01-10 and belongs to no group (first appears in the ledger "
+        "on 2003-02-01)."
+    )
