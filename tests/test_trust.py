@@ -429,3 +429,46 @@ def test_explain_before_a_persons_first_event_lists_nothing_later(ledger: Ledger
         "D holds no shares on 2003-01-10 and belongs to no group (first appears in the ledger "
         "on 2003-02-01)."
     )
+
+
+# --- the database's refusals ------------------------------------------------------------------
+
+
+def test_a_value_the_database_refuses_is_a_clear_error_and_nothing_is_written(
+    db_url: str,
+) -> None:
+    ledger = Ledger(db_url)
+    ledger.init()
+    engine = sqlalchemy.create_engine(db_url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql(
+                "CREATE TRIGGER small BEFORE INSERT ON positions WHEN NEW.delta > 100 "
+                "BEGIN SELECT RAISE(ABORT, 'delta too big'); END"
+            )
+        else:
+            conn.exec_driver_sql("ALTER TABLE positions ADD CONSTRAINT small CHECK (delta <= 100)")
+    engine.dispose()
+
+    with pytest.raises(LedgerError, match="refused the request") as caught:
+        ledger.append(pending(buy("A", 5), buy("B", 500)), recorded_at=AT2)
+
+    assert "nothing was written" in str(caught.value)
+    assert ledger.verify()["events"] == 0
+
+
+@pytest.mark.parametrize("char", ["\u061c", "\u2028", "\u2029"])
+def test_separators_and_the_arabic_letter_mark_are_refused_in_names(char: str) -> None:
+    from ledger.events import parse_event
+
+    parsed = parse_event(
+        {
+            "type": "SharesPurchased",
+            "issuer": "INOC",
+            "effective_date": "2003-01-02",
+            "holder": f"A{char}B",
+            "shares": 1,
+        }
+    )
+
+    assert isinstance(parsed, list) and parsed[0].field == "holder"

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from ledger.chain import Verification, verify_rows
 from ledger.content import row_problem
@@ -247,20 +247,45 @@ def _configure_sqlite(engine: Engine, wait: float) -> None:
 
 @contextmanager
 def _translate(url: str, wait: float) -> Iterator[None]:
-    """Turns driver errors into `LedgerError`s at the edge of the store."""
+    """Turns driver errors into `LedgerError`s at the edge of the store: no driver error reaches
+    a user as a traceback (nothing was written: the transaction rolled back)."""
     try:
         yield
     except DBAPIError as exc:
-        message = str(exc.orig).lower()
-        if "no such table" in message or ("relation" in message and "does not exist" in message):
-            raise NotInitialized(safe_url(url)) from None
-        if isinstance(exc, OperationalError) and (
-            "database is locked" in message or "lock timeout" in message
-        ):
-            raise WriterBusy(safe_url(url), wait) from None
-        if exc.connection_invalidated or any(word in message for word in _UNAVAILABLE):
-            raise StoreUnavailable(safe_url(url), _safe_text(url, exc.orig or exc)) from None
+        raise _meaning(url, wait, exc.orig or exc, exc.connection_invalidated) from None
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] in ("psycopg", "sqlite3"):  # raw driver calls
+            raise _meaning(url, wait, exc, False) from None
         raise
+
+
+def _meaning(url: str, wait: float, orig: BaseException, invalidated: bool) -> LedgerError:
+    message = str(orig).lower()
+    kind = type(orig).__name__
+    if "no such table" in message or ("relation" in message and "does not exist" in message):
+        return NotInitialized(safe_url(url))
+    if "database is locked" in message or "lock timeout" in message:
+        return WriterBusy(safe_url(url), wait)
+    if invalidated or any(word in message for word in _UNAVAILABLE):
+        return StoreUnavailable(safe_url(url), _safe_text(url, orig))
+    if kind in (
+        "DataError",
+        "IntegrityError",
+        "NumericValueOutOfRange",
+        "StringDataRightTruncation",
+    ):
+        return DatabaseRefused(safe_url(url), _safe_text(url, orig))
+    return DatabaseRefused(safe_url(url), f"{kind}: {_safe_text(url, orig)}")
+
+
+class DatabaseRefused(LedgerError):
+    """The database refused what owl asked of it (a value it cannot hold, a constraint): the
+    transaction rolled back, so nothing was written."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(
+            f"the database at {url} refused the request ({reason}); nothing was written"
+        )
 
 
 # Driver messages that mean the store cannot be used as asked (not a bug in owl).
