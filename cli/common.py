@@ -26,13 +26,14 @@ class Settings:
     """The group's options, handed to every command as the context object."""
 
     db: str
+    wait: float = 30.0
 
 
 def open_ledger(settings: Settings) -> Ledger:
     """The ledger named by --db, closed when the command ends. (A missing SQLite file is not
     created: only `owl init` creates a ledger, so a mistyped --db is an error, not an empty
     ledger; the store says so.)"""
-    ledger = Ledger(settings.db, clock=utc_now)
+    ledger = Ledger(settings.db, clock=utc_now, wait=settings.wait)
     click.get_current_context().call_on_close(ledger.close)
     return ledger
 

@@ -41,9 +41,20 @@ class OwlGroup(click.Group):
     show_envvar=True,
     help="The ledger's database: a SQLite file or postgresql+psycopg://user@host/dbname.",
 )
+@click.option(
+    "--wait",
+    metavar="SECONDS",
+    envvar="OWL_WAIT",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    show_envvar=True,
+    help="How long a writer waits for another writer to finish before giving up (SQLite and "
+    "PostgreSQL alike).",
+)
 @click.version_option(package_name="owl-ledger", prog_name="owl")
 @click.pass_context
-def cli(ctx: click.Context, db: str) -> None:
+def cli(ctx: click.Context, db: str, wait: float) -> None:
     """owl: an append-only, hash-chained ownership ledger.
 
     Events go in with `owl ingest`; `owl status`, `owl ownership`, `owl timeline` and
@@ -58,7 +69,7 @@ def cli(ctx: click.Context, db: str) -> None:
       owl status --issuer INOC --as-of 2003-11-24
       owl --db postgresql+psycopg://owl@db.example/owl verify
     """
-    ctx.obj = Settings(db=db)
+    ctx.obj = Settings(db=db, wait=wait)
 
 
 for _command in (

@@ -472,3 +472,89 @@ def test_separators_and_the_arabic_letter_mark_are_refused_in_names(char: str) -
     )
 
     assert isinstance(parsed, list) and parsed[0].field == "holder"
+
+
+# --- writers wait a bounded time ----------------------------------------------------------------
+
+
+def test_a_writer_blocked_by_another_gives_up_after_wait_saying_why(db_url: str) -> None:
+    import time
+
+    holder = Ledger(db_url)
+    holder.init()
+    with holder.store.writing():  # another writer's transaction, open
+        started = time.monotonic()
+        result = owl(db_url, "--wait", "1", "ingest", "-", input=LINE)
+        waited = time.monotonic() - started
+
+    assert result.exit_code == 1
+    assert "another writer is appending to the ledger" in result.stderr
+    assert "gave up after waiting 1 s" in result.stderr
+    assert 0.9 <= waited < 10
+    assert owl(db_url, "ingest", "-", input=LINE).exit_code == 0  # and then it goes in
+
+
+# --- bounded, sane input ------------------------------------------------------------------------
+
+
+def line_of(**fields: Any) -> str:
+    import json
+
+    body = {"type": "SharesPurchased", "issuer": "INOC", "effective_date": "2003-01-02"}
+    return json.dumps({**body, **fields}, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (line_of(holder="A", shares=int("9" * 4300)), "field 'shares': must be at most"),
+        (line_of(holder="A", shares=5, price="1" * 400), "field 'price'"),
+        (
+            line_of(type="RightsAgreementAdopted", threshold="1" + "0" * 4400),
+            "field 'threshold'",
+        ),
+        (line_of(type="RightsAgreementAdopted", threshold="0"), "field 'threshold'"),
+        (line_of(type="RightsAgreementAdopted", threshold="100.5"), "field 'threshold'"),
+        (line_of(holder="A" * 201, shares=5), "field 'holder'"),
+        (
+            line_of(type="SharesTransferred", from_holder="A", to_holder="A", shares=1),
+            "from_holder and to_holder are one",
+        ),
+        (
+            line_of(type="AffiliationFormed", person="A", affiliate="A", relation="self"),
+            "cannot be its own affiliate",
+        ),
+        ('{"type":"SharesPurchased","shares":1,"shares":2}\n', "given twice"),
+    ],
+)
+def test_input_out_of_bounds_is_refused_naming_line_and_field(
+    sqlite_url: str, line: str, message: str
+) -> None:
+    owl(sqlite_url, "init")
+
+    result = owl(sqlite_url, "ingest", "--format", "jsonl", "-", input=line)
+
+    assert result.exit_code == 1, result.output
+    assert "<stdin>:line 1" in result.stderr and message in result.stderr
+    assert "Traceback" not in result.output
+    assert owl(sqlite_url, "verify").output.startswith("ok: 0 events")
+
+
+def test_the_python_api_refuses_what_the_command_line_refuses(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    from ledger.feeds import FeedRefused
+
+    ledger = Ledger(sqlite_url)
+    ledger.init()
+    latin = tmp_path / "trades.jsonl"
+    latin.write_bytes(line_of(holder="Müller", shares=5).encode("latin-1"))
+    unknown = tmp_path / "trades.dat"
+    unknown.write_text(LINE)
+
+    with pytest.raises(FeedRefused, match="not UTF-8"):
+        ledger.ingest(str(latin))
+    with pytest.raises(FeedRefused, match="cannot tell the format"):
+        ledger.ingest(str(unknown))
+    with pytest.raises(LedgerError, match="not a date"):
+        ledger.status("INOC", "2003-W01-1")
