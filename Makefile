@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml
 DEMO_DB ?= demo.db
 # Recorded at a fixed instant, the demo's chain is the same on every machine: its digest is below
 # (and in the README; tests/test_demo_digest.py keeps both honest).
-DEMO_RECORDED_AT = 2026-11-29T00:00:00Z
-DEMO_DIGEST = 10:2fb6e72db7cce2a992c3c8ba8ea07b7afd200f3996ae2a5ae92b3e4d691fc902
+DEMO_RECORDED_AT = 2003-11-25T00:00:00Z
+DEMO_DIGEST = 10:d7b576b22baf5c342c639cf30fb802dee98cbcec95afe150385c89c3c744fed3
 OWL      = $(BIN)/owl --db sqlite:///$(DEMO_DB)
 
 demo: $(STAMP)

@@ -9,7 +9,7 @@ of them. tests/test_cli_startup.py holds every command module to this.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -34,6 +34,7 @@ class Settings:
     """The group's options, handed to every command as the context object."""
 
     db: str
+    wait: float = 30.0
 
 
 def open_ledger(settings: Settings) -> Ledger:
@@ -42,7 +43,7 @@ def open_ledger(settings: Settings) -> Ledger:
     ledger; the store says so.)"""
     from projections.api import Ledger
 
-    ledger = Ledger(settings.db, clock=utc_now)
+    ledger = Ledger(settings.db, clock=utc_now, wait=settings.wait)
     click.get_current_context().call_on_close(ledger.close)
     return ledger
 
@@ -69,7 +70,7 @@ def _db_here(ctx: click.Context, param: click.Parameter, value: str | None) -> N
             "give it once",
             ctx,
         )
-    ctx.obj = Settings(db=value)
+    ctx.obj = Settings(db=value) if given is None else replace(given, db=value)
 
 
 def db_after_option() -> click.Option:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from cli.common import Instant, Settings, open_ledger
+from cli.safe import printable
 
 if TYPE_CHECKING:
     from ledger.feeds import Format
@@ -121,6 +122,15 @@ def ingest(
                 "append until then)",
                 param_hint="'--recorded-at'",
             ) from None
+    for warning in result.warnings:
+        click.echo(printable(f"warning: {warning}"), err=True)
+    if result.clamped and result.appended:
+        click.echo(
+            f"warning: the clock reads {result.clock_at}, not after the last recorded stamp; "
+            f"the events are stamped {result.stamp} instead, so a view --known-at before that "
+            "instant does not see them (owl log notes it)",
+            err=True,
+        )
     prefix = "dry run: would append" if dry_run else "appended"
     repeated = f", repeated in the input {result.repeated}" if result.repeated else ""
     breaks = (

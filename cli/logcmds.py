@@ -19,6 +19,7 @@ from cli.common import (
 )
 from cli.output import emit_csv, emit_json, emit_lines
 from cli.tables import render_table
+from ledger.dates import format_instant
 
 if TYPE_CHECKING:
     from ledger.log import Recorded
@@ -122,7 +123,8 @@ def log(
       owl log | tail -2
     """
     check_range(start, end)
-    rows = open_ledger(settings).log(
+    ledger = open_ledger(settings)
+    rows = ledger.log(
         issuer, known_at, types=list(types) or None, holder=holder, start=start, end=end
     )
     if fmt == "jsonl":
@@ -131,6 +133,12 @@ def log(
         emit_csv(LOG_HEADERS, (_log_cells(r, len(r.hash)) for r in rows))
     else:
         emit_lines(render_table(LOG_HEADERS, (_log_cells(r, 12) for r in rows), right=[0]))
+        for seq, (clock_at, stamp) in ledger.clock_notes().items():
+            if known_at is None or stamp <= format_instant(known_at):
+                click.echo(
+                    f"note: the batch from seq {seq} is stamped {stamp}, just after the stamp "
+                    f"before it, because the clock read {clock_at}"
+                )
 
 
 def _log_cells(r: Recorded, width: int) -> tuple[str, ...]:
@@ -188,7 +196,7 @@ def verify(settings: Settings, expect: tuple[int, str] | None, fmt: str) -> None
     \b
     Examples:
       owl verify
-      owl verify --expect 10:2fb6e72db7cce2a992c3c8ba8ea07b7afd200f3996ae2a5ae92b3e4d691fc902
+      owl verify --expect 10:d7b576b22baf5c342c639cf30fb802dee98cbcec95afe150385c89c3c744fed3
       owl verify --format json
     """
     from ledger.errors import ChainBroken, DigestMismatch

@@ -21,6 +21,7 @@ from cli.htmlreport import report
 from cli.ingest import ingest
 from cli.logcmds import init, log, rebuild, verify
 from cli.query import explain, ownership, reconcile, status, timeline
+from cli.safe import printable
 from ledger.errors import LedgerError
 
 
@@ -43,7 +44,7 @@ class OwlGroup(click.Group):
         try:
             return super().invoke(ctx)
         except LedgerError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(printable(str(exc))) from exc
         except BrokenPipeError:
             _discard_stdout()
             ctx.exit(0)
@@ -68,10 +69,21 @@ def _discard_stdout() -> None:
     show_envvar=True,
     help=f"{DB_HELP} May also follow the command.",
 )
+@click.option(
+    "--wait",
+    metavar="SECONDS",
+    envvar="OWL_WAIT",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    show_envvar=True,
+    help="How long a writer waits for another writer to finish before giving up (SQLite and "
+    "PostgreSQL alike).",
+)
 @click.version_option(package_name="owl-ledger", prog_name="owl")
 @click.help_option("-h", "--help")
 @click.pass_context
-def cli(ctx: click.Context, db: str) -> None:
+def cli(ctx: click.Context, db: str, wait: float) -> None:
     """owl: an append-only, hash-chained ownership ledger.
 
     Events go in with `owl ingest`; `owl status`, `owl ownership`, `owl timeline` and
@@ -90,7 +102,7 @@ def cli(ctx: click.Context, db: str) -> None:
       owl --db postgresql+psycopg://owl@db.example/owl verify
       eval "$(_OWL_COMPLETE=bash_source owl)"    # tab completion in bash
     """
-    ctx.obj = Settings(db=db)
+    ctx.obj = Settings(db=db, wait=wait)
 
 
 for _command in (

@@ -2,7 +2,8 @@
 
 Every format is written the same way whichever command prints it: JSON indented, keys in the
 view's order, non-ASCII as is; CSV with a header and `\\n` line ends, and a cell that a spreadsheet
-would run as a formula quoted with `'`; JSON Lines compact, one object per line.
+would run as a formula quoted with `'`; JSON Lines compact, one object per line. Whatever the
+format, a character that would act on the terminal is written as its escape (`cli.safe`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from typing import Any
 
 import click
 
+from cli.safe import cell, printable
 
-def cell(value: object) -> str:
+
+def spreadsheet_cell(value: object) -> str:
     """A value as a spreadsheet cell: text that would start a formula is quoted with '."""
     text = "" if value is None else str(value)
     formula = text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _number(text)
@@ -29,12 +32,12 @@ def _number(text: str) -> bool:
 
 
 def emit_json(body: Any) -> None:
-    click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+    click.echo(printable(json.dumps(body, indent=2, ensure_ascii=False)))
 
 
 def emit_jsonl(objects: Iterable[Any]) -> None:
     for item in objects:
-        click.echo(json.dumps(item, separators=(",", ":"), ensure_ascii=False))
+        click.echo(printable(json.dumps(item, separators=(",", ":"), ensure_ascii=False)))
 
 
 def emit_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
@@ -42,14 +45,16 @@ def emit_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
-    click.echo(buffer.getvalue(), nl=False)
+    click.echo(printable(buffer.getvalue()), nl=False)
     for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([cell(c) for c in row])
-        click.echo(buffer.getvalue(), nl=False)
+        writer.writerow([spreadsheet_cell(c) for c in row])
+        click.echo(printable(buffer.getvalue()), nl=False)
 
 
 def emit_lines(lines: Iterable[str]) -> None:
+    """Each line as one line: a newline or tab inside it is escaped too, so it cannot forge
+    another."""
     for line in lines:
-        click.echo(line)
+        click.echo(cell(line))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from cli.safe import cell
+
 
 def render_table(
     headers: Sequence[str], rows: Iterable[Sequence[str]], right: Iterable[int] = ()
 ) -> list[str]:
     """The lines of a table; columns whose index is in `right` are right-aligned (numbers)."""
-    body = [list(row) for row in rows]
+    body = [[cell(c) for c in row] for row in rows]
     widths = [max([len(h), *(len(row[i]) for row in body)]) for i, h in enumerate(headers)]
     flush_right = set(right)
 

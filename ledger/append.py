@@ -35,7 +35,7 @@ from ledger.errors import (
     conflicting_id,
     unknown_void,
 )
-from ledger.events import AnyEvent, EventVoided, canonical_payload
+from ledger.events import AnyEvent, EventVoided, canonical_payload, event_from_payload
 from ledger.log import AppendResult, Pending, Recorded, after, format_instant
 from ledger.store import EventRow, Store, Writer
 
@@ -82,6 +82,11 @@ class Maintainer(Protocol):
     def run_ended(self, writer: Writer, run: Run) -> None: ...
 
     def finish(self, writer: Writer) -> None: ...
+
+
+def _normalized(stored_payload: str, event_id: str) -> str:
+    """A stored payload as this owl writes it (an older owl stored names as given)."""
+    return canonical_payload(event_from_payload(stored_payload, event_id))
 
 
 def event_id_of(event: AnyEvent, payload: str) -> str:
@@ -144,11 +149,13 @@ class _Appender:
         self.prev = head.hash
         self.last = head.recorded_at
         self.clamped = False
+        self.clock_at = ""
         if callable(recorded_at):
             # A clock's stamp is made strictly later than every committed row, so a reader's
             # "known at the latest stamp I saw" never gains rows later.
             stamp = format_instant(recorded_at())
             if self.last and stamp <= self.last:
+                self.clock_at = stamp
                 stamp, self.clamped = after(self.last), True
         else:
             stamp = format_instant(recorded_at)
@@ -205,7 +212,7 @@ class _Appender:
             seq, stored_payload, _, _, _ = stored[eid]
             in_batch = seq > self.start_seq
             first_line = self.lines[seq - self.start_seq - 1] if in_batch else None
-            same = stored_payload == payload
+            same = stored_payload == payload or _normalized(stored_payload, eid) == payload
         if not same:
             self.conflicts.append(
                 conflicting_id(eid, pending.line, pending.origin, first_line, in_batch)
@@ -286,6 +293,8 @@ class _Appender:
             raise UnknownEventId(self.void_problems)
         if self.maintainer is not None:
             self.maintainer.finish(self.w)
+        if self.clamped and self.seq > self.start_seq:
+            self.w.note_clock(self.start_seq + 1, self.clock_at, self.stamp)
         return AppendResult(
             self.seq - self.start_seq,
             self.present,
@@ -294,6 +303,7 @@ class _Appender:
             self.repeated,
             stamp=self.stamp,
             clamped=self.clamped,
+            clock_at=self.clock_at,
         )
 
 

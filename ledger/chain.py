@@ -9,7 +9,7 @@ is the digest an auditor writes down: any later change to any row before it chan
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pydantic_core import to_json
@@ -62,14 +62,20 @@ class Verification:
     digest_mismatch: bool = False  # the chain is sound but the expected digest is not in it
 
 
-def verify_rows(rows: Iterable[ChainRow], expect: tuple[int, str] | None = None) -> Verification:
-    """Recompute the chain from row 1; stop at the first row whose seq, link or hash is wrong.
+def verify_rows(
+    rows: Iterable[ChainRow],
+    expect: tuple[int, str] | None = None,
+    check: Callable[[ChainRow], str | None] | None = None,
+    start: tuple[int, str] = (0, GENESIS),
+) -> Verification:
+    """Recompute the chain from row 1; stop at the first row whose seq, link or hash is wrong,
+    or (given `check`) whose content `check` finds wrong.
 
     `expect` is a digest written down earlier, `(seq, hash)`: the chain must still hold that row
     with that hash. This catches what recomputation alone cannot: rows removed from the end, or a
     log rebuilt from scratch with a consistent new chain.
     """
-    seq, prev = 0, GENESIS  # the last row found sound
+    seq, prev = start  # the last row found sound (`start`: a window's row before its first)
 
     def broken(bad: int, reason: str, digest: bool = False) -> Verification:
         return Verification(False, seq, seq, prev, bad, reason, digest_mismatch=digest)
@@ -93,6 +99,9 @@ def verify_rows(rows: Iterable[ChainRow], expect: tuple[int, str] | None = None)
         )
         if recomputed != row.hash:
             return broken(row.seq, "stored hash does not match the row's content")
+        problem = check(row) if check is not None else None
+        if problem is not None:
+            return broken(row.seq, problem)
         seq, prev = row.seq, row.hash
     if expect is not None and expect[0] > seq:
         return broken(expect[0], f"the log ends at seq {seq}", digest=True)

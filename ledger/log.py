@@ -18,12 +18,19 @@ from typing import NamedTuple, Protocol
 from ledger.chain import Verification
 from ledger.dates import format_instant as format_instant
 from ledger.dates import parse_known_at as parse_known_at
+from ledger.errors import LedgerError
 from ledger.events import AnyEvent
 
 
 def after(stamp: str) -> str:
     """The stored instant one microsecond after `stamp` (a stored instant)."""
     moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    if moment.replace(tzinfo=None) == datetime.max:
+        raise LedgerError(
+            f"the last recorded stamp is {stamp}, the last instant there is: nothing can be "
+            "recorded after it (a stamp this far in the future was never accepted by owl; "
+            "run owl verify)"
+        )
     return format_instant(moment + timedelta(microseconds=1))
 
 
@@ -51,7 +58,9 @@ class AppendResult:
     repeated: int = 0  # events given twice in the same input (same id, same content)
     stamp: str = ""  # the append's recorded_at
     clamped: bool = False  # the clock was behind the last stamp: stamped just after it instead
+    clock_at: str = ""  # when clamped: what the clock read
     breaks: int = 0  # new reconciliation breaks among the appended reports
+    warnings: tuple[str, ...] = ()  # e.g. a name that differs only in case from a known one
 
 
 class Pending(NamedTuple):

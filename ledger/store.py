@@ -159,6 +159,10 @@ class Reader(Protocol):
 
     def events_by_seq(self, seqs: Iterable[int]) -> dict[int, Recorded]: ...
 
+    def clock_notes(self) -> dict[int, tuple[str, str]]:
+        """Each clamped batch's first seq: (the clock's reading, the stamp given instead)."""
+        ...
+
     def facts(
         self, issuer: str, upto_seq: int, through_date: str | None = None
     ) -> list[FactRow]: ...
@@ -209,7 +213,13 @@ class Reader(Protocol):
 
     def checkpoint(self, issuer: str, through: str, built_seq: int) -> CheckpointRow | None: ...
 
-    def chain(self) -> Iterator[ChainRow]: ...
+    def chain(self, after_seq: int = 0) -> Iterator[ChainRow]:
+        """The rows after `after_seq` as the chain sees them, in seq order."""
+        ...
+
+    def projected_seq(self) -> int:
+        """The last seq the maintained projections hold (0: none)."""
+        ...
 
 
 class Writer(Reader, Protocol):
@@ -220,6 +230,10 @@ class Writer(Reader, Protocol):
         ...
 
     def insert_events(self, rows: Sequence[EventRow]) -> None: ...
+
+    def note_clock(self, seq: int, clock_at: str, recorded_at: str) -> None:
+        """The batch from `seq` was stamped `recorded_at` although the clock read `clock_at`."""
+        ...
 
     def insert_positions(self, rows: Sequence[PositionRow]) -> None: ...
 

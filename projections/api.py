@@ -39,12 +39,13 @@ from ledger.feeds import Format, open_feeds
 from ledger.log import AppendResult, Pending, Recorded, format_instant, parse_known_at
 from ledger.sql import SqlStore
 from ledger.store import Reader, Store
+from ledger.tail import check_tail
 from projections import checkpoints
 from projections.clock import Clock, system_clock
 from projections.directory import holders_json, issuer_json
 from projections.explain import absent, explain
 from projections.fold import Fold
-from projections.identity import Aliases, aliases
+from projections.identity import Aliases, NamesSeen, aliases
 from projections.maintain import Maintainer
 from projections.ownership import ownership_view
 from projections.reconcile import breaks, reconcile_json
@@ -105,6 +106,7 @@ class Ledger:
         self.store: Store = store or SqlStore(url, wait=wait)
         self.clock = clock
         self.cache = checkpoints.StateCache()
+        self.tail_checked = False  # the end of the log checked (`ledger.tail`) once per Ledger
 
     def close(self) -> None:
         self.store.close()
@@ -145,9 +147,16 @@ class Ledger:
         `recorded_at`: the stamp (default: now); events restored with their own keep theirs."""
         stamp = self._stamp(recorded_at)
         pendings = (p if isinstance(p, Pending) else Pending(p) for p in batch)
-        checked = self._keyed(self._future_guard(pendings))
+        named = NamesSeen()
+        checked = named.watch(self._keyed(self._future_guard(pendings)))
         maintainer = Maintainer()
         result = append_batch(self.store, checked, stamp, maintainer, dry_run, problems)
+        if result.appended or dry_run:
+            with self.store.reading() as reader:
+                warnings = named.near_duplicates(
+                    {i: {h for h, _, _ in reader.balances(i)} for i in named.issuers()}
+                )
+            result = replace(result, warnings=tuple(warnings))
         if checkpoint and not dry_run and result.appended:
             self.checkpoint(maintainer.touched(), always=False)
         if not dry_run and result.appended:
@@ -249,10 +258,16 @@ class Ledger:
 
     # --- reading -----------------------------------------------------------------------------
 
+    def _check_tail(self, reader: Reader) -> None:
+        if not self.tail_checked:
+            check_tail(reader)
+            self.tail_checked = True
+
     def _known(self, reader: Reader, issuer: str, known_at: InstantLike) -> tuple[int, str | None]:
         """The issuer's last seq known at the instant, and the view's known_at: the instant
         asked for, or else the latest recording committed when it was read (appends in flight
         are stamped after it, so asking again with it reproduces the answer)."""
+        self._check_tail(reader)
         moment = as_instant(known_at)
         if moment is not None:
             stamp = format_instant(moment)
@@ -524,8 +539,9 @@ class Ledger:
         last = as_date(end) if end is not None else None
         if first is not None and last is not None and first > last:
             raise EmptyRange(f"the range starts on {first}, after it ends ({last})")
-        if issuer is not None:
-            with self.store.reading() as reader:
+        with self.store.reading() as reader:
+            self._check_tail(reader)
+            if issuer is not None:
                 issuer = self._issuer(reader, issuer)
                 self._known_issuer(reader, issuer)
         stamp = format_instant(moment) if moment is not None else None
@@ -555,6 +571,12 @@ class Ledger:
                     continue
                 yield record
 
+    def clock_notes(self) -> dict[int, tuple[str, str]]:
+        """The batches stamped after the last stamp because the clock read earlier: first seq
+        -> (the clock's reading, the stamp given)."""
+        with self.store.reading() as reader:
+            return reader.clock_notes()
+
     def issuers(self) -> list[str]:
         """The issuer keys, sorted."""
         with self.store.reading() as reader:
@@ -564,6 +586,7 @@ class Ledger:
         """Every issuer with its CIK, ticker and name when filings gave them, its events, its
         holders now, and the first and last dates its events touch (`projections.directory`)."""
         with self.store.reading() as reader:
+            self._check_tail(reader)
             head = reader.head()
             rows = [
                 issuer_json(

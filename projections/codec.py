@@ -31,7 +31,7 @@ from projections.state import (
 )
 from projections.terms import Approval, Exemption, Terms
 
-VERSION = 3
+VERSION = 4
 
 
 def _d(value: date | None) -> str | None:
@@ -233,6 +233,7 @@ def state_json(s: FoldState) -> dict[str, Any]:
         "in_force": s.in_force,
         "last_outstanding": s.last_outstanding,
         "schedule": [_d(d) for d in s.schedule],
+        "due_causes": [[_d(d), seq] for d, seq in sorted(s.due_causes.items())],
     }
 
 
@@ -264,6 +265,7 @@ def state_from_json(raw: dict[str, Any]) -> FoldState:
         raw["in_force"],
         raw["last_outstanding"],
         [_day(d) for d in raw["schedule"]],
+        {_day(d): seq for d, seq in raw["due_causes"]},
     )
 
 

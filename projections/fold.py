@@ -149,9 +149,14 @@ class Fold:
             if until is not None and day > until:
                 break
             due = False
+            causes = self.s.due_causes
+            cause: int | None = None
             while schedule and schedule[0] <= day:
-                heapq.heappop(schedule)
+                passed = heapq.heappop(schedule)
                 due = True
+                set_by = causes.pop(passed, None)
+                if set_by is not None and (cause is None or set_by > cause):
+                    cause = set_by
             todays: list[Recorded] = []
             if pending is not None and pending[0] == day:
                 given = list(pending[1])
@@ -160,7 +165,7 @@ class Fold:
                 pending = next(days, None)
             if last is not None and day <= last and not todays:
                 continue  # a deadline already passed before this state was taken
-            self._day(day, todays, due)
+            self._day(day, todays, due, cause)
             last = self.s.through = day
             if each_day is not None:
                 each_day(day, self.s.counted)
@@ -169,11 +174,18 @@ class Fold:
             last = self.s.through = until
         return last
 
-    def _due(self, day: date) -> None:
+    def _due(self, day: date, seq: int | None = None) -> None:
+        """Visit `day` even with no event on it; `seq`: the event that set it (the cause a
+        change on that day names, e.g. the grant of a right that becomes exercisable)."""
         heapq.heappush(self.s.schedule, day)
+        if seq is not None:
+            self.s.due_causes[day] = max(seq, self.s.due_causes.get(day, seq))
 
-    def _day(self, day: date, records: list[Recorded], due: bool) -> None:
+    def _day(
+        self, day: date, records: list[Recorded], due: bool, cause: int | None = None
+    ) -> None:
         today = _Today(everyone=due)
+        today.last = cause
         for record in records:
             self._apply(day, record, today)
         self._evaluate(day, today)
@@ -259,7 +271,7 @@ class Fold:
                     self.s.terms, day, seq, ev.person, ev.percent_sought
                 )
                 if due is not None:
-                    self._due(due)
+                    self._due(due, seq)
                 self._plan(day, "event", seq, ev)
             case TenderOfferTerminated():
                 self.s.life.terminate_tender(ev.person, day)
@@ -387,7 +399,7 @@ class Fold:
             self._reconcile(book, day, seq, ev.holder, ev.nature or "", key, ev.quantity,
                             before.quantity, taken, ev)  # fmt: skip
         for due in due_dates(after, day):
-            self._due(due)
+            self._due(due, seq)
         mode = self.s.terms.derivatives
         if book is self.s.book:
             counted = after.underlying if plan_counts(after, day, mode) else 0
@@ -410,7 +422,7 @@ class Fold:
             self.s.book = others.pop(terms.security) if terms.security in others else Book()
         self.s.terms = terms
         if terms.expires_on is not None:
-            self._due(terms.expires_on + _DAY)
+            self._due(terms.expires_on + _DAY, seq)
         t.everyone = True
         self._plan(day, "event", seq, None)
 
@@ -564,7 +576,7 @@ class Fold:
                     person = person._replace(ap_from=None, ap_flags=())
                 s.persons[member] = person
             t.named.update(members)
-            self._due(ev.divest_by + _DAY)
+            self._due(ev.divest_by + _DAY, seq)
             self._plan(day, "event", seq, ev)
 
     def _acquired(self, group: Group, t: _Today) -> bool:
@@ -660,7 +672,7 @@ class Fold:
                     Change(day, "plan", "sad", None, (holder,), seq, detail=(holder, str(shares)))
                 )
                 if due is not None:
-                    self._due(due)
+                    self._due(due, seq)
                 return
 
 

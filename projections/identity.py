@@ -12,7 +12,11 @@ moves what it has appended); the two keys are then two issuers, which `owl issue
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+
+from ledger.events import involved
+from ledger.log import Pending
 
 
 def cik_of(name: str) -> str | None:
@@ -65,3 +69,51 @@ def aliases(identities: Iterable[tuple[str, str, str | None]], known: Iterable[s
         found.seen(key)
     found.known.update(known)
     return found
+
+
+def name_key(name: str) -> str:
+    """A name without case, accents, punctuation or spacing: two names with one key are likely
+    one person written two ways ("Beta Partners LLC", "beta partners, llc")."""
+    bare = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in bare if c.isalnum())
+
+
+class NamesSeen:
+    """The persons a batch names (per issuer, with the line that first named each), to warn
+    about names that differ from a known one only in case or punctuation. The ledger keeps
+    names exactly as written (after trimming and collapsing spaces): it cannot know two spellings
+    are one person, so it says so and leaves the decision to the user."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, dict[str, str]] = {}
+
+    def watch(self, batch: Iterable[Pending]) -> Iterator[Pending]:
+        for pending in batch:
+            names = self.seen.setdefault(pending.event.issuer, {})
+            for name in involved(pending.event):
+                if name not in names:
+                    where = f"line {pending.line}" if pending.line is not None else "the batch"
+                    origin = f"{pending.origin}:" if pending.origin else ""
+                    names[name] = f"{origin}{where}"
+            yield pending
+
+    def issuers(self) -> list[str]:
+        return sorted(self.seen)
+
+    def near_duplicates(self, known: Mapping[str, set[str]]) -> list[str]:
+        """A warning for each name of the batch that differs only in case, accents, punctuation
+        or spacing from another name of the same issuer (known, or in the batch)."""
+        out = []
+        for issuer, names in sorted(self.seen.items()):
+            by_key: dict[str, set[str]] = {}
+            for name in known.get(issuer, set()) | set(names):
+                by_key.setdefault(name_key(name), set()).add(name)
+            for name, where in names.items():
+                others = sorted(by_key.get(name_key(name), set()) - {name})
+                if others:
+                    shown = ", ".join(repr(o) for o in others)
+                    out.append(
+                        f"{where}: {name!r} differs only in case or punctuation from {shown} "
+                        f"in {issuer}; owl keeps them apart (two holders) unless written alike"
+                    )
+        return out

@@ -13,6 +13,7 @@ them and whether they are exercisable within 60 days (Rule 13d-3).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -135,6 +136,13 @@ def class_named(asked: str, known: set[str], issuer: str, day: str) -> str:
     )
 
 
+def _natural(item: tuple[Account, int]) -> tuple[str, str, list[tuple[int, str]]]:
+    """Accounts in reading order: "Trust (F8)" before "Trust (F10)"."""
+    (holder, cls, nature), _ = item
+    parts = re.split(r"(\d+)", nature)
+    return holder, cls, [(int(p), "") if p.isdigit() else (0, p) for p in parts]
+
+
 def ownership_body(
     issuer: str,
     as_of: date,
@@ -151,7 +159,7 @@ def ownership_body(
     """The ownership view of one class, from its accounts' shares and the facts around them."""
     totals: dict[str, int] = {}
     indirect: dict[str, list[Json]] = {}
-    for (holder, cls, nature), shares in sorted(accounts.items()):
+    for (holder, cls, nature), shares in sorted(accounts.items(), key=_natural):
         if cls != security or not shares:
             continue
         totals[holder] = totals.get(holder, 0) + shares

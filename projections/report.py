@@ -173,7 +173,7 @@ def status_json(snapshot: Snapshot, known_at: str | None) -> Json:
         "stock_acquisition_date": day_text(sad.date) if sad else None,
         "distribution_date": day_text(distribution),
         "distribution_date_reached": distribution is not None and distribution <= snapshot.as_of,
-        "flags": list(snapshot.life.flags),
+        "flags": [*snapshot.life.flags, *capital_flags(snapshot)],
         "reconciliation_breaks": [
             reconciliation_json(snapshot, r) for r in book.reconciliations if r.is_new_break
         ],
@@ -250,6 +250,15 @@ def ownership_json(snapshot: Snapshot, known_at: str | None, security: str | Non
         changes,
         open_breaks(snapshot),
     )
+
+
+def capital_flags(snapshot: Snapshot) -> list[str]:
+    """`holdings_exceed_outstanding`: the holders of the plan's class hold more shares in all
+    than the shares outstanding (a count reported late or wrong, or trades missing): every
+    percent of the day is then suspect."""
+    out = snapshot.outstanding
+    held = sum(v for v in snapshot.book.holdings.values() if v > 0)
+    return ["holdings_exceed_outstanding"] if out is not None and held > out else []
 
 
 def open_breaks(snapshot: Snapshot, holders: frozenset[str] | None = None) -> list[Json]:

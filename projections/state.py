@@ -199,6 +199,7 @@ class FoldState:
     in_force: bool = False
     last_outstanding: int | None = None
     schedule: list[date] = field(default_factory=list)  # a heap of dates something falls due
+    due_causes: dict[date, int] = field(default_factory=dict)  # the seq that set each due date
 
     def clone(self) -> FoldState:
         return FoldState(
@@ -215,6 +216,7 @@ class FoldState:
             self.in_force,
             self.last_outstanding,
             list(self.schedule),
+            dict(self.due_causes),
         )
 
 

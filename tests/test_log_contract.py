@@ -15,6 +15,7 @@ from ledger.errors import (
     RecordedAtBackwards,
     UnknownEventId,
 )
+from ledger.events import canonical_payload
 from ledger.log import Pending
 from ledger.sql.schema import SQLITE_TRIGGERS
 from projections.api import Ledger
@@ -266,6 +267,7 @@ def test_verify_catches_a_row_whose_hash_was_recomputed_but_not_its_successor(
 ) -> None:
     _three(log)
     rows = list(log.read_all())
+    payload = canonical_payload(rows[0].event.model_copy(update={"shares": 999}))
     forged = row_hash(
         GENESIS,
         1,
@@ -274,10 +276,10 @@ def test_verify_catches_a_row_whose_hash_was_recomputed_but_not_its_successor(
         "SharesPurchased",
         "2003-08-14",
         rows[0].recorded_at,
-        "{}",
+        payload,
     )
 
-    tamper(log, f"UPDATE events SET payload = '{{}}', hash = '{forged}' WHERE seq = 1")
+    tamper(log, f"UPDATE events SET payload = '{payload}', hash = '{forged}' WHERE seq = 1")
 
     result = log.verify()
     assert (result.ok, result.bad_seq) == (False, 2)

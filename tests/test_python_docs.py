@@ -2,9 +2,9 @@
 
 The examples are doctests in ```pycon blocks, run in order in one namespace from a folder that
 looks like the repository's (data/innotrac/events.jsonl, no owl.db yet). They record at fixed
-instants in November 2026, as `make demo` does, so the clock must be past them. The DataFrame
-examples need pandas (the `dev` extra installs it, so CI runs them); without it they are
-skipped, saying so, and the rest still run.
+instants (the day after the 8-A/A, as `make demo` does), so their output is the same on every
+machine. The DataFrame examples need pandas (the `dev` extra installs it, so CI runs them);
+without it they are skipped, saying so, and the rest still run.
 """
 
 from __future__ import annotations

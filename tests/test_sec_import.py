@@ -476,6 +476,7 @@ def test_rights_exercisable_later_count_on_the_day_they_become_exercisable(
     assert after["status"] == "acquiring_person"
     became = [e for e in timeline if e["kind"] == "status" and e["to"] == "acquiring_person"]
     assert [e["date"] for e in became] == ["2023-03-01"]  # a date with no event on it
+    assert became[0]["event"]["event_id"] == "rsu"  # named by the grant whose right it is
 
 
 def test_rule_13d3_counts_rights_exercisable_within_60_days(ledger: Ledger) -> None:
@@ -540,7 +541,7 @@ def owl(db: str, *args: str) -> Any:
 
     from cli.main import cli
 
-    return CliRunner().invoke(cli, ["--db", db, *args], env={"OWL_NOW": "2026-11-29T00:00:00Z"})
+    return CliRunner().invoke(cli, ["--db", db, *args])
 
 
 def test_owl_ingest_reads_filings_and_reconcile_lists_the_openings(sqlite_url: str) -> None:

@@ -29,7 +29,9 @@ DECIMAL_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,12})?$"
 CIK_PATTERN = r"^[0-9]{1,10}$"
 # C0 and C1 controls, DEL, the bidirectional embeddings, overrides and isolates, and lone
 # surrogates: none of them belongs in a name or a source, and each can forge what is shown.
-_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_FORBIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 _SPACES = re.compile(r"\s+")
 
 

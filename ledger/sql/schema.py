@@ -1,11 +1,11 @@
 """The tables: the log, the projections kept beside it, and the statements that protect the log.
 
-Schema version 2. The log (`events`) is append-only: triggers refuse UPDATE and DELETE (and, on
-PostgreSQL, TRUNCATE) at the database level, so even a stray SQL client cannot edit history
-without first removing them; an edit made behind them breaks the hash chain, which `verify`
-names. SQLite has no trigger against an INSERT OR REPLACE over a stored row (a BEFORE INSERT
-trigger would double the cost of every append); such a replace deletes the old row, which leaves
-a gap in `seq` that `verify` reports.
+Schema version 3 (3 added `clock_notes`, `id_aliases`). The log (`events`) is append-only: triggers
+refuse UPDATE and DELETE (and, on PostgreSQL, TRUNCATE) at the database level, so even a stray
+SQL client cannot edit history without first removing them; an edit made behind them breaks the
+hash chain, which `verify` names. SQLite has no trigger against an INSERT OR REPLACE over a
+stored row (a BEFORE INSERT trigger would double the cost of every append); such a replace
+deletes the old row, which leaves a gap in `seq` that `verify` reports.
 
 The projection tables are derived data, rebuilt from the log by `owl rebuild`:
 - `positions`: one row per change of one account (a holder's shares of one class, held directly
@@ -33,7 +33,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 metadata = MetaData()
 
@@ -131,6 +131,28 @@ checkpoints = Table(
     Column("state", LargeBinary, nullable=False),
     Column("changes", LargeBinary, nullable=False),
     Column("format", Integer, nullable=False),
+)
+
+# Part of the log, not a projection: when the clock read earlier than the last stamp, the batch
+# was stamped just after that stamp instead; the wall clock's reading is kept here so `owl log`
+# can say so (a `--known-at` between the two instants does not see the batch).
+clock_notes = Table(
+    "clock_notes",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),  # the batch's first seq
+    Column("clock_at", String(27), nullable=False),
+    Column("recorded_at", String(27), nullable=False),
+)
+
+# Part of the log's index, not a projection: events appended by an owl that did not yet normalize
+# names were stored as given, and an event without an id is named by a digest of its content; the
+# digest of its normalized content is recorded here (once, when `init` upgrades the schema), so
+# the same event sent again is still found present.
+id_aliases = Table(
+    "id_aliases",
+    metadata,
+    Column("alias", String(200), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
 )
 
 owl_meta = Table(

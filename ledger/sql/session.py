@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from ledger.chain import ChainRow
-from ledger.events import event_from_payload
+from ledger.content import CorruptRow, parse_row
 from ledger.log import Recorded
 from ledger.store import (
     AppendRow,
@@ -92,10 +92,29 @@ class Session:
             )
             for eid, seq, payload, issuer, kind, effective in rows:
                 found[eid] = (int(seq), payload, issuer, kind, effective)
+        missing = [i for i in ids if i not in found and i.startswith("sha256:")]
+        for start in range(0, len(missing), _BATCH):
+            chunk = missing[start : start + _BATCH]
+            rows = self._all(
+                "SELECT a.alias, e.seq, e.payload, e.issuer, e.type, e.effective_date "
+                "FROM id_aliases a JOIN events e ON e.seq = a.seq "
+                f"WHERE a.alias IN ({self._in(chunk)})",
+                chunk,
+            )
+            for eid, seq, payload, issuer, kind, effective in rows:
+                found[eid] = (int(seq), payload, issuer, kind, effective)
         return found
 
     def insert_events(self, rows: Sequence[EventRow]) -> None:
         self._insert("events", EventRow._fields, rows)
+
+    def note_clock(self, seq: int, clock_at: str, recorded_at: str) -> None:
+        row = (seq, clock_at, recorded_at)
+        self._insert("clock_notes", ("seq", "clock_at", "recorded_at"), [row])
+
+    def clock_notes(self) -> dict[int, tuple[str, str]]:
+        rows = self._all("SELECT seq, clock_at, recorded_at FROM clock_notes ORDER BY seq", [])
+        return {int(seq): (str(clock), str(stamp)) for seq, clock, stamp in rows}
 
     def events(
         self,
@@ -123,12 +142,18 @@ class Session:
         order = "effective_date, seq" if replay_order else "seq"
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._stream(
-            "SELECT seq, event_id, recorded_at, payload, prev_hash, hash FROM events "
-            f"{clause} ORDER BY {order}",
+            "SELECT seq, event_id, recorded_at, payload, prev_hash, hash, issuer, effective_date "
+            f"FROM events {clause} ORDER BY {order}",
             params,
         )
-        for seq, eid, rec, payload, prev, hsh in rows:
-            yield Recorded(seq, rec, prev, hsh, event_from_payload(payload, eid))
+        for seq, eid, rec, payload, prev, hsh, row_issuer, row_date in rows:
+            ev = parse_row(seq, eid, payload)
+            if ev.issuer != row_issuer or ev.effective_date.isoformat() != row_date:
+                stated = f"{ev.issuer} {ev.effective_date}"
+                raise CorruptRow(
+                    seq, f"says {stated} in its payload, {row_issuer} {row_date} beside"
+                )
+            yield Recorded(seq, rec, prev, hsh, ev)
 
     def page(self, after_seq: int, limit: int) -> list[Recorded]:
         """The next `limit` events of the log after `after_seq`, in seq order."""
@@ -138,7 +163,7 @@ class Session:
             [after_seq, limit],
         )
         return [
-            Recorded(seq, rec, prev, hsh, event_from_payload(payload, eid))
+            Recorded(seq, rec, prev, hsh, parse_row(seq, eid, payload))
             for seq, eid, rec, payload, prev, hsh in rows
         ]
 
@@ -153,16 +178,21 @@ class Session:
                 chunk,
             )
             for seq, eid, rec, payload, prev, hsh in rows:
-                found[int(seq)] = Recorded(seq, rec, prev, hsh, event_from_payload(payload, eid))
+                found[int(seq)] = Recorded(seq, rec, prev, hsh, parse_row(seq, eid, payload))
         return found
 
-    def chain(self) -> Iterator[ChainRow]:
+    def chain(self, after_seq: int = 0) -> Iterator[ChainRow]:
         rows = self._stream(
             "SELECT seq, event_id, issuer, type, effective_date, recorded_at, payload, "
-            "prev_hash, hash FROM events ORDER BY seq"
+            "prev_hash, hash FROM events WHERE seq > ? ORDER BY seq",
+            [after_seq],
         )
         for row in rows:
             yield ChainRow(*row)
+
+    def projected_seq(self) -> int:
+        found = self._all("SELECT MAX(last_seq) FROM appends")
+        return int(found[0][0]) if found and found[0][0] is not None else 0
 
     def issuers(self) -> list[IssuerSummary]:
         rows = self._all(

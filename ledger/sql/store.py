@@ -15,6 +15,7 @@ This package is the only place that imports SQLAlchemy; driver errors become `Le
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,14 +24,18 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from ledger.chain import Verification, verify_rows
+from ledger.content import row_problem
 from ledger.errors import LedgerError, NotInitialized, StoreUnavailable
+from ledger.events import canonical_payload, event_from_payload
 from ledger.sql.schema import (
     PG_TRIGGERS,
     SCHEMA_VERSION,
     SQLITE_TRIGGERS,
+    events,
+    id_aliases,
     metadata,
     owl_meta,
 )
@@ -53,6 +58,14 @@ class SchemaTooNew(LedgerError):
         super().__init__(
             f"the ledger at {url} has schema version {found}; this owl knows version "
             f"{SCHEMA_VERSION} (upgrade owl)"
+        )
+
+
+class SchemaOutdated(LedgerError):
+    def __init__(self, url: str, found: str) -> None:
+        super().__init__(
+            f"the ledger at {url} has schema version {found}; this owl writes version "
+            f"{SCHEMA_VERSION}: run 'owl init' once to bring it up to date (it keeps every event)"
         )
 
 
@@ -90,6 +103,8 @@ class SqlStore:
                     metadata.create_all(conn)
                     for statement in SQLITE_TRIGGERS if self.dialect == "sqlite" else PG_TRIGGERS:
                         conn.exec_driver_sql(statement)
+                    if found is not None and found < "3":
+                        _alias_unnormalized(conn)
                     conn.execute(owl_meta.delete().where(owl_meta.c.key == "schema_version"))
                     conn.execute(
                         insert(owl_meta), [{"key": "schema_version", "value": SCHEMA_VERSION}]
@@ -143,17 +158,57 @@ class SqlStore:
                         wait_ms = int(self.wait * 1000)
                         conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{wait_ms}ms'")
                         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+                    self._current_schema(conn)
                     yield Session(conn, self.dialect)
                     if dry_run:
                         raise _RollBack
             except _RollBack:
                 pass
 
+    def _current_schema(self, conn: Connection) -> None:
+        """A writer appends only to the schema it knows (an older one lacks tables it fills)."""
+        found = conn.execute(
+            select(owl_meta.c.value).where(owl_meta.c.key == "schema_version")
+        ).scalar()
+        if found is not None and str(found) < SCHEMA_VERSION:
+            raise SchemaOutdated(safe_url(self.url), str(found))
+        if found is not None and str(found) > SCHEMA_VERSION:
+            raise SchemaTooNew(safe_url(self.url), str(found))
+
     def verify(self, expect: tuple[int, str] | None = None) -> Verification:
         """Recompute the chain from row 1, and check a digest written down earlier (see
         `ledger.chain.verify_rows`)."""
         with self.reading() as session:
-            return verify_rows(session.chain(), expect)
+            return verify_rows(session.chain(), expect, row_problem)
+
+
+def _alias_unnormalized(conn: Connection) -> None:
+    """Record the normalized-content id of every event an older owl stored with a name it did
+    not normalize (see `id_aliases`): read once, when the schema is upgraded to version 3. An
+    alias that is already an event's id (the same event stored normalized) is not needed."""
+    found: dict[str, int] = {}
+    last = 0
+    while rows := conn.execute(
+        select(events.c.seq, events.c.event_id, events.c.payload)
+        .where(events.c.seq > last, events.c.event_id.like("sha256:%"))
+        .order_by(events.c.seq)
+        .limit(5000)
+    ).all():
+        for seq, event_id, payload in rows:
+            normalized = canonical_payload(event_from_payload(payload, event_id))
+            if normalized != payload:
+                alias = f"sha256:{hashlib.sha256(normalized.encode()).hexdigest()[:32]}"
+                found.setdefault(alias, seq)
+        last = rows[-1][0]
+    names = list(found)
+    for start in range(0, len(names), 500):
+        taken = conn.execute(
+            select(events.c.event_id).where(events.c.event_id.in_(names[start : start + 500]))
+        ).scalars()
+        for event_id in taken:
+            found.pop(event_id, None)
+    if found:
+        conn.execute(insert(id_aliases), [{"alias": a, "seq": q} for a, q in found.items()])
 
 
 def _make_engine(url: str, wait: float) -> Engine:
@@ -192,20 +247,45 @@ def _configure_sqlite(engine: Engine, wait: float) -> None:
 
 @contextmanager
 def _translate(url: str, wait: float) -> Iterator[None]:
-    """Turns driver errors into `LedgerError`s at the edge of the store."""
+    """Turns driver errors into `LedgerError`s at the edge of the store: no driver error reaches
+    a user as a traceback (nothing was written: the transaction rolled back)."""
     try:
         yield
     except DBAPIError as exc:
-        message = str(exc.orig).lower()
-        if "no such table" in message or ("relation" in message and "does not exist" in message):
-            raise NotInitialized(safe_url(url)) from None
-        if isinstance(exc, OperationalError) and (
-            "database is locked" in message or "lock timeout" in message
-        ):
-            raise WriterBusy(safe_url(url), wait) from None
-        if exc.connection_invalidated or any(word in message for word in _UNAVAILABLE):
-            raise StoreUnavailable(safe_url(url), _safe_text(url, exc.orig or exc)) from None
+        raise _meaning(url, wait, exc.orig or exc, exc.connection_invalidated) from None
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] in ("psycopg", "sqlite3"):  # raw driver calls
+            raise _meaning(url, wait, exc, False) from None
         raise
+
+
+def _meaning(url: str, wait: float, orig: BaseException, invalidated: bool) -> LedgerError:
+    message = str(orig).lower()
+    kind = type(orig).__name__
+    if "no such table" in message or ("relation" in message and "does not exist" in message):
+        return NotInitialized(safe_url(url))
+    if "database is locked" in message or "lock timeout" in message:
+        return WriterBusy(safe_url(url), wait)
+    if invalidated or any(word in message for word in _UNAVAILABLE):
+        return StoreUnavailable(safe_url(url), _safe_text(url, orig))
+    if kind in (
+        "DataError",
+        "IntegrityError",
+        "NumericValueOutOfRange",
+        "StringDataRightTruncation",
+    ):
+        return DatabaseRefused(safe_url(url), _safe_text(url, orig))
+    return DatabaseRefused(safe_url(url), f"{kind}: {_safe_text(url, orig)}")
+
+
+class DatabaseRefused(LedgerError):
+    """The database refused what owl asked of it (a value it cannot hold, a constraint): the
+    transaction rolled back, so nothing was written."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(
+            f"the database at {url} refused the request ({reason}); nothing was written"
+        )
 
 
 # Driver messages that mean the store cannot be used as asked (not a bug in owl).

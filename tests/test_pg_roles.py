@@ -1,0 +1,127 @@
+"""Least privilege on the real PostgreSQL server (docs/postgres.md): an owner that runs `init`,
+a writer that appends and cannot change the log, a reader that can only read."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import sqlalchemy
+from click.testing import CliRunner
+
+from cli.main import cli
+from ledger.errors import LedgerError
+from projections.api import Ledger
+from tests.builders import ev, pending
+
+pytestmark = pytest.mark.postgres
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "postgres.md"
+AT = "2026-01-01T00:00:00Z"
+
+
+def grants(schema: str, roles: dict[str, str]) -> list[str]:
+    """The GRANT statements of docs/postgres.md, for this schema and these role names."""
+    blocks = re.findall(r"```sql\n(.*?)```", DOC.read_text(), re.S)
+    statements = [s.strip() for s in blocks[1].split(";") if s.strip()]
+    out = []
+    for statement in statements:
+        text = re.sub(r"\bowl\.", f'"{schema}".', statement)
+        text = text.replace("SCHEMA owl ", f'SCHEMA "{schema}" ')
+        for role, name in roles.items():
+            text = text.replace(role, name)
+        out.append(text)
+    return out
+
+
+@pytest.fixture
+def roles(postgres_base: str) -> Iterator[dict[str, str]]:
+    tag = uuid.uuid4().hex[:8]
+    names = {r: f"{r}_{tag}" for r in ("owl_owner", "owl_writer", "owl_reader")}
+    schema = f"owl_roles_{tag}"
+    admin = sqlalchemy.create_engine(postgres_base)
+    with admin.begin() as conn:
+        for name in names.values():
+            conn.exec_driver_sql(f'CREATE ROLE "{name}" LOGIN')
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}" AUTHORIZATION "{names["owl_owner"]}"')
+    base = sqlalchemy.make_url(postgres_base)
+
+    def url(role: str) -> str:
+        as_role = base.set(username=names[role]).render_as_string(hide_password=False)
+        return f"{as_role}?options={quote(f'-csearch_path={schema}')}"
+
+    urls = {role: url(role) for role in names}
+    owner = Ledger(urls["owl_owner"])
+    owner.init()
+    owner.close()
+    with admin.begin() as conn:
+        for statement in grants(schema, names):
+            conn.exec_driver_sql(statement)
+    yield urls
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        for name in names.values():
+            conn.exec_driver_sql(f'DROP OWNED BY "{name}"')
+            conn.exec_driver_sql(f'DROP ROLE "{name}"')
+    admin.dispose()
+
+
+def buy(holder: str, shares: int) -> object:
+    return ev("SharesPurchased", "2003-01-02", holder=holder, shares=shares)
+
+
+def test_the_writer_appends_and_every_role_reads(roles: dict[str, str]) -> None:
+    writer = Ledger(roles["owl_writer"])
+    writer.init()  # a current schema: init only reads
+
+    result = writer.append(pending(buy("A", 5)), recorded_at=AT)
+    seen = {
+        role: Ledger(url).ownership("INOC", "2003-01-02")["holders"][0]["shares"]
+        for role, url in roles.items()
+    }
+
+    assert result.appended == 1
+    assert seen == {"owl_owner": 5, "owl_writer": 5, "owl_reader": 5}
+    assert Ledger(roles["owl_reader"]).verify()["ok"] is True
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE events SET payload = '{}'",
+        "DELETE FROM events",
+        "TRUNCATE events",
+        "DROP TRIGGER events_no_update_delete ON events",
+        "ALTER TABLE events DISABLE TRIGGER ALL",
+        "DROP TABLE events",
+    ],
+)
+def test_the_writer_cannot_change_the_log(roles: dict[str, str], statement: str) -> None:
+    Ledger(roles["owl_writer"]).append(pending(buy("A", 5)), recorded_at=AT)
+    engine = sqlalchemy.create_engine(roles["owl_writer"])
+
+    with pytest.raises(sqlalchemy.exc.DBAPIError) as caught, engine.begin() as conn:
+        conn.exec_driver_sql(statement)
+
+    assert "permission denied" in str(caught.value) or "must be owner" in str(caught.value)
+    engine.dispose()
+    assert Ledger(roles["owl_reader"]).verify()["ok"] is True
+
+
+def test_the_reader_cannot_append_and_is_told_why(roles: dict[str, str]) -> None:
+    reader = Ledger(roles["owl_reader"])
+
+    with pytest.raises(LedgerError, match="permission"):
+        reader.append(pending(buy("A", 5)), recorded_at=AT)
+
+    result = CliRunner().invoke(
+        cli, ["--db", roles["owl_reader"], "ingest", "-"],
+        input='{"type":"SharesPurchased","issuer":"INOC","effective_date":"2003-01-02",'
+        '"holder":"A","shares":5}\n',
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "permission" in result.stderr and "Traceback" not in result.output
