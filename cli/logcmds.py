@@ -78,6 +78,7 @@ LOG_HEADERS = ("seq", "recorded_at", "effective_date", "issuer", "type", "event_
     "types",
     multiple=True,
     metavar="TYPE",
+    shell_complete=lambda ctx, param, incomplete: _event_types(incomplete),
     help="Only events of this type, e.g. SharesPurchased (repeat for more).",
 )
 @click.option(
@@ -139,6 +140,13 @@ def log(
                     f"note: the batch from seq {seq} is stamped {stamp}, just after the stamp "
                     f"before it, because the clock read {clock_at}"
                 )
+
+
+def _event_types(prefix: str) -> list[str]:
+    """The event types starting with `prefix`, for tab completion."""
+    from ledger.events import TYPE_NAMES
+
+    return sorted(name for name in TYPE_NAMES if name.startswith(prefix))
 
 
 def _log_cells(r: Recorded, width: int) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import click
 
-from cli import render
+from cli import render, rows
 from cli.common import (
     Settings,
     as_of_option,
@@ -54,7 +54,7 @@ def ownership(
     if fmt == "json":
         emit_json(body)
     elif fmt == "csv":
-        emit_csv(("kind", "name", "members", "shares", "percent"), render.ownership_rows(body))
+        emit_csv(("kind", "name", "members", "shares", "percent"), rows.ownership_rows(body))
     else:
         emit_lines(render.ownership_lines(body))
 
@@ -105,7 +105,7 @@ def timeline(
         emit_json(body)
     elif fmt == "csv":
         headers = ("date", "group", "kind", "change", "from", "to", "seq", "event_id", "source")
-        emit_csv(headers, render.timeline_rows(body))
+        emit_csv(headers, rows.timeline_rows(body))
     else:
         emit_lines(render.timeline_lines(body))
 
@@ -157,6 +157,6 @@ def reconcile(
     if fmt == "json":
         emit_json(body)
     elif fmt == "csv":
-        emit_csv(render.RECONCILE_HEADERS, render.reconcile_rows(body))
+        emit_csv(rows.RECONCILE_HEADERS, rows.reconcile_rows(body))
     else:
         emit_lines(render.reconcile_lines(body))

@@ -1,8 +1,7 @@
-"""Tables for people: the status, ownership, timeline and explanation views as aligned text,
-and the rows of the views that are tables (for csv).
+"""Tables for people: the status, ownership, timeline, explanation and reconciliation views as
+aligned text.
 
-In the text, numbers get thousands separators, percentages 4 places and a % sign, and empty values
-print as "-". In the rows for csv, numbers are plain and empty values empty.
+Numbers get thousands separators, percentages 4 places and a % sign; empty values print as "-".
 """
 
 from __future__ import annotations
@@ -297,79 +296,6 @@ def footnote_lines(events: list[dict[str, Any]]) -> list[str]:
                 seen.add(key)
                 out.append(f"  seq {e['seq']}: {note}")
     return ["", "Filing evidence:", *out] if out else []
-
-
-# --- rows for csv, and the tables added with them -------------------------------------------------
-
-
-def ownership_rows(body: dict[str, Any]) -> list[tuple[object, ...]]:
-    """kind, name, members (";"-separated), shares, percent: the holders, then the groups."""
-    rows: list[tuple[object, ...]] = [
-        ("holder", h["holder"], h["holder"], h["shares"], h["percent"]) for h in body["holders"]
-    ]
-    rows += [
-        ("group", g["group"], ";".join(g["members"]), g["shares"], g["percent"])
-        for g in body["groups"]
-    ]
-    return rows
-
-
-def timeline_rows(body: dict[str, Any]) -> list[tuple[object, ...]]:
-    """date, group, kind, change, from, to, seq, event_id, source."""
-    return [
-        (
-            c["date"],
-            c["group"],
-            c["kind"],
-            c["detail"],
-            c["from"],
-            c["to"],
-            *((c["event"]["seq"], c["event"]["event_id"], c["event"]["source"]) if c["event"]
-              else (None, None, None)),
-        )
-        for c in body["changes"]
-    ]  # fmt: skip
-
-
-RECONCILE_HEADERS = (
-    "date",
-    "holder",
-    "security",
-    "nature",
-    "series",
-    "kind",
-    "reported",
-    "computed",
-    "difference",
-    "open",
-    "form",
-    "accession",
-    "row",
-    "cause",
-)
-
-
-def reconcile_rows(body: dict[str, Any]) -> list[tuple[object, ...]]:
-    """The breaks as csv rows (RECONCILE_HEADERS)."""
-    return [
-        (
-            b["date"],
-            b["holder"],
-            b["security"],
-            b["nature"],
-            b["series"],
-            b["kind"],
-            b["reported"],
-            b["computed"],
-            b["difference"],
-            "true" if b["open"] else "false",
-            b["form"],
-            b["accession"],
-            b["row"],
-            b["cause"],
-        )
-        for b in body["breaks"]
-    ]
 
 
 def reconcile_lines(body: dict[str, Any]) -> list[str]:

@@ -19,6 +19,7 @@ ownership is one aggregate over the maintained positions (`projections.ownership
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -545,7 +546,8 @@ class Ledger:
                 issuer = self._issuer(reader, issuer)
                 self._known_issuer(reader, issuer)
         stamp = format_instant(moment) if moment is not None else None
-        return self._log(issuer, stamp, wanted, holder, first, last)
+        name = " ".join(unicodedata.normalize("NFC", holder).split()) if holder else None
+        return self._log(issuer, stamp, wanted, name, first, last)
 
     def _log(
         self,

@@ -322,3 +322,16 @@ def test_the_log_of_an_unknown_issuer_is_refused_naming_the_known_ones(db: str) 
 
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == "Error: no events for issuer 'NOPE' (issuers in the ledger: ACME, INOC)\n"
+
+
+def test_a_holder_is_found_however_its_spaces_are_typed(story: str) -> None:
+    assert seqs(owl(story, "log", "--holder", " Jane  Roe ", "--format", "jsonl")) == [4]
+
+
+def test_event_types_complete_in_the_shell(db: str) -> None:
+    result = CliRunner().invoke(
+        cli, [], env={"_OWL_COMPLETE": "bash_complete", "COMP_WORDS": "owl log --type SharesP",
+                      "COMP_CWORD": "3"}, prog_name="owl"
+    )  # fmt: skip
+
+    assert result.stdout.split() == ["plain,SharesPurchased"]
