@@ -16,6 +16,7 @@ from cli.common import Settings
 from cli.htmlreport import report
 from cli.ingest import ingest
 from cli.logcmds import init, log, rebuild, verify
+from cli.obligations import obligations
 from cli.query import explain, ownership, reconcile, status, timeline
 from ledger.errors import LedgerError
 
@@ -47,7 +48,8 @@ def cli(ctx: click.Context, db: str) -> None:
 
     Events go in with `owl ingest`; `owl status`, `owl ownership`, `owl timeline` and
     `owl explain` answer "who owned how much, and had anyone tripped the rights plan?" for any
-    date, as known at any time; `owl log` shows the events as recorded and `owl verify` proves
+    date, as known at any time; `owl obligations` says who had to file what with the SEC, by
+    when, and whether they did; `owl log` shows the events as recorded and `owl verify` proves
     the log is unchanged.
 
     \b
@@ -71,6 +73,7 @@ for _command in (
     timeline,
     explain,
     reconcile,
+    obligations,
     chart,
     report,
 ):

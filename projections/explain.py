@@ -147,7 +147,9 @@ def rule(snapshot: Snapshot, status: GroupStatus) -> str:
         return (
             f"{holding} The plan names it an exempt person: it cannot become an Acquiring Person."
         )
-    if limit.shares is not None:
+    if limit.basis == "grandfathered":
+        bound = f"more than the {limit.shares:,} shares it was left with since the plan's adoption"
+    elif limit.shares is not None:
         bound = f"more than the {limit.shares:,} shares the Board approved"
     else:
         bound = f"{TEST_WORDS[limit.test or 'above']} {limit.percent_text}%"
@@ -157,6 +159,12 @@ def rule(snapshot: Snapshot, status: GroupStatus) -> str:
         source = f"{origin}{where} exempts it unless it holds {bound}"
     elif limit.basis == "approval":
         source = f"A Board approval lets it hold up to its limit; above it, it would hold {bound}"
+    elif limit.basis == "grandfathered":
+        source = (
+            f"It was at or over the threshold when the plan was adopted ({limit.effective}), so "
+            f"the plan grandfathers it unless it acquires any additional shares: it would hold "
+            f"{bound}"
+        )
     else:
         by = f" (as set by Amendment {limit.source_amendment})" if limit.source_amendment else ""
         source = f"The plan makes an Acquiring Person of a holder {bound}{by}"
