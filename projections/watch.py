@@ -164,12 +164,12 @@ class Watch:
         self._judge(day, latest, capital)
         for record in todays:
             ev = record.event
-            names = self._names(involved(ev))
             if isinstance(ev, ControlIntentDeclared):
                 group = fold.group_of(ev.person)
                 label = group.label if group is not None else ev.person
-                self.intents.append(Intent(record.seq, day, label, names))
-            filings.add(self.filings, record, names)
+                self.intents.append(Intent(record.seq, day, label, self._names((ev.person,))))
+            if filings.evidence(ev) is not None:
+                filings.add(self.filings, record, self._names(involved(ev)))
 
     def _names(self, persons: Iterable[str]) -> frozenset[str]:
         """The persons, and every name of their groups at the end of the date."""
@@ -202,8 +202,10 @@ class Watch:
         outstanding = book.outstanding
         wanted = set(latest) | set(self._tracked) | set(book.derivatives)
         if outstanding != self._outstanding:
-            wanted.update(book.holdings)
             self._outstanding = outstanding
+            if outstanding:  # who can have crossed a level without being named: the big, the linked
+                wanted.update(h for h, n in book.holdings.items() if n * 100 > 5 * outstanding)
+                wanted.update(name for key in s.links for name in key)
         if not outstanding:
             return
         groups: dict[tuple[str, ...], Group] = {}
@@ -211,7 +213,7 @@ class Watch:
             group = fold.group_of(name)
             if group is not None:
                 groups[group.members] = group
-        for members, group in sorted(groups.items()):
+        for members, group in groups.items():
             shares = sum(book.held(m) for m in members)
             _, rule = rights(book, members, day, s.terms.derivatives)
             held, base = shares + rule, outstanding + rule

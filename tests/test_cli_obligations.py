@@ -124,3 +124,24 @@ What the ledger cannot know:
 'missing' means no filing of that form on record by 2003-12-31: the ledger knows only the filings it was given (0 on record).
 """
     )
+
+
+def test_known_at_reproduces_the_answer_before_the_filing_was_recorded(acme: str) -> None:
+    from projections.api import Ledger
+
+    book = Ledger(acme)
+    late = '{"type":"HoldingReported","issuer":"ACME","effective_date":"2022-01-05",'
+    late += '"holder":"B","shares":99001,"form":"4","public":false}\n'
+    feed = Path(acme.removeprefix("sqlite:///")).parent / "late.jsonl"
+    feed.write_text(late)
+    book.ingest(str(feed), recorded_at="2026-02-01T00:00:00Z")
+
+    before = book.obligations("ACME", "B", "2022-01-05", "2026-01-15")
+    after = book.obligations("ACME", "B", "2022-01-05")
+
+    book.close()
+    statuses = [(o["form"], o["arose_on"], o["status"]) for o in after["obligations"]]
+    assert ("Form 4", "2022-01-04", "met") in statuses
+    assert ("Form 4", "2022-01-04", "pending") in [
+        (o["form"], o["arose_on"], o["status"]) for o in before["obligations"]
+    ]

@@ -344,3 +344,22 @@ def test_one_amendment_filed_after_two_changes_meets_both() -> None:
         ("2024-06-10", "2024-06-12", "met"),
         ("2024-06-11", "2024-06-13", "met"),
     ]
+
+
+def test_a_group_formed_by_a_link_owes_one_schedule_13d_met_by_any_member() -> None:
+    link = ev("AffiliationFormed", "2021-06-01", person="B", affiliate="C", relation="control",
+              group="BC Group")  # fmt: skip
+    events = [
+        buy("B", 40_000, "2021-05-03"),
+        buy("C", 20_000, "2021-05-04"),
+        link,
+        filed("SC 13D", "2021-06-08", holder="C", shares=20_000),
+    ]
+
+    body = owed(*events)
+
+    assert lines(body) == [
+        ("Schedule 13D", "BC Group", "2021-06-01", "2021-06-11", "met", None, "2021-06-08")
+    ]
+    assert body["obligations"][0]["members"] == ["B", "C"]
+    assert body["obligations"][0]["cause"]["type"] == "AffiliationFormed"

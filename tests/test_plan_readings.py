@@ -13,6 +13,7 @@ import pytest
 from ledger.errors import InvalidEvents
 from ledger.log import Pending
 from projections.api import Ledger
+from projections.explain import explain
 from projections.replay import state_at
 from projections.report import status_json
 from tests.builders import at, buy, ev, exemption, outstanding, plan, records, sell, timeline
@@ -114,6 +115,19 @@ def test_a_split_scales_the_grandfathered_cap_and_is_no_acquisition() -> None:
     a = group(events, "2003-07-01", "A")
 
     assert (a["status"], a["shares"], a["limit"]["shares"]) == ("exempt", 400_000, 400_000)
+
+
+def test_explain_says_why_a_grandfathered_holder_is_exempt() -> None:
+    rows = records(*HELD_AT_ADOPTION)
+
+    said_rule = explain(state_at("INOC", rows, date(2003, 7, 1)), "A", [r.seq for r in rows])
+
+    assert said_rule["rule"].endswith(
+        "It was at or over the threshold when the plan was adopted (2003-06-02), so the plan "
+        "grandfathers it unless it acquires any additional shares: its cap is what it held "
+        "then, less what it has disposed of since (200,000 shares); 200,000 shares are not "
+        "more than 200,000 shares, so it is exempt."
+    )
 
 
 def test_the_timeline_says_the_cap_was_grandfathered() -> None:
