@@ -324,18 +324,24 @@ def _amendments(r: _Record, points: list[Point]) -> list[Obligation]:
             continue
         p = item
         held = p.held
-        if not active or since is None or p is first:
-            continue
-        moved = abs(p.held - since[1])
-        if moved * 100 < p.base or not (p.over_five or since[1] * 100 > 5 * p.base):
-            continue
-        if not p.adopted:
-            later = [f for f in schedules if f.family == "13D" and f.filed_on >= p.date]
-            filing = later[0] if later else None
-            owed = _obligation(r, "schedule_13d_amendment", p, amendment_due(p.date), filing, notes)
-            found.append(owed._replace(since=since))
-        since = (p.date, p.held)
+        if active and since is not None and p is not first and _material(p, since[1]):
+            if not p.adopted:  # a change known only from a report: see `_unitemized`
+                later = [f for f in schedules if f.family == "13D" and f.filed_on >= p.date]
+                filing = later[0] if later else None
+                owed = _obligation(
+                    r, "schedule_13d_amendment", p, amendment_due(p.date), filing, notes
+                )
+                found.append(owed._replace(since=since))
+            since = (p.date, p.held)
+        if not p.over_five:  # at 5% or below: a later crossing owes a new Schedule 13D
+            active = False
     return found
+
+
+def _material(p: Point, since: int) -> bool:
+    """A change of 1% of the class or more, while over 5% before or after it."""
+    moved = abs(p.held - since)
+    return moved * 100 >= p.base and (p.over_five or since * 100 > 5 * p.base)
 
 
 def _after_13g(r: _Record, i: Intent) -> Obligation | None:
@@ -379,7 +385,7 @@ def _unknown_crossing(unknown: dict[tuple[date, str], Unknown], p: Point, level:
 
 def _unitemized(unknown: dict[tuple[date, str], Unknown], p: Point) -> None:
     owed: list[Kind] = []
-    if abs(p.held - p.before) * 100 >= p.base and (p.over_five or p.before * 100 > 5 * p.base):
+    if _material(p, p.before):
         owed.append("schedule_13d_amendment")
     if p.before * 100 > 10 * p.base:
         owed.append("form_4")

@@ -145,3 +145,47 @@ def test_known_at_reproduces_the_answer_before_the_filing_was_recorded(acme: str
     assert ("Form 4", "2022-01-04", "pending") in [
         (o["form"], o["arose_on"], o["status"]) for o in before["obligations"]
     ]
+
+
+AFTER_2024 = """\
+{"type":"OutstandingReported","issuer":"ZETA","effective_date":"2024-01-02","shares":1000000}
+{"type":"SharesPurchased","issuer":"ZETA","effective_date":"2024-03-02","holder":"C","shares":60000}
+{"type":"HoldingReported","issuer":"ZETA","effective_date":"2024-03-08","holder":"C","shares":60000,"form":"SCHEDULE 13D"}
+{"type":"SharesPurchased","issuer":"ZETA","effective_date":"2024-05-24","holder":"C","shares":50001}
+{"type":"HoldingReported","issuer":"ZETA","effective_date":"2024-05-30","holder":"C","shares":110001,"form":"SCHEDULE 13D/A"}
+{"type":"HoldingReported","issuer":"ZETA","effective_date":"2024-06-03","holder":"C","shares":110001,"form":"3","public":false}
+{"type":"SharesSold","issuer":"ZETA","effective_date":"2024-07-03","holder":"C","shares":20000}
+{"type":"HoldingReported","issuer":"ZETA","effective_date":"2024-07-08","holder":"C","shares":90001,"form":"4","public":false}
+"""
+
+
+def test_after_5_february_2024_deadlines_count_sec_business_days(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    # A Saturday crossing (13D due Fri 8 Mar); a purchase on the Friday before Memorial Day (the
+    # amendment due Wed 29 May, the Form 3 ten days on, Mon 3 Jun); a sale on 3 July (Form 4
+    # and amendment due Mon 8 Jul, past the 4th).
+    feed = tmp_path / "zeta.jsonl"
+    feed.write_text(AFTER_2024)
+    owl(sqlite_url, "init")
+    owl(sqlite_url, "ingest", str(feed), "--recorded-at", "2026-01-01T00:00:00Z")
+
+    result = owl(sqlite_url, "obligations", "--issuer", "ZETA", "--as-of", "2024-07-31",
+                 "--known-at", KNOWN)  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert (
+        result.output
+        == """\
+ZETA: filing obligations as of 2024-07-31 (known at 2026-01-02T00:00:00.000000Z)
+
+arose       group  owed                    cause               due         status         filing
+2024-03-02  C      Schedule 13D            SharesPurchased #2  2024-03-08  met            SCHEDULE 13D filed 2024-03-08
+2024-05-24  C      Form 3                  SharesPurchased #4  2024-06-03  met            3 filed 2024-06-03
+2024-05-24  C      Schedule 13D amendment  SharesPurchased #4  2024-05-29  late by 1 day  SCHEDULE 13D/A filed 2024-05-30
+2024-07-03  C      Form 4                  SharesSold #7       2024-07-08  met            4 filed 2024-07-08
+2024-07-03  C      Schedule 13D amendment  SharesSold #7       2024-07-08  missing        -
+
+'missing' means no filing of that form on record by 2024-07-31: the ledger knows only the filings it was given (4 on record).
+"""
+    )

@@ -363,3 +363,19 @@ def test_a_group_formed_by_a_link_owes_one_schedule_13d_met_by_any_member() -> N
     ]
     assert body["obligations"][0]["members"] == ["B", "C"]
     assert body["obligations"][0]["cause"]["type"] == "AffiliationFormed"
+
+
+def test_falling_to_5_percent_ends_the_amendments_and_a_new_crossing_owes_a_new_13d() -> None:
+    events = [
+        *ON_FILE,  # 60,000 (6%) on file since 5 Jan 2021
+        sell("A", 10_000, "2021-03-01"),  # 5%: a 1% disposition, an amendment
+        buy("A", 10_000, "2021-05-03"),  # above 5% again: a new Schedule 13D, no amendment
+    ]
+
+    body = owed(*events)
+
+    assert [(o["form"], o["arose_on"]) for o in body["obligations"]] == [
+        ("Schedule 13D", "2021-01-04"),
+        ("Schedule 13D amendment", "2021-03-01"),
+        ("Schedule 13D", "2021-05-03"),
+    ]
