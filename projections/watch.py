@@ -230,7 +230,12 @@ class Watch:
             if not (over or was_over) or was == (held, base):
                 continue
             self._tracked[members[0]] = label
-            cause = _cause([latest[n] for n in group.names if n in latest]) or capital
+            before = was[0] if was is not None else 0
+            # Named by no event of the date, the group moved through shares outstanding (the
+            # capital event is the cause) or through a right coming within 60 days (the date is)
+            cause = _cause([latest[n] for n in group.names if n in latest]) or (
+                capital if held <= before else None
+            )
             self.points.append(
                 Point(
                     day,
@@ -239,8 +244,8 @@ class Watch:
                     group.names,
                     held,
                     base,
-                    was[0] if was is not None else 0,
-                    was is None or was[0] == 0,
+                    before,
+                    before == 0,
                     cause.seq if cause is not None else None,
                     cause.event.type if cause is not None else None,
                     cause is not None and _taken(cause),

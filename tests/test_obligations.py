@@ -145,7 +145,17 @@ def test_a_crossing_through_a_fall_in_shares_outstanding_owes_nothing_until_it_a
     ]
 
 
-def test_a_right_becoming_exercisable_within_60_days_crosses_on_a_date_with_no_event() -> None:
+@pytest.mark.parametrize(
+    "same_day",
+    [
+        [],
+        [buy("B", 10, "2024-03-02")],  # another holder's trade is not the cause
+        [ev("SharesIssued", "2024-03-02", shares=1)],  # nor a company issuance
+    ],
+)
+def test_a_right_becoming_exercisable_within_60_days_crosses_on_a_date_with_no_event(
+    same_day: list,
+) -> None:
     right = ev(
         "DerivativeAcquired",
         "2024-01-02",
@@ -156,11 +166,11 @@ def test_a_right_becoming_exercisable_within_60_days_crosses_on_a_date_with_no_e
         exercisable_from="2024-05-01",
     )
 
-    body = owed(right)
+    body = owed(right, *same_day)
 
     (o,) = body["obligations"]
     assert (o["arose_on"], o["cause"], o["due"]) == ("2024-03-02", None, "2024-03-08")
-    assert o["holding"] == {"shares": 60_000, "of": 1_060_000, "percent": "5.6604"}
+    assert o["holding"]["shares"] == 60_000
 
 
 # --- amendments --------------------------------------------------------------------------------
