@@ -20,6 +20,7 @@ from cli.directory import holders, issuers
 from cli.htmlreport import report
 from cli.ingest import ingest
 from cli.logcmds import init, log, rebuild, verify
+from cli.obligations import obligations
 from cli.query import explain, ownership, reconcile, status, timeline
 from cli.safe import printable
 from ledger.errors import LedgerError
@@ -88,7 +89,8 @@ def cli(ctx: click.Context, db: str, wait: float) -> None:
 
     Events go in with `owl ingest`; `owl status`, `owl ownership`, `owl timeline` and
     `owl explain` answer "who owned how much, and had anyone tripped the rights plan?" for any
-    date, as known at any time; `owl issuers` and `owl holders` list what the ledger knows,
+    date, as known at any time; `owl obligations` says who had to file what with the SEC, by
+    when, and whether they did; `owl issuers` and `owl holders` list what the ledger knows,
     `owl log` shows the events as recorded and `owl verify` proves the log is unchanged.
 
     Every command that prints an answer takes --format: table (the default, for people), json,
@@ -118,6 +120,7 @@ for _command in (
     timeline,
     explain,
     reconcile,
+    obligations,
     chart,
     report,
 ):

@@ -48,6 +48,8 @@ from projections.explain import absent, explain
 from projections.fold import Fold
 from projections.identity import Aliases, NamesSeen, aliases
 from projections.maintain import Maintainer
+from projections.obligations import concerning, from_records
+from projections.obligations_view import obligations_json, seqs_named
 from projections.ownership import ownership_view
 from projections.reconcile import breaks, reconcile_json
 from projections.report import Json, open_breaks, status_json
@@ -385,6 +387,29 @@ class Ledger:
                 body = absent(snapshot, person, first)
         body["known_at"] = stamp
         return body
+
+    def obligations(
+        self,
+        issuer: str,
+        person: str | None = None,
+        as_of: DateLike | None = None,
+        known_at: InstantLike = None,
+    ) -> Json:
+        """The securities-law filings owed by the holders of an issuer up to `as_of` (default:
+        today), each with its due date, its status and the filing that met it; what the ledger
+        cannot know (see `projections.obligations`). One fold of the whole history."""
+        day = as_date(as_of) if as_of is not None else self.clock().date()
+        with self.store.reading() as reader:
+            issuer = self._issuer(reader, issuer)
+            upto, stamp = self._known(reader, issuer, known_at)
+            if person is not None and person not in _names(reader, issuer, upto):
+                raise UnknownPerson(person, issuer, "any date")
+            records = reader.events(issuer, upto_seq=upto, through_date=day.isoformat())
+            found = from_records(issuer, records, checkpoints.voided(reader, issuer, upto), day)
+            if person is not None:
+                found = concerning(found, person)
+            refs = reader.events_by_seq(seqs_named(found))
+            return obligations_json(found, issuer, day, stamp, person, refs)
 
     def reconcile(
         self, issuer: str, holder: str | None = None, known_at: InstantLike = None

@@ -24,6 +24,7 @@ from projections.state import (
     Derivative,
     Determination,
     FoldState,
+    Grandfathered,
     Level,
     Person,
     Reconciliation,
@@ -31,7 +32,7 @@ from projections.state import (
 )
 from projections.terms import Approval, Exemption, Terms
 
-VERSION = 4
+VERSION = 5
 
 
 def _d(value: date | None) -> str | None:
@@ -98,19 +99,24 @@ def _terms(t: Terms) -> dict[str, Any]:
         "delay": t.distribution_delay,
         "basis": t.distribution_delay_basis,
         "exempt": sorted(t.exempt_persons),
-        "exemptions": [[*e[:6], _d(e.effective)] for e in t.exemptions.values()],
+        "exemptions": [
+            [*e[:6], _d(e.effective), e.ends_on_disposition] for e in t.exemptions.values()
+        ],
         "approvals": [list(a) for a in t.approvals.values()],
         "amendments": list(t.amendments),
         "records": list(t.records),
         "security": t.security,
         "derivatives": t.derivatives,
+        "grandfathering": t.grandfathering,
     }
 
 
 def _unterms(raw: dict[str, Any]) -> Terms:
     exemptions = {}
-    for person, cap, test, ends, amendment, seq, effective in raw["exemptions"]:
-        exemptions[person] = Exemption(person, cap, test, ends, amendment, seq, _date(effective))
+    for person, cap, test, ends, amendment, seq, effective, sold in raw["exemptions"]:
+        exemptions[person] = Exemption(
+            person, cap, test, ends, amendment, seq, _date(effective), sold
+        )
     approvals = {a[0]: Approval(*a) for a in raw["approvals"]}
     return Terms(
         adopted_on=_date(raw["adopted_on"]),
@@ -128,6 +134,7 @@ def _unterms(raw: dict[str, Any]) -> Terms:
         records=tuple(raw["records"]),
         security=raw["security"],
         derivatives=raw["derivatives"],
+        grandfathering=raw["grandfathering"],
     )
 
 
@@ -136,7 +143,8 @@ def _life(life: Lifecycle) -> dict[str, Any]:
     red = life.redemption
     return {
         "tenders": [[p, t.seq, _d(t.due)] for p, t in life.tenders.items()],
-        "sad": [_d(sad.date), sad.seq, sad.holder, sad.shares] if sad else None,
+        "sad": _sad(sad),
+        "suspended": _sad(life.suspended),
         "dd": _d(life.fixed_distribution),
         "redemption": [red.seq, _d(red.date)] if red else None,
         "ended": life.ended,
@@ -144,16 +152,24 @@ def _life(life: Lifecycle) -> dict[str, Any]:
     }
 
 
+def _sad(sad: Sad | None) -> list[Any] | None:
+    return [_d(sad.date), sad.seq, sad.holder, sad.shares] if sad else None
+
+
+def _unsad(raw: list[Any] | None) -> Sad | None:
+    return Sad(_day(raw[0]), raw[1], raw[2], raw[3]) if raw else None
+
+
 def _unlife(raw: dict[str, Any]) -> Lifecycle:
-    sad = raw["sad"]
     red = raw["redemption"]
     return Lifecycle(
         {p: Tender(seq, _day(due)) for p, seq, due in raw["tenders"]},
-        Sad(_day(sad[0]), sad[1], sad[2], sad[3]) if sad else None,
+        _unsad(raw["sad"]),
         _date(raw["dd"]),
         Redemption(red[0], _day(red[1])) if red else None,
         raw["ended"],
         list(raw["flags"]),
+        _unsad(raw["suspended"]),
     )
 
 
@@ -234,6 +250,7 @@ def state_json(s: FoldState) -> dict[str, Any]:
         "last_outstanding": s.last_outstanding,
         "schedule": [_d(d) for d in s.schedule],
         "due_causes": [[_d(d), seq] for d, seq in sorted(s.due_causes.items())],
+        "grandfathered": {m: [g.shares, g.seq, _d(g.since)] for m, g in s.grandfathered.items()},
     }
 
 
@@ -266,6 +283,7 @@ def state_from_json(raw: dict[str, Any]) -> FoldState:
         raw["last_outstanding"],
         [_day(d) for d in raw["schedule"]],
         {_day(d): seq for d, seq in raw["due_causes"]},
+        {m: Grandfathered(n, seq, _day(d)) for m, (n, seq, d) in raw["grandfathered"].items()},
     )
 
 

@@ -147,7 +147,9 @@ def rule(snapshot: Snapshot, status: GroupStatus) -> str:
         return (
             f"{holding} The plan names it an exempt person: it cannot become an Acquiring Person."
         )
-    if limit.shares is not None:
+    if limit.basis == "grandfathered":
+        bound = f"more than {limit.shares:,} shares"
+    elif limit.shares is not None:
         bound = f"more than the {limit.shares:,} shares the Board approved"
     else:
         bound = f"{TEST_WORDS[limit.test or 'above']} {limit.percent_text}%"
@@ -157,12 +159,19 @@ def rule(snapshot: Snapshot, status: GroupStatus) -> str:
         source = f"{origin}{where} exempts it unless it holds {bound}"
     elif limit.basis == "approval":
         source = f"A Board approval lets it hold up to its limit; above it, it would hold {bound}"
+    elif limit.basis == "grandfathered":
+        source = (
+            f"It was at or over the threshold when the plan was adopted ({limit.effective}), so "
+            "the plan grandfathers it unless it acquires any additional shares: its cap is what "
+            f"it held then, less what it has disposed of since ({limit.shares:,} shares)"
+        )
     else:
         by = f" (as set by Amendment {limit.source_amendment})" if limit.source_amendment else ""
         source = f"The plan makes an Acquiring Person of a holder {bound}{by}"
+    within = f"{shares:,} shares are not {bound}" if limit.shares is not None else None
     verdicts = {
         "below": f"{pct}% is not {bound}, so it is not an Acquiring Person",
-        "exempt": f"{pct}% is not {bound}, so it is exempt",
+        "exempt": f"{within or f'{pct}% is not {bound}'}, so it is exempt",
         "approved": f"{pct}% is within the approval, so it is approved",
         "passive_crossing": "it is over the limit only because shares outstanding fell (a company "
         "repurchase), so it is not an Acquiring Person until it acquires any more shares",

@@ -23,6 +23,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
+from fractions import Fraction
 from itertools import groupby
 from typing import assert_never
 
@@ -70,7 +71,7 @@ from projections.judge import (
     quiet_bound,
 )
 from projections.lifecycle import Lifecycle, Sad
-from projections.limits import limit_for
+from projections.limits import Limit, limit_for, threshold_limit
 from projections.state import (
     NEWCOMER,
     QUIET,
@@ -79,6 +80,7 @@ from projections.state import (
     CountReport,
     Determination,
     FoldState,
+    Grandfathered,
     Level,
     Reconciliation,
     Statement,
@@ -91,6 +93,7 @@ class _Today:
     """What one date's events did, for judging at its end."""
 
     __slots__ = (
+        "adopted",
         "cause",
         "determinations",
         "everyone",
@@ -100,16 +103,21 @@ class _Today:
         "moves",
         "named",
         "reports",
+        "rights",
         "split",
+        "tenders",
     )
 
     def __init__(self, everyone: bool) -> None:
         self.moves: dict[str, list[tuple[int, str | None]]] = {}  # holder -> (delta, other)
+        self.rights: dict[str, int] = {}  # holder -> the part of its moves that is rights
         self.named: set[str] = set()
         self.cause: dict[str, int] = {}  # person -> seq of its latest event today
         self.intents: list[tuple[int, str]] = []
         self.determinations: list[tuple[int, InadvertenceDetermined]] = []
         self.reports: list[tuple[int, str, int]] = []  # public reports: seq, holder, shares
+        self.tenders: list[tuple[int, TenderOfferCommenced | TenderOfferTerminated]] = []
+        self.adopted: int | None = None  # seq of a plan adopted today
         self.split = False
         self.everyone = everyone  # terms, links, capital or the calendar moved
         self.links_changed = False
@@ -229,7 +237,12 @@ class Fold:
                     self._add(t, book, ev.holder, -ev.shares, None, ev.nature)
             case StockSplit():
                 _split(self._book(ev.security), seq, ev.numerator, ev.denominator)
-                t.split = t.split or (ev.security or "") == self.s.terms.security
+                if (ev.security or "") == self.s.terms.security:
+                    t.split = True
+                    self.s.grandfathered = {
+                        m: g._replace(shares=g.shares * ev.numerator // ev.denominator)
+                        for m, g in self.s.grandfathered.items()
+                    }
             case OutstandingReported():
                 book = self._book(ev.security)
                 book.outstanding, book.report, book.adjustments = ev.shares, seq, []
@@ -253,6 +266,8 @@ class Fold:
                 life = self.s.life
                 if life.ended or life.redemption is not None:
                     self.s.terms, self.s.life, self.s.inadvertence = plan.Terms(), Lifecycle(), {}
+                self.s.grandfathered = {}  # who is spared is decided at the end of this date
+                t.adopted = seq
                 self._terms(day, seq, plan.adopt(self.s.terms, seq, ev), t)
             case RightsAgreementAmended():
                 life = self.s.life
@@ -267,14 +282,10 @@ class Fold:
             case InadvertenceDetermined():
                 t.determinations.append((seq, ev))
             case TenderOfferCommenced():
-                due = self.s.life.commence_tender(
-                    self.s.terms, day, seq, ev.person, ev.percent_sought
-                )
-                if due is not None:
-                    self._due(due, seq)
+                t.tenders.append((seq, ev))  # judged at the end of the date, with holdings
                 self._plan(day, "event", seq, ev)
             case TenderOfferTerminated():
-                self.s.life.terminate_tender(ev.person, day)
+                t.tenders.append((seq, ev))
                 self._plan(day, "event", seq, ev)
             case RightsRedeemed():
                 outcome, after = self.s.life.redeem(self.s.terms, day, seq)
@@ -409,6 +420,7 @@ class Fold:
 
     def _add_right(self, t: _Today, holder: str, delta: int) -> None:
         """A right the plan counts is beneficial ownership: acquiring one is an acquisition."""
+        t.rights[holder] = t.rights.get(holder, 0) + delta
         moves = t.moves.get(holder)
         if moves is None:
             t.moves[holder] = [(delta, None)]
@@ -483,7 +495,9 @@ class Fold:
             and outstanding < s.last_outstanding
         )
         self._regroup(t)
+        self._tenders(day, t)
         self._lapse_on_intent(day, t)
+        self._lapse_on_disposition(day, t)
         self._register_determinations(day, t)
         if t.everyone:
             dirty = self._candidates(t, all_groups=was_in_force != in_force)
@@ -539,24 +553,69 @@ class Fold:
                 dirty[group.members] = group
         return dirty
 
+    def _tenders(self, day: date, t: _Today) -> None:
+        """Tender offers of the date, in log order. An offer counts when it "would result in"
+        beneficial ownership of the threshold: what the offeror's group holds (as the plan
+        counts it) at the end of the date, plus the percent it seeks."""
+        s = self.s
+        for seq, ev in t.tenders:
+            if isinstance(ev, TenderOfferTerminated):
+                s.life.terminate_tender(ev.person, day)
+                continue
+            group = self.group_of(ev.person)
+            members = group.members if group is not None else (ev.person,)
+            held = Fraction(0)
+            if s.book.outstanding:
+                counted, _ = rights(s.book, members, day, s.terms.derivatives)
+                shares = sum(s.book.held(m) for m in members) + counted
+                held = Fraction(shares * 100, s.book.outstanding + counted)
+            due = s.life.commence_tender(s.terms, day, seq, ev.person, ev.percent_sought, held)
+            if due is not None:
+                self._due(due, seq)
+
     def _lapse_on_intent(self, day: date, t: _Today) -> None:
         for seq, person in t.intents:
             group = self.group_of(person)
             names = group.names if group else frozenset({person})
-            self.s.terms, lapsed = plan.lapse_on_control_intent(self.s.terms, names)
+            self.s.terms, lapsed = plan.lapse(self.s.terms, names, "control_intent")
             for exemption in lapsed:
                 t.everyone = True
-                self.changes.append(
-                    Change(
-                        day,
-                        "plan",
-                        "lapse",
-                        None,
-                        (person,),
-                        seq,
-                        detail=(exemption.person, exemption.amendment or ""),
-                    )
-                )
+                self._lapsed(day, (person,), seq, exemption, "control_intent")
+
+    def _lapse_on_disposition(self, day: date, t: _Today) -> None:
+        """An exemption marked `ends_on_disposition` ends on a date its group disposes, net, of
+        any shares: a net outflow to persons outside it (a sale, a transfer out, shares taken
+        back by the company), rights to acquire shares aside."""
+        marked = [ex for ex in self.s.terms.exemptions.values() if ex.ends_on_disposition]
+        for exemption in marked:
+            group = self.group_of(exemption.person)
+            if group is None or exemption.person not in self.s.terms.exemptions:
+                continue
+            members = group.member_set
+            flow = 0
+            for member in group.members:
+                flow -= t.rights.get(member, 0)
+                for delta, other in t.moves.get(member, ()):
+                    if other is None or other not in members:
+                        flow += delta
+            if flow >= 0:
+                continue
+            self.s.terms, lapsed = plan.lapse(self.s.terms, group.names, "disposition")
+            seq = max((t.cause[m] for m in group.members if m in t.cause), default=None)
+            for ex in lapsed:
+                t.everyone = True
+                self._lapsed(day, group.members, seq, ex, "disposition")
+
+    def _lapsed(
+        self,
+        day: date,
+        persons: tuple[str, ...],
+        seq: int | None,
+        ex: plan.Exemption,
+        why: plan.Lapse,
+    ) -> None:
+        detail = (ex.person, ex.amendment or "", why)
+        self.changes.append(Change(day, "plan", "lapse", None, persons, seq, detail=detail))
 
     def _register_determinations(self, day: date, t: _Today) -> None:
         s = self.s
@@ -578,6 +637,39 @@ class Fold:
             t.named.update(members)
             self._due(ev.divest_by + _DAY, seq)
             self._plan(day, "event", seq, ev)
+            self._suspend_sad(day, seq, group.names if group else frozenset({ev.person}))
+
+    def _suspend_sad(self, day: date, seq: int, names: frozenset[str]) -> None:
+        """A Stock Acquisition Date resting on the crossing the Board found inadvertent waits
+        with it: cured, the group never was an Acquiring Person and its announcement was of
+        none; not cured, the group is one from the day after the divest-by date (see `_judge`).
+        A Distribution Date already reached stays."""
+        life = self.s.life
+        sad = life.sad
+        if sad is None or life.fixed_distribution is not None or sad.holder not in names:
+            return
+        life.sad, life.suspended = None, sad
+        detail = (sad.holder, sad.date.isoformat())
+        self.changes.append(Change(day, "plan", "sad_suspended", None, (sad.holder,), seq,
+                                   detail=detail))  # fmt: skip
+
+    def _resume_sad(self, day: date, group: Group, cured: bool) -> None:
+        """The crossing a suspended Stock Acquisition Date rests on is settled today."""
+        life = self.s.life
+        sad = life.suspended
+        if sad is None or sad.holder not in group.names:
+            return
+        life.suspended = None
+        if cured or life.sad is not None or not self.s.in_force:
+            gone = (sad.holder, sad.date.isoformat())
+            self.changes.append(Change(day, "plan", "sad_withdrawn", None, (sad.holder,), sad.seq,
+                                       detail=gone))  # fmt: skip
+            return
+        due = life.stock_acquisition(self.s.terms, sad._replace(date=day))
+        detail = (sad.holder, str(sad.shares), sad.date.isoformat())
+        self.changes.append(Change(day, "plan", "sad", None, (sad.holder,), sad.seq, detail=detail))
+        if due is not None:
+            self._due(due, sad.seq)
 
     def _acquired(self, group: Group, t: _Today) -> bool:
         """Did the group acquire shares today: a net inflow from outside it, or a link that joined
@@ -606,13 +698,14 @@ class Fold:
         counted, rule = rights(s.book, members, day, s.terms.derivatives)
         outstanding = s.book.outstanding
         in_force = s.in_force
-        limit = limit_for(s.terms, group, s.book.held) if in_force and outstanding else None
+        plan_out = outstanding + counted if outstanding else outstanding
+        limit = self._limit(day, group, t, shares + counted, plan_out) if in_force else None
         determination = next((s.inadvertence[m] for m in members if m in s.inadvertence), None)
         verdict = judge(
             Facts(
                 day,
                 in_force,
-                outstanding + counted if outstanding else outstanding,
+                plan_out,
                 shares + counted,
                 limit,
                 self._acquired(group, t) if limit is not None else False,
@@ -627,6 +720,10 @@ class Fold:
         if verdict.clear_inadvertence:
             for m in members:
                 s.inadvertence.pop(m, None)
+            if determination is not None:
+                self._resume_sad(day, group, cured=not verdict.breach)
+        if limit is not None and limit.basis == "grandfathered":
+            self._keep_grandfathered(members, verdict.breach, shares + counted)
         causes = [t.cause[m] for m in members if m in t.cause]
         cause = max(causes) if causes else t.last
         initial = "below" if in_force else "plan_not_in_force"
@@ -655,6 +752,48 @@ class Fold:
         for member, person in zip(members, people, strict=True):
             person = apply_verdict(person, verdict, day)
             s.persons[member] = person._replace(status=status, levels=now_up, group=together)
+
+    def _limit(
+        self, day: date, group: Group, t: _Today, shares: int, outstanding: int | None
+    ) -> Limit | None:
+        """The group's limit at the end of the date (the plan in force). On the adoption date a
+        group at or over the threshold is grandfathered when the plan says so; a grandfathered
+        group back under the threshold is no longer spared."""
+        s = self.s
+        if not outstanding:
+            return None
+        limit = limit_for(s.terms, group, s.book.held, s.grandfathered)
+        adopted = t.adopted
+        if (
+            limit.basis == "threshold"
+            and adopted is not None
+            and s.terms.grandfathering
+            and limit.breached(shares, outstanding)
+        ):
+            spared = Grandfathered(shares, adopted, day)
+            for member in group.members:
+                s.grandfathered[member] = spared
+            return limit_for(s.terms, group, s.book.held, s.grandfathered)
+        if limit.basis == "grandfathered":
+            threshold = threshold_limit(s.terms)
+            if not threshold.breached(shares, outstanding):
+                for member in group.members:
+                    s.grandfathered.pop(member, None)
+                return limit_for(s.terms, group, s.book.held, s.grandfathered)
+        return limit
+
+    def _keep_grandfathered(self, members: tuple[str, ...], breach: bool, shares: int) -> None:
+        """Grandfathering ends with a breach (the group acquired more); a disposition lowers the
+        cap to what is left, so buying back is acquiring additional shares."""
+        s = self.s
+        for member in members:
+            spared = s.grandfathered.get(member)
+            if spared is None:
+                continue
+            if breach:
+                del s.grandfathered[member]
+            elif shares < spared.shares:
+                s.grandfathered[member] = spared._replace(shares=shares)
 
     # --- SAD ---------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ WITHIN: dict[Basis, Status] = {
     "exemption": "exempt",
     "exempt_person": "exempt",
     "approval": "approved",
+    "grandfathered": "exempt",
 }
 HELD_BACK: frozenset[Status] = frozenset(
     {"acquiring_person", "passive_crossing", "inadvertent_pending"}
@@ -137,7 +138,7 @@ def levels_beyond(
         up["10%"] = _TEN
     if beyond(shares, outstanding, terms.threshold, terms.threshold_test):
         up["threshold"] = threshold
-    if limit is not None and limit.basis in ("exemption", "approval"):
+    if limit is not None and limit.basis in ("exemption", "approval", "grandfathered"):
         cap = Level("cap", limit.percent_text, limit.test, limit.basis, limit.shares)
         levels["cap"] = cap
         if limit.shares is not None:

@@ -52,6 +52,8 @@ class Lifecycle:
     redemption: Redemption | None = None
     ended: bool = False  # expired: no later amendment revives it
     flags: list[str] = field(default_factory=list)
+    # A SAD resting on a crossing the Board found inadvertent, while the cure is pending.
+    suspended: Sad | None = None
 
     def clone(self) -> Lifecycle:
         return Lifecycle(
@@ -61,6 +63,7 @@ class Lifecycle:
             self.redemption,
             self.ended,
             list(self.flags),
+            self.suspended,
         )
 
     def in_force(self, terms: Terms, day: date) -> bool:
@@ -88,11 +91,19 @@ class Lifecycle:
         return min(candidates) if candidates else None
 
     def commence_tender(
-        self, terms: Terms, day: date, seq: int, person: str, percent_sought: str
+        self,
+        terms: Terms,
+        day: date,
+        seq: int,
+        person: str,
+        percent_sought: str,
+        held: Fraction = Fraction(0),
     ) -> date | None:
-        """Register an offer that reaches the threshold; return the date its limb falls due.
-        A second offer by the same person does not move the first one's date."""
-        reaches = breaches(Fraction(percent_sought), terms.threshold, terms.threshold_test)
+        """Register an offer that would result in beneficial ownership of the threshold (`held`,
+        the percent the offeror already holds, plus `percent_sought`); return the date its limb
+        falls due. A second offer by the same person does not move the first one's date."""
+        total = held + Fraction(percent_sought)
+        reaches = breaches(total, terms.threshold, terms.threshold_test)
         if not (self.in_force(terms, day) and reaches) or person in self.tenders:
             return None
         due = roll_forward(add_days(day, terms.distribution_delay, "business"))

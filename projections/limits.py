@@ -1,8 +1,10 @@
 """The limit that applies to a group on a date, from the plan terms in force.
 
-Precedence: an exemption naming the group (any member or label); else a Board approval; else the
-plan threshold and its test. A person named exempt at adoption has no limit, but only while no
-one else in its group holds shares: affiliating with an exempt person is no escape.
+Precedence: an exemption naming the group (any member or label); else a Board approval; else a
+grandfathered holding (a holder at or over the threshold when the plan was adopted may keep what
+it held then, and no more); else the plan threshold and its test. A person named exempt at
+adoption has no limit, but only while no one else in its group holds shares: affiliating with an
+exempt person is no escape.
 
 Tests are decided in integers: `shares / outstanding * 100` against a limit `p = a / b` is
 `shares * 100 * b` against `a * outstanding`, exact and much cheaper than building fractions for
@@ -11,16 +13,17 @@ every group on every date.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
 from projections.groups import Group
 from projections.numbers import Test, max_shares_within
+from projections.state import Grandfathered
 from projections.terms import Terms
 
-Basis = Literal["threshold", "exemption", "approval", "exempt_person"]
+Basis = Literal["threshold", "exemption", "approval", "exempt_person", "grandfathered"]
 
 
 class Limit(NamedTuple):
@@ -62,10 +65,16 @@ def beyond(shares: int, outstanding: int, level: Fraction, test: Test) -> bool:
 _EXEMPT_PERSON = Limit("exempt_person", None, None, None, None, None)
 
 
-def limit_for(terms: Terms, group: Group, held: Callable[[str], int]) -> Limit:
+def limit_for(
+    terms: Terms,
+    group: Group,
+    held: Callable[[str], int],
+    grandfathered: Mapping[str, Grandfathered] | None = None,
+) -> Limit:
     names = group.names
     if terms.specially_named.isdisjoint(names):
-        return threshold_limit(terms)
+        spared = _grandfathered(group, grandfathered)
+        return spared if spared is not None else threshold_limit(terms)
     exempt = terms.exempt_persons
     if exempt and names & exempt:
         holders = {m for m in group.members if held(m) > 0}
@@ -90,7 +99,19 @@ def limit_for(terms: Terms, group: Group, held: Callable[[str], int]) -> Limit:
             None,
             ap.max_percent,
         )
-    return threshold_limit(terms)
+    spared = _grandfathered(group, grandfathered)
+    return spared if spared is not None else threshold_limit(terms)
+
+
+def _grandfathered(group: Group, grandfathered: Mapping[str, Grandfathered] | None) -> Limit | None:
+    """The grandfathered cap of a group: any more shares than it breaches."""
+    if not grandfathered:
+        return None
+    found = [grandfathered[m] for m in group.members if m in grandfathered]
+    if not found:
+        return None
+    cap = min(found, key=lambda g: g.shares)
+    return Limit("grandfathered", None, cap.shares, "above", None, cap.seq, cap.since)
 
 
 _THRESHOLD_LIMITS: dict[int, tuple[Terms, Limit]] = {}

@@ -14,7 +14,8 @@ see the old figures and views after see the new: bitemporal by construction (doc
 
 The check refuses the whole batch (`InvalidEvents`, every problem with its line) when a sale,
 transfer or repurchase would take more shares than the account (or the float) has, on its date or
-on any later date, or when a position is recorded in the name of a group's label. A problem that
+on any later date, when a position is recorded in the name of a group's label, or when an
+amendment removes an exemption by a name it was not granted to. A problem that
 was already in the log before the batch is not the batch's fault; one the batch causes in an
 event already in the log is blamed on the batch's event that caused it.
 """
@@ -32,6 +33,8 @@ from ledger.events import (
     EventVoided,
     HoldingReported,
     OutstandingReported,
+    RemoveExemption,
+    RightsAgreementAmended,
     SharesIssued,
     SharesPurchased,
     SharesRepurchased,
@@ -56,6 +59,7 @@ from projections.positions import (
     report_adds,
     split_adds,
 )
+from projections.removals import refused_removals
 
 TRADES = (SharesPurchased, SharesSold, SharesTransferred)
 CAPITAL = ("OutstandingReported", "SharesIssued", "SharesRepurchased", "StockSplit")
@@ -91,6 +95,7 @@ class _Issuer:
     # Shortfalls found at once, withdrawn if a walk later covers them (it finds them again).
     provisional: dict[Account, list[tuple[Point, int, int]]] = field(default_factory=dict)
     capital: bool = False
+    removals: bool = False  # the batch removes an exemption: check it names a grant
     run_min: str | None = None
     run_max: str | None = None
     run_events: int = 0
@@ -141,6 +146,10 @@ class Maintainer:
             if isinstance(ev, EventVoided):
                 continue  # written when its run ends, with its target
             facts.append(_fact(ev, eff, seq, None))
+            if isinstance(ev, RightsAgreementAmended) and any(
+                isinstance(c, RemoveExemption) for c in ev.changes
+            ):
+                work.removals = True
             if ev.type in CAPITAL:
                 work.capital = True
                 work.culprits.setdefault(OUTSTANDING, []).append((point, seq))
@@ -362,6 +371,8 @@ class Maintainer:
                 self._labels(writer, work)
                 if work.capital:
                     self._float(writer, work)
+                if work.removals:
+                    self._removals(writer, work)
         if self.check and self.problems:
             unique = list(dict.fromkeys(self.problems))
             raise InvalidEvents(sorted(unique, key=lambda p: (p.origin or "", p.line or 0)))
@@ -383,6 +394,13 @@ class Maintainer:
         for seq, holder in writer.named_after(work.name, named, self.start_seq):
             line, origin = self.line_of(seq)
             self.problems.append(Problem(line, "holder", reason.format(holder), origin))
+
+    def _removals(self, writer: Writer, work: _Issuer) -> None:
+        """A removal of an exemption must name what the exemption was granted to."""
+        facts = live_facts(writer.facts(work.name, upto_seq=_ALL))
+        for seq, reason in refused_removals(((f.seq, ev) for f, ev in facts), self.start_seq):
+            line, origin = self.line_of(seq)
+            self.problems.append(Problem(line, "changes", reason, origin))
 
     def _float(self, writer: Writer, work: _Issuer) -> None:
         """A repurchase larger than the shares outstanding (the float) is a shortfall too."""

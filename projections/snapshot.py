@@ -103,7 +103,11 @@ class Snapshot:
         pct = percent(shares, out) if out else None
         initial: Status = "below" if self.in_force else "plan_not_in_force"
         status = people[0].status or initial
-        limit = limit_for(s.terms, group, s.book.held) if self.in_force and out else None
+        limit = (
+            limit_for(s.terms, group, s.book.held, s.grandfathered)
+            if self.in_force and out
+            else None
+        )
         flags = sorted({f for p in people for f in p.ap_flags})
         return GroupStatus(
             group,

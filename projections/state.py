@@ -121,6 +121,16 @@ class Determination(NamedTuple):
     divest_by: date
 
 
+class Grandfathered(NamedTuple):
+    """A holder at or over the threshold when the plan was adopted: spared while it acquires
+    nothing more. `shares` is its cap (what it held then, as the plan counts; lowered when it
+    disposes of shares, scaled by splits); `seq` the adoption."""
+
+    shares: int
+    seq: int
+    since: date
+
+
 class Derivative(NamedTuple):
     """A holder's derivatives of one series: how many, the shares they give, and when."""
 
@@ -200,6 +210,7 @@ class FoldState:
     last_outstanding: int | None = None
     schedule: list[date] = field(default_factory=list)  # a heap of dates something falls due
     due_causes: dict[date, int] = field(default_factory=dict)  # the seq that set each due date
+    grandfathered: dict[str, Grandfathered] = field(default_factory=dict)  # by member
 
     def clone(self) -> FoldState:
         return FoldState(
@@ -217,6 +228,7 @@ class FoldState:
             self.last_outstanding,
             list(self.schedule),
             dict(self.due_causes),
+            dict(self.grandfathered),
         )
 
 
@@ -230,7 +242,8 @@ class Change(NamedTuple):
     crossing "above", "within" (a level whose value changed while the group stayed inside it)
     or "no_longer_above" (with `level` and `was`); for the plan "event" (the event at `seq` took
     effect), "after_end", "after_divest_by", "lapse", "redeemed", "redemption_no_plan",
-    "redemption_out_of_window", "ended", "sad" or "dd" (with `detail`)."""
+    "redemption_out_of_window", "ended", "sad", "sad_suspended", "sad_withdrawn" or "dd" (with
+    `detail`)."""
 
     date: date
     kind: ChangeKind

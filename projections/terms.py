@@ -39,6 +39,7 @@ class Exemption(NamedTuple):
     amendment: str | None
     seq: int | None  # the amendment that granted it
     effective: date | None
+    ends_on_disposition: bool = False  # any disposition of its shares ends it
 
     @property
     def cap(self) -> Fraction:
@@ -85,6 +86,7 @@ class Terms:
     records: tuple[int, ...] = ()  # seqs of the adoption and amendments, for explanations
     security: str = ""  # the class the plan covers ("" the common stock)
     derivatives: Literal["all", "exercisable", "none"] = "all"  # which rights count
+    grandfathering: bool = True  # a holder over the threshold at adoption is spared (see fold)
 
     @property
     def adopted(self) -> bool:
@@ -122,6 +124,7 @@ def adopt(terms: Terms, seq: int, ev: RightsAgreementAdopted) -> Terms:
         records=(*terms.records, seq),
         security=ev.security or "",
         derivatives=ev.derivatives or "all",
+        grandfathering=ev.grandfathering is not False,
     )
 
 
@@ -137,6 +140,7 @@ def amend(terms: Terms, seq: int, ev: RightsAgreementAmended) -> Terms:
                 ev.amendment,
                 seq,
                 ev.effective_date,
+                bool(change.ends_on_disposition),
             )
         elif isinstance(change, RemoveExemption):
             exemptions.pop(change.person, None)
@@ -166,12 +170,17 @@ def approve(terms: Terms, seq: int, ev: BoardApprovalGranted) -> Terms:
     return replace(terms, approvals=MappingProxyType({**terms.approvals, ev.person: approval}))
 
 
-def lapse_on_control_intent(terms: Terms, members: frozenset[str]) -> tuple[Terms, list[Exemption]]:
-    """A declared control intent ends every exemption of the group marked to end on it."""
+Lapse = Literal["control_intent", "disposition"]
+
+
+def lapse(terms: Terms, names: frozenset[str], why: Lapse) -> tuple[Terms, list[Exemption]]:
+    """End every exemption naming one of `names` that is marked to end on `why`: a declared
+    control intent, or a disposition of any of the shares the group holds."""
     lapsed = [
         ex
         for person, ex in terms.exemptions.items()
-        if person in members and ex.ends_on_control_intent
+        if person in names
+        and (ex.ends_on_control_intent if why == "control_intent" else ex.ends_on_disposition)
     ]
     if not lapsed:
         return terms, []

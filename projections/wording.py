@@ -152,7 +152,15 @@ def describe(ev: Event) -> str:
 
 def _change(change: object) -> str:
     if isinstance(change, ExemptionChange):
-        intent = ", ends on a control intent" if change.ends_on_control_intent else ""
+        ends = [
+            why
+            for why, marked in (
+                ("a control intent", change.ends_on_control_intent),
+                ("any disposition", change.ends_on_disposition),
+            )
+            if marked
+        ]
+        intent = f", ends on {' or '.join(ends)}" if ends else ""
         bound = TEST_WORDS[change.cap_test]
         return f"{change.person} exempt unless it holds {bound} {change.cap}%{intent}"
     if isinstance(change, RemoveExemption):
@@ -171,7 +179,8 @@ def level_name(level: Level) -> str:
         return f"the {level.percent}% threshold ({TEST_WORDS[level.test or 'at_or_above']})"
     if level.key == "cap":
         if level.shares is not None:
-            return f"the approved {level.shares:,} shares"
+            kind = "grandfathered" if level.basis == "grandfathered" else "approved"
+            return f"the {kind} {level.shares:,} shares"
         return f"the {level.percent}% {level.basis} cap ({TEST_WORDS[level.test or 'above']})"
     return level.key
 
@@ -208,15 +217,34 @@ def change_text(change: Change, records: Mapping[int, Recorded]) -> str:
         said = describe(record.event) if record else "determination"
         return f"{said} — after its divest-by date; no effect"
     if what == "lapse":
-        person, amendment = detail
-        return f"exemption of {person} (Amendment {amendment}) lapses on a declared control intent"
+        person, amendment, *why = detail
+        sold = why == ["disposition"]
+        on = "a disposition of its shares" if sold else "a declared control intent"
+        return f"exemption of {person} (Amendment {amendment}) lapses on {on}"
     if what == "redemption_out_of_window":
         return f"redemption after the Distribution Date {detail[0]} is out of the window; no effect"
     if what == "ended":
         return f"plan no longer in force ({detail[0]})"
     if what == "sad":
-        holder, shares = detail
+        holder, shares, *first = detail
+        if first:
+            return (
+                f"Stock Acquisition Date: {holder}'s crossing, announced {first[0]}, was not "
+                f"cured by the divest-by date ({int(shares):,} shares)"
+            )
         return f"Stock Acquisition Date: {holder} publicly reports {int(shares):,} shares"
+    if what == "sad_suspended":
+        holder, announced = detail
+        return (
+            f"Stock Acquisition Date of {announced} ({holder}) suspended: the Board found the "
+            "crossing inadvertent"
+        )
+    if what == "sad_withdrawn":
+        holder, announced = detail
+        return (
+            f"Stock Acquisition Date of {announced} ({holder}) withdrawn: the crossing was "
+            "cured, so no Acquiring Person was announced"
+        )
     raise AssertionError(change)
 
 

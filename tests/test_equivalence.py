@@ -53,6 +53,9 @@ KINDS = [
     "right_report",
     "trust_move",
     "plan",
+    "tender",
+    "inadvertence",
+    "intent",
 ]
 CLASSES = [None, None, "Class B"]
 NATURES = [None, None, "By Trust"]
@@ -112,7 +115,10 @@ def events(draw: st.DrawFn, ids: list[str]) -> Any:
     if kind == "cap":
         return ev("RightsAgreementAmended", when, amendment=eid, event_id=eid,
                   changes=[{"change": "exemption", "person": holder,
-                            "cap": str(draw(st.integers(10, 30)))}])  # fmt: skip
+                            "cap": str(draw(st.integers(10, 30))),
+                            "ends_on_control_intent": draw(st.booleans()),
+                            "ends_on_disposition": draw(st.sampled_from([None, True]))}],
+                  )  # fmt: skip
     if kind in ("report", "adopt", "opening"):
         return ev("HoldingReported", when, holder=holder, shares=draw(st.integers(0, 150_000)),
                   adopt=kind == "adopt", opening=kind == "opening" or None, event_id=eid,
@@ -141,7 +147,16 @@ def events(draw: st.DrawFn, ids: list[str]) -> Any:
                   event_id=eid, **series)  # fmt: skip
     if kind == "plan":
         return ev("RightsAgreementAdopted", when, threshold="15", event_id=eid, security=cls,
-                  derivatives=draw(st.sampled_from(["all", "exercisable", "none"])))  # fmt: skip
+                  derivatives=draw(st.sampled_from(["all", "exercisable", "none"])),
+                  grandfathering=draw(st.sampled_from([None, False])))  # fmt: skip
+    if kind == "tender":
+        return ev("TenderOfferCommenced", when, person=holder, event_id=eid,
+                  percent_sought=str(draw(st.integers(1, 20))))  # fmt: skip
+    if kind == "inadvertence":
+        return ev("InadvertenceDetermined", when, person=holder, event_id=eid,
+                  divest_by=day(draw(st.integers(1, 100))))  # fmt: skip
+    if kind == "intent":
+        return ev("ControlIntentDeclared", when, person=holder, event_id=eid)
     if n == 0:
         return ev("SharesPurchased", when, holder=holder, shares=1, event_id=eid)
     target = ids[draw(st.integers(0, n - 1))]

@@ -100,6 +100,59 @@ def test_every_event_type_has_a_row_in_docs_events_md(name: str) -> None:
     assert f"| `{name}` |" in DOCS.read_text()
 
 
+def _rows() -> dict[str, str]:
+    """Each type's row in docs/events.md, as the reader meets it: a row saying "the same fields"
+    has the row above's; "the series fields" are those the section's opening names."""
+    text = DOCS.read_text()
+    rows: dict[str, str] = {}
+    previous = ""
+    for line in text.splitlines():
+        if not line.startswith("| `"):
+            continue
+        name = line.split("`")[1]
+        row = line
+        if "the same fields" in line:
+            row += previous
+        if "the series fields" in line:
+            row += text.split("## Derivatives")[1].split("| type |")[0]
+        rows[name] = previous = row
+    return rows
+
+
+@pytest.mark.parametrize("name", TYPE_NAMES)
+def test_every_field_of_every_event_type_is_documented_in_its_row(name: str) -> None:
+    cls = EVENT_TYPES[TYPE_NAMES.index(name)]
+    own = {f: info for f, info in cls.model_fields.items() if f not in Event.model_fields}
+    nested = [model for info in own.values() for model in _models(info.annotation)]
+    row = _rows()[name]
+
+    missing = [f for f in own if f != "type" and f"`{f}`" not in row]
+    missing += [f"{m.__name__}.{f}" for m in nested for f in m.model_fields if f'"{f}"' not in row]
+    assert missing == []
+
+
+def test_the_fields_every_event_carries_are_documented() -> None:
+    text = DOCS.read_text()
+
+    assert [f for f in Event.model_fields if f"| `{f}` |" not in text] == []
+
+
+def _models(annotation: object) -> list[type]:
+    """The pydantic models inside a field's type (the changes of an amendment)."""
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    found = []
+    stack = [annotation]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            found.append(current)
+        stack.extend(get_args(current))
+    return found
+
+
 def test_every_event_type_declares_what_it_moves() -> None:
     movers = {t.model_fields["type"].default for t in EVENT_TYPES if t.moves_shares}
 

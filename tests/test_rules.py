@@ -375,7 +375,7 @@ def test_the_plan_is_in_force_through_close_of_business_on_its_expiration_date()
 
 def test_before_adoption_there_is_no_plan_in_force() -> None:
     events = [
-        plan("2003-06-01"),
+        plan("2003-06-01", grandfathering=False),
         outstanding("2003-01-02", 1_000_000),
         buy("A", 200_000, "2003-02-01"),
     ]

@@ -271,7 +271,7 @@ def test_a_new_plan_adopted_after_expiry_starts_afresh() -> None:
         plan(expires_on="2003-06-30"),
         outstanding("2003-01-02", 1_000_000),
         buy("A", 100_000, "2003-02-01"),
-        plan("2003-09-01", threshold="10", expires_on="2013-08-31"),
+        plan("2003-09-01", threshold="10", expires_on="2013-08-31", grandfathering=False),
     ]
 
     later = status(events, "2003-09-01")

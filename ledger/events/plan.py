@@ -1,6 +1,10 @@
 """The rights plan: its adoption, amendments, Board decisions, tender offers and redemption.
 
 Every threshold, test, cap, delay and date is data on these events, never a constant in code.
+`grandfathering` (default on) says whether a holder already at or over the threshold when the
+plan is adopted is spared until it acquires more; an exemption's `ends_on_control_intent` and
+`ends_on_disposition` say which events end it (the two readings of a "ceases to hold ... without
+any intention of changing or influencing control" limb).
 `security` names the class of stock the plan covers (absent: the common stock) and
 `derivatives` how it counts rights to acquire shares: `all` (the common form: "whether such
 right is exercisable immediately or only after the passage of time"), `exercisable` (only those
@@ -29,6 +33,8 @@ class RightsAgreementAdopted(Event):
     exempt_persons: tuple[Name, ...] = ()
     security: Name | None = None
     derivatives: Literal["all", "exercisable", "none"] | None = None  # None: "all"
+    # New fields default to None, so a stored payload never gains a key (its hash stays).
+    grandfathering: bool | None = None  # None: on (a holder over the threshold at adoption)
 
 
 class ExemptionChange(BaseModel):
@@ -40,6 +46,7 @@ class ExemptionChange(BaseModel):
     cap: Percent
     cap_test: Test = "above"
     ends_on_control_intent: bool = False
+    ends_on_disposition: bool | None = None  # None: no (the literal reading of a "ceases" limb)
 
 
 class RemoveExemption(BaseModel):

@@ -1,0 +1,78 @@
+"""Obligations met by real filings imported from EDGAR (tests/data/sec), on SQLite and PostgreSQL:
+a Form 4 row meets the Form 4 its own transaction owed, on the filing date its submission
+states; a Schedule 13D's group filing meets the Schedule 13D a member's crossing owed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ledger.log import Pending
+from projections.api import Ledger
+from tests.builders import at, ev
+
+DATA = Path(__file__).parent / "data" / "sec"
+
+
+@pytest.fixture
+def ledger(db_url: str) -> Iterator[Ledger]:
+    book = Ledger(db_url)
+    book.init()
+    yield book
+    book.close()
+
+
+def test_an_imported_form_4_meets_the_form_4_its_sale_owed(ledger: Ledger) -> None:
+    # AAR's Form 4 (accession 0001127602-25-001055, filed 2025-01-10): a sale of 1,500 shares by
+    # Jessica A. Garascia, who held 39,065. On a count of 300,000 shares she is a 10% owner.
+    history = [
+        ev("OutstandingReported", "2024-12-02", issuer="AIR", shares=300_000),
+        ev("SharesPurchased", "2024-12-02", issuer="AIR", holder="Garascia Jessica A.",
+           shares=39_065),
+    ]  # fmt: skip
+    ledger.append([Pending(e) for e in history], at("2026-11-01T00:00"))
+    ledger.ingest(str(DATA / "0001127602-25-001055.txt"), recorded_at="2026-11-01T00:00:01Z")
+
+    body = ledger.obligations("AIR", as_of="2025-03-31")
+
+    by_kind = {o["kind"]: o for o in body["obligations"]}
+    assert sorted(by_kind) == ["form_3", "form_4", "schedule_13d"]
+    form_3, form_4 = by_kind["form_3"], by_kind["form_4"]
+    assert (form_3["form"], form_3["due"], form_3["status"]) == ("Form 3", "2024-12-12", "missing")
+    assert (form_4["form"], form_4["arose_on"], form_4["due"]) == (
+        "Form 4",
+        "2025-01-10",
+        "2025-01-14",
+    )
+    assert form_4["cause"]["type"] == "SharesSold"
+    assert form_4["status"] == "met"
+    assert form_4["filing"] == {
+        "form": "4",
+        "filed_on": "2025-01-10",
+        "filed_on_stated": True,
+        "accession": "0001127602-25-001055",
+        "event": form_4["filing"]["event"],
+    }
+
+
+def test_a_schedule_13d_of_the_group_meets_its_members_crossing(ledger: Ledger) -> None:
+    # Aadi's Schedule 13D (event date 2024-12-31): BML Investment Partners and Braden Michael
+    # Leonard, one group, 2,435,000 shares (9.9%). The bare XML states no filing date.
+    history = [
+        ev("OutstandingReported", "2024-11-01", issuer="CIK0001422142", shares=24_600_000),
+        ev("SharesPurchased", "2024-12-31", issuer="CIK0001422142",
+           holder="BML Investment Partners, L.P.", shares=2_435_000),
+    ]  # fmt: skip
+    ledger.append([Pending(e) for e in history], at("2026-11-01T00:00"))
+    ledger.ingest(str(DATA / "schedule13d.xml"), recorded_at="2026-11-01T00:00:01Z")
+
+    body = ledger.obligations("CIK0001422142", as_of="2025-03-31")
+
+    (owed,) = [o for o in body["obligations"] if o["kind"] == "schedule_13d"]
+    assert owed["group"] == "BML Investment Partners, L.P. et al."
+    assert (owed["arose_on"], owed["due"], owed["status"]) == ("2024-12-31", "2025-01-08", "met")
+    assert owed["filing"]["form"] == "SCHEDULE 13D"
+    assert owed["filing"]["filed_on_stated"] is False
+    assert owed["notes"] == ["the filing date is not on record: taken as the date of its event"]
