@@ -297,6 +297,35 @@ def breaks_section(f: Facts) -> Html:
     return join([found, el("h3", "Unexplained changes"), el("p", note), unexplained])
 
 
+def obligations_section(f: Facts) -> Html:
+    """The securities-law filings owed up to the report's date, and what the ledger cannot
+    know (`owl obligations`)."""
+    body = f.ledger.obligations(f.issuer, None, f.as_of, f.known_at)
+    rows = [
+        [
+            o["arose_on"],
+            name(o["group"]),
+            o["form"],
+            o["due"] or "promptly",
+            o["status"] if o["status"] != "late" else f"late by {o['days_late']} days",
+            f"{o['filing']['form']} filed {o['filing']['filed_on']}" if o["filing"] else "-",
+            *event_cells(o["cause"]),
+        ]
+        for o in body["obligations"]
+    ]
+    headers = ["arose", "group", "owed", "due", "status", "filing", "seq", "event", "source"]
+    found = table(headers, rows, {6}) if rows else el("p", "No obligation the ledger can date.")
+    unknown = [el("li", text(u["text"])) for u in body["cannot_know"]]
+    parts = [found]
+    if unknown:
+        parts += [el("h3", "What the ledger cannot know"), el("ul", *unknown)]
+    note = (
+        f"'missing' means no filing of that form on record by {body['as_of']}: the ledger "
+        f"knows only the filings it was given ({body['filings_on_record']} on record)."
+    )
+    return join([*parts, el("p", note, cls="meta")])
+
+
 def timeline_section(f: Facts) -> Html:
     rows = [
         [
@@ -351,6 +380,7 @@ SECTIONS: tuple[tuple[str, str, Section], ...] = (
     ("status", "Status", status_section),
     ("explanations", "Why each group has its status", explanations_section),
     ("breaks", "Reconciliation breaks", breaks_section),
+    ("obligations", "Filing obligations (Schedule 13D, Forms 3 and 4)", obligations_section),
     ("timeline", "Timeline", timeline_section),
     ("ledger", "The ledger's digest", ledger_section),
 )

@@ -24,7 +24,16 @@ ROOT = Path(__file__).resolve().parent.parent
 EVENTS = str(ROOT / "data" / "innotrac" / "events.jsonl")
 RECORDED = "2026-11-29T00:00:00Z"
 MADE = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)
-SECTIONS = ["plan", "chart", "status", "explanations", "breaks", "timeline", "ledger"]
+SECTIONS = [
+    "plan",
+    "chart",
+    "status",
+    "explanations",
+    "breaks",
+    "obligations",
+    "timeline",
+    "ledger",
+]
 SCRIPT = "<script>alert(1)</script>"
 HEBREW = "חברת אור"  # right-to-left letters: allowed, and isolated so they reorder nothing
 PLAIN, BIDI = "Evil Corp", "Evil\u202eCorp"  # the ledger refuses the second (see `Renamed`)
@@ -274,3 +283,11 @@ def test_the_report_has_a_phone_viewport_and_print_rules(inoc_page: str) -> None
 def test_a_name_is_isolated_and_escaped_by_construction() -> None:
     assert htmlreport.name('a<b>"c"') == "<bdi>a&lt;b&gt;&quot;c&quot;</bdi>"
     assert htmlreport.el("td", "<i>", Html("<i>ok</i>")) == "<td>&lt;i&gt;<i>ok</i></td>"
+
+
+def test_the_report_says_what_the_ledger_cannot_know_about_filings(inoc_page: str) -> None:
+    section = inoc_page.split('<section id="obligations">')[1].split("</section>")[0]
+
+    assert "What the ledger cannot know" in section
+    assert "IPOF Group was already above 5% and 10% when the ledger first learned" in section
+    assert "No obligation the ledger can date." in section
