@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -74,3 +75,14 @@ def db_url(request: pytest.FixtureRequest) -> str:
     """A fresh, empty database URL on each backend."""
     name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def ledger(db_url: str) -> Iterator[Any]:
+    """A fresh, empty ledger on each backend (a module may define its own `ledger`)."""
+    from projections.api import Ledger
+
+    book = Ledger(db_url)
+    book.init()
+    yield book
+    book.close()

@@ -4,7 +4,6 @@ with its likely cause when one is evident; `ingest` counts the new ones, `owners
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,14 +12,6 @@ from projections.api import Ledger
 from tests.builders import ev, outstanding, pending, plan
 
 AT = "2026-01-01T00:00:00Z"
-
-
-@pytest.fixture
-def ledger(sqlite_url: str) -> Iterator[Ledger]:
-    book = Ledger(sqlite_url)
-    book.init()
-    yield book
-    book.close()
 
 
 def buy(date: str, shares: int, holder: str = "Fund") -> Any:

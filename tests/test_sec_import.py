@@ -5,7 +5,6 @@ counts derivatives per the plan's definition."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +17,6 @@ from tests.builders import ev, pending
 DATA = Path(__file__).parent / "data" / "sec"
 AT = "2026-11-01T00:00:00Z"
 CLASS_A = "Class A Common Stock"
-
-
-@pytest.fixture
-def ledger(db_url: str) -> Iterator[Ledger]:
-    book = Ledger(db_url)
-    book.init()
-    yield book
-    book.close()
 
 
 def ingest(ledger: Ledger, *names: str) -> Any:

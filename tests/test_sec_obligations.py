@@ -4,24 +4,13 @@ states; a Schedule 13D's group filing meets the Schedule 13D a member's crossing
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from ledger.log import Pending
 from projections.api import Ledger
 from tests.builders import at, ev
 
 DATA = Path(__file__).parent / "data" / "sec"
-
-
-@pytest.fixture
-def ledger(db_url: str) -> Iterator[Ledger]:
-    book = Ledger(db_url)
-    book.init()
-    yield book
-    book.close()
 
 
 def test_an_imported_form_4_meets_the_form_4_its_sale_owed(ledger: Ledger) -> None:

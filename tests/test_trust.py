@@ -4,7 +4,6 @@ accident it names."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +24,6 @@ def owl(db: str, *args: str, input: str | None = None) -> Result:
 
 def buy(holder: str, shares: int, date: str = "2003-01-02", **fields: Any) -> Any:
     return ev("SharesPurchased", date, holder=holder, shares=shares, **fields)
-
-
-@pytest.fixture
-def ledger(db_url: str) -> Iterator[Ledger]:
-    book = Ledger(db_url)
-    book.init()
-    yield book
-    book.close()
 
 
 LINE = (
