@@ -166,7 +166,7 @@ class Ledger:
             first = result.head_seq - result.appended
             found = 0
             with self.store.reading() as reader:
-                for issuer in maintainer.touched():
+                for issuer in maintainer.reported():
                     fold = self._end(reader, issuer, reader.known_seq(issuer, None))
                     found += sum(
                         1 for _, _, r in breaks(fold.s) if r.seq > first and r.is_new_break

@@ -35,7 +35,7 @@ from projections.codec import decode_changes, decode_state, encode_changes, enco
 from projections.fold import Fold
 from projections.state import Change, FoldState
 
-INTERVAL = 5_000  # events folded between checkpoints
+INTERVAL = 2_000  # events folded between checkpoints (a view folds at most about this many)
 KEEP_BUILDS = 3  # builds kept per issuer (older ones serve only old known_at views)
 
 

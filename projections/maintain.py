@@ -30,6 +30,7 @@ from ledger.errors import InvalidEvents, Problem
 from ledger.events import (
     AffiliationFormed,
     AnyEvent,
+    DerivativeReported,
     EventVoided,
     HoldingReported,
     OutstandingReported,
@@ -119,6 +120,7 @@ class Maintainer:
         self.start_seq = 0
         self.issuers: dict[str, _Issuer] = {}
         self.problems: list[Problem] = []
+        self.reporting: set[str] = set()  # issuers with a holding report in this append
 
     # --- chunks ------------------------------------------------------------------------------
 
@@ -145,6 +147,8 @@ class Maintainer:
                 continue
             if isinstance(ev, EventVoided):
                 continue  # written when its run ends, with its target
+            if isinstance(ev, HoldingReported | DerivativeReported):
+                self.reporting.add(work.name)
             facts.append(_fact(ev, eff, seq, None))
             if isinstance(ev, RightsAgreementAmended) and any(
                 isinstance(c, RemoveExemption) for c in ev.changes
@@ -352,6 +356,11 @@ class Maintainer:
     def touched(self) -> list[str]:
         """The issuers this append changed."""
         return sorted(self.issuers)
+
+    def reported(self) -> list[str]:
+        """The issuers this append brought holding reports for (only a report can open a
+        reconciliation break)."""
+        return sorted(self.reporting)
 
     # --- the end -----------------------------------------------------------------------------
 

@@ -37,7 +37,7 @@ from ledger.log import Recorded
 from ledger.store import FactRow, Reader
 from projections.beneficial import Rights, apply_right, plan_counts, rule_counts
 from projections.groups import Link, LinkKey, form_groups, group_labels, link_key
-from projections.numbers import format_percent, percent
+from projections.numbers import format_share_percent
 from projections.report import Json, record_ref
 
 Account = tuple[str, str, str]
@@ -167,7 +167,7 @@ def ownership_body(
             indirect.setdefault(holder, []).append({"nature": nature, "shares": shares})
 
     def pct(shares: int) -> str | None:
-        return format_percent(percent(shares, outstanding)) if outstanding else None
+        return format_share_percent(shares, outstanding) if outstanding else None
 
     labels = group_labels(links)
     persons = {*totals, *(name for key in links for name in key)} - labels

@@ -135,6 +135,10 @@ class Snapshot:
     def listed(self) -> list[GroupStatus]:
         """Groups holding more than 5%, and every group whose status is neither `below` nor
         `plan_not_in_force`, largest first."""
+        return list(self._listed)
+
+    @cached_property
+    def _listed(self) -> tuple[GroupStatus, ...]:
         members, _ = self._grouping
         out = self.outstanding
         held = self.state.book.holdings
@@ -153,7 +157,7 @@ class Snapshot:
                 big = standing.percent is not None and standing.percent > 5
                 if big or standing.status not in _QUIET_STATUSES:
                     shown.append(standing)
-        return sorted(shown, key=lambda g: (-g.shares, g.group.label))
+        return tuple(sorted(shown, key=lambda g: (-g.shares, g.group.label)))
 
     @property
     def acquiring_persons(self) -> tuple[str, ...]:

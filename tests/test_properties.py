@@ -76,3 +76,12 @@ def test_a_view_known_at_an_instant_never_changes_once_recorded(batches: list, p
         ledger.close()
 
     assert replayed == seen
+
+
+@given(st.integers(min_value=-(10**16), max_value=10**16), st.integers(1, 10**16))
+def test_a_share_percent_in_integers_is_the_exact_fractions_rounding(
+    shares: int, outstanding: int
+) -> None:
+    from projections.numbers import format_percent, format_share_percent, percent
+
+    assert format_share_percent(shares, outstanding) == format_percent(percent(shares, outstanding))

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from datetime import date
 from decimal import Decimal as _Decimal
+from functools import lru_cache
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
@@ -53,8 +54,15 @@ def _iso_date(value: object) -> object:
         return value
     if not isinstance(value, str) or not is_written_as_a_date(value):
         raise ValueError(f"expected a date as YYYY-MM-DD, got {shown(value)}")
+    return written_day(value)
+
+
+@lru_cache(maxsize=16_384)
+def written_day(text: str) -> date:
+    """A date written YYYY-MM-DD (dates repeat across a feed: each is parsed once; a refusal is
+    not cached)."""
     try:
-        return parse_day(value)
+        return parse_day(text)
     except ValueError as exc:
         raise ValueError(str(exc)) from None
 
@@ -73,10 +81,20 @@ def _clean(value: object) -> object:
 
 def normal_name(value: object) -> object:
     """A name as stored: clean, trimmed, white space collapsed."""
+    if isinstance(value, str) and len(value) <= 256:
+        return _normal_text(value)
     cleaned = _clean(value)
     if isinstance(cleaned, str):
         return _SPACES.sub(" ", cleaned).strip()
     return cleaned
+
+
+@lru_cache(maxsize=65_536)
+def _normal_text(value: str) -> str:
+    """`normal_name` of a short text (names repeat across a feed: each is normalized once)."""
+    cleaned = _clean(value)
+    assert isinstance(cleaned, str)
+    return _SPACES.sub(" ", cleaned).strip()
 
 
 def _within_percent(value: str) -> str:
