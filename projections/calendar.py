@@ -11,23 +11,28 @@ was open). Both come from the `holidays` package, never a hand-written list.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 from datetime import date, timedelta
 from typing import Literal
-
-import holidays
 
 _DAY = timedelta(days=1)
 
 
 class Calendar:
-    """Weekends and the given holidays are not business days."""
+    """Weekends and the given holidays are not business days. The holidays are loaded when
+    first asked for (the `holidays` package takes a tenth of a second to import, and most
+    commands never count a business day)."""
 
-    def __init__(self, closed: Container[date]) -> None:
-        self._closed = closed
+    def __init__(self, closed: Callable[[], Container[date]]) -> None:
+        self._load = closed
+        self._closed: Container[date] | None = None
 
     def is_business_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in self._closed
+        if day.weekday() >= 5:
+            return False
+        if self._closed is None:
+            self._closed = self._load()
+        return day not in self._closed
 
     def roll_forward(self, day: date) -> date:
         """The day itself if it is a business day, else the next business day."""
@@ -45,8 +50,20 @@ class Calendar:
         return day
 
 
-BANK = Calendar(holidays.financial_holidays("XFED"))
-SEC = Calendar(holidays.country_holidays("US", observed=True))
+def _bank() -> Container[date]:
+    import holidays
+
+    return holidays.financial_holidays("XFED")
+
+
+def _federal() -> Container[date]:
+    import holidays
+
+    return holidays.country_holidays("US", observed=True)
+
+
+BANK = Calendar(_bank)
+SEC = Calendar(_federal)
 
 
 def is_business_day(day: date) -> bool:

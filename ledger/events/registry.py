@@ -78,9 +78,11 @@ TYPE_NAMES: tuple[str, ...] = tuple(t.model_fields["type"].default for t in EVEN
 
 def involved(event: Event) -> tuple[str, ...]:
     """The persons (or group labels) an event names, in the order its type declares them."""
-    return tuple(
-        value for name in type(event).persons if isinstance(value := getattr(event, name), str)
-    )
+    fields = type(event).persons
+    if len(fields) == 1:  # a trade: the hot case
+        value = getattr(event, fields[0])
+        return (value,) if isinstance(value, str) else ()
+    return tuple(value for name in fields if isinstance(value := getattr(event, name), str))
 
 
 def canonical_payload(event: Event) -> str:

@@ -33,6 +33,12 @@ _TYPES: dict[str, type[SharesPurchased] | type[SharesSold]] = {
     "SharesSold": SharesSold,
 }
 
+# Every field in declaration order with its default (the two types declare the same fields), and
+# the fields a plain payload sets (as the validator records them).
+_DEFAULTS = {name: f.default for name, f in SharesPurchased.model_fields.items()}
+_SET = frozenset({"type", "issuer", "effective_date", "holder", "shares", "event_id"})
+assert list(SharesSold.model_fields) == list(_DEFAULTS)
+
 
 def plain_trade(payload: str, event_id: str) -> Event | None:
     """The stored plain trade, or None when the payload is not one beyond doubt."""
@@ -49,14 +55,23 @@ def plain_trade(payload: str, event_id: str) -> Event | None:
         effective = written_day(day)
     except ValueError:
         return None
-    return _TYPES[kind].model_construct(
-        type=kind,  # type: ignore[arg-type]
+    cls = _TYPES[kind]
+    event = cls.__new__(cls)
+    fields = dict(_DEFAULTS)
+    fields.update(
+        type=kind,
         issuer=issuer,
         effective_date=effective,
         holder=holder,
         shares=shares,
         event_id=event_id,
     )
+    # What `model_construct` does, without its per-field walk: the values are final.
+    object.__setattr__(event, "__dict__", fields)
+    object.__setattr__(event, "__pydantic_fields_set__", set(_SET))
+    object.__setattr__(event, "__pydantic_extra__", None)
+    object.__setattr__(event, "__pydantic_private__", None)
+    return event
 
 
 def _normal(text: str) -> bool:
