@@ -19,9 +19,10 @@ missed: it is a run after `built_seq` that touches an earlier date, so (3) rejec
 checkpoint it would have changed. Views known before a checkpoint was built (2) use older
 checkpoints or none. A property test holds views with and without checkpoints equal.
 
-A build folds from the best valid checkpoint to the end of the history and stores a checkpoint
-every `INTERVAL` events (at a date's end) and at the last date; each also keeps the timeline
-changes since the one it was folded from, so a timeline is the chain of segments plus the tail.
+A build folds from the best valid checkpoint to the last date an event is effective and stores
+a checkpoint every `INTERVAL` events (at a date's end) and at that last date; each also keeps the
+timeline changes since the one it was folded from, so a timeline is the chain of segments plus
+the tail.
 """
 
 from __future__ import annotations
@@ -152,7 +153,14 @@ def build(writer: Writer, cache: StateCache, issuer: str) -> int:
 
     after = state.through.isoformat() if state.through else None
     records = writer.events(issuer, upto_seq=upto, after_date=after)
-    last = fold.run(records, None, each_day)
+    # The last checkpoint is taken at the last date an event is effective, not at the last date
+    # something falls due (a plan's expiry years ahead): a trade recorded later for a later date
+    # then leaves every checkpoint valid, and its view folds only that trade.
+    last_event = max((s.last_date for s in writer.issuers() if s.issuer == issuer), default=None)
+    until = date.fromisoformat(last_event) if last_event is not None else None
+    if until is not None and state.through is not None and until <= state.through:
+        return 0  # nothing effective after the checkpoint it would start from
+    last = fold.run(records, until, each_day)
     if last is not None and (previous is None or previous.through != last.isoformat()):
         emit(last)
     writer.insert_checkpoints(rows)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 
 from ledger.events import involved
 from ledger.log import Pending
@@ -71,6 +72,7 @@ def aliases(identities: Iterable[tuple[str, str, str | None]], known: Iterable[s
     return found
 
 
+@lru_cache(maxsize=65_536)
 def name_key(name: str) -> str:
     """A name without case, accents, punctuation or spacing: two names with one key are likely
     one person written two ways ("Beta Partners LLC", "beta partners, llc")."""

@@ -337,7 +337,7 @@ class Session:
         """Each account's total of the rows at or after the point (effective_date, seq)."""
         rows = self._all(
             "SELECT holder, security, nature, SUM(delta) FROM positions WHERE issuer = ? AND "
-            "(effective_date > ? OR (effective_date = ? AND seq >= ?)) "
+            "effective_date >= ? AND NOT (effective_date = ? AND seq < ?) "
             "GROUP BY holder, security, nature",
             [issuer, effective_date, effective_date, seq],
         )
