@@ -46,6 +46,7 @@ from projections.clock import Clock, system_clock
 from projections.directory import holders_json, issuer_json
 from projections.explain import absent, explain
 from projections.fold import Fold
+from projections.follow import Follow
 from projections.identity import Aliases, NamesSeen, aliases
 from projections.maintain import Maintainer
 from projections.obligations import concerning, from_records
@@ -152,7 +153,7 @@ class Ledger:
         pendings = (p if isinstance(p, Pending) else Pending(p) for p in batch)
         named = NamesSeen()
         checked = named.watch(self._keyed(self._future_guard(pendings)))
-        maintainer = Maintainer()
+        maintainer = Maintainer(follow=Follow(self.cache) if checkpoint else None)
         result = append_batch(self.store, checked, stamp, maintainer, dry_run, problems)
         if result.appended or dry_run:
             with self.store.reading() as reader:
@@ -161,7 +162,8 @@ class Ledger:
                 )
             result = replace(result, warnings=tuple(warnings))
         if checkpoint and not dry_run and result.appended:
-            self.checkpoint(maintainer.touched(), always=False)
+            rest = [i for i in maintainer.touched() if i not in maintainer.followed]
+            self.checkpoint(rest, always=False)
         if not dry_run and result.appended:
             first = result.head_seq - result.appended
             found = 0
@@ -226,11 +228,11 @@ class Ledger:
     def rebuild(self) -> int:
         """Drop and rebuild every maintained projection and checkpoint from the log; return the
         events read."""
+        self.cache = checkpoints.StateCache()
         with self.store.writing() as writer:
             writer.clear_projections()
-            count = replay_log(writer, Maintainer(check=False))
-        self.cache = checkpoints.StateCache()
-        self.checkpoint(None)
+            count = replay_log(writer, Maintainer(check=False, follow=Follow(self.cache)))
+        self.checkpoint(None)  # the issuers the replay could not follow (and none twice)
         return count
 
     def checkpoint(self, issuers: Iterable[str] | None, always: bool = True) -> int:

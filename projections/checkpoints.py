@@ -114,58 +114,79 @@ def corrections(reader: Reader, issuer: str, upto_seq: int) -> list[int | None]:
     return [f.target_seq for f in reader.facts(issuer, upto_seq) if f.type == "EventVoided"]
 
 
+class Builder:
+    """Takes checkpoints while a fold goes forward: every `INTERVAL` events at a date's end,
+    and at the last date; each keeps the timeline changes since the one before."""
+
+    def __init__(self, issuer: str, fold: Fold, previous: Key | None) -> None:
+        self.issuer, self.fold, self.previous = issuer, fold, previous
+        self.since = fold.s.counted
+        self.taken: list[tuple[str, Key | None, int, bytes, bytes]] = []
+
+    def each_day(self, day: date, counted: int) -> None:
+        if counted - self.since >= INTERVAL:
+            self.take(day)
+
+    def take(self, day: date) -> None:
+        through = day.isoformat()
+        if self.previous is not None and self.previous.through == through:
+            return
+        fold = self.fold
+        encoded = (encode_state(fold.s), encode_changes(fold.changes))
+        self.taken.append((through, self.previous, fold.s.counted, *encoded))
+        fold.changes.clear()
+        self.previous, self.since = Key(through, -1), fold.s.counted
+
+    def write(self, writer: Writer, built_seq: int, last: date | None) -> int:
+        """Store what was taken (and the last date's state), as built at `built_seq`."""
+        if last is not None:
+            self.take(last)  # (not again when the last one taken is of that date)
+        rows = []
+        for through, previous, counted, state, changes in self.taken:
+            if previous is not None and previous.built_seq == -1:
+                previous = Key(previous.through, built_seq)  # one taken in this build
+            rows.append(
+                CheckpointRow(
+                    self.issuer,
+                    through,
+                    built_seq,
+                    previous.through if previous else None,
+                    previous.built_seq if previous else None,
+                    counted,
+                    state,
+                    changes,
+                    FORMAT,
+                )
+            )
+        writer.insert_checkpoints(rows)
+        _prune(writer, self.issuer, built_seq)
+        return len(rows)
+
+
+def last_effective(reader: Reader, issuer: str) -> date | None:
+    """The last date an event of the issuer is effective (as the runs recorded so far say)."""
+    found = max((s.last_date for s in reader.issuers() if s.issuer == issuer), default=None)
+    return date.fromisoformat(found) if found is not None else None
+
+
 def build(writer: Writer, cache: StateCache, issuer: str) -> int:
     """Bring an issuer's checkpoints up to date with everything recorded; return how many were
-    written. Folds from the best valid checkpoint to the end of the history."""
+    written. Folds from the best valid checkpoint to the last date an event is effective: not
+    to a date that only falls due (a plan's expiry years ahead), so a trade recorded later for a
+    later date leaves every checkpoint valid, and its view folds only that trade."""
     upto = writer.known_seq(issuer, None)
     if upto == 0:
         return 0
     state, key = start(writer, cache, issuer, None, upto)
-    fold = Fold(state, voided(writer, issuer, upto))
-    rows: list[CheckpointRow] = []
-    previous = key
-    since = state.counted
-
-    def emit(day: date) -> None:
-        nonlocal previous, since
-        through = day.isoformat()
-        if previous is not None and previous.through == through:
-            return
-        rows.append(
-            CheckpointRow(
-                issuer,
-                through,
-                upto,
-                previous.through if previous else None,
-                previous.built_seq if previous else None,
-                fold.s.counted,
-                encode_state(fold.s),
-                encode_changes(fold.changes),
-                FORMAT,
-            )
-        )
-        fold.changes.clear()
-        previous, since = Key(through, upto), fold.s.counted
-
-    def each_day(day: date, counted: int) -> None:
-        if counted - since >= INTERVAL:
-            emit(day)
-
-    after = state.through.isoformat() if state.through else None
-    records = writer.events(issuer, upto_seq=upto, after_date=after)
-    # The last checkpoint is taken at the last date an event is effective, not at the last date
-    # something falls due (a plan's expiry years ahead): a trade recorded later for a later date
-    # then leaves every checkpoint valid, and its view folds only that trade.
-    last_event = max((s.last_date for s in writer.issuers() if s.issuer == issuer), default=None)
-    until = date.fromisoformat(last_event) if last_event is not None else None
+    until = last_effective(writer, issuer)
     if until is not None and state.through is not None and until <= state.through:
         return 0  # nothing effective after the checkpoint it would start from
-    last = fold.run(records, until, each_day)
-    if last is not None and (previous is None or previous.through != last.isoformat()):
-        emit(last)
-    writer.insert_checkpoints(rows)
-    _prune(writer, issuer, upto)
-    return len(rows)
+    fold = Fold(state, voided(writer, issuer, upto))
+    builder = Builder(issuer, fold, key)
+    after = state.through.isoformat() if state.through else None
+    records = writer.events(issuer, upto_seq=upto, after_date=after)
+    last = fold.run(records, until, builder.each_day)
+    return builder.write(writer, upto, last)
 
 
 def _prune(writer: Writer, issuer: str, upto: int) -> None:

@@ -47,6 +47,7 @@ from ledger.events import (
     involved,
 )
 from ledger.store import AppendRow, Balance, FactRow, PositionRow, Writer
+from projections.follow import Follow
 from projections.ownership import live_facts
 from projections.positions import (
     ADOPT,
@@ -114,9 +115,13 @@ class _Issuer:
 class Maintainer:
     """Maintains the projections for one append (or a rebuild, which checks nothing)."""
 
-    def __init__(self, line_of: LineOf | None = None, check: bool = True) -> None:
+    def __init__(
+        self, line_of: LineOf | None = None, check: bool = True, follow: Follow | None = None
+    ) -> None:
         self.line_of = line_of or (lambda seq: (None, None))
         self.check = check
+        self.follow = follow  # checkpoints taken as the append goes (`projections.follow`)
+        self.followed: set[str] = set()  # the issuers whose checkpoints it took
         self.start_seq = 0
         self.issuers: dict[str, _Issuer] = {}
         self.problems: list[Problem] = []
@@ -129,9 +134,12 @@ class Maintainer:
         rows: list[PositionRow] = []
         facts: list[FactRow] = []
         self._preload(writer, appended)
+        follow = self.follow
         for item in appended:
             ev = item.record.event
             seq = item.record.seq
+            if follow is not None:
+                follow.see(writer, item.record)
             work = self._issuer(writer, ev.issuer)
             eff = ev.effective_date.isoformat()
             point = (eff, seq)
@@ -385,6 +393,8 @@ class Maintainer:
         if self.check and self.problems:
             unique = list(dict.fromkeys(self.problems))
             raise InvalidEvents(sorted(unique, key=lambda p: (p.origin or "", p.line or 0)))
+        if self.follow is not None:
+            self.followed = self.follow.finish(writer)
 
     def _labels(self, writer: Writer, work: _Issuer) -> None:
         """A position recorded in the name of a group's label is refused: holdings belong to

@@ -1,0 +1,116 @@
+"""Checkpoints taken while an append goes on, from the events in hand (not read back).
+
+A feed usually brings an issuer's next stretch of history: every event dated after the last
+date the ledger already has for it. Then the fold can follow the append: start from the best
+checkpoint valid before the append, fold the ledger's tail after it, then each new event as it is
+written, and take checkpoints as a build would (`checkpoints.Builder`), in the same transaction.
+The result is what `checkpoints.build` after the append would store (a build is a fold from a
+valid checkpoint; the validity rule does not care which fold made it), without reading a
+million events back.
+
+A follower gives up, leaving the work to the build after the append, as soon as anything would
+make its fold differ from that build's: an event dated on or before a date it has folded (a
+backdated event, or one before the ledger's last date), or a void. Only issuers with more than
+`checkpoints.INTERVAL` new events are followed: a small append is better served by the build's
+"only when a view would fold too much" rule.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ledger.events import EventVoided
+from ledger.log import Recorded
+from ledger.store import Writer
+from projections import checkpoints
+from projections.fold import Fold
+
+
+class Follower:
+    """One issuer's fold, kept up with an append."""
+
+    def __init__(
+        self, writer: Writer, cache: checkpoints.StateCache, issuer: str, written: int
+    ) -> None:
+        """Start from the best checkpoint valid before the append and fold what is in the log
+        after it, up to seq `written` (the ledger's tail and this append's events so far)."""
+        self.issuer = issuer
+        self.alive = True
+        before = writer.known_seq(issuer, None)  # this append's runs are not recorded yet
+        state, key = checkpoints.start(writer, cache, issuer, None, before)
+        self.fold = Fold(state, checkpoints.voided(writer, issuer, before))
+        self.builder = checkpoints.Builder(issuer, self.fold, key)
+        self.day: date | None = state.through
+        self.today: list[Recorded] = []
+        after = state.through.isoformat() if state.through else None
+        for record in writer.events(issuer, upto_seq=written, after_date=after):
+            self.add(record)
+
+    def add(self, record: Recorded) -> None:
+        if not self.alive:
+            return
+        ev = record.event
+        day = ev.effective_date
+        behind = self.day is not None and (day < self.day or (day == self.day and not self.today))
+        if isinstance(ev, EventVoided) or behind:
+            # A void, or a date already folded: the build after the append does it instead.
+            self.alive = False
+            self.today = []
+            return
+        if self.today and day != self.day:
+            self._close()
+        self.day = day
+        self.today.append(record)
+
+    def _close(self) -> None:
+        assert self.day is not None
+        self.fold.run(self.today, self.day, self.builder.each_day)
+        self.today = []
+
+    def finish(self, writer: Writer) -> int:
+        """Store the checkpoints (built at the issuer's last seq, now recorded)."""
+        if self.today:
+            self._close()
+        built = writer.known_seq(self.issuer, None)
+        return self.builder.write(writer, built, self.fold.s.through)
+
+
+class Follow:
+    """The followers of one append: an issuer is followed once more than `INTERVAL` of its
+    events have come, all dated after the last date the ledger had for it, none a void."""
+
+    def __init__(self, cache: checkpoints.StateCache) -> None:
+        self.cache = cache
+        self.counts: dict[str, int] = {}
+        self.known_last: dict[str, date | None] = {}
+        self.followers: dict[str, Follower] = {}
+        self.refused: set[str] = set()
+
+    def see(self, writer: Writer, record: Recorded) -> None:
+        """A new event, just written (with every event before it in this append)."""
+        ev = record.event
+        issuer = ev.issuer
+        follower = self.followers.get(issuer)
+        if follower is not None:
+            follower.add(record)
+            return
+        if issuer in self.refused:
+            return
+        if issuer not in self.known_last:
+            self.known_last[issuer] = checkpoints.last_effective(writer, issuer)
+        last = self.known_last[issuer]
+        if isinstance(ev, EventVoided) or (last is not None and ev.effective_date <= last):
+            self.refused.add(issuer)  # it reaches into known dates: the build's work
+            return
+        count = self.counts[issuer] = self.counts.get(issuer, 0) + 1
+        if count > checkpoints.INTERVAL:
+            self.followers[issuer] = Follower(writer, self.cache, issuer, record.seq)
+
+    def finish(self, writer: Writer) -> set[str]:
+        """Write the followers' checkpoints; return the issuers whose checkpoints are done."""
+        done = set()
+        for issuer, follower in sorted(self.followers.items()):
+            if follower.alive:
+                follower.finish(writer)
+                done.add(issuer)
+        return done

@@ -1,0 +1,107 @@
+"""Checkpoints taken while an append goes on (`projections.follow`) are the checkpoints a build
+after the append would take: the same states, at the same dates; and whatever the follower cannot
+follow (a backdated event, a void) is left to the build, with the same answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bench.history import history
+from ledger.events import parse_event
+from ledger.log import Pending
+from projections import checkpoints
+from projections.codec import decode_state
+
+ISSUER = "BIG"
+
+
+@pytest.fixture(autouse=True)
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Checkpoints every 300 events (so small histories have several), and the issuers the
+    build after an append was asked for."""
+    monkeypatch.setattr(checkpoints, "INTERVAL", 300)
+    asked: list[str] = []
+    build = checkpoints.build
+
+    def counted(writer: Any, cache: Any, issuer: str) -> int:
+        asked.append(issuer)
+        return build(writer, cache, issuer)
+
+    monkeypatch.setattr(checkpoints, "build", counted)
+    return asked
+
+
+def pendings(rows: list[dict[str, Any]]) -> list[Pending]:
+    return [Pending(parse_event(row)) for row in rows]  # type: ignore[arg-type]
+
+
+def rows_of(ledger: Any) -> list[tuple[str, int, str | None, int, bytes, bytes]]:
+    with ledger.store.reading() as reader:
+        heads = reader.checkpoint_heads(ISSUER)
+        found = []
+        for through, built, *_ in heads:
+            row = reader.checkpoint(ISSUER, through, built)
+            found.append((row.through, row.built_seq, row.previous, row.counted, row.state,
+                          row.changes))  # fmt: skip
+        return found
+
+
+def rebuilt_by_a_build(ledger: Any) -> list[tuple[str, int, str | None, int, bytes, bytes]]:
+    with ledger.store.writing() as writer:
+        writer.drop_checkpoints(ISSUER)
+    ledger.cache = checkpoints.StateCache()
+    ledger.checkpoint([ISSUER])
+    return rows_of(ledger)
+
+
+def test_an_append_followed_stores_what_a_build_would(ledger: Any, builds: list[str]) -> None:
+    ledger.append(pendings(list(history(1_200))))
+    assert builds == []  # the follower took them
+    followed = rows_of(ledger)
+    assert len(followed) >= 4  # every 300 events and the last date
+    assert followed == rebuilt_by_a_build(ledger)
+
+
+def test_a_second_feed_is_followed_from_the_first_ones_checkpoint(
+    ledger: Any, builds: list[str]
+) -> None:
+    rows = list(history(2_000))
+    middle = rows[len(rows) // 2]["effective_date"]
+    ledger.append(pendings([r for r in rows if r["effective_date"] <= middle]))
+    ledger.append(pendings([r for r in rows if r["effective_date"] > middle]))
+    assert builds == []
+    last = rows[-1]["effective_date"]
+    with ledger.store.reading() as reader:
+        built = reader.known_seq(ISSUER, None)
+        latest = reader.checkpoint(ISSUER, last, built)
+    assert latest is not None  # the second append's own checkpoint at its last date
+    scratch = {r[0]: r for r in rebuilt_by_a_build(ledger)}
+    assert decode_state(latest.state) == decode_state(scratch[last][4])
+
+
+@pytest.mark.parametrize("twist", ["backdated", "void"])
+def test_what_cannot_be_followed_is_built_after_with_the_same_answers(
+    ledger: Any, twist: str, builds: list[str]
+) -> None:
+    rows = list(history(2_000))
+    middle = rows[len(rows) // 2]["effective_date"]
+    first = [r for r in rows if r["effective_date"] <= middle]
+    second = [r for r in rows if r["effective_date"] > middle]
+    ledger.append(pendings(first))
+    if twist == "backdated":
+        second.append({"type": "SharesPurchased", "issuer": ISSUER, "holder": "Holder 0007",
+                       "effective_date": rows[10]["effective_date"], "shares": 5})  # fmt: skip
+    else:
+        last = rows[-1]["effective_date"]
+        second.append({"type": "EventVoided", "issuer": ISSUER, "voids": "t-5",
+                       "effective_date": last, "reason": "a test"})  # fmt: skip
+    ledger.append(pendings(second))
+    assert builds == [ISSUER]  # the follower gave up; the build did the work
+    as_of = rows[-1]["effective_date"]
+    answers = [ledger.status(ISSUER, day) for day in (middle, as_of)]
+    ledger.cache = checkpoints.StateCache()
+    with ledger.store.writing() as writer:
+        writer.drop_checkpoints(ISSUER)
+    assert [ledger.status(ISSUER, day) for day in (middle, as_of)] == answers  # no checkpoint
