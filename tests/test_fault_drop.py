@@ -114,3 +114,23 @@ def test_soak_connection_dropped_mid_batch(postgres_url: str, tmp_path: Path) ->
         events_lost=0,
         seconds=round(time.monotonic() - started),
     )
+
+
+def test_driver_log_records_never_reach_the_users_terminal() -> None:
+    """SQLAlchemy's pool logs a failed reset of a broken connection at ERROR, with its
+    traceback; without a handler Python would print it on stderr."""
+    import subprocess
+    import sys
+
+    from tests.faultkit import ENV, ROOT
+
+    logged = (
+        "import logging, cli.main; "
+        "logging.getLogger('sqlalchemy.pool.impl.QueuePool').error('Exception during reset'); "
+        "logging.getLogger('psycopg').warning('error ignored in rollback')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", logged], cwd=ROOT, env=ENV, capture_output=True, text=True
+    )
+
+    assert (done.returncode, done.stderr) == (0, "")
