@@ -53,6 +53,18 @@ BENCH_PG ?= $(or $(OWL_TEST_POSTGRES_URL),postgresql+psycopg://postgres@127.0.0.
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --postgres $(BENCH_PG)
 
+# The fault soak (never part of `make test`, which runs a few rounds of each fault): kill -9
+# during ingest, concurrent writers and readers, PostgreSQL connections dropped mid-batch, and the
+# input fuzzer, on SQLite and PostgreSQL, many times each; its figures go in docs/reliability.md.
+OWL_SOAK_KILLS  ?= 100
+OWL_SOAK_ROUNDS ?= 20
+OWL_SOAK_DROPS  ?= 50
+OWL_SOAK_FUZZ   ?= 2000
+soak: $(STAMP)
+	OWL_REQUIRE_POSTGRES=1 OWL_SOAK_KILLS=$(OWL_SOAK_KILLS) OWL_SOAK_ROUNDS=$(OWL_SOAK_ROUNDS) \
+	OWL_SOAK_DROPS=$(OWL_SOAK_DROPS) OWL_SOAK_FUZZ=$(OWL_SOAK_FUZZ) \
+	$(BIN)/pytest -m soak -s -q -p no:cacheprovider
+
 docs: $(STAMP)
 	$(BIN)/python -m cli.docgen > docs/commands.md
 

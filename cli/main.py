@@ -8,6 +8,7 @@ quietly with exit status 0. `-h` is `--help`, and `--db` works before or after t
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from typing import Any
@@ -24,6 +25,12 @@ from cli.obligations import obligations
 from cli.query import explain, ownership, reconcile, status, timeline
 from cli.safe import printable
 from ledger.errors import LedgerError
+
+# The drivers' own log records (SQLAlchemy's pool, psycopg) never reach the terminal: with no
+# handler, Python's last-resort handler would print them, tracebacks and all, on stderr, beside
+# owl's own `Error:` line. What went wrong reaches the user as that one line.
+for _library in ("sqlalchemy", "psycopg"):
+    logging.getLogger(_library).addHandler(logging.NullHandler())
 
 
 class OwlGroup(click.Group):

@@ -104,6 +104,20 @@ class StoreUnavailable(LedgerError):
         super().__init__(f"cannot open the ledger at {url}: {reason}")
 
 
+class ConnectionLost(StoreUnavailable):
+    """The database connection broke while in use (a server restart, a failover, a terminated
+    backend): the transaction it carried rolled back, unless it had committed."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        LedgerError.__init__(
+            self,
+            f"lost the connection to the ledger at {url} ({reason}); an append that had not "
+            "committed was rolled back, so a batch is in the log whole or not at all: run the "
+            "command again (events already present are not appended twice)",
+        )
+
+
 class DigestMismatch(LedgerError):
     def __init__(self, seq: int, digest: str, reason: str) -> None:
         self.seq, self.digest, self.reason = seq, digest, reason

@@ -242,7 +242,7 @@ def test_a_file_that_is_not_utf8_is_an_error_not_a_traceback(db: str, tmp_path: 
 
     assert (result.exit_code, result.stderr) == (
         1,
-        f"Error: cannot read {path}: it is not UTF-8 text\n",
+        f"Error: cannot read {path}: line 2 is not UTF-8 text (its byte 10 is 0xfc)\n",
     )
 
 

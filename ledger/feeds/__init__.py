@@ -18,6 +18,7 @@ from typing import Literal
 from ledger.errors import LedgerError, Problem
 from ledger.feeds.csv import CsvFeed
 from ledger.feeds.jsonl import JsonlFeed
+from ledger.feeds.lines import Unreadable, bounded_lines, file_lines
 from ledger.feeds.sec.feed import FilingFeed
 from ledger.log import Pending
 
@@ -47,9 +48,11 @@ def read_path(path: str, fmt: Format | None, keep_recorded_at: bool = False) -> 
 
     With no format, the first line that is not blank decides: a JSON object means jsonl, an XML
     or SGML tag an SEC filing, anything else the csv trade feed (whose first line is its
-    header). Text feeds are read as UTF-8, streamed; the file is opened when iteration starts
-    and closed when it ends; an unreadable file raises `OSError`, and text that is not UTF-8
-    raises `UnicodeDecodeError`, from the iteration.
+    header). Text feeds are read as UTF-8, streamed, a bounded piece at a time
+    (`ledger.feeds.lines`); the file is opened when iteration starts and closed when it ends; an
+    unreadable file raises `OSError`, and a line that is not UTF-8 or is longer than
+    `MAX_LINE` raises `Unreadable` (for standard input read without a format, from this call:
+    its first line is read here to tell the format).
     """
     origin = "<stdin>" if path == STDIN else path
     if fmt in ("form345", "sc13", "sec"):
@@ -78,17 +81,12 @@ def sniff(lines: Iterator[str]) -> tuple[Format, Iterator[str]]:
 
 
 def _file_lines(path: str) -> Iterator[str]:
-    # newline="" keeps line endings as written, which the csv module needs for quoted newlines;
-    # utf-8-sig drops the byte-order mark spreadsheets put in front of the header.
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        yield from handle
+    return file_lines(path)
 
 
 def _stdin_lines() -> Iterator[str]:
     # Decoded line by line from the bytes, as for files: UTF-8 whatever the locale says.
-    for number, raw in enumerate(sys.stdin.buffer):
-        text = raw.decode("utf-8")
-        yield text.removeprefix("\ufeff") if number == 0 else text
+    return bounded_lines(sys.stdin.buffer)
 
 
 class FeedRefused(LedgerError):
@@ -133,11 +131,14 @@ class Feeds:
 
     def pendings(self, progress: Callable[[int], None] | None = None) -> Iterator[Pending]:
         for path, fmt in zip(self.paths, self.formats, strict=True):
-            feed = read_path(path, fmt, self.keep_recorded_at)
+            shown = "standard input" if path == STDIN else path
+            try:
+                feed = read_path(path, fmt, self.keep_recorded_at)
+            except Unreadable as exc:  # standard input's first line, read to tell the format
+                raise FeedRefused(f"cannot read {shown}: {exc}") from None
             if self.keep_recorded_at and isinstance(feed, CsvFeed):
                 raise FeedRefused(_NO_STAMPS, usage=True)
             self.feeds.append(feed)
-            shown = "standard input" if path == STDIN else path
             done = 0
             try:
                 for pending in feed:
@@ -147,8 +148,8 @@ class Feeds:
                         done = feed.lines_read
             except OSError as exc:
                 raise FeedRefused(f"cannot read {shown}: {exc.strerror or exc}") from None
-            except UnicodeDecodeError:
-                raise FeedRefused(f"cannot read {shown}: it is not UTF-8 text") from None
+            except Unreadable as exc:
+                raise FeedRefused(f"cannot read {shown}: {exc}") from None
             finally:
                 feed.close()
             if progress is not None:

@@ -28,7 +28,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from ledger.chain import Verification, verify_rows
 from ledger.content import row_problem
-from ledger.errors import LedgerError, NotInitialized, StoreUnavailable
+from ledger.errors import ConnectionLost, LedgerError, NotInitialized, StoreUnavailable
 from ledger.events import canonical_payload, event_from_payload
 from ledger.sql.schema import (
     PG_TRIGGERS,
@@ -266,7 +266,9 @@ def _meaning(url: str, wait: float, orig: BaseException, invalidated: bool) -> L
         return NotInitialized(safe_url(url))
     if "database is locked" in message or "lock timeout" in message:
         return WriterBusy(safe_url(url), wait)
-    if invalidated or any(word in message for word in _UNAVAILABLE):
+    if invalidated:
+        return ConnectionLost(safe_url(url), _safe_text(url, orig))
+    if any(word in message for word in _UNAVAILABLE):
         return StoreUnavailable(safe_url(url), _safe_text(url, orig))
     if kind in (
         "DataError",
