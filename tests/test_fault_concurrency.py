@@ -96,10 +96,10 @@ def test_soak_concurrent_writers_and_readers(db_url: str, tmp_path: Path) -> Non
     started = time.monotonic()
     totals: dict[str, int] = {}
 
-    for round in range(rounds):
-        folder = tmp_path / f"round-{round}"
+    for n in range(rounds):
+        folder = tmp_path / f"round-{n}"
         folder.mkdir()
-        url = db_url if round == 0 else _fresh(db_url, tmp_path, round)
+        url = db_url if n == 0 else _fresh(db_url, tmp_path, n)
         found = writers_and_readers(url, folder, writers=4, batches=60, readers=4, reads=60)
         _drop(db_url, url)
         for key, value in found.items():
