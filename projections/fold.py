@@ -24,7 +24,7 @@ import heapq
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from fractions import Fraction
-from itertools import groupby
+from itertools import chain, groupby
 from typing import assert_never
 
 from ledger.events import (
@@ -165,18 +165,25 @@ class Fold:
                 set_by = causes.pop(passed, None)
                 if set_by is not None and (cause is None or set_by > cause):
                     cause = set_by
-            todays: list[Recorded] = []
-            if pending is not None and pending[0] == day:
-                given = list(pending[1])
-                self.s.counted += len(given)
-                todays = [r for r in given if r.seq not in self.voided]
+            # A date's events are streamed through, not held (a date may have millions); the
+            # group is consumed before the next date is asked for.
+            todays: Iterable[Recorded] = ()
+            has_events = False
+            eventful = pending is not None and pending[0] == day
+            if eventful:
+                assert pending is not None
+                live = self._live(pending[1])
+                first = next(live, None)
+                if first is not None:
+                    todays, has_events = chain((first,), live), True
+            if not (last is not None and day <= last and not has_events):
+                self._day(day, todays, due, cause)
+                last = self.s.through = day
+                if each_day is not None:
+                    each_day(day, self.s.counted)
+            # (else a deadline already passed before this state was taken)
+            if eventful:
                 pending = next(days, None)
-            if last is not None and day <= last and not todays:
-                continue  # a deadline already passed before this state was taken
-            self._day(day, todays, due, cause)
-            last = self.s.through = day
-            if each_day is not None:
-                each_day(day, self.s.counted)
         if until is not None and last != until and (last is None or last < until):
             self._day(until, [], False)
             last = self.s.through = until
@@ -189,8 +196,16 @@ class Fold:
         if seq is not None:
             self.s.due_causes[day] = max(seq, self.s.due_causes.get(day, seq))
 
+    def _live(self, records: Iterable[Recorded]) -> Iterator[Recorded]:
+        """A date's records, counted, less the voided ones."""
+        voided, s = self.voided, self.s
+        for record in records:
+            s.counted += 1
+            if record.seq not in voided:
+                yield record
+
     def _day(
-        self, day: date, records: list[Recorded], due: bool, cause: int | None = None
+        self, day: date, records: Iterable[Recorded], due: bool, cause: int | None = None
     ) -> None:
         today = _Today(everyone=due)
         today.last = cause

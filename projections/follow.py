@@ -25,6 +25,8 @@ from ledger.store import Writer
 from projections import checkpoints
 from projections.fold import Fold
 
+DAY_LIMIT = 50_000  # the events of one date a follower holds before it leaves the work to a build
+
 
 class Follower:
     """One issuer's fold, kept up with an append."""
@@ -52,8 +54,9 @@ class Follower:
         ev = record.event
         day = ev.effective_date
         behind = self.day is not None and (day < self.day or (day == self.day and not self.today))
-        if isinstance(ev, EventVoided) or behind:
-            # A void, or a date already folded: the build after the append does it instead.
+        if isinstance(ev, EventVoided) or behind or len(self.today) >= DAY_LIMIT:
+            # A void, or a date already folded, or a date with more events than a follower
+            # holds: the build after the append (which streams a date through) does it instead.
             self.alive = False
             self.today = []
             return

@@ -105,3 +105,33 @@ def test_what_cannot_be_followed_is_built_after_with_the_same_answers(
     with ledger.store.writing() as writer:
         writer.drop_checkpoints(ISSUER)
     assert [ledger.status(ISSUER, day) for day in (middle, as_of)] == answers  # no checkpoint
+
+
+def test_a_date_with_very_many_events_is_streamed_through_the_fold() -> None:
+    """The fold holds a date's aggregates, not its events: a date with 20,000 trades is folded
+    from a stream in a few MB, where holding the date's records would take tens of MB."""
+    import tracemalloc
+    from datetime import date
+
+    from ledger.events import SharesPurchased
+    from ledger.log import Recorded
+    from projections.fold import Fold
+    from projections.state import FoldState
+
+    day = date(2003, 8, 14)
+
+    def stream() -> Any:
+        for n in range(20_000):
+            event = SharesPurchased(
+                issuer=ISSUER, effective_date=day, holder=f"Holder {n % 50}", shares=1 + n % 7
+            )
+            yield Recorded(n + 1, "2003-08-15T00:00:00.000000Z", "0" * 64, "0" * 64, event)
+
+    fold = Fold(FoldState(ISSUER), set())
+    tracemalloc.start()
+    fold.run(stream(), day)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert fold.s.counted == 20_000
+    assert fold.s.book.holdings["Holder 0"] == sum(1 + n % 7 for n in range(0, 20_000, 50))
+    assert peak < 8 * 2**20
