@@ -17,9 +17,11 @@ import pytest
 import sqlalchemy
 from hypothesis import settings
 
-# Property tests run 40 examples each in `make test`; HYPOTHESIS_PROFILE=thorough runs 3,000
-# (the equivalence properties were run that way before each change to the core landed).
+# Property tests run 40 examples each in `make test`; HYPOTHESIS_PROFILE=long runs 400 and
+# HYPOTHESIS_PROFILE=thorough 3,000 (the equivalence properties are run long before a change to
+# the core lands).
 settings.register_profile("default", max_examples=40)
+settings.register_profile("long", max_examples=400)
 settings.register_profile("thorough", max_examples=3000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
