@@ -10,10 +10,15 @@ summed from the positions table) equal the oracle's, before and after `rebuild`.
 from __future__ import annotations
 
 import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+import sqlalchemy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -234,29 +239,62 @@ def build(url: str, batches: list[list[Any]]) -> tuple[Ledger, list[str | None]]
 SLOW = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 
 
+Fresh = Callable[[], AbstractContextManager[str]]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def fresh(request: pytest.FixtureRequest) -> Fresh:
+    """Makes an empty database on the backend, for one example (and removes it after)."""
+    if request.param == "sqlite":
+
+        @contextmanager
+        def sqlite() -> Iterator[str]:
+            with tempfile.TemporaryDirectory() as folder:
+                yield f"sqlite:///{folder}/owl.db"
+
+        return sqlite
+    base = str(request.getfixturevalue("postgres_base"))
+
+    @contextmanager
+    def postgres() -> Iterator[str]:
+        schema = f"owl_eq_{uuid.uuid4().hex[:12]}"
+        admin = sqlalchemy.create_engine(base)
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        try:
+            yield f"{base}{'&' if '?' in base else '?'}options={quote(f'-csearch_path={schema}')}"
+        finally:
+            with admin.begin() as conn:
+                conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+            admin.dispose()
+
+    return postgres
+
+
 @settings(deadline=None, suppress_health_check=SLOW)
 @given(histories(), st.lists(st.integers(0, 100), min_size=2, max_size=2))
 def test_views_from_checkpoints_and_projections_equal_the_full_replay(
-    small_checkpoints: None, batches: list[list[Any]], probes: list[int]
+    small_checkpoints: None, fresh: Fresh, batches: list[list[Any]], probes: list[int]
 ) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        ledger, stamps = build(f"sqlite:///{folder}/owl.db", batches)
-
-        compare(ledger, [*stamps, None], probes)
-        ledger.rebuild()
-        compare(ledger, [*stamps, None], probes)
-        ledger.close()
+    with fresh() as url:
+        ledger, stamps = build(url, batches)
+        try:
+            compare(ledger, [*stamps, None], probes)
+            ledger.rebuild()
+            compare(ledger, [*stamps, None], probes)
+        finally:
+            ledger.close()
 
 
 @settings(deadline=None, suppress_health_check=SLOW)
 @given(histories(), st.lists(st.integers(0, 100), min_size=2, max_size=2))
 def test_a_copy_restored_in_one_batch_answers_like_the_original_at_every_instant(
-    small_checkpoints: None, batches: list[list[Any]], probes: list[int]
+    small_checkpoints: None, fresh: Fresh, batches: list[list[Any]], probes: list[int]
 ) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        original, stamps = build(f"sqlite:///{folder}/owl.db", batches)
+    with fresh() as first, fresh() as second:
+        original, stamps = build(first, batches)
         export = [Pending(r.event, r.seq, None, r.recorded_at) for r in original.log()]
-        copy = Ledger(f"sqlite:///{folder}/copy.db")
+        copy = Ledger(second)
         copy.init()
         copy.append(export)
 
@@ -268,6 +306,8 @@ def test_a_copy_restored_in_one_batch_answers_like_the_original_at_every_instant
                 assert copy.ownership("INOC", as_of, stamp) == original.ownership(
                     "INOC", as_of, stamp
                 )
-        compare(copy, [*stamps, None], probes)
-        original.close()
-        copy.close()
+        try:
+            compare(copy, [*stamps, None], probes)
+        finally:
+            original.close()
+            copy.close()
