@@ -17,30 +17,28 @@ from ledger.events.base import Event
 from ledger.events.values import Decimal, Name, Ratio, ShareCount, Shares, StatedPercent, Text
 
 
-class SharesPurchased(Event):
+class _MarketTrade(Event):
+    """What a purchase and a sale in the market both say (not an event type of its own)."""
+
+    persons: ClassVar[tuple[str, ...]] = ("holder",)
+    moves_shares: ClassVar[bool] = True
+    holder: Name
+    shares: Shares
+    price: Decimal | None = None
+    security: Name | None = None
+    nature: Text | None = None
+
+
+class SharesPurchased(_MarketTrade):
     """A holder bought shares in the market; shares outstanding are unchanged."""
 
     type: Literal["SharesPurchased"] = "SharesPurchased"
-    persons: ClassVar[tuple[str, ...]] = ("holder",)
-    moves_shares: ClassVar[bool] = True
-    holder: Name
-    shares: Shares
-    price: Decimal | None = None
-    security: Name | None = None
-    nature: Text | None = None
 
 
-class SharesSold(Event):
+class SharesSold(_MarketTrade):
     """A holder sold shares in the market; shares outstanding are unchanged."""
 
     type: Literal["SharesSold"] = "SharesSold"
-    persons: ClassVar[tuple[str, ...]] = ("holder",)
-    moves_shares: ClassVar[bool] = True
-    holder: Name
-    shares: Shares
-    price: Decimal | None = None
-    security: Name | None = None
-    nature: Text | None = None
 
 
 class SharesTransferred(Event):

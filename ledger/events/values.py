@@ -80,21 +80,20 @@ def _clean(value: object) -> object:
 
 
 def normal_name(value: object) -> object:
-    """A name as stored: clean, trimmed, white space collapsed."""
-    if isinstance(value, str) and len(value) <= 256:
-        return _normal_text(value)
-    cleaned = _clean(value)
-    if isinstance(cleaned, str):
-        return _SPACES.sub(" ", cleaned).strip()
-    return cleaned
+    """A name as stored: clean, trimmed, white space collapsed (short texts, which repeat across
+    a feed, normalized once each)."""
+    if not isinstance(value, str):
+        return value  # the string type check reports it
+    return _normal_text(value) if len(value) <= 256 else _normalize(value)
 
 
-@lru_cache(maxsize=65_536)
-def _normal_text(value: str) -> str:
-    """`normal_name` of a short text (names repeat across a feed: each is normalized once)."""
+def _normalize(value: str) -> str:
     cleaned = _clean(value)
     assert isinstance(cleaned, str)
     return _SPACES.sub(" ", cleaned).strip()
+
+
+_normal_text = lru_cache(maxsize=65_536)(_normalize)
 
 
 def _within_percent(value: str) -> str:

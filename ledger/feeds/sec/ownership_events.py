@@ -164,16 +164,7 @@ class OwnershipEvents:
                     **account,
                 )
             return
-        code = row.transaction_code or ""
-        if code not in CODES:
-            raise FilingRefused(
-                self.name,
-                f"{_where(row)}/transactionCoding/transactionCode",
-                f"transaction code {code!r} is not one owl knows ({', '.join(sorted(CODES))})",
-            )
-        when = _required_date(row, self.name).isoformat()
-        shares = self._whole(row.shares.value, row, "transactionShares") or 0
-        acquired = (row.acquired_disposed.value or "").upper() == "A"
+        code, when, shares, acquired = self._transaction(row)
         if following is not None and (security, nature) not in opened:
             opened.add((security, nature))
             before = following - shares if acquired else following + shares
@@ -261,16 +252,7 @@ class OwnershipEvents:
                     **series,
                 )
             return
-        code = row.transaction_code or ""
-        if code not in CODES:
-            raise FilingRefused(
-                self.name,
-                f"{_where(row)}/transactionCoding/transactionCode",
-                f"transaction code {code!r} is not one owl knows ({', '.join(sorted(CODES))})",
-            )
-        when = _required_date(row, self.name).isoformat()
-        quantity = self._whole(row.shares.value, row, "transactionShares") or 0
-        acquired = (row.acquired_disposed.value or "").upper() == "A"
+        code, when, quantity, acquired = self._transaction(row)
         if following is not None and key not in opened:
             opened.add(key)
             before = following - quantity if acquired else following + quantity
@@ -319,6 +301,20 @@ class OwnershipEvents:
         text = " ".join((row.nature_of_ownership.value or "Indirect").split())
         notes = row.nature_of_ownership.footnotes
         return f"{text} ({', '.join(notes)})" if notes else text
+
+    def _transaction(self, row: OwnershipRow) -> tuple[str, str, int, bool]:
+        """A transaction row's code (one owl maps, else the filing is refused), date, amount
+        and whether it acquired (A) or disposed (D)."""
+        code = row.transaction_code or ""
+        if code not in CODES:
+            raise FilingRefused(
+                self.name,
+                f"{_where(row)}/transactionCoding/transactionCode",
+                f"transaction code {code!r} is not one owl knows ({', '.join(sorted(CODES))})",
+            )
+        when = _required_date(row, self.name).isoformat()
+        amount = self._whole(row.shares.value, row, "transactionShares") or 0
+        return code, when, amount, (row.acquired_disposed.value or "").upper() == "A"
 
     def _whole(self, value: Decimal | None, row: OwnershipRow, field: str) -> int | None:
         try:
