@@ -49,6 +49,7 @@ class Appended(NamedTuple):
     record: Recorded
     line: int | None
     origin: str | None
+    payload: str  # the canonical payload as stored (what a reader would parse)
 
 
 class Void(NamedTuple):
@@ -244,7 +245,7 @@ class _Appender:
         self.origin_of.append(self.origins.index(pending.origin))
         with_id = ev if ev.event_id == eid else ev.model_copy(update={"event_id": eid})
         record = Recorded(self.seq, stamp, prev, self.prev, with_id)
-        appended.append(Appended(record, pending.line, pending.origin))
+        appended.append(Appended(record, pending.line, pending.origin, payload))
         run = self.runs.get(ev.issuer)
         if run is None:
             self.runs[ev.issuer] = run = _OpenRun(ev.issuer, self.seq, stamp)
@@ -355,13 +356,13 @@ def replay_log(writer: Writer, maintainer: Maintainer, page: int = CHUNK) -> int
 
     while records := writer.page(last, page):
         chunk: list[Appended] = []
-        for record in records:
+        for record, payload in records:
             if stamp is not None and record.recorded_at != stamp:
                 maintainer.chunk(writer, chunk, 0)
                 chunk = []
                 end_runs()
             stamp = record.recorded_at
-            item = Appended(record, None, None)
+            item = Appended(record, None, None, payload)
             chunk.append(item)
             ev = record.event
             run = runs.get(ev.issuer)
@@ -371,7 +372,7 @@ def replay_log(writer: Writer, maintainer: Maintainer, page: int = CHUNK) -> int
             if isinstance(ev, EventVoided):
                 run.voids.append(item)
         maintainer.chunk(writer, chunk, 0)
-        last = records[-1].seq
+        last = records[-1][0].seq
         count += len(records)
     end_runs()
     maintainer.finish(writer)

@@ -154,7 +154,10 @@ class Ledger:
         named = NamesSeen()
         checked = named.watch(self._keyed(self._future_guard(pendings)))
         maintainer = Maintainer(follow=Follow(self.cache) if checkpoint else None)
-        result = append_batch(self.store, checked, stamp, maintainer, dry_run, problems)
+        try:
+            result = append_batch(self.store, checked, stamp, maintainer, dry_run, problems)
+        finally:
+            maintainer.close()
         if result.appended or dry_run:
             with self.store.reading() as reader:
                 warnings = named.near_duplicates(
@@ -231,7 +234,11 @@ class Ledger:
         self.cache = checkpoints.StateCache()
         with self.store.writing() as writer:
             writer.clear_projections()
-            count = replay_log(writer, Maintainer(check=False, follow=Follow(self.cache)))
+            maintainer = Maintainer(check=False, follow=Follow(self.cache))
+            try:
+                count = replay_log(writer, maintainer)
+            finally:
+                maintainer.close()
         self.checkpoint(None)  # the issuers the replay could not follow (and none twice)
         return count
 

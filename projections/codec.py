@@ -241,14 +241,14 @@ def state_json(s: FoldState) -> dict[str, Any]:
         "book": _book(s.book),
         "other_classes": {name: _book(book) for name, book in s.others.items()},
         "terms": _terms(s.terms),
-        "links": [list(link) for link in s.links.values()],
-        "quiet": quiet,
+        "links": sorted(list(link) for link in s.links.values()),
+        "quiet": {kind: sorted(names) for kind, names in quiet.items()},
         "persons": others,
         "inadvertence": {m: [d.seq, _d(d.divest_by)] for m, d in s.inadvertence.items()},
         "life": _life(s.life),
         "in_force": s.in_force,
         "last_outstanding": s.last_outstanding,
-        "schedule": [_d(d) for d in s.schedule],
+        "schedule": [_d(d) for d in sorted(s.schedule)],  # (a sorted list is a heap)
         "due_causes": [[_d(d), seq] for d, seq in sorted(s.due_causes.items())],
         "grandfathered": {m: [g.shares, g.seq, _d(g.since)] for m, g in s.grandfathered.items()},
     }
@@ -288,8 +288,11 @@ def state_from_json(raw: dict[str, Any]) -> FoldState:
 
 
 def encode_state(state: FoldState) -> bytes:
+    """The state's bytes: the same state gives the same bytes, whatever order its maps were
+    filled in (a fold resumed from a checkpoint takes the checkpoints a fold from the start
+    would, byte for byte)."""
     body = state_json(state)
-    return zlib.compress(json.dumps(body, separators=(",", ":")).encode(), 1)
+    return zlib.compress(json.dumps(body, separators=(",", ":"), sort_keys=True).encode(), 1)
 
 
 def decode_state(blob: bytes) -> FoldState:

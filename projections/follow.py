@@ -17,15 +17,43 @@ backdated event, or one before the ledger's last date), or a void. Only issuers 
 
 from __future__ import annotations
 
+import os
 from datetime import date
+from typing import NamedTuple, Protocol
 
 from ledger.events import EventVoided
 from ledger.log import Recorded
 from ledger.store import Writer
 from projections import checkpoints
+from projections.codec import decode_changes, decode_state, encode_changes, encode_state
 from projections.fold import Fold
 
 DAY_LIMIT = 50_000  # the events of one date a follower holds before it leaves the work to a build
+MAX_REMOTES = max(1, (os.cpu_count() or 1) - 1)  # followers folding in another process at once
+Taken = tuple[str, "checkpoints.Key | None", int, bytes, bytes]  # as `checkpoints.Builder` keeps
+
+
+class Handoff(NamedTuple):
+    """A follower's fold as a value, to go on in another process (`projections.offload`)."""
+
+    issuer: str
+    state: bytes  # the working state, encoded as a checkpoint's
+    changes: bytes  # the timeline changes since the last checkpoint taken
+    voided: tuple[int, ...]
+    previous: checkpoints.Key | None
+    since: int
+    day: date | None
+    today: list[Recorded]  # the events of `day` not folded yet
+
+
+class Following(Protocol):
+    """A follower, here or in another process."""
+
+    def add(self, record: Recorded, payload: str) -> None: ...
+
+    def finish(self, writer: Writer) -> int | None: ...
+
+    def close(self) -> None: ...
 
 
 class Follower:
@@ -48,7 +76,33 @@ class Follower:
         for record in writer.events(issuer, upto_seq=written, after_date=after):
             self.add(record)
 
-    def add(self, record: Recorded) -> None:
+    @classmethod
+    def resumed(cls, handoff: Handoff) -> Follower:
+        """The follower a `handoff` describes (in another process)."""
+        follower = cls.__new__(cls)
+        follower.issuer, follower.alive = handoff.issuer, True
+        follower.fold = Fold(decode_state(handoff.state), handoff.voided)
+        follower.fold.changes = decode_changes(handoff.changes)
+        follower.builder = checkpoints.Builder(handoff.issuer, follower.fold, handoff.previous)
+        follower.builder.since = handoff.since
+        follower.day, follower.today = handoff.day, list(handoff.today)
+        return follower
+
+    def handoff(self) -> Handoff:
+        """This follower as a value (the checkpoints it took so far stay with it)."""
+        fold, builder = self.fold, self.builder
+        return Handoff(
+            self.issuer,
+            encode_state(fold.s),
+            encode_changes(fold.changes),
+            tuple(sorted(fold.voided)),
+            builder.previous,
+            builder.since,
+            self.day,
+            self.today,
+        )
+
+    def add(self, record: Recorded, payload: str = "") -> None:
         if not self.alive:
             return
         ev = record.event
@@ -70,32 +124,47 @@ class Follower:
         self.fold.run(self.today, self.day, self.builder.each_day)
         self.today = []
 
-    def finish(self, writer: Writer) -> int:
-        """Store the checkpoints (built at the issuer's last seq, now recorded)."""
+    def taken(self) -> list[Taken]:
+        """Fold what is left and take the last date's checkpoint; every checkpoint taken."""
         if self.today:
             self._close()
-        built = writer.known_seq(self.issuer, None)
-        return self.builder.write(writer, built, self.fold.s.through)
+        if self.fold.s.through is not None:
+            self.builder.take(self.fold.s.through)
+        return self.builder.taken
+
+    def finish(self, writer: Writer) -> int | None:
+        """Store the checkpoints (built at the issuer's last seq, now recorded); None when it
+        gave up."""
+        if not self.alive:
+            return None
+        self.taken()
+        return self.builder.write(writer, writer.known_seq(self.issuer, None), None)
+
+    def close(self) -> None:
+        pass
 
 
 class Follow:
     """The followers of one append: an issuer is followed once more than `INTERVAL` of its
     events have come, all dated after the last date the ledger had for it, none a void."""
 
-    def __init__(self, cache: checkpoints.StateCache) -> None:
+    def __init__(self, cache: checkpoints.StateCache, offload: bool = True) -> None:
         self.cache = cache
+        self.offload = offload  # a follower's fold goes on in a second process when it can
         self.counts: dict[str, int] = {}
         self.known_last: dict[str, date | None] = {}
-        self.followers: dict[str, Follower] = {}
+        self.followers: dict[str, Following] = {}
         self.refused: set[str] = set()
+        self.remotes = 0
 
-    def see(self, writer: Writer, record: Recorded) -> None:
-        """A new event, just written (with every event before it in this append)."""
+    def see(self, writer: Writer, record: Recorded, payload: str) -> None:
+        """A new event, just written (with every event before it in this append), and its
+        payload as stored."""
         ev = record.event
         issuer = ev.issuer
         follower = self.followers.get(issuer)
         if follower is not None:
-            follower.add(record)
+            follower.add(record, payload)
             return
         if issuer in self.refused:
             return
@@ -107,13 +176,28 @@ class Follow:
             return
         count = self.counts[issuer] = self.counts.get(issuer, 0) + 1
         if count > checkpoints.INTERVAL:
-            self.followers[issuer] = Follower(writer, self.cache, issuer, record.seq)
+            local = Follower(writer, self.cache, issuer, record.seq)
+            self.followers[issuer] = local
+            if self.offload and local.alive and self.remotes < MAX_REMOTES:
+                from projections.offload import Remote  # (only a big append needs it)
+
+                remote = Remote.start(local)
+                if remote is not None:
+                    self.followers[issuer] = remote
+                    self.remotes += 1
 
     def finish(self, writer: Writer) -> set[str]:
         """Write the followers' checkpoints; return the issuers whose checkpoints are done."""
         done = set()
-        for issuer, follower in sorted(self.followers.items()):
-            if follower.alive:
-                follower.finish(writer)
-                done.add(issuer)
+        try:
+            for issuer, follower in sorted(self.followers.items()):
+                if follower.finish(writer) is not None:
+                    done.add(issuer)
+        finally:
+            self.close()
         return done
+
+    def close(self) -> None:
+        """Stop every follower's work (an append that failed, or one that is done)."""
+        for follower in self.followers.values():
+            follower.close()

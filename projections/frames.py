@@ -66,8 +66,11 @@ def frame(view: Mapping[str, Any], table: str | None = None) -> Any:
 
 def _main_table(view: Mapping[str, Any]) -> str:
     groups = view.get("groups")
-    if isinstance(groups, list) and groups and isinstance(groups[0], Mapping) and (
-        "points" in groups[0]
+    if (
+        isinstance(groups, list)
+        and groups
+        and isinstance(groups[0], Mapping)
+        and ("points" in groups[0])
     ):
         return "points"
     for name in TABLES:

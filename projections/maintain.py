@@ -139,7 +139,7 @@ class Maintainer:
             ev = item.record.event
             seq = item.record.seq
             if follow is not None:
-                follow.see(writer, item.record)
+                follow.see(writer, item.record, item.payload)
             work = self._issuer(writer, ev.issuer)
             eff = ev.effective_date.isoformat()
             point = (eff, seq)
@@ -360,6 +360,11 @@ class Maintainer:
             )
         work.run_min = work.run_max = None
         work.run_events = 0
+
+    def close(self) -> None:
+        """Stop the checkpoint followers' work (called whatever became of the append)."""
+        if self.follow is not None:
+            self.follow.close()
 
     def touched(self) -> list[str]:
         """The issuers this append changed."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -26,7 +27,10 @@ def test_every_state_a_fold_passes_through_decodes_to_itself(batches: list[list[
 
     def check(day: date, counted: int) -> None:
         seen.append(day)
-        assert decode_state(encode_state(fold.s)) == fold.s
+        # (the schedule is a heap: kept as its sorted list, the same heap)
+        assert decode_state(encode_state(fold.s)) == replace(
+            fold.s, schedule=sorted(fold.s.schedule)
+        )
         assert decode_changes(encode_changes(fold.changes)) == fold.changes
 
     fold.run(rows, None, check)

@@ -135,3 +135,53 @@ def test_a_date_with_very_many_events_is_streamed_through_the_fold() -> None:
     assert fold.s.counted == 20_000
     assert fold.s.book.holdings["Holder 0"] == sum(1 + n % 7 for n in range(0, 20_000, 50))
     assert peak < 8 * 2**20
+
+
+def test_a_follower_whose_process_dies_leaves_the_work_to_the_build(
+    ledger: Any, builds: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fold in the second process is only speed: when that process dies, the append still
+    lands whole and the build after it takes the same checkpoints."""
+    import os
+
+    from projections import offload
+
+    def dies(conn: Any, parents: Any) -> None:
+        conn.recv()  # the handoff
+        os._exit(1)
+
+    monkeypatch.setattr(offload, "_serve", dies)
+    result = ledger.append(pendings(list(history(1_200))))
+    assert result.appended > 1_200
+    assert builds == [ISSUER]
+    assert rows_of(ledger) == rebuilt_by_a_build(ledger)
+
+
+def test_no_second_process_outlives_an_append_refused(ledger: Any) -> None:
+    import multiprocessing
+
+    from ledger.errors import InvalidEvents
+
+    rows = list(history(1_200))
+    rows.append({"type": "SharesSold", "issuer": ISSUER, "holder": "Nobody",
+                 "effective_date": rows[-1]["effective_date"], "shares": 5})  # fmt: skip
+    with pytest.raises(InvalidEvents):
+        ledger.append(pendings(rows))
+    assert multiprocessing.active_children() == []
+    with ledger.store.reading() as reader:
+        assert reader.known_seq(ISSUER, None) == 0
+
+
+def test_a_follower_folds_in_a_second_process(ledger: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from projections import offload
+
+    started: list[str] = []
+    start = offload.Remote.start
+
+    def counted(local: Any) -> Any:
+        started.append(local.issuer)
+        return start(local)
+
+    monkeypatch.setattr(offload.Remote, "start", counted)
+    ledger.append(pendings(list(history(1_200))))
+    assert started == [ISSUER]

@@ -29,6 +29,7 @@ from ledger.events.persons import (
     IssuerIdentified,
     PersonIdentified,
 )
+from ledger.events.plain import plain_payload
 from ledger.events.plan import (
     BoardApprovalGranted,
     InadvertenceDetermined,
@@ -89,6 +90,9 @@ def canonical_payload(event: Event) -> str:
     """The canonical JSON of an event's content: keys sorted at every level, no spaces, text as
     itself (not escaped to ASCII), without its event_id. This exact text is what the chain hashes
     and what an event id is derived from, so it never changes."""
+    plain = plain_payload(event)  # a plain trade's, written directly (the same text)
+    if plain is not None:
+        return plain
     body = event.model_dump(mode="json", exclude=_NO_ID, exclude_none=True)
     if any(isinstance(value, dict | list) for value in body.values()):
         return to_json(_sorted(body)).decode()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from ledger.events.base import Event
-from ledger.events.capital import SharesPurchased, SharesSold
+from ledger.events.plain import build
 from ledger.events.values import MAX_SHARES, normal_name, written_day
 
 _PLAIN = re.compile(
@@ -28,16 +28,7 @@ _PLAIN = re.compile(
     r'"shares":([1-9][0-9]{0,15}),'
     r'"type":"(SharesPurchased|SharesSold)"\}'
 )
-_TYPES: dict[str, type[SharesPurchased] | type[SharesSold]] = {
-    "SharesPurchased": SharesPurchased,
-    "SharesSold": SharesSold,
-}
-
-# Every field in declaration order with its default (the two types declare the same fields), and
-# the fields a plain payload sets (as the validator records them).
-_DEFAULTS = {name: f.default for name, f in SharesPurchased.model_fields.items()}
 _SET = frozenset({"type", "issuer", "effective_date", "holder", "shares", "event_id"})
-assert list(SharesSold.model_fields) == list(_DEFAULTS)
 
 
 def plain_trade(payload: str, event_id: str) -> Event | None:
@@ -55,23 +46,15 @@ def plain_trade(payload: str, event_id: str) -> Event | None:
         effective = written_day(day)
     except ValueError:
         return None
-    cls = _TYPES[kind]
-    event = cls.__new__(cls)
-    fields = dict(_DEFAULTS)
-    fields.update(
-        type=kind,
-        issuer=issuer,
-        effective_date=effective,
-        holder=holder,
-        shares=shares,
-        event_id=event_id,
-    )
-    # What `model_construct` does, without its per-field walk: the values are final.
-    object.__setattr__(event, "__dict__", fields)
-    object.__setattr__(event, "__pydantic_fields_set__", set(_SET))
-    object.__setattr__(event, "__pydantic_extra__", None)
-    object.__setattr__(event, "__pydantic_private__", None)
-    return event
+    fields = {
+        "type": kind,
+        "issuer": issuer,
+        "effective_date": effective,
+        "holder": holder,
+        "shares": shares,
+        "event_id": event_id,
+    }
+    return build(fields, set(_SET))
 
 
 def _normal(text: str) -> bool:

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from ledger.errors import Problem
 from ledger.events import AnyEvent, parse_event, validate_line
+from ledger.events.plain import trade_from_json
 from ledger.feeds.base import LineFeed
 from ledger.log import Pending, format_instant, parse_known_at
 
@@ -86,10 +87,12 @@ def _fast(text: str) -> AnyEvent | None:
     JSON reader; None sends the line the careful way. The validator keeps the last of repeated
     keys, so a line is taken here only when its count of keys (`":` after each) equals the
     fields it set: a repeat, or a key written `"key" :`, goes the careful way, which names it."""
-    try:
-        event = validate_line(text)
-    except ValidationError:
-        return None
+    event: AnyEvent | None = trade_from_json(text)  # a plain trade, read by hand (the same)
+    if event is None:
+        try:
+            event = validate_line(text)
+        except ValidationError:
+            return None
     if text.count('":') != len(event.model_fields_set) or _SPACED_KEY.search(text):
         return None
     return event

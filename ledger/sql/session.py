@@ -155,15 +155,16 @@ class Session:
                 )
             yield Recorded(seq, rec, prev, hsh, ev)
 
-    def page(self, after_seq: int, limit: int) -> list[Recorded]:
-        """The next `limit` events of the log after `after_seq`, in seq order."""
+    def page(self, after_seq: int, limit: int) -> list[tuple[Recorded, str]]:
+        """The next `limit` events of the log after `after_seq`, in seq order, each with its
+        payload as stored."""
         rows = self._all(
             "SELECT seq, event_id, recorded_at, payload, prev_hash, hash FROM events "
             "WHERE seq > ? ORDER BY seq LIMIT ?",
             [after_seq, limit],
         )
         return [
-            Recorded(seq, rec, prev, hsh, parse_row(seq, eid, payload))
+            (Recorded(seq, rec, prev, hsh, parse_row(seq, eid, payload)), payload)
             for seq, eid, rec, payload, prev, hsh in rows
         ]
 
