@@ -69,8 +69,13 @@ class Session:
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", list(rows)
         )
 
-    def _in(self, values: Sequence[Any]) -> str:
-        return ", ".join(self.p for _ in values)
+    def _in(self, column: str, values: Sequence[Any], kind: str = "text") -> tuple[str, list[Any]]:
+        """`column` is one of `values`: the condition and its parameters. On PostgreSQL one
+        array parameter (a statement with thousands of placeholders costs the driver more to
+        prepare than to run), elsewhere a list of placeholders."""
+        if self.dialect == "postgresql":
+            return f"{column} = ANY(?::{kind}[])", [list(values)]
+        return f"{column} IN ({', '.join('?' for _ in values)})", list(values)
 
     # --- the log -----------------------------------------------------------------------------
 
@@ -84,22 +89,21 @@ class Session:
     def stored_ids(self, ids: Sequence[str]) -> dict[str, tuple[int, str, str, str, str]]:
         found: dict[str, tuple[int, str, str, str, str]] = {}
         for start in range(0, len(ids), _BATCH):
-            chunk = ids[start : start + _BATCH]
+            where, params = self._in("event_id", ids[start : start + _BATCH])
             rows = self._all(
                 "SELECT event_id, seq, payload, issuer, type, effective_date FROM events "
-                f"WHERE event_id IN ({self._in(chunk)})",
-                chunk,
+                f"WHERE {where}",
+                params,
             )
             for eid, seq, payload, issuer, kind, effective in rows:
                 found[eid] = (int(seq), payload, issuer, kind, effective)
         missing = [i for i in ids if i not in found and i.startswith("sha256:")]
         for start in range(0, len(missing), _BATCH):
-            chunk = missing[start : start + _BATCH]
+            where, params = self._in("a.alias", missing[start : start + _BATCH])
             rows = self._all(
                 "SELECT a.alias, e.seq, e.payload, e.issuer, e.type, e.effective_date "
-                "FROM id_aliases a JOIN events e ON e.seq = a.seq "
-                f"WHERE a.alias IN ({self._in(chunk)})",
-                chunk,
+                f"FROM id_aliases a JOIN events e ON e.seq = a.seq WHERE {where}",
+                params,
             )
             for eid, seq, payload, issuer, kind, effective in rows:
                 found[eid] = (int(seq), payload, issuer, kind, effective)
@@ -172,11 +176,11 @@ class Session:
         wanted = sorted(set(seqs))
         found: dict[int, Recorded] = {}
         for start in range(0, len(wanted), _BATCH):
-            chunk = wanted[start : start + _BATCH]
+            where, params = self._in("seq", wanted[start : start + _BATCH], "bigint")
             rows = self._all(
                 "SELECT seq, event_id, recorded_at, payload, prev_hash, hash FROM events "
-                f"WHERE seq IN ({self._in(chunk)})",
-                chunk,
+                f"WHERE {where}",
+                params,
             )
             for seq, eid, rec, payload, prev, hsh in rows:
                 found[int(seq)] = Recorded(seq, rec, prev, hsh, parse_row(seq, eid, payload))
@@ -348,11 +352,10 @@ class Session:
         self, issuer: str, holders: Sequence[str], after_seq: int
     ) -> list[tuple[int, str]]:
         """(seq, holder) of the position changes and reports after `after_seq` in these names."""
-        marks = self._in(holders)
+        named, params = self._in("holder", holders)
         moved = self._all(
-            f"SELECT DISTINCT seq, holder FROM positions WHERE issuer = ? AND holder IN ({marks}) "
-            "AND seq > ?",
-            [issuer, *holders, after_seq],
+            f"SELECT DISTINCT seq, holder FROM positions WHERE issuer = ? AND {named} AND seq > ?",
+            [issuer, *params, after_seq],
         )
         return sorted({(int(s), h) for s, h in moved})
 
@@ -362,16 +365,18 @@ class Session:
         listed = sorted(set(names))
         if not listed:
             return []
-        marks = self._in(listed)
+        holder, params = self._in("holder", listed)
+        person, _ = self._in("person", listed)
+        other, _ = self._in("other", listed)
         moved = self._all(
-            f"SELECT DISTINCT seq FROM positions WHERE issuer = ? AND holder IN ({marks}) "
+            f"SELECT DISTINCT seq FROM positions WHERE issuer = ? AND {holder} "
             "AND effective_date <= ? AND rec_seq <= ? AND seq <= ?",
-            [issuer, *listed, through_date, upto_seq, upto_seq],
+            [issuer, *params, through_date, upto_seq, upto_seq],
         )
         named = self._all(
-            f"SELECT seq FROM facts WHERE issuer = ? AND (person IN ({marks}) OR other IN "
-            f"({marks})) AND effective_date <= ? AND seq <= ?",
-            [issuer, *listed, *listed, through_date, upto_seq],
+            f"SELECT seq FROM facts WHERE issuer = ? AND ({person} OR {other}) "
+            "AND effective_date <= ? AND seq <= ?",
+            [issuer, *params, *params, through_date, upto_seq],
         )
         return sorted({int(s) for (s,) in moved} | {int(s) for (s,) in named})
 
@@ -386,11 +391,10 @@ class Session:
             holders = sorted({h for h, _, _ in wanted})
             rows = []
             for start in range(0, len(holders), _BATCH):
-                chunk = holders[start : start + _BATCH]
+                where, params = self._in("holder", holders[start : start + _BATCH])
                 rows += self._all(
-                    f"SELECT {columns} FROM balances WHERE issuer = ? AND holder IN "
-                    f"({self._in(chunk)})",
-                    [issuer, *chunk],
+                    f"SELECT {columns} FROM balances WHERE issuer = ? AND {where}",
+                    [issuer, *params],
                 )
             rows = [r for r in rows if (r[1], r[2], r[3]) in wanted]
         return {
