@@ -47,6 +47,7 @@ from projections.directory import holders_json, issuer_json
 from projections.explain import absent, explain
 from projections.fold import Fold
 from projections.follow import Follow
+from projections.heap import bulk
 from projections.identity import Aliases, NamesSeen, aliases
 from projections.maintain import Maintainer
 from projections.obligations import concerning, from_records
@@ -155,7 +156,8 @@ class Ledger:
         checked = named.watch(self._keyed(self._future_guard(pendings)))
         maintainer = Maintainer(follow=Follow(self.cache) if checkpoint else None)
         try:
-            result = append_batch(self.store, checked, stamp, maintainer, dry_run, problems)
+            with bulk():
+                result = append_batch(self.store, checked, stamp, maintainer, dry_run, problems)
         finally:
             maintainer.close()
         if result.appended or dry_run:
@@ -236,7 +238,8 @@ class Ledger:
             writer.clear_projections()
             maintainer = Maintainer(check=False, follow=Follow(self.cache))
             try:
-                count = replay_log(writer, maintainer)
+                with bulk():
+                    count = replay_log(writer, maintainer)
             finally:
                 maintainer.close()
         self.checkpoint(None)  # the issuers the replay could not follow (and none twice)
@@ -246,7 +249,7 @@ class Ledger:
         """Bring the checkpoints of these issuers (None: all) up to date; unless `always`, only
         where a view would otherwise fold more than `checkpoints.INTERVAL` events."""
         written = 0
-        with self.store.writing() as writer:
+        with bulk(), self.store.writing() as writer:
             names = [s.issuer for s in writer.issuers()] if issuers is None else issuers
             for issuer in sorted(set(names)):
                 if always or checkpoints.uncovered(writer, issuer) > checkpoints.INTERVAL:
@@ -255,7 +258,8 @@ class Ledger:
 
     def verify(self, expect: tuple[int, str] | None = None) -> Json:
         """The chain recomputed from row 1: `ok`, the head digest, or the first bad seq."""
-        result = self.store.verify(expect)
+        with bulk():
+            result = self.store.verify(expect)
         return {
             "ok": result.ok,
             "events": result.rows,
