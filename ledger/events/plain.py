@@ -113,8 +113,8 @@ def plain_payload(event: Event) -> str | None:
     if type(event) not in _CLASSES:
         return None
     fields = event.__dict__
-    for key, value in fields.items():
-        if value is not None and key not in _PLAIN_SET:
+    for key in _OPTIONAL:
+        if fields[key] is not None:
             return None
     text: str = (
         '{"effective_date":"'
@@ -133,3 +133,4 @@ def plain_payload(event: Event) -> str | None:
 
 
 _CLASSES = frozenset(TYPES.values())
+_OPTIONAL = tuple(name for name in DEFAULTS if name not in _PLAIN_SET)  # None in a plain trade
