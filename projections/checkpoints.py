@@ -121,10 +121,11 @@ class Builder:
     def __init__(self, issuer: str, fold: Fold, previous: Key | None) -> None:
         self.issuer, self.fold, self.previous = issuer, fold, previous
         self.since = fold.s.counted
+        self.interval = INTERVAL
         self.taken: list[tuple[str, Key | None, int, bytes, bytes]] = []
 
     def each_day(self, day: date, counted: int) -> None:
-        if counted - self.since >= INTERVAL:
+        if counted - self.since >= self.interval:
             self.take(day)
 
     def take(self, day: date) -> None:

@@ -42,6 +42,7 @@ class Handoff(NamedTuple):
     voided: tuple[int, ...]
     previous: checkpoints.Key | None
     since: int
+    interval: int  # events between checkpoints
     day: date | None
     today: list[Recorded]  # the events of `day` not folded yet
 
@@ -85,6 +86,7 @@ class Follower:
         follower.fold.changes = decode_changes(handoff.changes)
         follower.builder = checkpoints.Builder(handoff.issuer, follower.fold, handoff.previous)
         follower.builder.since = handoff.since
+        follower.builder.interval = handoff.interval
         follower.day, follower.today = handoff.day, list(handoff.today)
         return follower
 
@@ -98,6 +100,7 @@ class Follower:
             tuple(sorted(fold.voided)),
             builder.previous,
             builder.since,
+            builder.interval,
             self.day,
             self.today,
         )

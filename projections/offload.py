@@ -4,33 +4,40 @@ The fold behind the checkpoints (`projections.follow`) needs nothing from the da
 has started: the events come in order from the append. So once a follower has folded the
 ledger's tail, its fold is handed, as a value (`Handoff`: the state encoded as a checkpoint's),
 to a child process; from then on the append sends each new event as it is stored (seq, stamp,
-id, payload: strings, a few bytes of pickle) in blocks, and the child parses and folds them and
-takes the checkpoints. At the end it sends back the checkpoints taken, which the append writes
-in its own transaction. Those are the bytes the follower would have taken here: the child reads
-each event back from its stored payload exactly as a build after the append would.
+id, payload: strings) in blocks, and the child parses and folds them and takes the checkpoints.
+At the end it sends back the checkpoints taken, which the append writes in its own transaction.
+They are the bytes the follower would have taken here: the child reads each event back from its
+stored payload exactly as a build after the append would.
 
-The child is a fork of the appending process (Linux; elsewhere the fold stays here). It touches
-no database connection, ends when its pipe closes (the append finished, failed or was killed),
-and is a daemon. Anything that goes wrong with it (it cannot start, dies, or fails) only costs
-the speed: the follower counts as given up, and the build after the append takes the
-checkpoints as it would without a follower.
+The child is a fresh interpreter running this module (`python -m projections.offload`), talking
+pickles over its standard input and output: it imports only the fold, touches no database, does
+not re-run the caller's script (as `multiprocessing`'s spawn would in a notebook or a script
+without a main guard), and shares no memory with the appending process (a fork would copy the
+pages each side touches). It ends when its input closes (the append finished, failed or was
+killed). Anything that goes wrong with it (it cannot start, dies, or fails) only costs the
+speed: the follower counts as given up, and the build after the append takes the checkpoints.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
+import os
+import pickle
+import subprocess
 import sys
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import IO, Any
 
 from ledger.content import parse_row
 from ledger.log import Recorded
 from ledger.store import Writer
 from projections.follow import Follower, Taken
+from projections.heap import bulk
 
 BLOCK = 2_000  # events sent to the child at once
+COMMAND = [sys.executable, "-m", "projections.offload"]
+_ROOT = str(Path(__file__).resolve().parents[1])  # where `projections` is importable from
 _log = logging.getLogger("owl.offload")
 Item = tuple[int, str, str, str]  # seq, recorded_at, event id, payload
 
@@ -38,10 +45,10 @@ Item = tuple[int, str, str, str]  # seq, recorded_at, event id, payload
 class Remote:
     """A follower whose fold goes on in a child process."""
 
-    def __init__(self, local: Follower, conn: Connection, process: BaseProcess) -> None:
+    def __init__(self, local: Follower, process: subprocess.Popen[bytes]) -> None:
         self.issuer = local.issuer
         self.builder = local.builder  # keeps the checkpoints taken before the handoff
-        self.conn, self.process = conn, process
+        self.process = process
         self.block: list[Item] = []
         self.alive = True
         self.answered = False
@@ -49,44 +56,54 @@ class Remote:
     @classmethod
     def start(cls, local: Follower) -> Remote | None:
         """Hand `local`'s fold to a new child process; None when there cannot be one."""
-        if not sys.platform.startswith("linux"):
-            return None
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH")) if p)
         try:
-            context = multiprocessing.get_context("fork")
-            ours, theirs = context.Pipe()
-            process = context.Process(target=_serve, args=(theirs, ours), daemon=True)
-            process.start()
-            theirs.close()
-            ours.send(local.handoff())
-        except (OSError, ValueError) as exc:
+            process = subprocess.Popen(
+                COMMAND,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
+        except OSError as exc:
             _log.debug("the fold stays in this process: %s", exc)
             return None
-        return cls(local, ours, process)
+        remote = cls(local, process)
+        remote._write(local.handoff())
+        return remote if remote.alive else None
 
     def add(self, record: Recorded, payload: str) -> None:
         if not self.alive:
             return
         self.block.append((record.seq, record.recorded_at, record.event_id, payload))
         if len(self.block) >= BLOCK:
-            self._send()
+            self._write(self.block)
+            self.block = []
 
-    def _send(self) -> None:
+    def _write(self, message: object) -> None:
+        pipe = self.process.stdin
+        assert pipe is not None
         try:
-            self.conn.send(self.block)
+            pickle.dump(message, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            pipe.flush()
         except OSError as exc:  # the child is gone
             self._lost(exc)
-        self.block = []
 
     def finish(self, writer: Writer) -> int | None:
         """The checkpoints the child took, written here; None when it gave up or failed."""
-        if self.block:
-            self._send()
+        if self.alive and self.block:
+            self._write(self.block)
+            self.block = []
         if not self.alive:
             return None
+        self._write(None)
+        if not self.alive:
+            return None
+        assert self.process.stdout is not None
         try:
-            self.conn.send(None)
-            answer = self.conn.recv()
-        except (OSError, EOFError) as exc:
+            answer = pickle.load(self.process.stdout)
+        except (OSError, EOFError, pickle.UnpicklingError) as exc:
             self._lost(exc)
             return None
         self.answered = True
@@ -98,10 +115,13 @@ class Remote:
 
     def close(self) -> None:
         """End the child: it has answered and is leaving, or its work is no longer wanted."""
-        self.conn.close()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
         if not self.answered:
             self.process.kill()
-        self.process.join()
+        self.process.wait()
 
     def _lost(self, why: object) -> None:
         # Not a warning: the answer is the same, only later (a build takes the checkpoints).
@@ -109,20 +129,33 @@ class Remote:
         self.alive = False
 
 
-def _serve(conn: Connection, parents: Connection) -> None:
+def serve(source: IO[bytes], sink: IO[bytes]) -> None:
     """The child: resume the fold, fold each block, answer the checkpoints taken."""
-    parents.close()  # our copy of the parent's end: the pipe ends when the parent's closes
+    answer: tuple[str, Any]
     try:
-        follower = Follower.resumed(conn.recv())
-        while (block := conn.recv()) is not None:
+        follower = Follower.resumed(pickle.load(source))
+        while (block := pickle.load(source)) is not None:
             for seq, stamp, event_id, payload in block:
                 follower.add(Recorded(seq, stamp, "", "", parse_row(seq, event_id, payload)))
-        answer: tuple[str, list[Taken] | str] = ("gave up", "a void, or a date already folded")
+        answer = ("gave up", "a void, or a date already folded")
         if follower.alive:
-            answer = ("taken", follower.taken())
+            taken: list[Taken] = follower.taken()
+            answer = ("taken", taken)
     except EOFError:
         return  # the append is gone
     except Exception as exc:  # reported to the parent, which leaves the work to a build
         answer = ("failed", f"{type(exc).__name__}: {exc}")
     with contextlib.suppress(OSError):  # the parent is gone
-        conn.send(answer)
+        pickle.dump(answer, sink, protocol=pickle.HIGHEST_PROTOCOL)
+        sink.flush()
+
+
+def main() -> None:
+    sink = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout = sys.stderr  # nothing else may write into the answer's pipe
+    with bulk():
+        serve(sys.stdin.buffer, sink)
+
+
+if __name__ == "__main__":
+    main()

@@ -142,46 +142,56 @@ def test_a_follower_whose_process_dies_leaves_the_work_to_the_build(
 ) -> None:
     """The fold in the second process is only speed: when that process dies, the append still
     lands whole and the build after it takes the same checkpoints."""
-    import os
+    import sys
 
     from projections import offload
 
-    def dies(conn: Any, parents: Any) -> None:
-        conn.recv()  # the handoff
-        os._exit(1)
-
-    monkeypatch.setattr(offload, "_serve", dies)
+    dies = [sys.executable, "-c", "import sys; sys.stdin.buffer.read(100); sys.exit(3)"]
+    monkeypatch.setattr(offload, "COMMAND", dies)
     result = ledger.append(pendings(list(history(1_200))))
     assert result.appended > 1_200
     assert builds == [ISSUER]
     assert rows_of(ledger) == rebuilt_by_a_build(ledger)
 
 
-def test_no_second_process_outlives_an_append_refused(ledger: Any) -> None:
-    import multiprocessing
+def remotes(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The second processes started from now on."""
+    from projections import offload
 
+    started: list[Any] = []
+    start = offload.Remote.start
+
+    def kept(local: Any) -> Any:
+        remote = start(local)
+        started.append(remote)
+        return remote
+
+    monkeypatch.setattr(offload.Remote, "start", kept)
+    return started
+
+
+def test_a_follower_folds_in_a_second_process(
+    ledger: Any, builds: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = remotes(monkeypatch)
+    ledger.append(pendings(list(history(1_200))))
+    assert len(started) == 1 and started[0] is not None
+    assert started[0].answered and started[0].process.returncode == 0
+    assert builds == []  # its checkpoints were written
+
+
+def test_no_second_process_outlives_an_append_refused(
+    ledger: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ledger.errors import InvalidEvents
 
+    started = remotes(monkeypatch)
     rows = list(history(1_200))
     rows.append({"type": "SharesSold", "issuer": ISSUER, "holder": "Nobody",
                  "effective_date": rows[-1]["effective_date"], "shares": 5})  # fmt: skip
     with pytest.raises(InvalidEvents):
         ledger.append(pendings(rows))
-    assert multiprocessing.active_children() == []
+    assert len(started) == 1
+    assert started[0].process.returncode is not None  # ended, and waited for
     with ledger.store.reading() as reader:
         assert reader.known_seq(ISSUER, None) == 0
-
-
-def test_a_follower_folds_in_a_second_process(ledger: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from projections import offload
-
-    started: list[str] = []
-    start = offload.Remote.start
-
-    def counted(local: Any) -> Any:
-        started.append(local.issuer)
-        return start(local)
-
-    monkeypatch.setattr(offload.Remote, "start", counted)
-    ledger.append(pendings(list(history(1_200))))
-    assert started == [ISSUER]
