@@ -20,7 +20,7 @@ paths equal to the validator's.
 from __future__ import annotations
 
 import json
-from typing import Any
+from datetime import date
 
 from pydantic_core import to_json
 
@@ -42,13 +42,28 @@ _PLAIN_SET = _KEYS  # the fields a plain trade may have set to something other t
 _decode = json.JSONDecoder().decode
 
 
-def build(fields: dict[str, Any], given: set[str]) -> SharesPurchased | SharesSold:
-    """The trade with these final field values (what `model_construct` does, without its
-    per-field walk)."""
-    cls = TYPES[fields["type"]]
+def build(
+    kind: str,
+    issuer: str,
+    effective: date,
+    holder: str,
+    shares: int,
+    event_id: str | None,
+    given: set[str],
+) -> SharesPurchased | SharesSold:
+    """The trade with these final field values, `given` the fields the input set (what
+    `model_construct` does, without its per-field walk)."""
+    cls = TYPES[kind]
     event = cls.__new__(cls)
     values = dict(DEFAULTS)
-    values.update(fields)
+    values.update(
+        type=kind,
+        issuer=issuer,
+        effective_date=effective,
+        holder=holder,
+        shares=shares,
+        event_id=event_id,
+    )
     object.__setattr__(event, "__dict__", values)
     object.__setattr__(event, "__pydantic_fields_set__", given)
     object.__setattr__(event, "__pydantic_extra__", None)
@@ -80,21 +95,18 @@ def trade_from_json(text: str) -> SharesPurchased | SharesSold | None:
         event_id = _name(event_id, 200)
         if event_id is None:
             return None
-    if issuer is None or holder is None:
+    effective = existing_day(day)
+    if issuer is None or holder is None or effective is None:
         return None
+    return build(kind, issuer, effective, holder, shares, event_id, set(raw))
+
+
+def existing_day(text: str) -> date | None:
+    """The date written YYYY-MM-DD, or None when there is no such day."""
     try:
-        effective = written_day(day)
+        return written_day(text)
     except ValueError:
         return None
-    fields = {
-        "type": kind,
-        "issuer": issuer,
-        "effective_date": effective,
-        "holder": holder,
-        "shares": shares,
-        "event_id": event_id,
-    }
-    return build(fields, set(raw))
 
 
 def _name(value: object, longest: int) -> str | None:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 
 from ledger.events.base import Event
-from ledger.events.plain import build
-from ledger.events.values import MAX_SHARES, normal_name, written_day
+from ledger.events.plain import build, existing_day
+from ledger.events.values import MAX_SHARES, normal_name
 
 _PLAIN = re.compile(
     r'\{"effective_date":"([0-9]{4}-[0-9]{2}-[0-9]{2})",'
@@ -40,21 +40,10 @@ def plain_trade(payload: str, event_id: str) -> Event | None:
     shares = int(shares_text)
     if shares > MAX_SHARES or not (_normal(holder) and _normal(issuer) and _normal(event_id)):
         return None
-    if len(event_id) > 200:
+    effective = existing_day(day)
+    if len(event_id) > 200 or effective is None:
         return None
-    try:
-        effective = written_day(day)
-    except ValueError:
-        return None
-    fields = {
-        "type": kind,
-        "issuer": issuer,
-        "effective_date": effective,
-        "holder": holder,
-        "shares": shares,
-        "event_id": event_id,
-    }
-    return build(fields, set(_SET))
+    return build(kind, issuer, effective, holder, shares, event_id, set(_SET))
 
 
 def _normal(text: str) -> bool:
