@@ -13,6 +13,10 @@ make its fold differ from that build's: an event dated on or before a date it ha
 backdated event, or one before the ledger's last date), or a void. Only issuers with more than
 `checkpoints.INTERVAL` new events are followed: a small append is better served by the build's
 "only when a view would fold too much" rule.
+
+Once a follower has folded the ledger's tail, its fold is handed over as a value (`Handoff`) to
+a second process (`projections.offload`, up to `MAX_REMOTES` at once) that folds the rest while
+this one writes: the same fold on the same events, read back from their stored payloads.
 """
 
 from __future__ import annotations
