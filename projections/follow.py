@@ -155,9 +155,8 @@ class Follow:
     """The followers of one append: an issuer is followed once more than `INTERVAL` of its
     events have come, all dated after the last date the ledger had for it, none a void."""
 
-    def __init__(self, cache: checkpoints.StateCache, offload: bool = True) -> None:
+    def __init__(self, cache: checkpoints.StateCache) -> None:
         self.cache = cache
-        self.offload = offload  # a follower's fold goes on in a second process when it can
         self.counts: dict[str, int] = {}
         self.known_last: dict[str, date | None] = {}
         self.followers: dict[str, Following] = {}
@@ -185,7 +184,7 @@ class Follow:
         if count > checkpoints.INTERVAL:
             local = Follower(writer, self.cache, issuer, record.seq)
             self.followers[issuer] = local
-            if self.offload and local.alive and self.remotes < MAX_REMOTES:
+            if local.alive and self.remotes < MAX_REMOTES:
                 from projections.offload import Remote  # (only a big append needs it)
 
                 remote = Remote.start(local)

@@ -71,7 +71,10 @@ class Remote:
             return None
         remote = cls(local, process)
         remote._write(local.handoff())
-        return remote if remote.alive else None
+        if not remote.alive:
+            remote.close()
+            return None
+        return remote
 
     def add(self, record: Recorded, payload: str) -> None:
         if not self.alive:

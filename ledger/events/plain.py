@@ -36,9 +36,8 @@ TYPES: dict[str, type[SharesPurchased] | type[SharesSold]] = {
 # Every field in declaration order with its default (the two types declare the same fields).
 DEFAULTS = {name: f.default for name, f in SharesPurchased.model_fields.items()}
 assert list(SharesSold.model_fields) == list(DEFAULTS)
-_KEYS = frozenset({"type", "issuer", "effective_date", "holder", "shares", "event_id"})
+FIELDS = frozenset({"type", "issuer", "effective_date", "holder", "shares", "event_id"})
 _REQUIRED = frozenset({"type", "issuer", "effective_date", "holder", "shares"})
-_PLAIN_SET = _KEYS  # the fields a plain trade may have set to something other than None
 _decode = json.JSONDecoder().decode
 
 
@@ -73,11 +72,13 @@ def build(
 
 def trade_from_json(text: str) -> SharesPurchased | SharesSold | None:
     """The plain trade a line of JSON holds, or None when it is not one beyond doubt."""
+    if "SharesPurchased" not in text and "SharesSold" not in text:
+        return None  # not a trade: not worth reading twice
     try:
         raw = _decode(text)
     except (ValueError, RecursionError):
         return None
-    if type(raw) is not dict or not raw.keys() <= _KEYS or not raw.keys() >= _REQUIRED:
+    if type(raw) is not dict or not raw.keys() <= FIELDS or not raw.keys() >= _REQUIRED:
         return None
     kind = raw["type"]
     shares = raw["shares"]
@@ -145,4 +146,4 @@ def plain_payload(event: Event) -> str | None:
 
 
 _CLASSES = frozenset(TYPES.values())
-_OPTIONAL = tuple(name for name in DEFAULTS if name not in _PLAIN_SET)  # None in a plain trade
+_OPTIONAL = tuple(name for name in DEFAULTS if name not in FIELDS)  # None in a plain trade

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from ledger.events.base import Event
-from ledger.events.plain import build, existing_day
+from ledger.events.plain import FIELDS, build, existing_day
 from ledger.events.values import MAX_SHARES, normal_name
 
 _PLAIN = re.compile(
@@ -28,7 +28,6 @@ _PLAIN = re.compile(
     r'"shares":([1-9][0-9]{0,15}),'
     r'"type":"(SharesPurchased|SharesSold)"\}'
 )
-_SET = frozenset({"type", "issuer", "effective_date", "holder", "shares", "event_id"})
 
 
 def plain_trade(payload: str, event_id: str) -> Event | None:
@@ -43,7 +42,7 @@ def plain_trade(payload: str, event_id: str) -> Event | None:
     effective = existing_day(day)
     if len(event_id) > 200 or effective is None:
         return None
-    return build(kind, issuer, effective, holder, shares, event_id, set(_SET))
+    return build(kind, issuer, effective, holder, shares, event_id, set(FIELDS))
 
 
 def _normal(text: str) -> bool:

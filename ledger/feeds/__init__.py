@@ -57,7 +57,9 @@ def read_path(path: str, fmt: Format | None, keep_recorded_at: bool = False) -> 
     origin = "<stdin>" if path == STDIN else path
     if fmt in ("form345", "sc13", "sec"):
         return FilingFeed(path, None if fmt == "sec" else fmt, origin)
-    lines = _stdin_lines() if path == STDIN else _file_lines(path)
+    # Decoded line by line from the bytes, files and standard input alike: UTF-8 whatever the
+    # locale says.
+    lines = bounded_lines(sys.stdin.buffer) if path == STDIN else file_lines(path)
     if fmt is None:
         fmt, lines = sniff(lines)
         if fmt == "sec":
@@ -78,15 +80,6 @@ def sniff(lines: Iterator[str]) -> tuple[Format, Iterator[str]]:
     if first.startswith("<"):
         return "sec", chain(seen, lines)
     return ("jsonl" if first.startswith("{") else "csv"), chain(seen, lines)
-
-
-def _file_lines(path: str) -> Iterator[str]:
-    return file_lines(path)
-
-
-def _stdin_lines() -> Iterator[str]:
-    # Decoded line by line from the bytes, as for files: UTF-8 whatever the locale says.
-    return bounded_lines(sys.stdin.buffer)
 
 
 class FeedRefused(LedgerError):
