@@ -8,14 +8,14 @@ OWL_TEST_POSTGRES_URL. Without a server they skip with the reason, unless OWL_RE
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 import sqlalchemy
 from hypothesis import settings
+
+from tests.databases import fresh_schema
 
 # Property tests run 40 examples each in `make test`; HYPOTHESIS_PROFILE=long runs 400 and
 # HYPOTHESIS_PROFILE=thorough 3,000 (the equivalence properties are run long before a change to
@@ -56,15 +56,8 @@ def postgres_base() -> str:
 
 @pytest.fixture
 def postgres_url(postgres_base: str) -> Iterator[str]:
-    schema = f"owl_test_{uuid.uuid4().hex[:12]}"
-    admin = sqlalchemy.create_engine(postgres_base)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    sep = "&" if "?" in postgres_base else "?"
-    yield f"{postgres_base}{sep}options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    admin.dispose()
+    with fresh_schema(postgres_base) as url:
+        yield url
 
 
 @pytest.fixture

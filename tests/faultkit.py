@@ -12,6 +12,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +28,32 @@ def soak_size(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
-def report(name: str, **figures: Any) -> None:
-    """One line of soak figures on stdout (`make soak` runs pytest with -s)."""
-    shown = ", ".join(f"{key}={value}" for key, value in figures.items())
+def report(name: str, started: float, **figures: Any) -> None:
+    """One line of soak figures on stdout (`make soak` runs pytest with -s): each figure as
+    counted (a counter's words joined by underscores), and the seconds since `started`."""
+    figures["seconds"] = round(time.monotonic() - started)
+    shown = ", ".join(f"{_key(key)}={value}" for key, value in figures.items())
     print(f"\nsoak: {name}: {shown}", flush=True)
+
+
+def soak_rounds(
+    name: str, variable: str, default: int, lines: int, run: Callable[[int, int], Mapping[str, int]]
+) -> None:
+    """A round-based soak: `run(rounds, seed)` with the environment's count of rounds (else
+    `default`) and a seed from the clock, then its counts reported."""
+    rounds = soak_size(variable, default)
+    started = time.monotonic()
+    seen = run(rounds, int(time.time()))
+    report(name, started, rounds=rounds, lines_per_batch=lines, **dict(sorted(seen.items())))
+
+
+def _key(words: str) -> str:
+    return words.replace(",", "").replace(" ", "_")
+
+
+def backend(url: str) -> str:
+    """ "sqlite" or "postgresql", for a report."""
+    return url.split(":")[0].split("+")[0]
 
 
 def owl_command(url: str, *args: str) -> list[str]:
@@ -120,6 +144,26 @@ class Probe:
         pid = self.scalar(WRITER, key=WRITE_LOCK_KEY, name=name)
         return None if pid is None else int(pid)
 
+    def writing(self, name: str) -> bool:
+        """Whether the process connected as `name` holds the write lock now (PostgreSQL's
+        advisory lock, held by the backend of that name; on SQLite, any writer's reserved lock,
+        seen as a write that cannot start)."""
+        if self.engine.dialect.name == "postgresql":
+            return self.writer_pid(name) is not None
+        raw = self.engine.raw_connection()
+        try:
+            driver: Any = raw.driver_connection
+            driver.execute("PRAGMA busy_timeout = 0")
+            driver.isolation_level = None
+            try:
+                driver.execute("BEGIN IMMEDIATE")
+            except Exception:  # "database is locked": a writer holds it
+                return True
+            driver.execute("ROLLBACK")
+            return False
+        finally:
+            raw.close()
+
     def seqs(self) -> tuple[int, int, int]:
         """(count, min seq, max seq) of the log: gapless when count == max and min is 1."""
         with self.engine.connect() as conn:
@@ -127,6 +171,27 @@ class Probe:
                 "SELECT count(*), coalesce(min(seq), 1), coalesce(max(seq), 0) FROM events"
             ).one()
         return int(count), int(low), int(high)
+
+
+def wait_for_writer(probe: Probe, name: str, seconds: float = 60) -> bool:
+    """Wait until the process connected as `name` holds the write lock; whether it did."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if probe.writing(name):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def ingest_again(url: str, probe: Probe, feed: Path, tag: str, lines: int, held: int) -> int:
+    """Ingest the batch again after a fault left `held` of its `lines` events: it appends
+    exactly the rest. Returns the events of the batch still missing (lost)."""
+    again = run_owl(url, "ingest", str(feed))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith(f"appended {lines - held}, already present {held}\n"), (
+        again.stdout
+    )
+    return lines - probe.of_batch(tag)
 
 
 def assert_sound(url: str) -> dict[str, Any]:

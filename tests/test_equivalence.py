@@ -10,15 +10,12 @@ summed from the positions table) equal the oracle's, before and after `rebuild`.
 from __future__ import annotations
 
 import tempfile
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import quote
 
 import pytest
-import sqlalchemy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +28,7 @@ from projections.replay import history, state_at
 from projections.report import ownership_json, status_json
 from projections.timeline import timeline_json
 from tests.builders import at, ev
+from tests.databases import fresh_schema
 
 START = date(2003, 1, 1)
 KINDS = [
@@ -254,21 +252,7 @@ def fresh(request: pytest.FixtureRequest) -> Fresh:
 
         return sqlite
     base = str(request.getfixturevalue("postgres_base"))
-
-    @contextmanager
-    def postgres() -> Iterator[str]:
-        schema = f"owl_eq_{uuid.uuid4().hex[:12]}"
-        admin = sqlalchemy.create_engine(base)
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        try:
-            yield f"{base}{'&' if '?' in base else '?'}options={quote(f'-csearch_path={schema}')}"
-        finally:
-            with admin.begin() as conn:
-                conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-            admin.dispose()
-
-    return postgres
+    return lambda: fresh_schema(base, "owl_eq")
 
 
 @settings(deadline=None, suppress_health_check=SLOW)

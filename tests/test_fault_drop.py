@@ -19,11 +19,11 @@ from tests.faultkit import (
     Probe,
     assert_sound,
     batch_file,
+    ingest_again,
     named,
-    report,
-    run_owl,
-    soak_size,
+    soak_rounds,
     start_owl,
+    wait_for_writer,
 )
 
 pytestmark = pytest.mark.postgres
@@ -43,7 +43,8 @@ def drop_mid_batch(
         feed = batch_file(folder / f"{tag}.jsonl", tag, lines)
         name = f"owl-drop-{uuid.uuid4().hex[:12]}"
         process = start_owl(named(url, name), "ingest", str(feed))
-        pid = _writer_pid(probe, name)
+        assert wait_for_writer(probe, name), "the ingest never took the write lock"
+        pid = probe.writer_pid(name)
         time.sleep(rng.uniform(0, 0.5) if drops > 1 else 0)
         ended = probe.scalar("SELECT pg_terminate_backend(:pid)", pid=pid)
         stdout, stderr = process.communicate(timeout=120)
@@ -67,22 +68,11 @@ def drop_mid_batch(
             assert held == 0, f"{held} events of the batch written"
             seen["refused, nothing written"] += 1
         assert_sound(url)
-        again = run_owl(url, "ingest", str(feed))
-        assert again.returncode == 0, again.stderr
-        assert again.stdout.startswith(f"appended {lines - held}, already present {held}\n")
+        seen["events lost"] += ingest_again(url, probe, feed, tag, lines, held)
+        assert seen["events lost"] == 0
         feed.unlink()
     probe.close()
     return seen
-
-
-def _writer_pid(probe: Probe, name: str) -> int:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        pid = probe.writer_pid(name)
-        if pid is not None:
-            return int(pid)
-        time.sleep(0.02)
-    raise AssertionError("the ingest never took the write lock")
 
 
 def _shown(url: str) -> str:
@@ -96,23 +86,17 @@ def test_a_connection_dropped_mid_batch_writes_nothing_and_the_retry_succeeds(
 ) -> None:
     seen = drop_mid_batch(postgres_url, tmp_path, drops=1, seed=0)
 
-    assert seen == {"refused, nothing written": 1}
+    assert (seen["refused, nothing written"], seen["events lost"]) == (1, 0)
 
 
 @pytest.mark.soak
 def test_soak_connection_dropped_mid_batch(postgres_url: str, tmp_path: Path) -> None:
-    drops = soak_size("OWL_SOAK_DROPS", 50)
-    started = time.monotonic()
-
-    seen = drop_mid_batch(postgres_url, tmp_path, drops, int(time.time()), lines=20_000)
-
-    report(
+    soak_rounds(
         "PostgreSQL connection dropped mid-batch",
-        drops=drops,
-        lines_per_batch=20_000,
-        **{k.replace(" ", "_").replace(",", ""): v for k, v in sorted(seen.items())},
-        events_lost=0,
-        seconds=round(time.monotonic() - started),
+        "OWL_SOAK_DROPS",
+        50,
+        20_000,
+        lambda drops, seed: drop_mid_batch(postgres_url, tmp_path, drops, seed, lines=20_000),
     )
 
 

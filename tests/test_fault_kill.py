@@ -17,12 +17,13 @@ from projections.api import Ledger
 from tests.faultkit import (
     Probe,
     assert_sound,
+    backend,
     batch_file,
+    ingest_again,
     named,
-    report,
-    run_owl,
-    soak_size,
+    soak_rounds,
     start_owl,
+    wait_for_writer,
 )
 
 
@@ -57,12 +58,8 @@ def kill_during_ingest(
             assert ledger.ownership("FLT", "2003-08-14")["holders"]  # the tail check passes
         ledger.close()
 
-        again = run_owl(url, "ingest", str(feed))
-        assert again.returncode == 0, again.stderr
-        assert again.stdout.startswith(f"appended {lines - held}, already present {held}\n"), (
-            again.stdout
-        )
-        assert probe.of_batch(tag) == lines
+        seen["events lost"] += ingest_again(url, probe, feed, tag, lines, held)
+        assert seen["events lost"] == 0
         feed.unlink()
     probe.close()
     assert_sound(url)
@@ -85,11 +82,7 @@ def test_an_ingest_killed_before_it_commits_wrote_nothing(db_url: str, tmp_path:
     probe = Probe(db_url)
     name = f"owl-kill-{uuid.uuid4().hex[:12]}"
     process = start_owl(named(db_url, name), "ingest", str(feed))
-    writing = False
-    deadline = time.monotonic() + 60
-    while not writing and time.monotonic() < deadline:
-        time.sleep(0.05)
-        writing = _writing(probe, name)
+    writing = wait_for_writer(probe, name)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=60)
 
@@ -99,37 +92,12 @@ def test_an_ingest_killed_before_it_commits_wrote_nothing(db_url: str, tmp_path:
     probe.close()
 
 
-def _writing(probe: Probe, name: str) -> bool:
-    """Whether the writer holds the write lock now (PostgreSQL's advisory lock, taken by the
-    backend of that name; SQLite's reserved lock, seen as a write that cannot start)."""
-    if probe.engine.dialect.name == "postgresql":
-        return probe.writer_pid(name) is not None
-    raw = probe.engine.raw_connection()
-    try:
-        raw.driver_connection.execute("PRAGMA busy_timeout = 0")  # type: ignore[union-attr]
-        raw.driver_connection.isolation_level = None  # type: ignore[union-attr]
-        try:
-            raw.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
-        except Exception:  # "database is locked": a writer holds it
-            return True
-        raw.driver_connection.execute("ROLLBACK")  # type: ignore[union-attr]
-        return False
-    finally:
-        raw.close()
-
-
 @pytest.mark.soak
 def test_soak_kill_during_ingest(db_url: str, tmp_path: Path) -> None:
-    kills = soak_size("OWL_SOAK_KILLS", 100)
-    started = time.monotonic()
-
-    seen = kill_during_ingest(db_url, tmp_path, kills, int(time.time()), lines=4000)
-
-    report(
-        f"kill -9 during ingest ({db_url.split(':')[0].split('+')[0]})",
-        kills=kills,
-        lines_per_batch=4000,
-        **{k.replace(" ", "_"): v for k, v in sorted(seen.items())},
-        events_lost=0,
-        seconds=round(time.monotonic() - started),
+    soak_rounds(
+        f"kill -9 during ingest ({backend(db_url)})",
+        "OWL_SOAK_KILLS",
+        100,
+        4000,
+        lambda kills, seed: kill_during_ingest(db_url, tmp_path, kills, seed, lines=4000),
     )
