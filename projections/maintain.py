@@ -144,6 +144,13 @@ class Maintainer:
             eff = ev.effective_date.isoformat()
             point = (eff, seq)
             self._note(work, eff)
+            plain = _plain_move(ev)
+            if plain is not None:  # the common case: one move, nothing else to keep
+                key, delta = plain
+                work.named.add(key[0])
+                rows.append(PositionRow(work.name, eff, seq, *key, seq, delta, MOVE, None))
+                self._move(writer, work, key, point, delta, seq)
+                continue
             net: dict[Account, int] = {}
             for key, delta in moves_of(ev):
                 net[key] = net.get(key, 0) + delta
@@ -191,6 +198,10 @@ class Maintainer:
         wanted: dict[str, set[Account]] = {}
         for item in appended:
             ev = item.record.event
+            plain = _plain_move(ev)
+            if plain is not None:
+                wanted.setdefault(ev.issuer, set()).add(plain[0])
+                continue
             for key, _ in moves_of(ev):
                 wanted.setdefault(ev.issuer, set()).add(key)
             if isinstance(ev, HoldingReported):
@@ -494,6 +505,17 @@ _VERB = {
     "SharesRepurchased": "sell {:,} back to the company",
     "SharesDisposed": "dispose of {:,}",
 }
+
+
+def _plain_move(ev: AnyEvent) -> tuple[Account, int] | None:
+    """A purchase or sale of the common stock held directly: its one move (what `moves_of`
+    gives), or None for any other event."""
+    kind = type(ev)
+    if kind is SharesPurchased or kind is SharesSold:
+        assert isinstance(ev, SharesPurchased | SharesSold)
+        if ev.security is None and ev.nature is None:
+            return (ev.holder, "", ""), ev.shares if kind is SharesPurchased else -ev.shares
+    return None
 
 
 def _refusal(kind: str, holder: str, when: str, held: int, needed: int) -> str:

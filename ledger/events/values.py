@@ -84,7 +84,21 @@ def normal_name(value: object) -> object:
     a feed, normalized once each)."""
     if not isinstance(value, str):
         return value  # the string type check reports it
+    if _plainly_normal(value):
+        return value
     return _normal_text(value) if len(value) <= 256 else _normalize(value)
+
+
+def _plainly_normal(value: str) -> bool:
+    """Printable ASCII with single inner spaces and none at the ends: already in its normal
+    form (the common case, and the only one for ids, which never repeat: no cache lookup)."""
+    return (
+        value.isascii()
+        and value.isprintable()
+        and "  " not in value
+        and value[:1] != " "
+        and value[-1:] != " "
+    )
 
 
 def _normalize(value: str) -> str:

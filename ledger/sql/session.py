@@ -42,7 +42,15 @@ class Session:
     # --- helpers -----------------------------------------------------------------------------
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        return list(self.conn.exec_driver_sql(sql.replace("?", self.p), tuple(params)))
+        """Every row, as the driver's tuples (through the connection's own cursor: the result
+        wrapper costs more than the read on big pages)."""
+        dbapi: Any = self.conn.connection.dbapi_connection
+        cursor = dbapi.cursor()
+        try:
+            cursor.execute(sql.replace("?", self.p), tuple(params))
+            return cursor.fetchall() if cursor.description is not None else []
+        finally:
+            cursor.close()
 
     def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
         streamed = self.dialect == "postgresql"
