@@ -159,3 +159,25 @@ def test_a_repeated_key_is_still_named_by_the_feed() -> None:
     feed = JsonlFeed([line])
     assert list(feed) == []
     assert [(p.line, p.field) for p in feed.problems] == [(1, "shares")]
+
+
+texts = st.one_of(
+    st.text(max_size=12),
+    st.text(alphabet=" ab\t\n\x1f\x7f\x85\u00a0\u2028\u202e", max_size=8),
+    st.text(alphabet=st.characters(max_codepoint=127), max_size=12),
+)
+
+
+@given(texts)
+def test_a_name_known_normal_at_a_glance_is_what_the_full_normalization_makes(text: str) -> None:
+    """The shortcut for printable ASCII gives what the full normalization gives, or leaves the
+    text to it (which refuses what it refuses)."""
+    from ledger.events.values import _normalize, normal_name
+
+    try:
+        expected: object = _normalize(text)
+    except ValueError:
+        with pytest.raises(ValueError):
+            normal_name(text)
+        return
+    assert normal_name(text) == expected
