@@ -37,7 +37,8 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -155,13 +156,93 @@ def raw_sqlite_executemany(jsonl: str | Path, folder: str | Path) -> float:
     return seconds
 
 
+def chained_rows(jsonl: str | Path) -> Iterator[Row]:
+    """The least any Python ledger with owl's chain must do per event, the file read included:
+    decode the line, write its canonical JSON and hash it into the chain (owl's `row_hash`);
+    owl's events row for each line, in the events table's column order. No validation, no
+    idempotency lookup, no projections: a floor, not a ledger."""
+    from ledger.chain import GENESIS, row_hash
+
+    prev, seq = GENESIS, 0
+    with open(jsonl, encoding="utf-8") as lines:
+        for line in lines:
+            event = json.loads(line)
+            seq += 1
+            eid = event.pop("event_id")
+            issuer, kind, day = event["issuer"], event["type"], event["effective_date"]
+            payload = json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            now = row_hash(prev, seq, eid, issuer, kind, day, RECORDED_AT, payload)
+            yield (seq, eid, issuer, kind, day, RECORDED_AT, payload, prev, now)
+            prev = now
+
+
+FLOOR_COLUMNS = [
+    "seq",
+    "event_id",
+    "issuer",
+    "type",
+    "effective_date",
+    "recorded_at",
+    "payload",
+    "prev_hash",
+    "hash",
+]
+
+
+def python_floor_sqlite(jsonl: str | Path, folder: str | Path) -> float:
+    """Seconds for `chained_rows` executemany'd in chunks into a fresh copy of owl's events
+    table, one transaction, on a new SQLite file in `folder`: the Python floor of an ingest."""
+    ddl, columns = events_schema(sqlite_dialect.dialect())
+    if columns != FLOOR_COLUMNS:
+        raise ValueError(f"owl's events columns changed: {columns}")
+    conn = sqlite3.connect(_fresh(Path(folder) / "peer_floor.db"), isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        for statement in ddl:
+            conn.execute(statement)
+        insert = _insert_sql("events", columns)
+
+        def load() -> None:
+            conn.execute("BEGIN")
+            rows = chained_rows(jsonl)
+            while chunk := list(islice(rows, CHUNK)):
+                conn.executemany(insert, chunk)
+            conn.execute("COMMIT")
+
+        _, seconds = _timed(load)
+        count = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        assert count == _line_count(jsonl)
+    finally:
+        conn.close()
+    return seconds
+
+
 def raw_postgres_copy(jsonl: str | Path, url: str) -> float:
     """Seconds to COPY every row into a copy of owl's events table in a scratch schema (created
     and dropped here), COMMIT included. `url` is a SQLAlchemy URL (`postgresql+psycopg://...`)."""
+    _, columns = events_schema(postgresql.dialect())  # type: ignore[no-untyped-call]
+    rows = log_rows(read_events(jsonl), columns)
+    return _postgres_copy(url, rows, len(rows))
+
+
+def python_floor_postgres(jsonl: str | Path, url: str) -> float:
+    """Seconds for `chained_rows` COPYed into a copy of owl's events table in a scratch schema,
+    COMMIT included: the Python floor of a PostgreSQL ingest."""
+    return _postgres_copy(url, chained_rows(jsonl), _line_count(jsonl))
+
+
+def _line_count(jsonl: str | Path) -> int:
+    with open(jsonl, encoding="utf-8") as lines:
+        return sum(1 for _ in lines)
+
+
+def _postgres_copy(url: str, rows: Iterable[Row], expected: int) -> float:
     import psycopg
 
     ddl, columns = events_schema(postgresql.dialect())  # type: ignore[no-untyped-call]
-    rows = log_rows(read_events(jsonl), columns)
+    if columns != FLOOR_COLUMNS:
+        raise ValueError(f"owl's events columns changed: {columns}")
     schema = f"bench_peer_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(url.replace("+psycopg", "", 1)) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
@@ -173,7 +254,7 @@ def raw_postgres_copy(jsonl: str | Path, url: str) -> float:
             conn.commit()
             seconds = _copy(conn, columns, rows)
             count = conn.execute("SELECT count(*) FROM events").fetchone()
-            assert count is not None and count[0] == len(rows)
+            assert count is not None and count[0] == expected
         finally:
             conn.rollback()
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
@@ -181,7 +262,7 @@ def raw_postgres_copy(jsonl: str | Path, url: str) -> float:
     return seconds
 
 
-def _copy(conn: Any, columns: Sequence[str], rows: Sequence[Row]) -> float:
+def _copy(conn: Any, columns: Sequence[str], rows: Iterable[Row]) -> float:
     statement = f"COPY events ({', '.join(columns)}) FROM STDIN"
     start = time.perf_counter()
     with conn.cursor() as cursor, cursor.copy(statement) as copy:

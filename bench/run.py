@@ -113,9 +113,9 @@ def measure_owl(url: str, jsonl: Path, n_events: int) -> dict[str, Any]:
         warm.append(time.perf_counter() - start)
     out["status_warm_p50_s"] = median(warm)
     own = []
-    for as_of in dates(0):
+    for day in dates(0):
         start = time.perf_counter()
-        ledger.ownership(ISSUER, as_of)
+        ledger.ownership(ISSUER, day)
         own.append(time.perf_counter() - start)
     out["ownership_s"] = own
     appends = []
@@ -152,6 +152,7 @@ def run_once(n: int, folder: Path, postgres: str | None) -> dict[str, Any]:
     work = folder / f"run-{uuid.uuid4().hex[:6]}"
     work.mkdir()
     result["raw_sqlite_s"] = peers.raw_sqlite_executemany(jsonl, work)
+    result["floor_sqlite_s"] = peers.python_floor_sqlite(jsonl, work)
     result["sqlite"] = measure_owl(f"sqlite:///{work}/owl.db", jsonl, n_events)
     sql_times, duck_times = [], []
     for as_of in dates(n):
@@ -162,6 +163,7 @@ def run_once(n: int, folder: Path, postgres: str | None) -> dict[str, Any]:
     result["es_append_s"], result["es_replay_s"] = es["append_s"], es["replay_s"]
     if postgres:
         result["pg_copy_s"] = peers.raw_postgres_copy(jsonl, postgres)
+        result["floor_pg_s"] = peers.python_floor_postgres(jsonl, postgres)
         url, drop = fresh_pg(postgres)
         try:
             result["postgres"] = measure_owl(url, jsonl, n_events)
@@ -197,6 +199,12 @@ def report(results: dict[int, dict[str, Any]]) -> str:
             f"{r['raw_sqlite_s']:.2f} s | {r['raw_sqlite_s'] / s['ingest_s']:.2f}x the raw speed |"
         )
         lines.append(
+            f"| ingest, SQLite, against the Python floor | {s['ingest_s']:.2f} s | parse, "
+            f"canonical JSON, chain, executemany {r['floor_sqlite_s']:.2f} s (itself "
+            f"{r['raw_sqlite_s'] / r['floor_sqlite_s']:.2f}x the raw speed) | "
+            f"{r['floor_sqlite_s'] / s['ingest_s']:.2f}x the floor's speed |"
+        )
+        lines.append(
             f"| ingest vs eventsourcing | {s['ingest_s']:.2f} s | {r['es_append_s']:.2f} s | "
             f"{r['es_append_s'] / s['ingest_s']:.2f}x its speed |"
         )
@@ -205,6 +213,12 @@ def report(results: dict[int, dict[str, Any]]) -> str:
             lines.append(
                 f"| ingest, PostgreSQL | {p['ingest_s']:.2f} s, {p['ingest_mb']} MB | COPY "
                 f"{r['pg_copy_s']:.2f} s | {p['ingest_s'] / r['pg_copy_s']:.2f}x COPY's time |"
+            )
+            lines.append(
+                f"| ingest, PostgreSQL, against the Python floor | {p['ingest_s']:.2f} s | parse, "
+                f"canonical JSON, chain, COPY {r['floor_pg_s']:.2f} s (itself "
+                f"{r['floor_pg_s'] / r['pg_copy_s']:.2f}x COPY's time) | "
+                f"{p['ingest_s'] / r['floor_pg_s']:.2f}x the floor's time |"
             )
         for i, as_of in enumerate(dates(n)):
             lines.append(

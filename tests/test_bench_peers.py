@@ -125,3 +125,22 @@ def test_the_raw_copy_fills_owl_s_events_table_on_postgres(
     history: Path, postgres_base: str
 ) -> None:
     assert peers.raw_postgres_copy(history, postgres_base) > 0  # and drops its schema
+
+
+def test_the_python_floor_hashes_owl_s_chain_and_fills_owl_s_table(
+    history: Path, tmp_path: Path
+) -> None:
+    """The floor does the hashing owl does (its rows verify as owl's chain) and inserts them."""
+    from ledger.chain import ChainRow, verify_rows
+
+    rows = [ChainRow(*row) for row in peers.chained_rows(history)]
+    checked = verify_rows(rows)
+    assert checked.ok and checked.head_seq == len(rows) > 0
+    assert peers.python_floor_sqlite(history, tmp_path) > 0  # it checks the row count
+
+
+@pytest.mark.postgres
+def test_the_python_floor_copies_into_owl_s_events_table_on_postgres(
+    history: Path, postgres_base: str
+) -> None:
+    assert peers.python_floor_postgres(history, postgres_base) > 0  # and drops its schema
