@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from cli.common import Instant, Settings, open_ledger
+from cli.progress import NoProgress, progress_bar
 from cli.safe import printable
 
 if TYPE_CHECKING:
     from ledger.feeds import Format
 
-PROGRESS_ABOVE = 5_000  # lines of input before a progress bar is worth showing
 # The input formats (`ledger.feeds.FORMATS`, which a test holds this equal to), named here so
 # that `owl ingest --help` does not load the feed parsers.
 INPUT_FORMATS = ("jsonl", "csv", "form345", "sc13")
@@ -148,11 +148,8 @@ def ingest(
 def _progress(paths: Sequence[str]) -> Any:
     """A progress bar on stderr for big inputs read at a terminal; otherwise one that is silent."""
     if not sys.stderr.isatty() or STDIN in paths:
-        return _NoProgress()
-    total = sum(_count_lines(path) for path in paths)
-    if total <= PROGRESS_ABOVE:
-        return _NoProgress()
-    return click.progressbar(length=total, label="Reading", file=sys.stderr, update_min_steps=1_000)
+        return NoProgress()
+    return progress_bar(sum(_count_lines(path) for path in paths), "Reading")
 
 
 def _count_lines(path: str) -> int:
@@ -165,13 +162,3 @@ def _count_lines(path: str) -> int:
     except OSError:
         return 0  # reported when the file is read
     return count + (last != b"\n")
-
-
-class _NoProgress:
-    def __enter__(self) -> _NoProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    update: Callable[[int], None] = staticmethod(lambda steps: None)

@@ -18,6 +18,7 @@ from cli.common import (
     open_ledger,
 )
 from cli.output import emit_csv, emit_json, emit_lines
+from cli.progress import progress_bar
 from cli.tables import render_table
 from ledger.dates import format_instant
 
@@ -64,7 +65,8 @@ def rebuild(settings: Settings) -> None:
       owl rebuild
     """
     ledger = open_ledger(settings)
-    count = ledger.rebuild()
+    with progress_bar(ledger.head_seq(), "Rebuilding") as bar:
+        count = ledger.rebuild(progress=bar.update)
     click.echo(f"rebuilt the projections and checkpoints from {count} events")
 
 
@@ -209,7 +211,9 @@ def verify(settings: Settings, expect: tuple[int, str] | None, fmt: str) -> None
     """
     from ledger.errors import ChainBroken, DigestMismatch
 
-    result = open_ledger(settings).verify(expect)
+    ledger = open_ledger(settings)
+    with progress_bar(ledger.head_seq(), "Verifying") as bar:
+        result = ledger.verify(expect, progress=bar.update)
     if fmt == "json":
         emit_json(result)
     if not result["ok"]:

@@ -339,9 +339,15 @@ def resolve_voids(writer: Writer, voids: Sequence[Appended]) -> tuple[list[Void]
     return found, problems
 
 
-def replay_log(writer: Writer, maintainer: Maintainer, page: int = CHUNK) -> int:
+def replay_log(
+    writer: Writer,
+    maintainer: Maintainer,
+    page: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Give the whole log, in seq order, to a maintainer as if it were being appended (a
-    rebuild): chunk by chunk, a run ending wherever the stamp changes. Returns the events read."""
+    rebuild): chunk by chunk, a run ending wherever the stamp changes. Returns the events read;
+    `progress` is told how many more were read after each page."""
     runs: dict[str, _OpenRun] = {}
     stamp: str | None = None
     last = count = 0
@@ -374,6 +380,8 @@ def replay_log(writer: Writer, maintainer: Maintainer, page: int = CHUNK) -> int
         maintainer.chunk(writer, chunk, 0)
         last = records[-1][0].seq
         count += len(records)
+        if progress is not None:
+            progress(len(records))
     end_runs()
     maintainer.finish(writer)
     return count

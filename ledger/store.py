@@ -14,7 +14,7 @@ fixed-width UTC strings, which compare correctly as text on every backend.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import NamedTuple, Protocol
 
@@ -267,4 +267,8 @@ class Store(Protocol):
 
     def writing(self, dry_run: bool = False) -> AbstractContextManager[Writer]: ...
 
-    def verify(self, expect: tuple[int, str] | None = None) -> Verification: ...
+    def verify(
+        self,
+        expect: tuple[int, str] | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Verification: ...

@@ -230,16 +230,21 @@ class Ledger:
             problems=lambda: feeds.problems(MAX_PROBLEMS),
         )
 
-    def rebuild(self) -> int:
+    def head_seq(self) -> int:
+        """The seq of the log's last event (how many events it holds); 0 when it is empty."""
+        with self.store.reading() as reader:
+            return reader.head().seq
+
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Drop and rebuild every maintained projection and checkpoint from the log; return the
-        events read."""
+        events read. `progress` is told how many more events were read, page by page."""
         self.cache = checkpoints.StateCache()
         with self.store.writing() as writer:
             writer.clear_projections()
             maintainer = Maintainer(check=False, follow=Follow(self.cache))
             try:
                 with bulk():
-                    count = replay_log(writer, maintainer)
+                    count = replay_log(writer, maintainer, progress=progress)
             finally:
                 maintainer.close()
         self.checkpoint(None)  # the issuers the replay could not follow (and none twice)
@@ -256,10 +261,15 @@ class Ledger:
                     written += checkpoints.build(writer, self.cache, issuer)
         return written
 
-    def verify(self, expect: tuple[int, str] | None = None) -> Json:
-        """The chain recomputed from row 1: `ok`, the head digest, or the first bad seq."""
+    def verify(
+        self,
+        expect: tuple[int, str] | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Json:
+        """The chain recomputed from row 1: `ok`, the head digest, or the first bad seq.
+        `progress` is told how many more rows were checked, a thousand at a time."""
         with bulk():
-            result = self.store.verify(expect)
+            result = self.store.verify(expect, progress)
         return {
             "ok": result.ok,
             "events": result.rows,

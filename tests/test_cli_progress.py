@@ -32,17 +32,15 @@ def big_feed(path: Path, lines: int) -> str:
     return str(path)
 
 
-def ingest(tmp_path: Path, feed: str, stderr_tty: bool) -> tuple[str, str]:
-    db = f"sqlite:///{tmp_path}/owl.db"
-    run = [sys.executable, "-m", "cli", "--db", db]
-    subprocess.run([*run, "init"], cwd=ROOT, check=True, capture_output=True)
+def owl(tmp_path: Path, args: list[str], stderr_tty: bool) -> tuple[str, str]:
+    """Run `owl ARGS` on the test's ledger; its stdout, and its stderr (read from a pseudo-
+    terminal when `stderr_tty`)."""
+    run = [sys.executable, "-m", "cli", "--db", f"sqlite:///{tmp_path}/owl.db", *args]
     if not stderr_tty:
-        done = subprocess.run([*run, "ingest", feed], cwd=ROOT, capture_output=True, text=True)
+        done = subprocess.run(run, cwd=ROOT, capture_output=True, text=True)
         return done.stdout, done.stderr
     leader, follower = os.openpty()
-    done = subprocess.run(
-        [*run, "ingest", feed], cwd=ROOT, stdout=subprocess.PIPE, stderr=follower, text=True
-    )
+    done = subprocess.run(run, cwd=ROOT, stdout=subprocess.PIPE, stderr=follower, text=True)
     os.close(follower)
     chunks = []
     while True:
@@ -55,6 +53,11 @@ def ingest(tmp_path: Path, feed: str, stderr_tty: bool) -> tuple[str, str]:
         chunks.append(chunk)
     os.close(leader)
     return done.stdout, b"".join(chunks).decode()
+
+
+def ingest(tmp_path: Path, feed: str, stderr_tty: bool) -> tuple[str, str]:
+    owl(tmp_path, ["init"], stderr_tty=False)
+    return owl(tmp_path, ["ingest", feed], stderr_tty)
 
 
 def test_a_big_feed_read_at_a_terminal_shows_a_progress_bar(tmp_path: Path) -> None:
@@ -70,3 +73,41 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
 
     assert counts(stdout) == "appended 6000, already present 0\n"
     assert stderr == ""
+
+
+def test_rebuild_and_verify_of_a_big_log_at_a_terminal_show_a_progress_bar(
+    tmp_path: Path,
+) -> None:
+    ingest(tmp_path, big_feed(tmp_path / "big.jsonl", 6_000), stderr_tty=False)
+
+    stdout, terminal = owl(tmp_path, ["rebuild"], stderr_tty=True)
+    assert stdout == "rebuilt the projections and checkpoints from 6000 events\n"
+    assert "Rebuilding" in terminal and "100%" in terminal
+
+    stdout, terminal = owl(tmp_path, ["verify"], stderr_tty=True)
+    assert stdout.startswith("ok: 6000 events, head seq 6000, hash ")
+    assert "Verifying" in terminal and "100%" in terminal
+
+
+def test_rebuild_and_verify_are_silent_on_stderr_when_it_is_not_a_terminal(
+    tmp_path: Path,
+) -> None:
+    ingest(tmp_path, big_feed(tmp_path / "big.jsonl", 6_000), stderr_tty=False)
+
+    assert owl(tmp_path, ["rebuild"], stderr_tty=False)[1] == ""
+    assert owl(tmp_path, ["verify"], stderr_tty=False)[1] == ""
+
+
+def test_the_progress_the_api_reports_adds_up_to_the_events_read(tmp_path: Path) -> None:
+    from projections.api import Ledger
+
+    ingest(tmp_path, big_feed(tmp_path / "big.jsonl", 2_500), stderr_tty=False)
+    ledger = Ledger(f"sqlite:///{tmp_path}/owl.db")
+    try:
+        rebuilt: list[int] = []
+        verified: list[int] = []
+        assert ledger.rebuild(progress=rebuilt.append) == sum(rebuilt) == 2_500
+        assert ledger.verify(progress=verified.append)["ok"]
+        assert verified == [1_000, 1_000, 500] and ledger.head_seq() == 2_500
+    finally:
+        ledger.close()

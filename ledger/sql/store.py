@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from ledger.chain import Verification, verify_rows
+from ledger.chain import ChainRow, Verification, verify_rows
 from ledger.content import row_problem
 from ledger.errors import ConnectionLost, LedgerError, NotInitialized, StoreUnavailable
 from ledger.events import canonical_payload, event_from_payload
@@ -175,11 +175,31 @@ class SqlStore:
         if found is not None and str(found) > SCHEMA_VERSION:
             raise SchemaTooNew(safe_url(self.url), str(found))
 
-    def verify(self, expect: tuple[int, str] | None = None) -> Verification:
+    def verify(
+        self,
+        expect: tuple[int, str] | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Verification:
         """Recompute the chain from row 1, and check a digest written down earlier (see
-        `ledger.chain.verify_rows`)."""
+        `ledger.chain.verify_rows`); `progress` is told how many more rows were checked, every
+        thousand rows and at the end."""
         with self.reading() as session:
-            return verify_rows(session.chain(), expect, row_problem)
+            rows = session.chain()
+            if progress is not None:
+                rows = _counted(rows, progress)
+            return verify_rows(rows, expect, row_problem)
+
+
+def _counted(rows: Iterator[ChainRow], progress: Callable[[int], None]) -> Iterator[ChainRow]:
+    done = 0
+    for row in rows:
+        yield row
+        done += 1
+        if done == 1_000:
+            progress(done)
+            done = 0
+    if done:
+        progress(done)
 
 
 def _alias_unnormalized(conn: Connection) -> None:
