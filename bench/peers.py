@@ -14,6 +14,13 @@ only its own work; parsing the file and preparing rows happen before the clock s
   ingest minus validation, idempotency, the fold check, hashing and SQLAlchemy.
 * `raw_postgres_copy`: the same rows and table on PostgreSQL through psycopg 3's `COPY ... FROM
   STDIN`, the fastest way in; the time includes the COMMIT.
+* `python_floor_sqlite` / `python_floor_postgres`: the least any Python ledger with owl's hash
+  chain must do per event, timed from the file's first line to the commit: decode the line,
+  write its canonical JSON, hash it into the chain with owl's `row_hash`, and insert the row
+  (`executemany`, `COPY`) into the same events table. Unlike the raw peers, this one's time
+  includes reading the file: it is the Python floor of an ingest, and the raw peers are the
+  databases' floor. `read_floor_sqlite`: the least a rebuild in Python must do, reading every
+  row back and decoding its payload.
 * `eventsourcing_append_and_replay`: the Python library `eventsourcing` on its SQLite recorder,
   modelled as its users would: an `Issuer` aggregate appends the events, then a fresh application
   rebuilds the aggregate from the stored events (see the function for the model).
@@ -213,6 +220,28 @@ def python_floor_sqlite(jsonl: str | Path, folder: str | Path) -> float:
         _, seconds = _timed(load)
         count = conn.execute("SELECT count(*) FROM events").fetchone()[0]
         assert count == _line_count(jsonl)
+    finally:
+        conn.close()
+    return seconds
+
+
+def read_floor_sqlite(folder: str | Path) -> float:
+    """Seconds for the least a rebuild in Python must do: read every row of the events table
+    `python_floor_sqlite` filled in `folder` back in seq order and decode its payload."""
+    conn = sqlite3.connect(Path(folder) / "peer_floor.db", isolation_level=None)
+    try:
+
+        def read() -> int:
+            count = 0
+            cursor = conn.execute("SELECT seq, event_id, payload FROM events ORDER BY seq")
+            while rows := cursor.fetchmany(CHUNK):
+                for _, _, payload in rows:
+                    json.loads(payload)
+                count += len(rows)
+            return count
+
+        count, seconds = _timed(read)
+        assert count == conn.execute("SELECT count(*) FROM events").fetchone()[0]
     finally:
         conn.close()
     return seconds

@@ -153,6 +153,7 @@ def run_once(n: int, folder: Path, postgres: str | None) -> dict[str, Any]:
     work.mkdir()
     result["raw_sqlite_s"] = peers.raw_sqlite_executemany(jsonl, work)
     result["floor_sqlite_s"] = peers.python_floor_sqlite(jsonl, work)
+    result["read_floor_s"] = peers.read_floor_sqlite(work)
     result["sqlite"] = measure_owl(f"sqlite:///{work}/owl.db", jsonl, n_events)
     sql_times, duck_times = [], []
     for as_of in dates(n):
@@ -239,7 +240,9 @@ def report(results: dict[int, dict[str, Any]]) -> str:
         lines.append(f"| append one trade (API) | {s['append_one_s'] * 1000:.1f} ms | | |")
         lines.append(
             f"| rebuild | {s['rebuild_s']:.2f} s, {s['rebuild_eps']:,.0f} events/s, "
-            f"{s['rebuild_mb']} MB | | |"
+            f"{s['rebuild_mb']} MB | read back and decode every row "
+            f"{r['events'] / r['read_floor_s']:,.0f} events/s | "
+            f"{s['rebuild_eps'] * r['read_floor_s'] / r['events']:.2f}x that rate |"
         )
         lines.append(
             f"| verify | {s['verify_s']:.2f} s, {s['verify_eps']:,.0f} events/s, "

@@ -137,6 +137,7 @@ def test_the_python_floor_hashes_owl_s_chain_and_fills_owl_s_table(
     checked = verify_rows(rows)
     assert checked.ok and checked.head_seq == len(rows) > 0
     assert peers.python_floor_sqlite(history, tmp_path) > 0  # it checks the row count
+    assert peers.read_floor_sqlite(tmp_path) > 0  # it reads them all back
 
 
 @pytest.mark.postgres
