@@ -54,20 +54,21 @@ def build(
     `model_construct` does, without its per-field walk)."""
     cls = TYPES[kind]
     event = cls.__new__(cls)
-    values = dict(DEFAULTS)
-    values.update(
-        type=kind,
-        issuer=issuer,
-        effective_date=effective,
-        holder=holder,
-        shares=shares,
-        event_id=event_id,
-    )
-    object.__setattr__(event, "__dict__", values)
-    object.__setattr__(event, "__pydantic_fields_set__", given)
-    object.__setattr__(event, "__pydantic_extra__", None)
-    object.__setattr__(event, "__pydantic_private__", None)
+    values = DEFAULTS.copy()  # (the keys exist: their order stays the declaration's)
+    values["type"] = kind
+    values["issuer"] = issuer
+    values["effective_date"] = effective
+    values["holder"] = holder
+    values["shares"] = shares
+    values["event_id"] = event_id
+    _set(event, "__dict__", values)
+    _set(event, "__pydantic_fields_set__", given)
+    _set(event, "__pydantic_extra__", None)
+    _set(event, "__pydantic_private__", None)
     return event
+
+
+_set = object.__setattr__
 
 
 def trade_from_json(text: str) -> SharesPurchased | SharesSold | None:
