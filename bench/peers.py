@@ -137,18 +137,25 @@ def _insert_sql(table: str, columns: Sequence[str]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
+def _events_table(path: Path) -> tuple[sqlite3.Connection, str]:
+    """A new SQLite file opened as owl opens its store (WAL, synchronous=NORMAL), holding a copy
+    of owl's events table and indexes; and the INSERT of one row."""
+    ddl, columns = events_schema(sqlite_dialect.dialect())
+    conn = sqlite3.connect(_fresh(path), isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    for statement in ddl:
+        conn.execute(statement)
+    return conn, _insert_sql("events", columns)
+
+
 def raw_sqlite_executemany(jsonl: str | Path, folder: str | Path) -> float:
     """Seconds to executemany every row into a fresh copy of owl's events table, one transaction
     (BEGIN to COMMIT), on a new SQLite file in `folder` opened as owl opens its store."""
-    ddl, columns = events_schema(sqlite_dialect.dialect())
+    _, columns = events_schema(sqlite_dialect.dialect())
     rows = log_rows(read_events(jsonl), columns)
-    conn = sqlite3.connect(_fresh(Path(folder) / "peer_raw.db"), isolation_level=None)
+    conn, insert = _events_table(Path(folder) / "peer_raw.db")
     try:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        for statement in ddl:
-            conn.execute(statement)
-        insert = _insert_sql("events", columns)
 
         def load() -> None:
             conn.execute("BEGIN")
@@ -199,16 +206,11 @@ FLOOR_COLUMNS = [
 def python_floor_sqlite(jsonl: str | Path, folder: str | Path) -> float:
     """Seconds for `chained_rows` executemany'd in chunks into a fresh copy of owl's events
     table, one transaction, on a new SQLite file in `folder`: the Python floor of an ingest."""
-    ddl, columns = events_schema(sqlite_dialect.dialect())
+    _, columns = events_schema(sqlite_dialect.dialect())
     if columns != FLOOR_COLUMNS:
         raise ValueError(f"owl's events columns changed: {columns}")
-    conn = sqlite3.connect(_fresh(Path(folder) / "peer_floor.db"), isolation_level=None)
+    conn, insert = _events_table(Path(folder) / "peer_floor.db")
     try:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        for statement in ddl:
-            conn.execute(statement)
-        insert = _insert_sql("events", columns)
 
         def load() -> None:
             conn.execute("BEGIN")
