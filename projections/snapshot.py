@@ -143,15 +143,21 @@ class Snapshot:
         out = self.outstanding
         held = self.state.book.holdings
         persons = self.state.persons
+        derivatives = self.state.book.derivatives
         seen: set[tuple[str, ...]] = set()
         shown = []
         for group in members.values():
-            if group.members in seen:
-                continue
-            seen.add(group.members)
-            shares = sum(held.get(m, 0) for m in group.members)
-            status = persons.get(group.members[0], _NEVER_JUDGED).status
-            rights_held = any(m in self.state.book.derivatives for m in group.members)
+            names = group.members
+            if len(names) == 1:  # most groups: one holder, met once (no need to remember it)
+                shares = held.get(names[0], 0)
+                rights_held = names[0] in derivatives
+            else:
+                if names in seen:
+                    continue
+                seen.add(names)
+                shares = sum(held.get(m, 0) for m in names)
+                rights_held = any(m in derivatives for m in names)
+            status = persons.get(names[0], _NEVER_JUDGED).status
             if (out and shares * 100 > 5 * out) or status not in _QUIET_STATUSES or rights_held:
                 standing = self.standing(group)
                 big = standing.percent is not None and standing.percent > 5

@@ -53,12 +53,22 @@ class Session:
             cursor.close()
 
     def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
-        streamed = self.dialect == "postgresql"
-        options = {"stream_results": True, "yield_per": _STREAM} if streamed else {}
-        result = self.conn.exec_driver_sql(
-            sql.replace("?", self.p), tuple(params), execution_options=options
-        )
-        yield from result
+        """The rows a block at a time: on PostgreSQL from a server-side cursor, on SQLite
+        (which steps through its rows anyway) from the connection's own cursor."""
+        if self.dialect == "postgresql":
+            options = {"stream_results": True, "yield_per": _STREAM}
+            yield from self.conn.exec_driver_sql(
+                sql.replace("?", self.p), tuple(params), execution_options=options
+            )
+            return
+        dbapi: Any = self.conn.connection.dbapi_connection
+        cursor = dbapi.cursor()
+        try:
+            cursor.execute(sql, tuple(params))
+            while rows := cursor.fetchmany(_STREAM):
+                yield from rows
+        finally:
+            cursor.close()
 
     def _insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
