@@ -137,24 +137,24 @@ def _insert_sql(table: str, columns: Sequence[str]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
-def _events_table(path: Path) -> tuple[sqlite3.Connection, str]:
+def _events_table(path: Path) -> tuple[sqlite3.Connection, list[str]]:
     """A new SQLite file opened as owl opens its store (WAL, synchronous=NORMAL), holding a copy
-    of owl's events table and indexes; and the INSERT of one row."""
+    of owl's events table and indexes; and the table's columns."""
     ddl, columns = events_schema(sqlite_dialect.dialect())
     conn = sqlite3.connect(_fresh(path), isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     for statement in ddl:
         conn.execute(statement)
-    return conn, _insert_sql("events", columns)
+    return conn, columns
 
 
 def raw_sqlite_executemany(jsonl: str | Path, folder: str | Path) -> float:
     """Seconds to executemany every row into a fresh copy of owl's events table, one transaction
     (BEGIN to COMMIT), on a new SQLite file in `folder` opened as owl opens its store."""
-    _, columns = events_schema(sqlite_dialect.dialect())
+    conn, columns = _events_table(Path(folder) / "peer_raw.db")
     rows = log_rows(read_events(jsonl), columns)
-    conn, insert = _events_table(Path(folder) / "peer_raw.db")
+    insert = _insert_sql("events", columns)
     try:
 
         def load() -> None:
@@ -200,16 +200,21 @@ FLOOR_COLUMNS = [
     "payload",
     "prev_hash",
     "hash",
-]
+]  # the order of `chained_rows`' values
+
+
+def _floor_columns(columns: list[str]) -> list[str]:
+    """owl's events columns, which must be those `chained_rows` writes, in its order."""
+    if columns != FLOOR_COLUMNS:
+        raise ValueError(f"owl's events columns changed: {columns}")
+    return columns
 
 
 def python_floor_sqlite(jsonl: str | Path, folder: str | Path) -> float:
     """Seconds for `chained_rows` executemany'd in chunks into a fresh copy of owl's events
     table, one transaction, on a new SQLite file in `folder`: the Python floor of an ingest."""
-    _, columns = events_schema(sqlite_dialect.dialect())
-    if columns != FLOOR_COLUMNS:
-        raise ValueError(f"owl's events columns changed: {columns}")
-    conn, insert = _events_table(Path(folder) / "peer_floor.db")
+    conn, columns = _events_table(Path(folder) / "peer_floor.db")
+    insert = _insert_sql("events", _floor_columns(columns))
     try:
 
         def load() -> None:
@@ -260,6 +265,7 @@ def raw_postgres_copy(jsonl: str | Path, url: str) -> float:
 def python_floor_postgres(jsonl: str | Path, url: str) -> float:
     """Seconds for `chained_rows` COPYed into a copy of owl's events table in a scratch schema,
     COMMIT included: the Python floor of a PostgreSQL ingest."""
+    _floor_columns(events_schema(postgresql.dialect())[1])  # type: ignore[no-untyped-call]
     return _postgres_copy(url, chained_rows(jsonl), _line_count(jsonl))
 
 
@@ -272,8 +278,6 @@ def _postgres_copy(url: str, rows: Iterable[Row], expected: int) -> float:
     import psycopg
 
     ddl, columns = events_schema(postgresql.dialect())  # type: ignore[no-untyped-call]
-    if columns != FLOOR_COLUMNS:
-        raise ValueError(f"owl's events columns changed: {columns}")
     schema = f"bench_peer_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(url.replace("+psycopg", "", 1)) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")

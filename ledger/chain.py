@@ -62,14 +62,19 @@ class Verification:
     digest_mismatch: bool = False  # the chain is sound but the expected digest is not in it
 
 
+PROGRESS_EVERY = 1_000  # rows between two reports of a verification's progress
+
+
 def verify_rows(
     rows: Iterable[ChainRow],
     expect: tuple[int, str] | None = None,
     check: Callable[[ChainRow], str | None] | None = None,
     start: tuple[int, str] = (0, GENESIS),
+    progress: Callable[[int], None] | None = None,
 ) -> Verification:
     """Recompute the chain from row 1; stop at the first row whose seq, link or hash is wrong,
-    or (given `check`) whose content `check` finds wrong.
+    or (given `check`) whose content `check` finds wrong. `progress` is told how many more rows
+    were found sound, every `PROGRESS_EVERY` rows and at the end.
 
     `expect` is a digest written down earlier, `(seq, hash)`: the chain must still hold that row
     with that hash. This catches what recomputation alone cannot: rows removed from the end, or a
@@ -103,6 +108,10 @@ def verify_rows(
         if problem is not None:
             return broken(row.seq, problem)
         seq, prev = row.seq, row.hash
+        if progress is not None and (seq - start[0]) % PROGRESS_EVERY == 0:
+            progress(PROGRESS_EVERY)
+    if progress is not None and (seq - start[0]) % PROGRESS_EVERY:
+        progress((seq - start[0]) % PROGRESS_EVERY)
     if expect is not None and expect[0] > seq:
         return broken(expect[0], f"the log ends at seq {seq}", digest=True)
     if expect is not None and expect[0] == 0 and expect[1] != GENESIS:

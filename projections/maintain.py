@@ -22,7 +22,7 @@ event already in the log is blamed on the batch's event that caused it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ledger.append import Appended, Run
@@ -144,17 +144,8 @@ class Maintainer:
             eff = ev.effective_date.isoformat()
             point = (eff, seq)
             self._note(work, eff)
-            plain = _plain_move(ev)
-            if plain is not None:  # the common case: one move, nothing else to keep
-                key, delta = plain
-                work.named.add(key[0])
-                rows.append(PositionRow(work.name, eff, seq, *key, seq, delta, MOVE, None))
-                self._move(writer, work, key, point, delta, seq)
-                continue
-            net: dict[Account, int] = {}
-            for key, delta in moves_of(ev):
-                net[key] = net.get(key, 0) + delta
-            for key, delta in net.items():
+            moves = moves_of(ev)
+            for key, delta in moves if len(moves) < 2 else _net(moves):
                 work.named.add(key[0])
                 rows.append(PositionRow(work.name, eff, seq, *key, seq, delta, MOVE, None))
                 self._move(writer, work, key, point, delta, seq)
@@ -198,10 +189,6 @@ class Maintainer:
         wanted: dict[str, set[Account]] = {}
         for item in appended:
             ev = item.record.event
-            plain = _plain_move(ev)
-            if plain is not None:
-                wanted.setdefault(ev.issuer, set()).add(plain[0])
-                continue
             for key, _ in moves_of(ev):
                 wanted.setdefault(ev.issuer, set()).add(key)
             if isinstance(ev, HoldingReported):
@@ -507,15 +494,12 @@ _VERB = {
 }
 
 
-def _plain_move(ev: AnyEvent) -> tuple[Account, int] | None:
-    """A purchase or sale of the common stock held directly: its one move (what `moves_of`
-    gives), or None for any other event."""
-    kind = type(ev)
-    if kind is SharesPurchased or kind is SharesSold:
-        assert isinstance(ev, SharesPurchased | SharesSold)
-        if ev.security is None and ev.nature is None:
-            return (ev.holder, "", ""), ev.shares if kind is SharesPurchased else -ev.shares
-    return None
+def _net(moves: Sequence[tuple[Account, int]]) -> Iterable[tuple[Account, int]]:
+    """An event's moves summed by account (a single move, the common case, is its own sum)."""
+    net: dict[Account, int] = {}
+    for key, delta in moves:
+        net[key] = net.get(key, 0) + delta
+    return net.items()
 
 
 def _refusal(kind: str, holder: str, when: str, held: int, needed: int) -> str:

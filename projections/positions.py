@@ -43,11 +43,15 @@ def account(holder: str, security: str | None, nature: str | None) -> Account:
     return (holder, security or "", nature or "")
 
 
+_ADDS = (SharesPurchased, SharesAcquired)
+_TAKES = (SharesSold, SharesDisposed)
+
+
 def moves_of(ev: AnyEvent) -> tuple[tuple[Account, int], ...]:
     """The fixed moves an event makes: (account, shares added; negative when taken)."""
-    if isinstance(ev, SharesPurchased | SharesAcquired):
+    if isinstance(ev, _ADDS):
         return ((account(ev.holder, ev.security, ev.nature), ev.shares),)
-    if isinstance(ev, SharesSold | SharesDisposed):
+    if isinstance(ev, _TAKES):
         return ((account(ev.holder, ev.security, ev.nature), -ev.shares),)
     if isinstance(ev, SharesTransferred):
         return (

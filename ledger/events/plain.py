@@ -39,6 +39,7 @@ assert list(SharesSold.model_fields) == list(DEFAULTS)
 FIELDS = frozenset({"type", "issuer", "effective_date", "holder", "shares", "event_id"})
 _REQUIRED = frozenset({"type", "issuer", "effective_date", "holder", "shares"})
 _decode = json.JSONDecoder().decode
+_set = object.__setattr__
 
 
 def build(
@@ -67,8 +68,6 @@ def build(
     _set(event, "__pydantic_private__", None)
     return event
 
-
-_set = object.__setattr__
 
 
 def trade_from_json(text: str) -> SharesPurchased | SharesSold | None:

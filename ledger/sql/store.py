@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from ledger.chain import ChainRow, Verification, verify_rows
+from ledger.chain import Verification, verify_rows
 from ledger.content import row_problem
 from ledger.errors import ConnectionLost, LedgerError, NotInitialized, StoreUnavailable
 from ledger.events import canonical_payload, event_from_payload
@@ -181,25 +181,9 @@ class SqlStore:
         progress: Callable[[int], None] | None = None,
     ) -> Verification:
         """Recompute the chain from row 1, and check a digest written down earlier (see
-        `ledger.chain.verify_rows`); `progress` is told how many more rows were checked, every
-        thousand rows and at the end."""
+        `ledger.chain.verify_rows`, which tells `progress` how many more rows were checked)."""
         with self.reading() as session:
-            rows = session.chain()
-            if progress is not None:
-                rows = _counted(rows, progress)
-            return verify_rows(rows, expect, row_problem)
-
-
-def _counted(rows: Iterator[ChainRow], progress: Callable[[int], None]) -> Iterator[ChainRow]:
-    done = 0
-    for row in rows:
-        yield row
-        done += 1
-        if done == 1_000:
-            progress(done)
-            done = 0
-    if done:
-        progress(done)
+            return verify_rows(session.chain(), expect, row_problem, progress=progress)
 
 
 def _alias_unnormalized(conn: Connection) -> None:
