@@ -82,7 +82,12 @@ def verify_rows(
     """
     seq, prev = start  # the last row found sound (`start`: a window's row before its first)
 
+    def reported() -> None:  # the sound rows not yet reported
+        if progress is not None and (seq - start[0]) % PROGRESS_EVERY:
+            progress((seq - start[0]) % PROGRESS_EVERY)
+
     def broken(bad: int, reason: str, digest: bool = False) -> Verification:
+        reported()
         return Verification(False, seq, seq, prev, bad, reason, digest_mismatch=digest)
 
     for row in rows:
@@ -110,10 +115,9 @@ def verify_rows(
         seq, prev = row.seq, row.hash
         if progress is not None and (seq - start[0]) % PROGRESS_EVERY == 0:
             progress(PROGRESS_EVERY)
-    if progress is not None and (seq - start[0]) % PROGRESS_EVERY:
-        progress((seq - start[0]) % PROGRESS_EVERY)
     if expect is not None and expect[0] > seq:
         return broken(expect[0], f"the log ends at seq {seq}", digest=True)
     if expect is not None and expect[0] == 0 and expect[1] != GENESIS:
         return broken(0, f"seq 0 is the genesis {GENESIS}", digest=True)
+    reported()
     return Verification(True, seq, seq, prev)

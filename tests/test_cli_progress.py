@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -111,3 +112,22 @@ def test_the_progress_the_api_reports_adds_up_to_the_events_read(tmp_path: Path)
         assert verified == [1_000, 1_000, 500] and ledger.head_seq() == 2_500
     finally:
         ledger.close()
+
+
+def test_a_verification_reports_the_rows_it_found_sound_from_its_window_s_start() -> None:
+    from ledger.chain import GENESIS, ChainRow, row_hash, verify_rows
+
+    rows, prev = [], GENESIS
+    for seq in range(1, 2_302):
+        args = (seq, f"e{seq}", "I", "SharesPurchased", "2020-01-01", "t", "{}")
+        rows.append(ChainRow(*args, prev, row_hash(prev, *args)))
+        prev = rows[-1].hash
+
+    window: list[int] = []
+    assert verify_rows(rows[300:], start=(300, rows[299].hash), progress=window.append).ok
+    assert window == [1_000, 1_000, 1]
+
+    broken = [*rows[:1_500], dataclasses.replace(rows[1_500], payload="{ }"), *rows[1_501:]]
+    found: list[int] = []
+    assert verify_rows(broken, progress=found.append).bad_seq == 1_501
+    assert found == [1_000, 500]  # the rows before the first bad one, and no more
