@@ -32,7 +32,6 @@ FORMATS = {".png": "png", ".svg": "svg"}
 NOTICEABLE = 0.5  # percentage points: a trade date that moved the line this much is marked
 MOST_TRADE_MARKS = 24  # per group; the largest moves win
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
-TRADES = {"SharesPurchased", "SharesSold", "SharesTransferred"}
 # The kind of marker for a group's event: (marker, legend label). Trades are filtered; the rest
 # (reports, affiliations, declarations) are few and always drawn.
 MARKS = {
@@ -46,6 +45,7 @@ MARKS = {
     "TenderOfferCommenced": (">", "tender offer"),
     "TenderOfferTerminated": ("<", "tender offer ended"),
 }
+# The series lists only the events that change shares outstanding (`capital_events`).
 CAPITAL = {  # marker, label, height along the bottom (axes fraction)
     "OutstandingReported": ("|", "shares outstanding reported", 0.02),
     "SharesRepurchased": ("v", "repurchase", 0.05),
@@ -185,7 +185,7 @@ def group_marks(group: dict[str, Any], levels: list[float]) -> list[Mark]:
     seen: dict[tuple[date, str], Mark] = {}
     for event in group["events"]:
         day = date.fromisoformat(event["date"])
-        kind = "trade" if event["type"] in TRADES else event["type"]
+        kind = "trade" if event["trade"] else event["type"]
         if kind not in MARKS or (kind == "trade" and day not in notable):
             continue
         value = _value_at(line, day)

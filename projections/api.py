@@ -29,6 +29,7 @@ from ledger.append import replay_log
 from ledger.dates import parse_day
 from ledger.errors import LedgerError, Problem, UnknownIssuer, UnknownPerson
 from ledger.events import (
+    CAPITAL_NAMES,
     TYPE_NAMES,
     AffiliationFormed,
     AnyEvent,
@@ -543,8 +544,7 @@ class Ledger:
             capital = [
                 f.seq
                 for f in reader.facts(issuer, upto, last.isoformat())
-                if f.type in ("OutstandingReported", "SharesIssued", "SharesRepurchased",
-                              "StockSplit") and f.effective_date >= first.isoformat()
+                if f.type in CAPITAL_NAMES and f.effective_date >= first.isoformat()
                 and f.seq not in voided
             ]  # fmt: skip
             wanted.update(c.seq for c in plan if c.seq is not None)

@@ -58,10 +58,11 @@ from ledger.events import (
     involved,
 )
 from ledger.log import Recorded
+from projections import rules
 from projections import terms as plan
 from projections.beneficial import apply_right, due_dates, plan_counts, rights
 from projections.causes import likely_cause
-from projections.groups import Group, Link, alone, form_groups, group_labels, link_key
+from projections.groups import Group, alone, form_groups, group_labels
 from projections.judge import (
     Facts,
     apply_verdict,
@@ -228,50 +229,31 @@ class Fold:
             t.named.add(name)
             t.cause[name] = seq
         match ev:
-            case SharesPurchased():
-                self._add(t, self._book(ev.security), ev.holder, ev.shares, None, ev.nature)
-            case SharesSold():
-                self._add(t, self._book(ev.security), ev.holder, -ev.shares, None, ev.nature)
-            case SharesAcquired():
-                self._add(t, self._book(ev.security), ev.holder, ev.shares, None, ev.nature)
-            case SharesDisposed():
-                self._add(t, self._book(ev.security), ev.holder, -ev.shares, None, ev.nature)
-            case SharesTransferred():
-                book = self._book(ev.security)
-                self._add(t, book, ev.from_holder, -ev.shares, ev.to_holder, ev.from_nature)
-                self._add(t, book, ev.to_holder, ev.shares, ev.from_holder, ev.to_nature)
-            case SharesIssued():
-                book = self._book(ev.security)
-                _adjust(book, seq, ev.shares)
-                if ev.holder is not None:
-                    self._add(t, book, ev.holder, ev.shares, None, ev.nature)
-            case SharesRepurchased():
-                book = self._book(ev.security)
-                _adjust(book, seq, -ev.shares)
-                if ev.holder is not None:
-                    self._add(t, book, ev.holder, -ev.shares, None, ev.nature)
+            case (
+                SharesPurchased()
+                | SharesSold()
+                | SharesAcquired()
+                | SharesDisposed()
+                | SharesTransferred()
+                | SharesIssued()
+                | SharesRepurchased()
+                | OutstandingReported()
+            ):
+                self._shares(day, seq, ev, t)
             case StockSplit():
-                _split(self._book(ev.security), seq, ev.numerator, ev.denominator)
+                self._shares(day, seq, ev, t)
                 if (ev.security or "") == self.s.terms.security:
                     t.split = True
                     self.s.grandfathered = {
-                        m: g._replace(shares=g.shares * ev.numerator // ev.denominator)
+                        m: g._replace(shares=rules.scaled(g.shares, ev.numerator, ev.denominator))
                         for m, g in self.s.grandfathered.items()
                     }
-            case OutstandingReported():
-                book = self._book(ev.security)
-                book.outstanding, book.report, book.adjustments = ev.shares, seq, []
-                book.reports.append(CountReport(seq, day, ev.shares))
             case HoldingReported():
                 self._reported(day, seq, ev, t)
             case DerivativeAcquired() | DerivativeDisposed() | DerivativeReported():
                 self._derivative(day, seq, ev, t)
-            case AffiliationFormed():
-                key = link_key(ev.person, ev.affiliate)
-                self.s.links[key] = Link(seq, ev.person, ev.affiliate, ev.group)
-                t.everyone = t.links_changed = True
-            case AffiliationEnded():
-                self.s.links.pop(link_key(ev.person, ev.affiliate), None)
+            case AffiliationFormed() | AffiliationEnded():
+                rules.relink(self.s.links, seq, ev)
                 t.everyone = t.links_changed = True
             case ControlIntentDeclared():
                 t.intents.append((seq, ev.person))
@@ -315,6 +297,23 @@ class Fold:
             case _:
                 assert_never(ev)
 
+    def _shares(self, day: date, seq: int, ev: Event, t: _Today) -> None:
+        """Apply the rules' moves and change of shares outstanding (`projections.rules`)."""
+        change = rules.capital_change(ev)
+        if change is not None:
+            book = self._book(change.security)
+            before = book.outstanding
+            book.outstanding = rules.outstanding_after(before, change)
+            if change.ratio is not None:
+                _split(book, *change.ratio)
+            if change.reported is not None:
+                book.report, book.adjustments = seq, []
+                book.reports.append(CountReport(seq, day, change.reported))
+            elif before is not None:
+                book.adjustments.append(seq)
+        for (holder, security, nature), delta, other in rules.moves(ev):
+            self._add(t, self._book(security), holder, delta, other, nature)
+
     def _book(self, security: str | None) -> Book:
         """The book of a class: the plan's own, or another class's."""
         name = security or ""
@@ -356,7 +355,8 @@ class Fold:
             taken = False
         else:
             computed = book.account(ev.holder, nature)
-            taken = ev.shares != computed and (ev.adopt or (bool(ev.opening) and computed == 0))
+            kind = rules.report_kind(ev)
+            taken = kind is not None and rules.report_adds(computed, ev.shares, kind) != 0
         if book is self.s.book and ev.public:  # a filer's statement of its holding
             book.statements[ev.holder] = Statement(day, seq)
         self._reconcile(book, day, seq, ev.holder, nature, "", ev.shares, computed, taken, ev)
@@ -835,25 +835,16 @@ def _events(records: Iterable[Recorded]) -> Iterator[Recorded]:
     return (r for r in records if not isinstance(r.event, EventVoided))
 
 
-def _adjust(book: Book, seq: int, delta: int) -> None:
-    if book.outstanding is not None:
-        book.outstanding += delta
-        book.adjustments.append(seq)
-
-
-def _split(book: Book, seq: int, numerator: int, denominator: int) -> None:
-    """Every account multiplies, each rounded down on its own (as each is a position)."""
-    indirect = {k: n * numerator // denominator for k, n in book.indirect.items()}
+def _split(book: Book, numerator: int, denominator: int) -> None:
+    """Every account of the class multiplies, each rounded down on its own (`rules.scaled`);
+    a holder's total is its direct account plus its indirect ones."""
+    indirect = {k: rules.scaled(n, numerator, denominator) for k, n in book.indirect.items()}
     inside: dict[str, int] = {}
     for (holder, _), n in book.indirect.items():
         inside[holder] = inside.get(holder, 0) + n
     holdings = {}
     for holder, total in book.holdings.items():
-        direct = total - inside.get(holder, 0)
-        holdings[holder] = direct * numerator // denominator
+        holdings[holder] = rules.scaled(total - inside.get(holder, 0), numerator, denominator)
     for (holder, _), n in indirect.items():
         holdings[holder] = holdings.get(holder, 0) + n
     book.holdings, book.indirect = holdings, indirect
-    if book.outstanding is not None:
-        book.outstanding = book.outstanding * numerator // denominator
-        book.adjustments.append(seq)

@@ -22,22 +22,23 @@ event already in the log is blamed on the batch's event that caused it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ledger.append import Appended, Run
 from ledger.errors import InvalidEvents, Problem
 from ledger.events import (
+    BY_NAME,
+    CAPITAL_NAMES,
+    REPORTS,
+    TRADES,
     AffiliationFormed,
     AnyEvent,
-    DerivativeReported,
     EventVoided,
     HoldingReported,
-    OutstandingReported,
     RemoveExemption,
     RightsAgreementAmended,
-    SharesIssued,
-    SharesPurchased,
+    SharesDisposed,
     SharesRepurchased,
     SharesSold,
     SharesTransferred,
@@ -49,22 +50,24 @@ from ledger.events import (
 from ledger.store import AppendRow, Balance, FactRow, PositionRow, Writer
 from projections.follow import Follow
 from projections.ownership import live_facts
-from projections.positions import (
+from projections.removals import refused_removals
+from projections.rules import (
     ADOPT,
     MOVE,
     OPENING,
-    OUTSTANDING,
     SPLIT,
     Account,
+    Move,
     account,
-    moves_of,
+    capital_change,
+    moves,
+    outstanding_after,
     report_adds,
+    report_kind,
     split_adds,
 )
-from projections.removals import refused_removals
 
-TRADES = (SharesPurchased, SharesSold, SharesTransferred)
-CAPITAL = ("OutstandingReported", "SharesIssued", "SharesRepurchased", "StockSplit")
+OUTSTANDING = "(shares outstanding)"  # the "holder" of a repurchase larger than the float
 Point = tuple[str, int]  # (effective_date, seq): the replay order
 LineOf = Callable[[int], tuple[int | None, str | None]]
 _NOWHERE: Point = ("", 0)
@@ -144,8 +147,8 @@ class Maintainer:
             eff = ev.effective_date.isoformat()
             point = (eff, seq)
             self._note(work, eff)
-            moves = moves_of(ev)
-            for key, delta in moves if len(moves) < 2 else _net(moves):
+            made = moves(ev)
+            for key, delta, _ in made if len(made) < 2 else _net(made):
                 work.named.add(key[0])
                 rows.append(PositionRow(work.name, eff, seq, *key, seq, delta, MOVE, None))
                 self._move(writer, work, key, point, delta, seq)
@@ -153,21 +156,20 @@ class Maintainer:
                 continue
             if isinstance(ev, EventVoided):
                 continue  # written when its run ends, with its target
-            if isinstance(ev, HoldingReported | DerivativeReported):
+            if isinstance(ev, REPORTS):
                 self.reporting.add(work.name)
             facts.append(_fact(ev, eff, seq, None))
             if isinstance(ev, RightsAgreementAmended) and any(
                 isinstance(c, RemoveExemption) for c in ev.changes
             ):
                 work.removals = True
-            if ev.type in CAPITAL:
+            if ev.type in CAPITAL_NAMES:
                 work.capital = True
                 work.culprits.setdefault(OUTSTANDING, []).append((point, seq))
             if isinstance(ev, StockSplit):
                 self._split(writer, work, point, ev, rows)
-            elif isinstance(ev, HoldingReported) and (ev.adopt or ev.opening):
+            elif isinstance(ev, HoldingReported) and (kind := report_kind(ev)) is not None:
                 work.named.add(ev.holder)
-                kind = ADOPT if ev.adopt else OPENING
                 key = account(ev.holder, ev.security, ev.nature)
                 self._report(writer, work, key, point, ev.shares, kind, rows)
         writer.insert_positions(rows)
@@ -189,7 +191,7 @@ class Maintainer:
         wanted: dict[str, set[Account]] = {}
         for item in appended:
             ev = item.record.event
-            for key, _ in moves_of(ev):
+            for key, _, _ in moves(ev):
                 wanted.setdefault(ev.issuer, set()).add(key)
             if isinstance(ev, HoldingReported):
                 wanted.setdefault(ev.issuer, set()).add(account(ev.holder, ev.security, ev.nature))
@@ -305,10 +307,10 @@ class Maintainer:
             point = (void.target_date, void.target_seq)
             work.run_min = min(work.run_min or void.target_date, void.target_date)
             work.void_culprits.append((point, seq))
-            if void.target_type in CAPITAL:
+            if void.target_type in CAPITAL_NAMES:
                 work.capital = True
             rows = writer.rows_of_event(run.issuer, void.target_date, void.target_seq)
-            if void.target_type == "StockSplit":
+            if BY_NAME[void.target_type] is StockSplit:
                 split = writer.events_by_seq([void.target_seq])[void.target_seq].event
                 cls = getattr(split, "security", None) or ""
                 work.walk_all[cls] = min(work.walk_all.get(cls, point), point)
@@ -426,29 +428,18 @@ class Maintainer:
 
     def _float(self, writer: Writer, work: _Issuer) -> None:
         """A repurchase larger than the shares outstanding (the float) is a shortfall too."""
-        outstanding: dict[str, int] = {}
+        outstanding: dict[str, int | None] = {}
         for fact, ev in live_facts(writer.facts(work.name, upto_seq=_ALL)):
-            cls = getattr(ev, "security", None) or ""
-            if isinstance(ev, OutstandingReported):
-                outstanding[cls] = ev.shares
-            elif cls not in outstanding:
+            change = capital_change(ev)
+            if change is None:
                 continue
-            elif isinstance(ev, StockSplit):
-                outstanding[cls] = outstanding[cls] * ev.numerator // ev.denominator
-            elif isinstance(ev, SharesIssued):
-                outstanding[cls] += ev.shares
-            elif isinstance(ev, SharesRepurchased):
-                if ev.shares > outstanding[cls]:
-                    self._shortfall(
-                        writer,
-                        work.name,
-                        fact.seq,
-                        fact.effective_date,
-                        OUTSTANDING,
-                        outstanding[cls],
-                        ev.shares,
-                    )
-                outstanding[cls] -= ev.shares
+            before = outstanding.get(change.security)
+            if before is not None and change.delta < 0 and -change.delta > before:
+                self._shortfall(
+                    writer, work.name, fact.seq, fact.effective_date, OUTSTANDING, before,
+                    -change.delta,
+                )  # fmt: skip
+            outstanding[change.security] = outstanding_after(before, change)
 
     def _shortfall(
         self,
@@ -487,25 +478,25 @@ class Maintainer:
 
 
 _VERB = {
-    "SharesSold": "sell {:,}",
-    "SharesTransferred": "transfer {:,}",
-    "SharesRepurchased": "sell {:,} back to the company",
-    "SharesDisposed": "dispose of {:,}",
+    SharesSold: "sell {:,}",
+    SharesTransferred: "transfer {:,}",
+    SharesRepurchased: "sell {:,} back to the company",
+    SharesDisposed: "dispose of {:,}",
 }
 
 
-def _net(moves: Sequence[tuple[Account, int]]) -> Iterable[tuple[Account, int]]:
+def _net(made: Sequence[Move]) -> list[Move]:
     """An event's moves summed by account (a single move, the common case, is its own sum)."""
     net: dict[Account, int] = {}
-    for key, delta in moves:
+    for key, delta, _ in made:
         net[key] = net.get(key, 0) + delta
-    return net.items()
+    return [(key, delta, None) for key, delta in net.items()]
 
 
 def _refusal(kind: str, holder: str, when: str, held: int, needed: int) -> str:
     if holder == OUTSTANDING:
         return f"only {held:,} shares are outstanding on {when}; cannot repurchase {needed:,}"
-    action = _VERB.get(kind, "give up {:,}").format(needed)
+    action = _VERB.get(BY_NAME[kind], "give up {:,}").format(needed)
     return f"{holder} holds {held:,} shares on {when}; cannot {action}"
 
 

@@ -20,27 +20,21 @@ from typing import Any
 
 from ledger.errors import LedgerError
 from ledger.events import (
-    AffiliationEnded,
-    AffiliationFormed,
     AnyEvent,
     DerivativeAcquired,
     DerivativeDisposed,
     DerivativeReported,
-    OutstandingReported,
     RightsAgreementAdopted,
-    SharesIssued,
-    SharesRepurchased,
-    StockSplit,
     event_from_payload,
 )
 from ledger.log import Recorded
 from ledger.store import FactRow, Reader
+from projections import rules
 from projections.beneficial import Rights, apply_right, plan_counts, rule_counts
-from projections.groups import Link, LinkKey, form_groups, group_labels, link_key
+from projections.groups import Link, LinkKey, form_groups, group_labels
 from projections.numbers import format_share_percent
 from projections.report import Json, record_ref
-
-Account = tuple[str, str, str]
+from projections.rules import Account
 
 
 def live_facts(facts: Iterable[FactRow]) -> list[tuple[FactRow, AnyEvent]]:
@@ -55,34 +49,19 @@ def live_facts(facts: Iterable[FactRow]) -> list[tuple[FactRow, AnyEvent]]:
 
 
 def outstanding_of(facts: list[tuple[FactRow, AnyEvent]], security: str) -> int | None:
-    """Shares then outstanding of a class: the latest count, adjusted by issuances,
-    repurchases and splits after it (the same rule the fold applies)."""
+    """Shares then outstanding of a class (`rules.outstanding_after`, as the fold counts it)."""
     count: int | None = None
     for _, ev in facts:
-        if (getattr(ev, "security", None) or "") != security:
-            continue
-        if isinstance(ev, OutstandingReported):
-            count = ev.shares
-        elif count is None:
-            continue
-        elif isinstance(ev, SharesIssued):
-            count += ev.shares
-        elif isinstance(ev, SharesRepurchased):
-            count -= ev.shares
-        elif isinstance(ev, StockSplit):
-            count = count * ev.numerator // ev.denominator
+        change = rules.capital_change(ev)
+        if change is not None and change.security == security:
+            count = rules.outstanding_after(count, change)
     return count
 
 
 def links_of(facts: list[tuple[FactRow, AnyEvent]]) -> dict[LinkKey, Link]:
     links: dict[LinkKey, Link] = {}
     for fact, ev in facts:
-        if isinstance(ev, AffiliationFormed):
-            links[link_key(ev.person, ev.affiliate)] = Link(
-                fact.seq, ev.person, ev.affiliate, ev.group
-            )
-        elif isinstance(ev, AffiliationEnded):
-            links.pop(link_key(ev.person, ev.affiliate), None)
+        rules.relink(links, fact.seq, ev)
     return links
 
 

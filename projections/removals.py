@@ -13,15 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ledger.events import (
-    AffiliationEnded,
-    AffiliationFormed,
     AnyEvent,
     ExemptionChange,
     RemoveExemption,
     RightsAgreementAdopted,
     RightsAgreementAmended,
 )
-from projections.groups import Link, LinkKey, form_groups, link_key
+from projections.groups import Link, LinkKey, form_groups
+from projections.rules import relink
 
 
 def refused_removals(
@@ -33,11 +32,9 @@ def refused_removals(
     links: dict[LinkKey, Link] = {}
     refused: list[tuple[int, str]] = []
     for seq, ev in facts:
-        if isinstance(ev, AffiliationFormed):
-            links[link_key(ev.person, ev.affiliate)] = Link(seq, ev.person, ev.affiliate, ev.group)
-        elif isinstance(ev, AffiliationEnded):
-            links.pop(link_key(ev.person, ev.affiliate), None)
-        elif isinstance(ev, RightsAgreementAdopted):
+        if relink(links, seq, ev):
+            continue
+        if isinstance(ev, RightsAgreementAdopted):
             granted = {n: a for n, a in granted.items() if a} | dict.fromkeys(ev.exempt_persons, "")
         elif isinstance(ev, RightsAgreementAmended):
             for change in ev.changes:

@@ -15,7 +15,7 @@ from ledger.log import Recorded
 from projections.limits import Limit
 from projections.numbers import format_percent, percent
 from projections.snapshot import GroupStatus, Snapshot
-from projections.state import Book, Reconciliation
+from projections.state import Reconciliation
 
 Json = dict[str, Any]
 
@@ -206,50 +206,6 @@ def reconciliation_json(snapshot: Snapshot, r: Reconciliation) -> Json:
     if r.opening:
         body["opening"] = True
     return body
-
-
-def ownership_json(snapshot: Snapshot, known_at: str | None, security: str | None = None) -> Json:
-    """Ownership from the fold's state (the replay's answer; the ledger sums positions)."""
-    from projections.ownership import change_json, ownership_body
-
-    state = snapshot.state
-    cls = state.terms.security if security is None else security
-    book = state.book if cls == state.terms.security else state.others.get(cls, Book())
-    accounts: dict[tuple[str, str, str], int] = {}
-    for holder, total in book.holdings.items():
-        inside = 0
-        for (owner, nature), shares in book.indirect.items():
-            if owner == holder:
-                accounts[(holder, cls, nature)] = shares
-                inside += shares
-        accounts[(holder, cls, "")] = total - inside
-    records = snapshot.records(r.seq for r in book.reconciliations)
-    changes = [
-        change_json(
-            r.date.isoformat(),
-            r.holder,
-            r.nature,
-            r.reported,
-            r.computed,
-            records.get(r.seq),
-            r.opening,
-        )
-        for r in book.reconciliations
-        if (r.adopted or r.opening) and r.difference and not r.series
-    ]
-    return ownership_body(
-        snapshot.issuer,
-        snapshot.as_of,
-        known_at,
-        cls,
-        state.terms.derivatives,
-        accounts,
-        book.outstanding,
-        state.links,
-        book.derivatives,
-        changes,
-        open_breaks(snapshot),
-    )
 
 
 def capital_flags(snapshot: Snapshot) -> list[str]:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from ledger.events import CAPITAL_MOVERS, TRADES
 from ledger.log import Recorded
 from projections.fold import Fold
 from projections.groups import alone
@@ -28,7 +29,6 @@ from projections.state import Change
 from projections.wording import change_text, describe
 
 Json = dict[str, Any]
-CAPITAL = {"OutstandingReported", "SharesIssued", "SharesRepurchased", "StockSplit"}
 
 
 def point(day: date, standing: GroupStatus, outstanding: int | None) -> Json:
@@ -127,7 +127,9 @@ def series_json(
         "levels": ["5", "10"],
         "groups": groups,
         "plan_events": plan_events,
-        "capital_events": [_marker(r) for r in records.values() if r.event.type in CAPITAL],
+        "capital_events": [
+            _marker(r) for r in records.values() if isinstance(r.event, CAPITAL_MOVERS)
+        ],
     }
 
 
@@ -161,5 +163,6 @@ def _marker(record: Recorded) -> Json:
         "date": record.event.effective_date.isoformat(),
         "seq": record.seq,
         "type": record.event.type,
+        "trade": isinstance(record.event, TRADES),
         "text": describe(record.event),
     }

@@ -20,16 +20,12 @@ from datetime import date
 from typing import NamedTuple
 
 from ledger.events import (
+    REPORTS,
+    TRANSACTIONS,
     ControlIntentDeclared,
-    DerivativeAcquired,
-    DerivativeDisposed,
     Event,
-    SharesAcquired,
-    SharesDisposed,
     SharesIssued,
-    SharesPurchased,
     SharesRepurchased,
-    SharesSold,
     SharesTransferred,
     involved,
 )
@@ -38,19 +34,6 @@ from projections import filings
 from projections.beneficial import rights
 from projections.fold import Fold
 from projections.groups import Group
-
-TRADES = (
-    SharesPurchased,
-    SharesSold,
-    SharesAcquired,
-    SharesDisposed,
-    SharesTransferred,
-    SharesIssued,
-    SharesRepurchased,
-    DerivativeAcquired,
-    DerivativeDisposed,
-)
-REPORTS = ("HoldingReported", "DerivativeReported")
 
 
 class Point(NamedTuple):
@@ -104,7 +87,7 @@ def is_transaction(ev: Event) -> bool:
         return ev.from_holder != ev.to_holder
     if isinstance(ev, SharesIssued | SharesRepurchased):
         return ev.holder is not None
-    return isinstance(ev, TRADES)
+    return isinstance(ev, TRANSACTIONS)
 
 
 def _cause(records: list[Recorded]) -> Recorded | None:
@@ -122,7 +105,7 @@ def _links(ev: Event) -> bool:
 def _taken(record: Recorded) -> bool:
     """Is this report the position itself (adopted, or an opening), not a checkpoint?"""
     ev = record.event
-    return record.event.type in REPORTS and bool(
+    return isinstance(ev, REPORTS) and bool(
         getattr(ev, "adopt", False) or getattr(ev, "opening", False)
     )
 

@@ -77,8 +77,8 @@ def exemption(date: str, person: str, cap: str, label: str = "No. 2", **kw: Any)
 def timeline(*events: Any, until: Any = None) -> list[Any]:
     """The full replay's timeline of `events`, each change with its words: (date, group, kind,
     text, seq)."""
-    from projections.replay import history
     from projections.wording import change_text
+    from tests.oracle import history
 
     rows = records(*events)
     changes, _ = history("INOC", rows, until)

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from ledger.events import canonical_payload
 from projections.codec import decode_changes, decode_state, encode_changes, encode_state
 from projections.fold import Fold
-from projections.replay import voided_seqs
 from projections.state import FoldState
 from tests.builders import innotrac_events, records
+from tests.oracle import voided_seqs
 from tests.test_equivalence import BASE, histories
 
 

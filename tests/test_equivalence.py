@@ -23,12 +23,11 @@ from ledger.errors import InvalidEvents
 from ledger.log import Pending, Recorded
 from projections import checkpoints
 from projections.api import Ledger
-from projections.positions import shortfalls
-from projections.replay import history, state_at
-from projections.report import ownership_json, status_json
+from projections.report import status_json
 from projections.timeline import timeline_json
 from tests.builders import at, ev
 from tests.databases import fresh_schema
+from tests.oracle import history, ownership_json, shortfalls, state_at
 
 START = date(2003, 1, 1)
 KINDS = [

@@ -17,11 +17,11 @@ import pytest
 
 from ledger.log import Pending, Recorded
 from projections.api import Ledger
-from projections.replay import state_at
-from projections.report import ownership_json, status_json
+from projections.report import status_json
 from tests.databases import fresh_database
 from tests.fault_worker import ISSUER, base
 from tests.faultkit import ENV, ROOT, assert_sound, backend, report, soak_size
+from tests.oracle import ownership_json, state_at
 
 
 def worker(*args: object) -> subprocess.Popen[str]:

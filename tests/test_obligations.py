@@ -13,8 +13,8 @@ import pytest
 from projections.calendar import BANK, SEC
 from projections.obligations import concerning, from_records
 from projections.obligations_view import obligations_json
-from projections.replay import voided_seqs
 from tests.builders import buy, ev, outstanding, records, sell
+from tests.oracle import voided_seqs
 
 COUNT = outstanding("2020-01-02", 1_000_000)
 

@@ -14,9 +14,9 @@ from ledger.errors import InvalidEvents
 from ledger.log import Pending
 from projections.api import Ledger
 from projections.explain import explain
-from projections.replay import state_at
 from projections.report import status_json
 from tests.builders import at, buy, ev, exemption, outstanding, plan, records, sell, timeline
+from tests.oracle import state_at
 
 COUNT = outstanding("2003-01-02", 1_000_000)
 

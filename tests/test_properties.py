@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from ledger.log import Pending
 from projections.api import Ledger
-from projections.replay import state_at
 from projections.report import status_json
 from tests.builders import at, buy, ev, exemption, outstanding, plan, records
+from tests.oracle import state_at
 
 START = date(2003, 1, 1)
 HOLDERS = ["A", "B", "C", "D"]

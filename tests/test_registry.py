@@ -1,7 +1,8 @@
 """Every event type is known everywhere it must be: a fold handler, a wording, a docs section.
 
-Adding an event type touches its class, its handler, its wording and its docs; these tests fail
-when one of them is forgotten (and mypy fails when the fold's `match` misses a type).
+Adding an event type touches its class, its rule (`projections.rules`, when it moves shares,
+capital or links), its handler, its wording and its docs; these tests fail when one of them is
+forgotten (and mypy fails when the fold's `match` misses a type).
 """
 
 from __future__ import annotations
@@ -13,7 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from ledger.events import EVENT_TYPES, TYPE_NAMES, Event
+from ledger.events import (
+    CAPITAL_MOVERS,
+    CAPITAL_NAMES,
+    EVENT_TYPES,
+    LINK_CHANGERS,
+    REPORTS,
+    SHARE_MOVERS,
+    TRADES,
+    TRANSACTIONS,
+    TYPE_NAMES,
+    Event,
+)
+from projections import rules
 from projections.fold import Fold
 from projections.wording import EVENT_WORDS, describe
 from tests.builders import ev
@@ -167,6 +180,43 @@ def test_every_event_type_declares_what_it_moves() -> None:
         "StockSplit",
         "HoldingReported",
     }
+
+
+def test_every_type_that_moves_shares_has_a_share_rule() -> None:
+    assert set(SHARE_MOVERS) == rules.SHARE_RULES
+
+
+def test_every_type_that_moves_capital_has_a_capital_rule() -> None:
+    assert set(CAPITAL_MOVERS) == rules.CAPITAL_RULES
+
+
+def test_every_type_that_changes_links_has_a_link_rule() -> None:
+    assert set(LINK_CHANGERS) == rules.LINK_RULES
+
+
+@pytest.mark.parametrize("name", TYPE_NAMES)
+def test_a_type_moves_shares_only_if_it_says_so(name: str) -> None:
+    event: Event = ev(name, "2003-11-24", **SAMPLES[name])
+    cls = type(event)
+
+    moved = rules.moves(event)
+    capital = rules.capital_change(event)
+    linked = rules.relink({}, 1, event)
+
+    assert (not moved or cls.moves_shares) and (capital is None or cls.moves_capital)
+    assert linked == cls.changes_links
+
+
+def test_the_derived_sets_are_the_declared_traits() -> None:
+    def names(types: tuple[type[Event], ...]) -> set[str]:
+        return {t.model_fields["type"].default for t in types}
+
+    assert names(TRADES) == {"SharesPurchased", "SharesSold", "SharesTransferred"}
+    assert names(CAPITAL_MOVERS) == CAPITAL_NAMES
+    assert names(CAPITAL_MOVERS) == {"OutstandingReported", "SharesIssued", "SharesRepurchased",
+                                     "StockSplit"}  # fmt: skip
+    assert names(REPORTS) == {"HoldingReported", "DerivativeReported"}
+    assert all(t.moves_shares for t in TRADES) and set(TRADES) <= set(TRANSACTIONS)
 
 
 COMMON_FIELDS = {"type", "issuer", "effective_date", "event_id", "source", "filing"}

@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from projections.replay import state_at
-from projections.report import ownership_json, status_json
+from projections.report import status_json
 from tests.builders import (
     buy,
     ev,
@@ -19,6 +18,7 @@ from tests.builders import (
     sell,
     timeline,
 )
+from tests.oracle import ownership_json, state_at
 
 BASE = [plan(expires_on="2007-12-31"), outstanding("2003-01-02", 1_000_000)]
 

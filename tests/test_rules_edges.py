@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from projections.replay import state_at
 from projections.report import status_json
 from tests.builders import buy, ev, exemption, outstanding, plan, records, sell, timeline
+from tests.oracle import state_at
 
 BASE = [plan(expires_on="2007-12-31"), outstanding("2003-01-02", 1_000_000)]
 PASSIVE = [

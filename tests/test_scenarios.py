@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-from projections.replay import state_at
 from projections.report import status_json
 from tests.builders import (
     buy,
@@ -17,6 +16,7 @@ from tests.builders import (
     plan,
     records,
 )
+from tests.oracle import state_at
 
 
 def group(issuer_events: list, as_of: str, label: str) -> dict:

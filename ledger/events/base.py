@@ -4,8 +4,12 @@ Every event is a frozen pydantic model with a stable wire name in `type` (the st
 never changes). Each event type declares, as class attributes, what the rest of the code needs to
 know about it, so that nothing has to guess from field names: `persons` (the fields that name a
 person or group), `moves_shares` (it can change a holder's position), `moves_capital` (it can
-change shares outstanding), `changes_terms` (it changes the plan's terms or its life) and
-`changes_links` (it joins or separates persons into groups).
+change shares outstanding), `changes_terms` (it changes the plan's terms or its life),
+`changes_links` (it joins or separates persons into groups), `is_trade` (a trade between
+holders whose whole effect is its moves: the maintained positions say all of it),
+`acquires_or_disposes` (it can change what a holder owns, shares or rights: a transaction the
+securities laws report) and `is_report` (it states a holding, to be compared with the ledger's).
+The sets of types the rest of the code needs are derived from these in `registry`, never spelled.
 
 Evidence: `source` is free text an auditor can follow; `filing` is the same in structured form
 when the event comes from an SEC filing (form, accession number, filing date, the row, the
@@ -47,6 +51,9 @@ class Event(BaseModel):
     moves_capital: ClassVar[bool] = False
     changes_terms: ClassVar[bool] = False
     changes_links: ClassVar[bool] = False
+    is_trade: ClassVar[bool] = False
+    acquires_or_disposes: ClassVar[bool] = False
+    is_report: ClassVar[bool] = False
 
     issuer: IssuerKey
     effective_date: IsoDate

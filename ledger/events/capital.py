@@ -22,6 +22,8 @@ class _MarketTrade(Event):
 
     persons: ClassVar[tuple[str, ...]] = ("holder",)
     moves_shares: ClassVar[bool] = True
+    is_trade: ClassVar[bool] = True
+    acquires_or_disposes: ClassVar[bool] = True
     holder: Name
     shares: Shares
     price: Decimal | None = None
@@ -48,6 +50,8 @@ class SharesTransferred(Event):
     type: Literal["SharesTransferred"] = "SharesTransferred"
     persons: ClassVar[tuple[str, ...]] = ("from_holder", "to_holder")
     moves_shares: ClassVar[bool] = True
+    is_trade: ClassVar[bool] = True
+    acquires_or_disposes: ClassVar[bool] = True  # between two holders (Rule 16a-13)
     from_holder: Name
     to_holder: Name
     shares: Shares
@@ -70,6 +74,7 @@ class SharesIssued(Event):
     persons: ClassVar[tuple[str, ...]] = ("holder",)
     moves_shares: ClassVar[bool] = True
     moves_capital: ClassVar[bool] = True
+    acquires_or_disposes: ClassVar[bool] = True  # to or from a holder
     shares: Shares
     holder: Name | None = None
     security: Name | None = None
@@ -84,6 +89,7 @@ class SharesRepurchased(Event):
     persons: ClassVar[tuple[str, ...]] = ("holder",)
     moves_shares: ClassVar[bool] = True
     moves_capital: ClassVar[bool] = True
+    acquires_or_disposes: ClassVar[bool] = True  # to or from a holder
     shares: Shares
     holder: Name | None = None
     security: Name | None = None
@@ -97,6 +103,7 @@ class SharesAcquired(Event):
     type: Literal["SharesAcquired"] = "SharesAcquired"
     persons: ClassVar[tuple[str, ...]] = ("holder",)
     moves_shares: ClassVar[bool] = True
+    acquires_or_disposes: ClassVar[bool] = True
     holder: Name
     shares: Shares
     how: Text | None = None
@@ -111,6 +118,7 @@ class SharesDisposed(Event):
     type: Literal["SharesDisposed"] = "SharesDisposed"
     persons: ClassVar[tuple[str, ...]] = ("holder",)
     moves_shares: ClassVar[bool] = True
+    acquires_or_disposes: ClassVar[bool] = True
     holder: Name
     shares: Shares
     how: Text | None = None
@@ -149,6 +157,7 @@ class HoldingReported(Event):
     type: Literal["HoldingReported"] = "HoldingReported"
     persons: ClassVar[tuple[str, ...]] = ("holder",)
     moves_shares: ClassVar[bool] = True  # when `adopt`, or `opening` on an empty account
+    is_report: ClassVar[bool] = True
     holder: Name
     shares: ShareCount
     percent: StatedPercent | None = None

@@ -35,6 +35,7 @@ class DerivativeAcquired(_Series):
     """A holder acquired derivatives (a grant, a purchase, a conversion received)."""
 
     type: Literal["DerivativeAcquired"] = "DerivativeAcquired"
+    acquires_or_disposes: ClassVar[bool] = True
     quantity: Shares
     underlying_shares: Shares
     how: Text | None = None
@@ -44,6 +45,7 @@ class DerivativeDisposed(_Series):
     """A holder gave up derivatives (an exercise, an expiration, a cancellation, a sale)."""
 
     type: Literal["DerivativeDisposed"] = "DerivativeDisposed"
+    acquires_or_disposes: ClassVar[bool] = True
     quantity: Shares
     underlying_shares: Shares
     how: Text | None = None
@@ -54,6 +56,7 @@ class DerivativeReported(_Series):
     with `opening`, the position itself when the ledger knows none of that series."""
 
     type: Literal["DerivativeReported"] = "DerivativeReported"
+    is_report: ClassVar[bool] = True
     quantity: ShareCount
     underlying_shares: ShareCount | None = None
     opening: bool | None = None

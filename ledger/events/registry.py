@@ -75,6 +75,29 @@ ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
 # Every event type, in the order of the union: the registry the completeness tests walk.
 EVENT_TYPES: tuple[type[Event], ...] = get_args(get_args(AnyEvent)[0])
 TYPE_NAMES: tuple[str, ...] = tuple(t.model_fields["type"].default for t in EVENT_TYPES)
+BY_NAME: dict[str, type[Event]] = dict(zip(TYPE_NAMES, EVENT_TYPES, strict=True))
+
+
+def having(trait: str) -> tuple[type[Event], ...]:
+    """The event types that declare a trait (`moves_shares`, `is_trade`, ...), in union order."""
+    return tuple(t for t in EVENT_TYPES if getattr(t, trait))
+
+
+def names_of(types: tuple[type[Event], ...]) -> frozenset[str]:
+    """The stored names of event types (for rows read without building their events)."""
+    return frozenset(name for t, name in zip(EVENT_TYPES, TYPE_NAMES, strict=True) if t in types)
+
+
+# The sets of types the rest of the code asks about: derived from the declared traits, never
+# spelled out by hand (a new type joins them by declaring its traits).
+SHARE_MOVERS = having("moves_shares")
+CAPITAL_MOVERS = having("moves_capital")
+LINK_CHANGERS = having("changes_links")
+TERMS_CHANGERS = having("changes_terms")
+TRADES = having("is_trade")
+TRANSACTIONS = having("acquires_or_disposes")
+REPORTS = having("is_report")
+CAPITAL_NAMES = names_of(CAPITAL_MOVERS)
 
 
 def involved(event: Event) -> tuple[str, ...]:
