@@ -43,8 +43,8 @@ demo: $(STAMP)
 	@$(OWL) report --issuer INOC --as-of 2003-11-24 -o demo-report.html
 
 test: $(STAMP)
-	$(BIN)/ruff check ledger projections cli tests
-	$(BIN)/mypy ledger projections cli
+	$(BIN)/ruff check owl ledger projections cli tests bench
+	$(BIN)/mypy -p owl
 	$(BIN)/pytest -q
 
 # The benchmark (never part of `make test`): N = 10k, 100k and 1M, 3 runs each, SQLite and the
@@ -66,7 +66,7 @@ soak: $(STAMP)
 	$(BIN)/pytest -m soak -s -q -p no:cacheprovider
 
 docs: $(STAMP)
-	$(BIN)/python -m cli.docgen > docs/commands.md
+	$(BIN)/python -m owl.cli.docgen > docs/commands.md
 
 clean:
 	rm -rf $(VENV) owl.db demo.db demo-chart.png demo-report.html .pytest_cache .mypy_cache .ruff_cache

@@ -105,7 +105,7 @@ def _timed(action: Callable[[], Any]) -> tuple[Any, float]:
 def events_schema(dialect: Dialect) -> tuple[list[str], list[str]]:
     """CREATE TABLE and CREATE INDEX for owl's events table, compiled now from `ledger.sql`
     (imported here, so the definition is whatever the store says today); and its columns."""
-    from ledger.sql import events
+    from owl.ledger.sql import events
 
     table: Table = events.to_metadata(MetaData())
     ddl = [str(CreateTable(table).compile(dialect=dialect)).strip()]
@@ -175,7 +175,7 @@ def chained_rows(jsonl: str | Path) -> Iterator[Row]:
     decode the line, write its canonical JSON and hash it into the chain (owl's `row_hash`);
     owl's events row for each line, in the events table's column order. No validation, no
     idempotency lookup, no projections: a floor, not a ledger."""
-    from ledger.chain import GENESIS, row_hash
+    from owl.ledger.chain import GENESIS, row_hash
 
     prev, seq = GENESIS, 0
     with open(jsonl, encoding="utf-8") as lines:

@@ -88,8 +88,8 @@ def fresh_pg(base: str) -> tuple[str, Callable[[], None]]:
 
 
 def measure_owl(url: str, jsonl: Path, n_events: int) -> dict[str, Any]:
-    from ledger.events import parse_event
-    from projections.api import Ledger
+    from owl.ledger.events import parse_event
+    from owl.projections.application.api import Ledger
 
     out: dict[str, Any] = {}
     subprocess.run([*OWL, "--db", url, "init"], check=True, capture_output=True)

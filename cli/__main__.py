@@ -1,6 +1,6 @@
 """`python -m cli` runs the `owl` command line."""
 
-from cli.main import cli
+from owl.cli.main import cli
 
 if __name__ == "__main__":
     cli(prog_name="owl")

@@ -26,7 +26,7 @@ from typing import Any
 
 import click
 
-from cli.common import Day, Settings, check_range, issuer_option, known_at_option, open_ledger
+from owl.cli.common import Day, Settings, check_range, issuer_option, known_at_option, open_ledger
 
 FORMATS = {".png": "png", ".svg": "svg"}
 NOTICEABLE = 0.5  # percentage points: a trade date that moved the line this much is marked

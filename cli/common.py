@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 from click.core import ParameterSource
 
-from ledger.dates import is_written_as_a_date, parse_day, parse_known_at
+from owl.ledger.dates import is_written_as_a_date, parse_day, parse_known_at
 
 if TYPE_CHECKING:
-    from projections.api import Ledger
+    from owl.projections.application.api import Ledger
 
 
 def utc_now() -> datetime:
-    """The clock the command line stamps `recorded_at` with (`projections.clock`)."""
-    from projections.clock import system_clock
+    """The clock the command line stamps `recorded_at` with (`projections.application.clock`)."""
+    from owl.projections.application.clock import system_clock
 
     return system_clock()
 
@@ -41,7 +41,7 @@ def open_ledger(settings: Settings) -> Ledger:
     """The ledger named by --db, closed when the command ends. (A missing SQLite file is not
     created: only `owl init` creates a ledger, so a mistyped --db is an error, not an empty
     ledger; the store says so.)"""
-    from projections.api import Ledger
+    from owl.projections.application.api import Ledger
 
     ledger = Ledger(settings.db, clock=utc_now, wait=settings.wait)
     click.get_current_context().call_on_close(ledger.close)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from cli.common import (
+from owl.cli.common import (
     Day,
     Settings,
     format_option,
@@ -15,9 +15,9 @@ from cli.common import (
     known_at_option,
     open_ledger,
 )
-from cli.output import emit_csv, emit_json, emit_lines
-from cli.render import n, pct
-from cli.tables import render_table
+from owl.cli.output import emit_csv, emit_json, emit_lines
+from owl.cli.render import n, pct
+from owl.cli.tables import render_table
 
 ISSUER_COLUMNS = (
     "issuer",

@@ -1,4 +1,4 @@
-"""`python -m cli.docgen` prints the Markdown command reference (docs/commands.md).
+"""`python -m owl.cli.docgen` prints the Markdown command reference (docs/commands.md).
 
 The reference is every command's own --help, so the documentation is the help text and cannot
 say something else; a test regenerates it and fails when the committed file differs. Help is
@@ -11,12 +11,12 @@ from collections.abc import Iterator
 
 import click
 
-from cli.main import cli
+from owl.cli.main import cli
 
 WIDTH = 100
 TITLE = """# owl command reference
 
-Generated from each command's `--help` by `python -m cli.docgen` (`make docs`); do not edit by
+Generated from each command's `--help` by `python -m owl.cli.docgen` (`make docs`); do not edit by
 hand. `-h` is `--help`. `--db` (or the environment variable `OWL_DB`) names the ledger, before or
 after the command name; `--version` goes before it.
 

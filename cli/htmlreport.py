@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.chart import chart_svg, shown
-from cli.common import (
+from owl.cli.chart import chart_svg, shown
+from owl.cli.common import (
     Settings,
     as_of_option,
     issuer_option,
@@ -39,12 +39,12 @@ from cli.common import (
     open_ledger,
     utc_now,
 )
-from cli.render import intervals_text, limit_text, stated_line
-from ledger.dates import format_instant
-from projections.numbers import TEST_WORDS
+from owl.cli.render import intervals_text, limit_text, stated_line
+from owl.ledger.dates import format_instant
+from owl.projections.domain.numbers import TEST_WORDS
 
 if TYPE_CHECKING:
-    from projections.api import Ledger
+    from owl.projections.application.api import Ledger
 
 Json = dict[str, Any]
 
@@ -163,7 +163,7 @@ def plan_section(f: Facts) -> Html:
 
 
 def chart_section(f: Facts) -> Html:
-    from projections.api import EmptyRange
+    from owl.projections.application.inputs import EmptyRange
 
     try:
         series = f.ledger.series(f.issuer, end=f.as_of, known_at=f.known_at)

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from cli.common import Instant, Settings, open_ledger
-from cli.progress import NoProgress, progress_bar
-from cli.safe import printable
+from owl.cli.common import Instant, Settings, open_ledger
+from owl.cli.progress import NoProgress, progress_bar
+from owl.cli.safe import printable
 
 if TYPE_CHECKING:
-    from ledger.feeds import Format
+    from owl.ledger.feeds import Format
 
 # The input formats (`ledger.feeds.FORMATS`, which a test holds this equal to), named here so
 # that `owl ingest --help` does not load the feed parsers.
@@ -94,8 +94,8 @@ def ingest(
     """
     if keep_recorded_at and recorded_at is not None:
         raise click.UsageError("--keep-recorded-at and --recorded-at exclude each other")
-    from ledger.feeds import FeedRefused
-    from projections.api import FutureStamp
+    from owl.ledger.feeds import FeedRefused
+    from owl.projections.application.inputs import FutureStamp
 
     chosen: Format | None = None if fmt == "auto" else cast("Format", fmt)
     ledger = open_ledger(settings)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.common import (
+from owl.cli.common import (
     Day,
     Settings,
     check_range,
@@ -17,13 +17,13 @@ from cli.common import (
     known_at_option,
     open_ledger,
 )
-from cli.output import emit_csv, emit_json, emit_lines
-from cli.progress import progress_bar
-from cli.tables import render_table
-from ledger.dates import format_instant
+from owl.cli.output import emit_csv, emit_json, emit_lines
+from owl.cli.progress import progress_bar
+from owl.cli.tables import render_table
+from owl.ledger.dates import format_instant
 
 if TYPE_CHECKING:
-    from ledger.log import Recorded
+    from owl.ledger.log import Recorded
 
 _HEX = re.compile(r"^[0-9a-fA-F]{64}$")
 
@@ -38,8 +38,8 @@ def init(settings: Settings) -> None:
       owl init
       owl --db sqlite:///ledgers/inoc.db init
     """
-    from ledger.sql import safe_url
-    from projections.api import Ledger
+    from owl.ledger.sql import safe_url
+    from owl.projections.application.api import Ledger
 
     ledger = Ledger(settings.db)
     try:
@@ -146,7 +146,7 @@ def log(
 
 def _event_types(prefix: str) -> list[str]:
     """The event types starting with `prefix`, for tab completion."""
-    from ledger.events import TYPE_NAMES
+    from owl.ledger.events import TYPE_NAMES
 
     return sorted(name for name in TYPE_NAMES if name.startswith(prefix))
 
@@ -209,7 +209,7 @@ def verify(settings: Settings, expect: tuple[int, str] | None, fmt: str) -> None
       owl verify --expect 10:d7b576b22baf5c342c639cf30fb802dee98cbcec95afe150385c89c3c744fed3
       owl verify --format json
     """
-    from ledger.errors import ChainBroken, DigestMismatch
+    from owl.ledger.errors import ChainBroken, DigestMismatch
 
     ledger = open_ledger(settings)
     with progress_bar(ledger.head_seq(), "Verifying") as bar:

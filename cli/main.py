@@ -15,16 +15,16 @@ from typing import Any
 
 import click
 
-from cli.chart import chart
-from cli.common import DB_HELP, Settings, db_after_option
-from cli.directory import holders, issuers
-from cli.htmlreport import report
-from cli.ingest import ingest
-from cli.logcmds import init, log, rebuild, verify
-from cli.obligations import obligations
-from cli.query import explain, ownership, reconcile, status, timeline
-from cli.safe import printable
-from ledger.errors import LedgerError
+from owl.cli.chart import chart
+from owl.cli.common import DB_HELP, Settings, db_after_option
+from owl.cli.directory import holders, issuers
+from owl.cli.htmlreport import report
+from owl.cli.ingest import ingest
+from owl.cli.logcmds import init, log, rebuild, verify
+from owl.cli.obligations import obligations
+from owl.cli.query import explain, ownership, reconcile, status, timeline
+from owl.cli.safe import printable
+from owl.ledger.errors import LedgerError
 
 # The drivers' own log records (SQLAlchemy's pool, psycopg) never reach the terminal: with no
 # handler, Python's last-resort handler would print them, tracebacks and all, on stderr, beside

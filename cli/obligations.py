@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
-from cli.common import Day, Settings, format_option, issuer_option, known_at_option, open_ledger
-from cli.output import emit_csv, emit_json, emit_lines
-from cli.tables import render_table
+from owl.cli.common import Day, Settings, format_option, issuer_option, known_at_option, open_ledger
+from owl.cli.output import emit_csv, emit_json, emit_lines
+from owl.cli.tables import render_table
 
 HEADERS = ("arose", "group", "owed", "cause", "due", "status", "filing")
 CSV_HEADERS = (

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from cli.safe import cell, printable
+from owl.cli.safe import cell, printable
 
 
 def spreadsheet_cell(value: object) -> str:

@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 import click
 
-from cli import render, rows
-from cli.common import (
+from owl.cli import render, rows
+from owl.cli.common import (
     Settings,
     as_of_option,
     format_option,
@@ -16,7 +16,7 @@ from cli.common import (
     known_at_option,
     open_ledger,
 )
-from cli.output import emit_csv, emit_json, emit_lines
+from owl.cli.output import emit_csv, emit_json, emit_lines
 
 
 @click.command()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cli.tables import render_table
-from projections.numbers import TEST_WORDS
+from owl.cli.tables import render_table
+from owl.projections.domain.numbers import TEST_WORDS
 
 
 def n(value: int | None) -> str:

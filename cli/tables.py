@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from cli.safe import cell
+from owl.cli.safe import cell
 
 
 def render_table(

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple, Protocol
 
-from ledger.chain import row_hash
-from ledger.errors import (
+from owl.ledger.chain import row_hash
+from owl.ledger.errors import (
     DuplicateEventId,
     InvalidEvents,
     Problem,
@@ -35,9 +35,9 @@ from ledger.errors import (
     conflicting_id,
     unknown_void,
 )
-from ledger.events import AnyEvent, EventVoided, canonical_payload, event_from_payload
-from ledger.log import AppendResult, Pending, Recorded, after, format_instant
-from ledger.store import EventRow, Store, Writer
+from owl.ledger.events import AnyEvent, EventVoided, canonical_payload, event_from_payload
+from owl.ledger.log import AppendResult, Pending, Recorded, after, format_instant
+from owl.ledger.store import EventRow, Store, Writer
 
 CHUNK = 2000
 Clock = Callable[[], datetime]

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from ledger.chain import ChainRow
-from ledger.errors import LedgerError
-from ledger.events import AnyEvent, event_from_payload
-from ledger.events.stored import plain_trade
+from owl.ledger.chain import ChainRow
+from owl.ledger.errors import LedgerError
+from owl.ledger.events import AnyEvent, event_from_payload
+from owl.ledger.events.stored import plain_trade
 
 
 class CorruptRow(LedgerError):

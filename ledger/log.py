@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple, Protocol
 
-from ledger.chain import Verification
-from ledger.dates import format_instant as format_instant
-from ledger.dates import parse_known_at as parse_known_at
-from ledger.errors import LedgerError
-from ledger.events import AnyEvent
+from owl.ledger.chain import Verification
+from owl.ledger.dates import format_instant as format_instant
+from owl.ledger.dates import parse_known_at as parse_known_at
+from owl.ledger.errors import LedgerError
+from owl.ledger.events import AnyEvent
 
 
 def after(stamp: str) -> str:

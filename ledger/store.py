@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import NamedTuple, Protocol
 
-from ledger.chain import ChainRow, Verification
-from ledger.log import Recorded
+from owl.ledger.chain import ChainRow, Verification
+from owl.ledger.log import Recorded
 
 
 class EventRow(NamedTuple):

@@ -15,10 +15,10 @@ against a digest written down outside the database (docs/reliability.md), catche
 
 from __future__ import annotations
 
-from ledger.chain import verify_rows
-from ledger.content import row_problem
-from ledger.errors import LedgerError
-from ledger.store import Reader
+from owl.ledger.chain import verify_rows
+from owl.ledger.content import row_problem
+from owl.ledger.errors import LedgerError
+from owl.ledger.store import Reader
 
 ROWS = 64
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from cli.common import utc_now
-from ledger.log import Pending
+from owl.cli.common import utc_now
+from owl.ledger.log import Pending
 from tests.builders import ev
 from tests.storekit import Log
 

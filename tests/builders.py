@@ -6,8 +6,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from ledger.events import parse_event
-from ledger.log import Pending
+from owl.ledger.events import parse_event
+from owl.ledger.log import Pending
 
 
 def ev(type: str, date: str, issuer: str = "INOC", **fields: Any) -> Any:
@@ -30,7 +30,7 @@ RECORDED = "2026-01-01T00:00:00.000000Z"
 
 def records(*events: Any, recorded_at: str = RECORDED) -> list[Any]:
     """Events as the log would return them: seq in the order given, sorted for replay."""
-    from ledger.log import Recorded
+    from owl.ledger.log import Recorded
 
     rows = [
         Recorded(i, recorded_at, "", "", e.model_copy(update={"event_id": e.event_id or f"e{i}"}))
@@ -77,7 +77,7 @@ def exemption(date: str, person: str, cap: str, label: str = "No. 2", **kw: Any)
 def timeline(*events: Any, until: Any = None) -> list[Any]:
     """The full replay's timeline of `events`, each change with its words: (date, group, kind,
     text, seq)."""
-    from projections.wording import change_text
+    from owl.projections.views.wording import change_text
     from tests.oracle import history
 
     rows = records(*events)

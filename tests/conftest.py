@@ -75,7 +75,7 @@ def db_url(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def ledger(db_url: str) -> Iterator[Any]:
     """A fresh, empty ledger on each backend (a module may define its own `ledger`)."""
-    from projections.api import Ledger
+    from owl.projections.application.api import Ledger
 
     book = Ledger(db_url)
     book.init()

@@ -12,9 +12,9 @@ import random
 import sys
 from typing import Any
 
-from ledger.errors import InvalidEvents
-from ledger.log import Pending
-from projections.api import Ledger
+from owl.ledger.errors import InvalidEvents
+from owl.ledger.log import Pending
+from owl.projections.application.api import Ledger
 from tests.builders import ev
 
 ISSUER = "CON"

@@ -139,7 +139,7 @@ class Probe:
 
     def writer_pid(self, name: str) -> int | None:
         """The backend of the process connected as `name` while it holds the write lock."""
-        from ledger.sql.store import WRITE_LOCK_KEY
+        from owl.ledger.sql.store import WRITE_LOCK_KEY
 
         pid = self.scalar(WRITER, key=WRITE_LOCK_KEY, name=name)
         return None if pid is None else int(pid)
@@ -196,7 +196,7 @@ def ingest_again(url: str, probe: Probe, feed: Path, tag: str, lines: int, held:
 
 def assert_sound(url: str) -> dict[str, Any]:
     """`owl verify` (a real process) passes, the log is gapless, no traceback: its result."""
-    from projections.api import Ledger
+    from owl.projections.application.api import Ledger
 
     verified = run_owl(url, "verify")
     assert verified.returncode == 0, verified.stderr

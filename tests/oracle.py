@@ -20,14 +20,14 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import NamedTuple
 
-from ledger.events import EventVoided, HoldingReported
-from ledger.log import Recorded
-from projections import rules
-from projections.fold import Fold
-from projections.ownership import change_json, ownership_body
-from projections.report import Json, open_breaks
-from projections.snapshot import Snapshot
-from projections.state import Book, Change, FoldState
+from owl.ledger.events import EventVoided, HoldingReported
+from owl.ledger.log import Recorded
+from owl.projections.domain import rules
+from owl.projections.domain.fold import Fold
+from owl.projections.domain.state import Book, Change, FoldState
+from owl.projections.views.ownership import change_json, ownership_body
+from owl.projections.views.report import Json, open_breaks
+from owl.projections.views.snapshot import Snapshot
 
 OUTSTANDING = "(shares outstanding)"  # the "holder" of a repurchase larger than the float
 
@@ -123,7 +123,7 @@ class Shortfall(NamedTuple):
 
 def shortfalls(records: Iterable[Recorded]) -> list[Shortfall]:
     """Every shortfall in a history given in replay order, corrections honoured: the same
-    rules (`projections.rules`) walked plainly, without the maintained tables."""
+    rules (`projections.domain.rules`) walked plainly, without the maintained tables."""
     listed = list(records)
     voided_ids = {r.event.voids for r in listed if isinstance(r.event, EventVoided)}
     held: dict[rules.Account, int] = {}

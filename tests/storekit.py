@@ -6,11 +6,11 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from ledger.append import Clock, Maintainer, append
-from ledger.chain import Verification
-from ledger.log import AppendResult, Pending, Recorded, format_instant
-from ledger.sql import SqlStore
-from projections.maintain import Maintainer as Projections
+from owl.ledger.append import Clock, Maintainer, append
+from owl.ledger.chain import Verification
+from owl.ledger.log import AppendResult, Pending, Recorded, format_instant
+from owl.ledger.sql import SqlStore
+from owl.projections.maintained.maintain import Maintainer as Projections
 
 
 class Log:

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from ledger.errors import InvalidEvents
-from ledger.log import Pending
-from projections.api import Ledger
+from owl.ledger.errors import InvalidEvents
+from owl.ledger.log import Pending
+from owl.projections.application.api import Ledger
 from tests.builders import at, buy, ev, outstanding, plan, sell
 
 

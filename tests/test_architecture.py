@@ -1,14 +1,20 @@
-"""The dependency rules of docs/ARCHITECTURE.md, checked on the source (AST, not by importing).
+"""The dependency rules of docs/architecture.md, checked on the source (AST, not by importing).
 
-cli -> projections -> ledger, never back: ledger/ imports neither projections, cli nor click;
-projections/ imports neither cli, click nor SQLAlchemy; SQLAlchemy lives only in ledger/sql/.
-Neither ledger/ nor projections/ prints or reads the clock: the CLI stamps `recorded_at` and passes
-it in (`cli.common.utc_now`).
+One installed package, `owl`, in three layers: owl.cli -> owl.projections -> owl.ledger, never back.
+owl.ledger imports neither projections, the cli nor click; owl.projections imports neither the
+cli, click nor SQLAlchemy; SQLAlchemy lives only in owl.ledger.sql. Inside projections the layers
+are domain -> maintained, views -> application: the domain imports no other layer, the maintained
+tables and the views import only the domain (and themselves), the application imports them all.
+The command line reaches projections only through the application (and the domain's wording of
+numbers). Nothing imports the layers by their directory names (`ledger`, `projections`, `cli`),
+and no module imports itself back through another (no cycles). Neither ledger nor projections
+prints or reads the clock: the CLI stamps `recorded_at` and passes it in (`cli.common.utc_now`).
 """
 
 from __future__ import annotations
 
 import ast
+import graphlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +30,14 @@ CLOCK_CALLS = {
     ("time", "time_ns"),
 }
 # (file, function) that may read the clock: the one clock everything else is handed.
-CLOCK_ALLOWED: set[tuple[str, str]] = {("projections/clock.py", "system_clock")}
+CLOCK_ALLOWED: set[tuple[str, str]] = {("projections/application/clock.py", "system_clock")}
+PROJECTION_LAYERS = {
+    "domain": {"domain"},
+    "maintained": {"domain", "maintained"},
+    "views": {"domain", "views"},
+    "application": {"domain", "maintained", "views", "application"},
+}
+CLI_REACHES = {"owl.projections.application", "owl.projections.domain.numbers"}
 
 
 def modules(*packages: str) -> list[Path]:
@@ -35,19 +48,53 @@ def rel(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
 
 
+def module_name(path: Path) -> str:
+    """The installed name of a file of ours: ledger/log.py is owl.ledger.log."""
+    parts = rel(path).removesuffix(".py").split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(["owl", *parts])
+
+
 def imported(path: Path) -> Iterator[str]:
     """Every module name the file imports, relative imports resolved."""
-    package = rel(path).removesuffix(".py").split("/")[:-1]
+    package = module_name(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = package[: len(package) - node.level + 1] if node.level else []
-            yield ".".join([*base, node.module or ""]).strip(".")
+            module = ".".join([*base, node.module or ""]).strip(".")
+            yield module
+            yield from (f"{module}.{alias.name}" for alias in node.names)
+
+
+def ours(path: Path) -> set[str]:
+    """The modules of owl a file imports (a `from m import name` counts m.name if a module)."""
+    known = {module_name(p) for p in modules("ledger", "projections", "cli")} | {"owl"}
+    return {name for name in imported(path) if name in known}
 
 
 def top_levels(path: Path) -> set[str]:
-    return {name.split(".")[0] for name in imported(path)}
+    """The layers and libraries a file imports: owl.ledger.log is `ledger`, click is `click`."""
+    names = set()
+    for name in imported(path):
+        parts = name.split(".")
+        names.add(parts[1] if parts[0] == "owl" and len(parts) > 1 else parts[0])
+    return names
+
+
+@pytest.mark.parametrize("path", modules("ledger", "projections", "cli", "owl"), ids=rel)
+def test_every_import_of_ours_names_the_installed_package(path: Path) -> None:
+    bare = [
+        name
+        for name in imported(path)
+        if name.split(".")[0] in {"ledger", "projections", "cli"}
+    ]
+
+    assert bare == []
 
 
 @pytest.mark.parametrize("path", modules("ledger"), ids=rel)
@@ -58,6 +105,35 @@ def test_the_ledger_imports_neither_projections_nor_the_cli_nor_click(path: Path
 @pytest.mark.parametrize("path", modules("projections"), ids=rel)
 def test_projections_import_neither_the_cli_nor_click_nor_sqlalchemy(path: Path) -> None:
     assert top_levels(path).isdisjoint({"cli", "click", "sqlalchemy"})
+
+
+@pytest.mark.parametrize("path", modules("projections"), ids=rel)
+def test_each_projection_layer_imports_only_the_layers_before_it(path: Path) -> None:
+    layer = module_name(path).split(".")[2:3]
+    allowed = PROJECTION_LAYERS[layer[0]] if layer and layer[0] in PROJECTION_LAYERS else set()
+    reached = {
+        name.split(".")[2] for name in ours(path) if name.startswith("owl.projections.")
+    }
+
+    assert reached <= allowed
+
+
+@pytest.mark.parametrize("path", modules("cli"), ids=rel)
+def test_the_cli_reaches_projections_only_through_the_application(path: Path) -> None:
+    reached = {name for name in ours(path) if name.startswith("owl.projections.")}
+
+    assert all(any(n.startswith(r) for r in CLI_REACHES) for n in reached), reached
+
+
+def test_no_module_imports_itself_back_through_another() -> None:
+    graph = graphlib.TopologicalSorter(
+        {
+            module_name(p): ours(p) - {module_name(p)}
+            for p in modules("ledger", "projections", "cli")
+        }
+    )
+
+    graph.prepare()  # raises CycleError naming the cycle
 
 
 def test_only_ledger_sql_imports_sqlalchemy() -> None:

@@ -30,7 +30,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def owl_holdings(jsonl: Path, folder: Path, dates: list[str]) -> list[dict[str, int]]:
     """owl's own answer (`ownership`'s holders, which leave out zero positions)."""
-    from projections.api import Ledger
+    from owl.projections.application.api import Ledger
 
     ledger = Ledger(f"sqlite:///{folder}/owl.db")
     ledger.init()
@@ -131,7 +131,7 @@ def test_the_python_floor_hashes_owl_s_chain_and_fills_owl_s_table(
     history: Path, tmp_path: Path
 ) -> None:
     """The floor does the hashing owl does (its rows verify as owl's chain) and inserts them."""
-    from ledger.chain import ChainRow, verify_rows
+    from owl.ledger.chain import ChainRow, verify_rows
 
     rows = [ChainRow(*row) for row in peers.chained_rows(history)]
     checked = verify_rows(rows)

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cli.chart import chart, group_marks, render_chart, shown, steps
-from cli.common import Settings
-from ledger.errors import LedgerError
-from projections.api import Ledger
+from owl.cli.chart import chart, group_marks, render_chart, shown, steps
+from owl.cli.common import Settings
+from owl.ledger.errors import LedgerError
+from owl.projections.application.api import Ledger
 from tests.builders import buy, ev, outstanding, plan
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,10 +12,10 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from cli.common import FORMAT_WORDS
-from cli.main import cli
-from ledger.log import Pending
-from projections.api import Ledger
+from owl.cli.common import FORMAT_WORDS
+from owl.cli.main import cli
+from owl.ledger.log import Pending
+from owl.projections.application.api import Ledger
 from tests.builders import at, ev, innotrac_events
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cli.docgen import reference, sections
-from cli.main import cli
+from owl.cli.docgen import reference, sections
+from owl.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from cli.main import cli
+from owl.cli.main import cli
 from tests.builders import counts
 from tests.storekit import Log
 

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner, Result
 from freezegun import freeze_time
 
-from cli.main import cli
-from ledger.sql import safe_url
+from owl.cli.main import cli
+from owl.ledger.sql import safe_url
 from tests.builders import counts
 from tests.storekit import Log
 

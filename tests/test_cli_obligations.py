@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from cli.main import cli
+from owl.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWN = "2026-01-02T00:00:00Z"
@@ -76,7 +76,7 @@ def test_csv_has_one_row_per_obligation(acme: str) -> None:
 
 
 def test_json_is_the_api_answer(acme: str) -> None:
-    from projections.api import Ledger
+    from owl.projections.application.api import Ledger
 
     result = obligations(acme, "--format", "json")
     book = Ledger(acme)
@@ -127,7 +127,7 @@ What the ledger cannot know:
 
 
 def test_known_at_reproduces_the_answer_before_the_filing_was_recorded(acme: str) -> None:
-    from projections.api import Ledger
+    from owl.projections.application.api import Ledger
 
     book = Ledger(acme)
     late = '{"type":"HoldingReported","issuer":"ACME","effective_date":"2022-01-05",'

@@ -100,7 +100,7 @@ def test_rebuild_and_verify_are_silent_on_stderr_when_it_is_not_a_terminal(
 
 
 def test_the_progress_the_api_reports_adds_up_to_the_events_read(tmp_path: Path) -> None:
-    from projections.api import Ledger
+    from owl.projections.application.api import Ledger
 
     ingest(tmp_path, big_feed(tmp_path / "big.jsonl", 2_500), stderr_tty=False)
     ledger = Ledger(f"sqlite:///{tmp_path}/owl.db")
@@ -115,7 +115,7 @@ def test_the_progress_the_api_reports_adds_up_to_the_events_read(tmp_path: Path)
 
 
 def test_a_verification_reports_the_rows_it_found_sound_from_its_window_s_start() -> None:
-    from ledger.chain import GENESIS, ChainRow, row_hash, verify_rows
+    from owl.ledger.chain import GENESIS, ChainRow, row_hash, verify_rows
 
     rows, prev = [], GENESIS
     for seq in range(1, 2_302):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from cli.main import cli
+from owl.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = str(ROOT / "data" / "innotrac" / "events.jsonl")

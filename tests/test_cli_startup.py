@@ -13,17 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from cli.main import cli
+from owl.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("sqlalchemy", "pydantic", "psycopg", "matplotlib", "numpy", "ledger.events",
-         "ledger.sql", "ledger.feeds", "projections.api", "holidays", "defusedxml")  # fmt: skip
+HEAVY = ("sqlalchemy", "pydantic", "psycopg", "matplotlib", "numpy", "owl.ledger.events",
+         "owl.ledger.sql", "owl.ledger.feeds", "owl.projections.application.api", "holidays",
+         "defusedxml")  # fmt: skip
 
 
 def imported(*args: str) -> set[str]:
-    """Every module `python -m cli ARGS` imports."""
+    """Every module `python -m owl.cli ARGS` imports."""
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "cli", *args],
+        [sys.executable, "-X", "importtime", "-m", "owl.cli", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -50,4 +51,4 @@ def test_a_command_help_loads_nothing_heavy(name: str) -> None:
 def test_the_check_sees_what_a_command_loads(tmp_path: Path) -> None:
     loaded = imported("--db", f"sqlite:///{tmp_path}/owl.db", "init")
 
-    assert {"sqlalchemy", "pydantic", "projections.api"} <= set(heavy(loaded))
+    assert {"sqlalchemy", "pydantic", "owl.projections.application.api"} <= set(heavy(loaded))

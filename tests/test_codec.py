@@ -9,10 +9,15 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.events import canonical_payload
-from projections.codec import decode_changes, decode_state, encode_changes, encode_state
-from projections.fold import Fold
-from projections.state import FoldState
+from owl.ledger.events import canonical_payload
+from owl.projections.domain.fold import Fold
+from owl.projections.domain.state import FoldState
+from owl.projections.maintained.codec import (
+    decode_changes,
+    decode_state,
+    encode_changes,
+    encode_state,
+)
 from tests.builders import innotrac_events, records
 from tests.oracle import voided_seqs
 from tests.test_equivalence import BASE, histories

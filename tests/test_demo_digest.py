@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ledger.log import Pending
+from owl.ledger.log import Pending
 from tests.builders import at, innotrac_events
 from tests.storekit import Log
 

@@ -19,12 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.errors import InvalidEvents
-from ledger.log import Pending, Recorded
-from projections import checkpoints
-from projections.api import Ledger
-from projections.report import status_json
-from projections.timeline import timeline_json
+from owl.ledger.errors import InvalidEvents
+from owl.ledger.log import Pending, Recorded
+from owl.projections.application.api import Ledger
+from owl.projections.maintained import checkpoints
+from owl.projections.views.report import status_json
+from owl.projections.views.timeline import timeline_json
 from tests.builders import at, ev
 from tests.databases import fresh_schema
 from tests.oracle import history, ownership_json, shortfalls, state_at

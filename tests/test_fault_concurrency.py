@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from ledger.log import Pending, Recorded
-from projections.api import Ledger
-from projections.report import status_json
+from owl.ledger.log import Pending, Recorded
+from owl.projections.application.api import Ledger
+from owl.projections.views.report import status_json
 from tests.databases import fresh_database
 from tests.fault_worker import ISSUER, base
 from tests.faultkit import ENV, ROOT, assert_sound, backend, report, soak_size

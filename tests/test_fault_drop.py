@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from projections.api import Ledger
+from owl.projections.application.api import Ledger
 from tests.faultkit import (
     Probe,
     assert_sound,
@@ -76,7 +76,7 @@ def drop_mid_batch(
 
 
 def _shown(url: str) -> str:
-    from ledger.sql.store import safe_url
+    from owl.ledger.sql.store import safe_url
 
     return safe_url(url)
 

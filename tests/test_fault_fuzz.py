@@ -21,10 +21,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cli.main import cli
-from ledger.errors import LedgerError
-from ledger.feeds.lines import MAX_LINE
-from projections.api import Ledger
+from owl.cli.main import cli
+from owl.ledger.errors import LedgerError
+from owl.ledger.feeds.lines import MAX_LINE
+from owl.projections.application.api import Ledger
 from tests.faultkit import (
     ENV,
     ROOT,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from projections.api import Ledger
+from owl.projections.application.api import Ledger
 from tests.faultkit import (
     Probe,
     assert_sound,

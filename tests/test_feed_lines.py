@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from cli.main import cli
-from ledger.feeds.lines import MAX_LINE, Unreadable, bounded_lines
+from owl.cli.main import cli
+from owl.ledger.feeds.lines import MAX_LINE, Unreadable, bounded_lines
 
 BUY = (
     '{"type":"SharesPurchased","issuer":"INOC","effective_date":"2003-08-14",'

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ledger.errors import Problem
-from ledger.feeds import detect_format, read_path
-from ledger.feeds.csv import CsvFeed
-from ledger.feeds.jsonl import JsonlFeed
+from owl.ledger.errors import Problem
+from owl.ledger.feeds import detect_format, read_path
+from owl.ledger.feeds.csv import CsvFeed
+from owl.ledger.feeds.jsonl import JsonlFeed
 
 HEADER = "trade_id,issuer,holder,side,shares,trade_date,price\n"
 BUY = (
@@ -188,7 +188,7 @@ def test_read_path_reads_a_file_with_a_byte_order_mark(tmp_path: Path) -> None:
 
 
 def test_sniffing_a_feed_keeps_every_line() -> None:
-    from ledger.feeds import sniff
+    from owl.ledger.feeds import sniff
 
     fmt, lines = sniff(iter(["\n", '{"type": "x"}\n', "more\n"]))
 

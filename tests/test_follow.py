@@ -1,6 +1,6 @@
-"""Checkpoints taken while an append goes on (`projections.follow`) are the checkpoints a build
-after the append would take: the same states, at the same dates; and whatever the follower cannot
-follow (a backdated event, a void) is left to the build, with the same answers."""
+"""Checkpoints taken while an append goes on (`projections.maintained.follow`) are the checkpoints a
+build after the append would take: the same states, at the same dates; and whatever the follower
+cannot follow (a backdated event, a void) is left to the build, with the same answers."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from bench.history import history
-from ledger.events import parse_event
-from ledger.log import Pending
-from projections import checkpoints
-from projections.codec import decode_state
+from owl.ledger.events import parse_event
+from owl.ledger.log import Pending
+from owl.projections.maintained import checkpoints
+from owl.projections.maintained.codec import decode_state
 
 ISSUER = "BIG"
 
@@ -113,10 +113,10 @@ def test_a_date_with_very_many_events_is_streamed_through_the_fold() -> None:
     import tracemalloc
     from datetime import date
 
-    from ledger.events import SharesPurchased
-    from ledger.log import Recorded
-    from projections.fold import Fold
-    from projections.state import FoldState
+    from owl.ledger.events import SharesPurchased
+    from owl.ledger.log import Recorded
+    from owl.projections.domain.fold import Fold
+    from owl.projections.domain.state import FoldState
 
     day = date(2003, 8, 14)
 
@@ -144,7 +144,7 @@ def test_a_follower_whose_process_dies_leaves_the_work_to_the_build(
     lands whole and the build after it takes the same checkpoints."""
     import sys
 
-    from projections import offload
+    from owl.projections.maintained import offload
 
     dies = [sys.executable, "-c", "import sys; sys.stdin.buffer.read(100); sys.exit(3)"]
     monkeypatch.setattr(offload, "COMMAND", dies)
@@ -156,7 +156,7 @@ def test_a_follower_whose_process_dies_leaves_the_work_to_the_build(
 
 def remotes(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """The second processes started from now on."""
-    from projections import offload
+    from owl.projections.maintained import offload
 
     started: list[Any] = []
     start = offload.Remote.start
@@ -183,7 +183,7 @@ def test_a_follower_folds_in_a_second_process(
 def test_no_second_process_outlives_an_append_refused(
     ledger: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ledger.errors import InvalidEvents
+    from owl.ledger.errors import InvalidEvents
 
     started = remotes(monkeypatch)
     rows = list(history(1_200))

@@ -1,4 +1,4 @@
-"""`projections.frames`: a view's table as flat rows, and a DataFrame when pandas is there."""
+"""`projections.views.frames`: a view's table as flat rows, and a DataFrame when pandas is there."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from projections.frames import frame, rows
+from owl.projections.views.frames import frame, rows
 
 SERIES = {
     "issuer": "INOC",

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from cli.main import cli
-from ledger.errors import InvalidEvents
-from ledger.events import parse_event
-from ledger.feeds.csv import CsvFeed
-from ledger.feeds.jsonl import JsonlFeed
-from ledger.log import Pending, format_instant
-from projections.api import Ledger
+from owl.cli.main import cli
+from owl.ledger.errors import InvalidEvents
+from owl.ledger.events import parse_event
+from owl.ledger.feeds.csv import CsvFeed
+from owl.ledger.feeds.jsonl import JsonlFeed
+from owl.ledger.log import Pending, format_instant
+from owl.projections.application.api import Ledger
 from tests.builders import at, buy, ev, outstanding, plan, sell
 from tests.storekit import Log
 

@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from projections.heap import THRESHOLD, bulk
+from owl.projections.maintained.heap import THRESHOLD, bulk
 
 
 def test_the_collector_is_held_back_and_restored() -> None:

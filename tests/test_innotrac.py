@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger.log import Pending
-from projections.api import Ledger
+from owl.ledger.log import Pending
+from owl.projections.application.api import Ledger
 from tests.builders import at, innotrac_events
 
 EXPECTED = Path(__file__).resolve().parent.parent / "data" / "innotrac" / "expected"

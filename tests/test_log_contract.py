@@ -6,19 +6,19 @@ import pytest
 import sqlalchemy
 from freezegun import freeze_time
 
-from cli.common import utc_now
-from ledger.chain import GENESIS, row_hash
-from ledger.errors import (
+from owl.cli.common import utc_now
+from owl.ledger.chain import GENESIS, row_hash
+from owl.ledger.errors import (
     DuplicateEventId,
     LedgerError,
     NotInitialized,
     RecordedAtBackwards,
     UnknownEventId,
 )
-from ledger.events import canonical_payload
-from ledger.log import Pending
-from ledger.sql.schema import SQLITE_TRIGGERS
-from projections.api import Ledger
+from owl.ledger.events import canonical_payload
+from owl.ledger.log import Pending
+from owl.ledger.sql.schema import SQLITE_TRIGGERS
+from owl.projections.application.api import Ledger
 from tests.builders import at, ev, pending
 from tests.storekit import Log
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from projections.calendar import BANK, SEC
-from projections.obligations import concerning, from_records
-from projections.obligations_view import obligations_json
+from owl.projections.domain.calendar import BANK, SEC
+from owl.projections.domain.obligations import concerning, from_records
+from owl.projections.views.obligations import obligations_json
 from tests.builders import buy, ev, outstanding, records, sell
 from tests.oracle import voided_seqs
 

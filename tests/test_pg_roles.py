@@ -13,9 +13,9 @@ import pytest
 import sqlalchemy
 from click.testing import CliRunner
 
-from cli.main import cli
-from ledger.errors import LedgerError
-from projections.api import Ledger
+from owl.cli.main import cli
+from owl.ledger.errors import LedgerError
+from owl.projections.application.api import Ledger
 from tests.builders import ev, pending
 
 pytestmark = pytest.mark.postgres

@@ -12,9 +12,9 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from ledger.events import SharesPurchased, canonical_payload, validate_line
-from ledger.events.plain import plain_payload, trade_from_json
-from ledger.feeds.jsonl import JsonlFeed
+from owl.ledger.events import SharesPurchased, canonical_payload, validate_line
+from owl.ledger.events.plain import plain_payload, trade_from_json
+from owl.ledger.feeds.jsonl import JsonlFeed
 
 PLAIN = {
     "type": "SharesPurchased",
@@ -172,7 +172,7 @@ texts = st.one_of(
 def test_a_name_known_normal_at_a_glance_is_what_the_full_normalization_makes(text: str) -> None:
     """The shortcut for printable ASCII gives what the full normalization gives, or leaves the
     text to it (which refuses what it refuses)."""
-    from ledger.events.values import _normalize, normal_name
+    from owl.ledger.events.values import _normalize, normal_name
 
     try:
         expected: object = _normalize(text)

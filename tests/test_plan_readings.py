@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from ledger.errors import InvalidEvents
-from ledger.log import Pending
-from projections.api import Ledger
-from projections.explain import explain
-from projections.report import status_json
+from owl.ledger.errors import InvalidEvents
+from owl.ledger.log import Pending
+from owl.projections.application.api import Ledger
+from owl.projections.views.explain import explain
+from owl.projections.views.report import status_json
 from tests.builders import at, buy, ev, exemption, outstanding, plan, records, sell, timeline
 from tests.oracle import state_at
 

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.log import Pending
-from projections.api import Ledger
-from projections.report import status_json
+from owl.ledger.log import Pending
+from owl.projections.application.api import Ledger
+from owl.projections.views.report import status_json
 from tests.builders import at, buy, ev, exemption, outstanding, plan, records
 from tests.oracle import state_at
 
@@ -82,6 +82,6 @@ def test_a_view_known_at_an_instant_never_changes_once_recorded(batches: list, p
 def test_a_share_percent_in_integers_is_the_exact_fractions_rounding(
     shares: int, outstanding: int
 ) -> None:
-    from projections.numbers import format_percent, format_share_percent, percent
+    from owl.projections.domain.numbers import format_percent, format_share_percent, percent
 
     assert format_share_percent(shares, outstanding) == format_percent(percent(shares, outstanding))

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from cli.main import cli
-from ledger.log import Pending
+from owl.cli.main import cli
+from owl.ledger.log import Pending
 from tests.builders import at, innotrac_events
 from tests.storekit import Log
 

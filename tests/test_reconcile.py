@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from projections.api import Ledger
+from owl.projections.application.api import Ledger
 from tests.builders import ev, outstanding, pending, plan
 
 AT = "2026-01-01T00:00:00Z"

@@ -1,6 +1,6 @@
 """Every event type is known everywhere it must be: a fold handler, a wording, a docs section.
 
-Adding an event type touches its class, its rule (`projections.rules`, when it moves shares,
+Adding an event type touches its class, its rule (`projections.domain.rules`, when it moves shares,
 capital or links), its handler, its wording and its docs; these tests fail when one of them is
 forgotten (and mypy fails when the fold's `match` misses a type).
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.events import (
+from owl.ledger.events import (
     CAPITAL_MOVERS,
     CAPITAL_NAMES,
     EVENT_TYPES,
@@ -26,9 +26,9 @@ from ledger.events import (
     TYPE_NAMES,
     Event,
 )
-from projections import rules
-from projections.fold import Fold
-from projections.wording import EVENT_WORDS, describe
+from owl.projections.domain import rules
+from owl.projections.domain.fold import Fold
+from owl.projections.views.wording import EVENT_WORDS, describe
 from tests.builders import ev
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "events.md"

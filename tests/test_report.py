@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cli import htmlreport
-from cli.common import Settings
-from cli.htmlreport import Html, render_report, report
-from ledger.events import parse_event
-from projections.api import Ledger
+from owl.cli import htmlreport
+from owl.cli.common import Settings
+from owl.cli.htmlreport import Html, render_report, report
+from owl.ledger.events import parse_event
+from owl.projections.application.api import Ledger
 from tests.builders import buy, ev
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from projections.report import status_json
+from owl.projections.views.report import status_json
 from tests.builders import buy, ev, exemption, outstanding, plan, records, sell, timeline
 from tests.oracle import state_at
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from projections.report import status_json
+from owl.projections.views.report import status_json
 from tests.builders import (
     buy,
     ev,

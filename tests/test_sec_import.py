@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from ledger.errors import InvalidEvents, LedgerError
-from projections.api import Ledger
+from owl.ledger.errors import InvalidEvents, LedgerError
+from owl.projections.application.api import Ledger
 from tests.builders import ev, pending
 
 DATA = Path(__file__).parent / "data" / "sec"
@@ -530,7 +530,7 @@ def test_a_13d_keyed_by_cik_joins_the_ticker_its_cik_was_given_under(ledger: Led
 def owl(db: str, *args: str) -> Any:
     from click.testing import CliRunner
 
-    from cli.main import cli
+    from owl.cli.main import cli
 
     return CliRunner().invoke(cli, ["--db", db, *args])
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ledger.log import Pending
-from projections.api import Ledger
+from owl.ledger.log import Pending
+from owl.projections.application.api import Ledger
 from tests.builders import at, ev
 
 DATA = Path(__file__).parent / "data" / "sec"

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from ledger.errors import LedgerError
-from ledger.feeds.sec.edgar import read_submission, unwrap
-from ledger.feeds.sec.errors import FilingRefused, FractionalShares
-from ledger.feeds.sec.form345 import Footnoted, OwnershipDocument, parse_ownership, whole_shares
-from ledger.feeds.sec.schedule13 import Schedule13Filing, parse_schedule13
-from ledger.feeds.sec.xmlnode import MAX_BYTES
+from owl.ledger.errors import LedgerError
+from owl.ledger.feeds.sec.edgar import read_submission, unwrap
+from owl.ledger.feeds.sec.errors import FilingRefused, FractionalShares
+from owl.ledger.feeds.sec.form345 import Footnoted, OwnershipDocument, parse_ownership, whole_shares
+from owl.ledger.feeds.sec.schedule13 import Schedule13Filing, parse_schedule13
+from owl.ledger.feeds.sec.xmlnode import MAX_BYTES
 
 DATA = Path(__file__).parent / "data" / "sec"
 BILLION_LAUGHS = """<?xml version="1.0"?>

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.content import CorruptRow, checked_row, parse_row
-from ledger.events.stored import plain_trade
+from owl.ledger.content import CorruptRow, checked_row, parse_row
+from owl.ledger.events.stored import plain_trade
 
 PLAIN = (
     '{"effective_date":"2010-01-04","holder":"Holder 1235","issuer":"BIG",'

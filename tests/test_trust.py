@@ -12,9 +12,9 @@ import sqlalchemy
 from click.testing import CliRunner, Result
 from freezegun import freeze_time
 
-from cli.main import cli
-from ledger.errors import LedgerError
-from projections.api import Ledger
+from owl.cli.main import cli
+from owl.ledger.errors import LedgerError
+from owl.projections.application.api import Ledger
 from tests.builders import ev, pending
 
 
@@ -63,7 +63,7 @@ def test_a_clock_ahead_of_the_last_stamp_leaves_no_note(sqlite_url: str) -> None
 
 
 def test_the_last_instant_there_is_cannot_be_followed_and_says_so(sqlite_url: str) -> None:
-    from ledger.log import after
+    from owl.ledger.log import after
 
     with pytest.raises(LedgerError, match="the last instant there is"):
         after("9999-12-31T23:59:59.999999Z")
@@ -124,7 +124,7 @@ def an_older_ledger(url: str) -> None:
     upgraded by `init` (which also rebuilds the projections)."""
     import hashlib
 
-    from ledger.chain import row_hash
+    from owl.ledger.chain import row_hash
 
     Ledger(url).init()
     event_id = f"sha256:{hashlib.sha256(RAW.encode()).hexdigest()[:32]}"
@@ -215,7 +215,7 @@ def test_holdings_above_the_shares_outstanding_are_flagged(ledger: Ledger) -> No
 
 def forge(url: str, payload: str, issuer: str = "INOC", day: str = "2003-01-05") -> None:
     """Append a row with a valid hash behind owl's back (anyone who can INSERT can)."""
-    from ledger.chain import row_hash
+    from owl.ledger.chain import row_hash
 
     engine = sqlalchemy.create_engine(url)
     with engine.begin() as conn:
@@ -326,7 +326,7 @@ def test_an_edit_of_a_recent_row_is_caught_before_answering(sqlite_url: str) -> 
     ],
 )
 def test_a_table_cell_never_acts_on_the_terminal(raw: str, shown: str) -> None:
-    from cli.tables import render_table
+    from owl.cli.tables import render_table
 
     lines = render_table(("holder", "shares"), [(raw, "5")])
 
@@ -337,7 +337,7 @@ def test_a_table_cell_never_acts_on_the_terminal(raw: str, shown: str) -> None:
 def test_json_output_escapes_what_a_terminal_would_act_on_and_stays_exact() -> None:
     import json
 
-    from cli.safe import printable
+    from owl.cli.safe import printable
 
     text = printable(json.dumps({"holder": "abc\u202edef\x9b"}, ensure_ascii=False))
 
@@ -451,7 +451,7 @@ def test_a_value_the_database_refuses_is_a_clear_error_and_nothing_is_written(
 
 @pytest.mark.parametrize("char", ["\u061c", "\u2028", "\u2029"])
 def test_separators_and_the_arabic_letter_mark_are_refused_in_names(char: str) -> None:
-    from ledger.events import parse_event
+    from owl.ledger.events import parse_event
 
     parsed = parse_event(
         {
@@ -535,7 +535,7 @@ def test_input_out_of_bounds_is_refused_naming_line_and_field(
 def test_the_python_api_refuses_what_the_command_line_refuses(
     sqlite_url: str, tmp_path: Path
 ) -> None:
-    from ledger.feeds import FeedRefused
+    from owl.ledger.feeds import FeedRefused
 
     ledger = Ledger(sqlite_url)
     ledger.init()

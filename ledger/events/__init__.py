@@ -10,8 +10,8 @@ Modules: `values` (what fields are made of), `base` (the fields every event has)
 `parsing` (input to events or problems).
 """
 
-from ledger.events.base import Event, EventVoided, Filing
-from ledger.events.capital import (
+from owl.ledger.events.base import Event, EventVoided, Filing
+from owl.ledger.events.capital import (
     HoldingReported,
     OutstandingReported,
     SharesAcquired,
@@ -23,16 +23,16 @@ from ledger.events.capital import (
     SharesTransferred,
     StockSplit,
 )
-from ledger.events.derivatives import DerivativeAcquired, DerivativeDisposed, DerivativeReported
-from ledger.events.parsing import LEDGER_FIELDS, parse_event, validate_line
-from ledger.events.persons import (
+from owl.ledger.events.derivatives import DerivativeAcquired, DerivativeDisposed, DerivativeReported
+from owl.ledger.events.parsing import LEDGER_FIELDS, parse_event, validate_line
+from owl.ledger.events.persons import (
     AffiliationEnded,
     AffiliationFormed,
     ControlIntentDeclared,
     IssuerIdentified,
     PersonIdentified,
 )
-from ledger.events.plan import (
+from owl.ledger.events.plan import (
     BoardApprovalGranted,
     ExemptionChange,
     ExpirationChange,
@@ -47,7 +47,7 @@ from ledger.events.plan import (
     TenderOfferTerminated,
     ThresholdChange,
 )
-from ledger.events.registry import (
+from owl.ledger.events.registry import (
     BY_NAME,
     CAPITAL_MOVERS,
     CAPITAL_NAMES,
@@ -66,7 +66,7 @@ from ledger.events.registry import (
     involved,
     names_of,
 )
-from ledger.events.values import MAX_SHARES, normal_name
+from owl.ledger.events.values import MAX_SHARES, normal_name
 
 __all__ = [
     "BY_NAME",

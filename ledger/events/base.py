@@ -22,7 +22,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from ledger.events.values import IsoDate, IssuerKey, Name, Text
+from owl.ledger.events.values import IsoDate, IssuerKey, Name, Text
 
 Accession = Annotated[str, StringConstraints(pattern=r"^[0-9]{10}-[0-9]{2}-[0-9]{6}$")]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]

@@ -13,8 +13,8 @@ from typing import ClassVar, Literal
 
 from pydantic import model_validator
 
-from ledger.events.base import Event
-from ledger.events.values import Decimal, Name, Ratio, ShareCount, Shares, StatedPercent, Text
+from owl.ledger.events.base import Event
+from owl.ledger.events.values import Decimal, Name, Ratio, ShareCount, Shares, StatedPercent, Text
 
 
 class _MarketTrade(Event):

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from ledger.events.base import Event
-from ledger.events.values import Decimal, IsoDate, Name, ShareCount, Shares, Text
+from owl.ledger.events.base import Event
+from owl.ledger.events.values import Decimal, IsoDate, Name, ShareCount, Shares, Text
 
 
 class _Series(Event):

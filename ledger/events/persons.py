@@ -11,8 +11,8 @@ from typing import ClassVar, Literal
 
 from pydantic import model_validator
 
-from ledger.events.base import Event
-from ledger.events.values import Cik, Name, Text
+from owl.ledger.events.base import Event
+from owl.ledger.events.values import Cik, Name, Text
 
 
 class AffiliationFormed(Event):

@@ -24,10 +24,10 @@ from datetime import date
 
 from pydantic_core import to_json
 
-from ledger.dates import is_written_as_a_date
-from ledger.events.base import Event
-from ledger.events.capital import SharesPurchased, SharesSold
-from ledger.events.values import MAX_SHARES, normal_name, written_day
+from owl.ledger.dates import is_written_as_a_date
+from owl.ledger.events.base import Event
+from owl.ledger.events.capital import SharesPurchased, SharesSold
+from owl.ledger.events.values import MAX_SHARES, normal_name, written_day
 
 TYPES: dict[str, type[SharesPurchased] | type[SharesSold]] = {
     "SharesPurchased": SharesPurchased,

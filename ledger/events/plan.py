@@ -17,8 +17,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ledger.events.base import Event
-from ledger.events.values import Decimal, IsoDate, Name, Percent, Shares, Test, Text
+from owl.ledger.events.base import Event
+from owl.ledger.events.values import Decimal, IsoDate, Name, Percent, Shares, Test, Text
 
 
 class RightsAgreementAdopted(Event):

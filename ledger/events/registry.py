@@ -8,8 +8,8 @@ from typing import Annotated, Any, get_args
 from pydantic import Field, TypeAdapter
 from pydantic_core import to_json
 
-from ledger.events.base import Event, EventVoided
-from ledger.events.capital import (
+from owl.ledger.events.base import Event, EventVoided
+from owl.ledger.events.capital import (
     HoldingReported,
     OutstandingReported,
     SharesAcquired,
@@ -21,16 +21,16 @@ from ledger.events.capital import (
     SharesTransferred,
     StockSplit,
 )
-from ledger.events.derivatives import DerivativeAcquired, DerivativeDisposed, DerivativeReported
-from ledger.events.persons import (
+from owl.ledger.events.derivatives import DerivativeAcquired, DerivativeDisposed, DerivativeReported
+from owl.ledger.events.persons import (
     AffiliationEnded,
     AffiliationFormed,
     ControlIntentDeclared,
     IssuerIdentified,
     PersonIdentified,
 )
-from ledger.events.plain import plain_payload
-from ledger.events.plan import (
+from owl.ledger.events.plain import plain_payload
+from owl.ledger.events.plan import (
     BoardApprovalGranted,
     InadvertenceDetermined,
     RightsAgreementAdopted,

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 
-from ledger.events.base import Event
-from ledger.events.plain import FIELDS, build, existing_day
-from ledger.events.values import MAX_SHARES, normal_name
+from owl.ledger.events.base import Event
+from owl.ledger.events.plain import FIELDS, build, existing_day
+from owl.ledger.events.values import MAX_SHARES, normal_name
 
 _PLAIN = re.compile(
     r'\{"effective_date":"([0-9]{4}-[0-9]{2}-[0-9]{2})",'

@@ -23,7 +23,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
-from ledger.dates import is_written_as_a_date, parse_day
+from owl.ledger.dates import is_written_as_a_date, parse_day
 
 MAX_SHARES = 10**15
 DECIMAL_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,12})?$"

@@ -15,12 +15,12 @@ from itertools import chain
 from pathlib import Path
 from typing import Literal
 
-from ledger.errors import LedgerError, Problem
-from ledger.feeds.csv import CsvFeed
-from ledger.feeds.jsonl import JsonlFeed
-from ledger.feeds.lines import Unreadable, bounded_lines, file_lines
-from ledger.feeds.sec.feed import FilingFeed
-from ledger.log import Pending
+from owl.ledger.errors import LedgerError, Problem
+from owl.ledger.feeds.csv import CsvFeed
+from owl.ledger.feeds.jsonl import JsonlFeed
+from owl.ledger.feeds.lines import Unreadable, bounded_lines, file_lines
+from owl.ledger.feeds.sec.feed import FilingFeed
+from owl.ledger.log import Pending
 
 Format = Literal["jsonl", "csv", "form345", "sc13", "sec"]  # "sec": either, by content
 Feed = JsonlFeed | CsvFeed | FilingFeed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ledger.errors import Problem
+from owl.ledger.errors import Problem
 
 KEEP = 1000  # problems kept in full per feed; beyond, only counted (a bad file stays small)
 

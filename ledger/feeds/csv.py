@@ -18,10 +18,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ledger.errors import Problem
-from ledger.events import parse_event
-from ledger.feeds.base import LineFeed
-from ledger.log import Pending
+from owl.ledger.errors import Problem
+from owl.ledger.events import parse_event
+from owl.ledger.feeds.base import LineFeed
+from owl.ledger.log import Pending
 
 REQUIRED = ("trade_id", "issuer", "holder", "side", "shares", "trade_date")
 OPTIONAL = ("price",)

@@ -14,11 +14,11 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import ValidationError
 
-from ledger.errors import Problem
-from ledger.events import AnyEvent, parse_event, validate_line
-from ledger.events.plain import trade_from_json
-from ledger.feeds.base import LineFeed
-from ledger.log import Pending, format_instant, parse_known_at
+from owl.ledger.errors import Problem
+from owl.ledger.events import AnyEvent, parse_event, validate_line
+from owl.ledger.events.plain import trade_from_json
+from owl.ledger.feeds.base import LineFeed
+from owl.ledger.log import Pending, format_instant, parse_known_at
 
 
 class JsonlFeed(LineFeed):

@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from ledger.chain import ChainRow
-from ledger.content import CorruptRow, parse_row
-from ledger.log import Recorded
-from ledger.store import (
+from owl.ledger.chain import ChainRow
+from owl.ledger.content import CorruptRow, parse_row
+from owl.ledger.log import Recorded
+from owl.ledger.store import (
     AppendRow,
     Balance,
     CheckpointRow,

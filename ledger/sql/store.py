@@ -26,11 +26,11 @@ from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from ledger.chain import Verification, verify_rows
-from ledger.content import row_problem
-from ledger.errors import ConnectionLost, LedgerError, NotInitialized, StoreUnavailable
-from ledger.events import canonical_payload, event_from_payload
-from ledger.sql.schema import (
+from owl.ledger.chain import Verification, verify_rows
+from owl.ledger.content import row_problem
+from owl.ledger.errors import ConnectionLost, LedgerError, NotInitialized, StoreUnavailable
+from owl.ledger.events import canonical_payload, event_from_payload
+from owl.ledger.sql.schema import (
     PG_TRIGGERS,
     SCHEMA_VERSION,
     SQLITE_TRIGGERS,
@@ -39,7 +39,7 @@ from ledger.sql.schema import (
     metadata,
     owl_meta,
 )
-from ledger.sql.session import Session
+from owl.ledger.sql.session import Session
 
 WRITE_LOCK_KEY = 0x6F776C  # "owl": the advisory lock writers take on PostgreSQL
 

@@ -10,10 +10,10 @@ through defusedxml, with DTDs (and so entity expansion and external references) 
 documents over 50 MB refused unread. Mapping these records to ledger events happens elsewhere.
 """
 
-from ledger.feeds.sec.edgar import Submission, XmlDocument, read_submission, unwrap
-from ledger.feeds.sec.errors import FilingRefused, FractionalShares, SecProblem
-from ledger.feeds.sec.form345 import OwnershipDocument, parse_ownership, whole_shares
-from ledger.feeds.sec.schedule13 import Schedule13Filing, parse_schedule13
+from owl.ledger.feeds.sec.edgar import Submission, XmlDocument, read_submission, unwrap
+from owl.ledger.feeds.sec.errors import FilingRefused, FractionalShares, SecProblem
+from owl.ledger.feeds.sec.form345 import OwnershipDocument, parse_ownership, whole_shares
+from owl.ledger.feeds.sec.schedule13 import Schedule13Filing, parse_schedule13
 
 __all__ = [
     "FilingRefused",

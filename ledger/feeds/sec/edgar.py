@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ledger.feeds.sec.errors import FilingRefused
-from ledger.feeds.sec.xmlnode import MAX_BYTES
+from owl.ledger.feeds.sec.errors import FilingRefused
+from owl.ledger.feeds.sec.xmlnode import MAX_BYTES
 
 _ACCESSION = re.compile(r"\d{10}-\d{2}-\d{6}")
 _BLOCK = re.compile(r"<DOCUMENT>(.*?)</DOCUMENT>", re.DOTALL | re.IGNORECASE)

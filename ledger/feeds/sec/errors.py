@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ledger.errors import LedgerError
+from owl.ledger.errors import LedgerError
 
 
 @dataclass(frozen=True)

@@ -15,16 +15,16 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Literal
 
-from ledger.errors import Problem
-from ledger.events import parse_event
-from ledger.feeds.base import Problems
-from ledger.feeds.sec.edgar import XmlDocument, read_submission, unwrap
-from ledger.feeds.sec.errors import FilingRefused
-from ledger.feeds.sec.form345 import parse_ownership
-from ledger.feeds.sec.ownership_events import OwnershipEvents
-from ledger.feeds.sec.schedule13 import parse_schedule13
-from ledger.feeds.sec.schedule_events import ScheduleEvents
-from ledger.log import Pending
+from owl.ledger.errors import Problem
+from owl.ledger.events import parse_event
+from owl.ledger.feeds.base import Problems
+from owl.ledger.feeds.sec.edgar import XmlDocument, read_submission, unwrap
+from owl.ledger.feeds.sec.errors import FilingRefused
+from owl.ledger.feeds.sec.form345 import parse_ownership
+from owl.ledger.feeds.sec.ownership_events import OwnershipEvents
+from owl.ledger.feeds.sec.schedule13 import parse_schedule13
+from owl.ledger.feeds.sec.schedule_events import ScheduleEvents
+from owl.ledger.log import Pending
 
 Kind = Literal["form345", "sc13"]
 

@@ -25,8 +25,8 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Generic, Literal, TypeVar
 
-from ledger.feeds.sec.errors import FractionalShares
-from ledger.feeds.sec.xmlnode import Node, parse_xml
+from owl.ledger.feeds.sec.errors import FractionalShares
+from owl.ledger.feeds.sec.xmlnode import Node, parse_xml
 
 T = TypeVar("T")
 RowKind = Literal[

@@ -31,8 +31,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ledger.feeds.sec.errors import FilingRefused, FractionalShares
-from ledger.feeds.sec.form345 import OwnershipDocument, OwnershipRow, whole_shares
+from owl.ledger.feeds.sec.errors import FilingRefused, FractionalShares
+from owl.ledger.feeds.sec.form345 import OwnershipDocument, OwnershipRow, whole_shares
 
 # Transaction code -> (non-derivative event when acquired, when disposed), in words for `how`.
 CODES: dict[str, tuple[str, str]] = {

@@ -23,7 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from ledger.feeds.sec.xmlnode import Node, parse_xml
+from owl.ledger.feeds.sec.xmlnode import Node, parse_xml
 
 SUBMISSION_TYPES = frozenset({"SCHEDULE 13D", "SCHEDULE 13D/A", "SCHEDULE 13G", "SCHEDULE 13G/A"})
 _NAMESPACE = re.compile(r"http://www\.sec\.gov/edgar/schedule13([dg])", re.IGNORECASE)

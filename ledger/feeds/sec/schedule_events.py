@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from ledger.feeds.sec.errors import FilingRefused, FractionalShares
-from ledger.feeds.sec.form345 import whole_shares
-from ledger.feeds.sec.schedule13 import ReportingPerson, Schedule13Filing
+from owl.ledger.feeds.sec.errors import FilingRefused, FractionalShares
+from owl.ledger.feeds.sec.form345 import whole_shares
+from owl.ledger.feeds.sec.schedule13 import ReportingPerson, Schedule13Filing
 
 Raw = dict[str, Any]
 
@@ -147,7 +147,7 @@ def _percent(text: str | None) -> str | None:
 
 
 def _class(title: str | None) -> str | None:
-    from ledger.feeds.sec.ownership_events import security_class
+    from owl.ledger.feeds.sec.ownership_events import security_class
 
     return security_class(title)
 

@@ -23,8 +23,8 @@ from xml.etree.ElementTree import Element
 import defusedxml  # type: ignore[import-untyped, unused-ignore]
 import defusedxml.ElementTree as safe_tree  # type: ignore[import-untyped, unused-ignore]
 
-from ledger.dates import missing_day
-from ledger.feeds.sec.errors import FilingRefused
+from owl.ledger.dates import missing_day
+from owl.ledger.feeds.sec.errors import FilingRefused
 
 MAX_BYTES = 50 * 1024 * 1024
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?")

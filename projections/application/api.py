@@ -1,0 +1,398 @@
+"""The application layer: what the command line, the Python API and any later server call.
+
+    >>> from owl.projections.application.api import Ledger
+    >>> ledger = Ledger("sqlite:///owl.db")
+    >>> ledger.status("INOC", "2003-11-24")["groups"][0]["percent"]
+    '24.0138'
+
+Every rule about input lives here once: stamps (never in the future, never before the last),
+dates, formats (one detection for files and standard input), the all-or-nothing batch. Every
+query takes the date a fact held (`as_of`: a `date` or "YYYY-MM-DD") and, optionally, the instant
+the ledger knew it (`known_at`: an aware `datetime`, an ISO 8601 string with a zone, or
+"YYYY-MM-DD" for the end of that day in UTC; default: everything recorded, and the view names the
+latest recording it saw, which reproduces the answer later). Results are JSON-ready dicts, the
+same as the command line's `--format json`.
+
+Reads start from the best valid checkpoint and fold only the tail
+(`projections.maintained.checkpoints`); ownership is one aggregate over the maintained positions
+(`projections.views.ownership`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+
+from owl.ledger.append import append as append_batch
+from owl.ledger.append import replay_log
+from owl.ledger.errors import LedgerError, Problem, UnknownPerson
+from owl.ledger.events import AnyEvent
+from owl.ledger.feeds import Format, open_feeds
+from owl.ledger.log import AppendResult, Pending, Recorded
+from owl.ledger.sql import SqlStore
+from owl.ledger.store import Reader, Store
+from owl.ledger.tail import check_tail
+from owl.projections.application import writing
+from owl.projections.application.charting import chart_series
+from owl.projections.application.clock import Clock, system_clock
+from owl.projections.application.inputs import (
+    MAX_PROBLEMS,
+    DateLike,
+    InstantLike,
+    as_date,
+    date_range,
+)
+from owl.projections.application.logread import LogFilter
+from owl.projections.application.reading import Reading
+from owl.projections.domain.identity import NamesSeen
+from owl.projections.domain.obligations import concerning, from_records
+from owl.projections.maintained import checkpoints
+from owl.projections.maintained.following import Follow
+from owl.projections.maintained.heap import bulk
+from owl.projections.maintained.maintain import Maintainer
+from owl.projections.views.directory import holders_json, issuer_json
+from owl.projections.views.explain import absent, explain
+from owl.projections.views.obligations import obligations_json, seqs_named
+from owl.projections.views.ownership import ownership_view
+from owl.projections.views.reconcile import breaks, reconcile_json
+from owl.projections.views.report import Json, open_breaks, status_json
+from owl.projections.views.snapshot import Snapshot
+from owl.projections.views.timeline import timeline_json
+
+__all__ = ["Ledger"]
+
+
+class Ledger:
+    """An owl ledger at a database URL (SQLite file or PostgreSQL)."""
+
+    def __init__(
+        self,
+        url: str = "sqlite:///owl.db",
+        store: Store | None = None,
+        clock: Clock = system_clock,
+        wait: float = 30.0,
+    ) -> None:
+        self.store: Store = store or SqlStore(url, wait=wait)
+        self.clock = clock
+        self.cache = checkpoints.StateCache()
+        self.tail_checked = False  # the end of the log checked (`ledger.tail`) once per Ledger
+
+    def close(self) -> None:
+        self.store.close()
+
+    def init(self) -> bool:
+        """Create the schema (safe to run twice); an older schema is upgraded and its
+        projections rebuilt. Returns whether an upgrade happened."""
+        upgraded = self.store.init()
+        if upgraded:
+            self.rebuild()
+        return upgraded
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def append(
+        self,
+        batch: Iterable[Pending | AnyEvent],
+        recorded_at: InstantLike = None,
+        dry_run: bool = False,
+        problems: Callable[[], tuple[list[Problem], int]] | None = None,
+        checkpoint: bool = True,
+    ) -> AppendResult:
+        """Append events, all or nothing: validated against the history (no holder ever goes
+        negative, on its date or later), projections maintained in the same transaction.
+        `recorded_at`: the stamp (default: now); events restored with their own keep theirs."""
+        stamp = writing.stamp_of(recorded_at, self.clock)
+        pendings = (p if isinstance(p, Pending) else Pending(p) for p in batch)
+        with self.store.reading() as reader:
+            names = writing.known_aliases(reader)
+        named = NamesSeen()
+        checked = named.watch(writing.keyed(writing.future_guard(pendings, self.clock), names))
+        maintainer = Maintainer(follow=Follow(self.cache) if checkpoint else None)
+        try:
+            with bulk():
+                result = append_batch(self.store, checked, stamp, maintainer, dry_run, problems)
+        finally:
+            maintainer.close()
+        if result.appended or dry_run:
+            with self.store.reading() as reader:
+                result = replace(result, warnings=tuple(writing.near_duplicates(reader, named)))
+        if not dry_run and result.appended:
+            if checkpoint:
+                rest = [i for i in maintainer.touched() if i not in maintainer.followed]
+                self.checkpoint(rest, always=False)
+            first = result.head_seq - result.appended
+            with self.store.reading() as reader:
+                found = writing.new_breaks(reader, self.cache, maintainer.reported(), first)
+            result = replace(result, breaks=found)
+        return result
+
+    def ingest(
+        self,
+        paths: str | Sequence[str],
+        recorded_at: InstantLike = None,
+        fmt: Format | None = None,
+        dry_run: bool = False,
+        keep_recorded_at: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> AppendResult:
+        """Append feed files (jsonl, csv; "-" is standard input), all or nothing. The format is
+        told by the extension or the content unless given. Raises `InvalidEvents` listing every
+        bad line of every file."""
+        if keep_recorded_at and recorded_at is not None:
+            raise LedgerError("keeping each event's recorded_at excludes giving one")
+        listed = [paths] if isinstance(paths, str) else list(paths)
+        feeds = open_feeds(listed, fmt, keep_recorded_at)
+        return self.append(
+            feeds.pendings(progress),
+            recorded_at,
+            dry_run=dry_run,
+            problems=lambda: feeds.problems(MAX_PROBLEMS),
+        )
+
+    def head_seq(self) -> int:
+        """The seq of the log's last event (how many events it holds); 0 when it is empty."""
+        with self.store.reading() as reader:
+            return reader.head().seq
+
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+        """Drop and rebuild every maintained projection and checkpoint from the log; return the
+        events read. `progress` is told how many more events were read, page by page."""
+        self.cache = checkpoints.StateCache()
+        with self.store.writing() as writer:
+            writer.clear_projections()
+            maintainer = Maintainer(check=False, follow=Follow(self.cache))
+            try:
+                with bulk():
+                    count = replay_log(writer, maintainer, progress=progress)
+            finally:
+                maintainer.close()
+        self.checkpoint(None)  # the issuers the replay could not follow (and none twice)
+        return count
+
+    def checkpoint(self, issuers: Iterable[str] | None, always: bool = True) -> int:
+        """Bring the checkpoints of these issuers (None: all) up to date; unless `always`, only
+        where a view would otherwise fold more than `checkpoints.INTERVAL` events."""
+        written = 0
+        with bulk(), self.store.writing() as writer:
+            names = [s.issuer for s in writer.issuers()] if issuers is None else issuers
+            for issuer in sorted(set(names)):
+                if always or checkpoints.uncovered(writer, issuer) > checkpoints.INTERVAL:
+                    written += checkpoints.build(writer, self.cache, issuer)
+        return written
+
+    def verify(
+        self,
+        expect: tuple[int, str] | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Json:
+        """The chain recomputed from row 1: `ok`, the head digest, or the first bad seq.
+        `progress` is told how many more rows were checked, a thousand at a time."""
+        with bulk():
+            result = self.store.verify(expect, progress)
+        return {
+            "ok": result.ok,
+            "events": result.rows,
+            "head_seq": result.head_seq,
+            "head_hash": result.head_hash,
+            "digest": f"{result.head_seq}:{result.head_hash}",
+            "expected": f"{expect[0]}:{expect[1]}" if expect is not None else None,
+            "bad_seq": result.bad_seq,
+            "reason": result.reason,
+            "digest_mismatch": result.digest_mismatch,
+        }
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def _check_tail(self, reader: Reader) -> None:
+        if not self.tail_checked:
+            check_tail(reader)
+            self.tail_checked = True
+
+    @contextmanager
+    def _at(self, issuer: str, known_at: InstantLike) -> Iterator[Reading]:
+        """The issuer as known at the instant, through one open reader (`reading.Reading`)."""
+        with self.store.reading() as reader:
+            self._check_tail(reader)
+            yield Reading.at(reader, self.cache, issuer, known_at)
+
+    def snapshot(self, issuer: str, as_of: DateLike, known_at: InstantLike = None) -> Snapshot:
+        """The state at the end of `as_of` (its events are fetched as long as the ledger is
+        open)."""
+        day = as_date(as_of)
+        with self._at(issuer, known_at) as at:
+            fold = at.fold(day)
+        return Snapshot(fold.s, day, self._resolver())
+
+    def _resolver(self) -> Callable[[Iterable[int]], dict[int, Recorded]]:
+        def resolve(seqs: Iterable[int]) -> dict[int, Recorded]:
+            with self.store.reading() as reader:
+                return reader.events_by_seq(seqs)
+
+        return resolve
+
+    def status(self, issuer: str, as_of: DateLike, known_at: InstantLike = None) -> Json:
+        day = as_date(as_of)
+        with self._at(issuer, known_at) as at:
+            snapshot = at.snapshot(day)
+            body = status_json(snapshot, at.stamp)
+            corrections = checkpoints.corrections(at.reader, at.issuer, at.upto)
+            body["events_known"] = snapshot.state.counted + len(corrections)
+        return body
+
+    def ownership(
+        self,
+        issuer: str,
+        as_of: DateLike,
+        known_at: InstantLike = None,
+        security: str | None = None,
+    ) -> Json:
+        """Who holds how much of a class (default: the one the plan covers) on a date: one
+        aggregate over the maintained positions; the open reconciliation breaks from the fold."""
+        day = as_date(as_of)
+        with self._at(issuer, known_at) as at:
+            found = open_breaks(at.snapshot(day))
+            return ownership_view(at.reader, at.issuer, day, at.upto, at.stamp, security, found)
+
+    def timeline(
+        self, issuer: str, person: str | None = None, known_at: InstantLike = None
+    ) -> Json:
+        with self._at(issuer, known_at) as at:
+            changes = at.changes()
+            at.require(person)
+            seqs = {c.seq for c in changes if c.seq is not None}
+            body = timeline_json(changes, at.issuer, person, at.reader.events_by_seq(seqs))
+        body["known_at"] = at.stamp
+        return body
+
+    def explain(
+        self, issuer: str, person: str, as_of: DateLike, known_at: InstantLike = None
+    ) -> Json:
+        day = as_date(as_of)
+        with self._at(issuer, known_at) as at:
+            snapshot = at.snapshot(day)
+            group = snapshot.group_named(person)
+            if group is not None:
+                naming = at.reader.naming(at.issuer, group.names, day.isoformat(), at.upto)
+                body = explain(snapshot, person, at.unvoided(naming))
+            else:
+                naming = at.reader.naming(at.issuer, [person], "9999-12-31", at.upto)
+                found = at.reader.events_by_seq(at.unvoided(naming))
+                if not found:
+                    raise UnknownPerson(person, at.issuer, day.isoformat())
+                first = min(found.values(), key=lambda r: (r.event.effective_date, r.seq))
+                body = absent(snapshot, person, first)
+        body["known_at"] = at.stamp
+        return body
+
+    def obligations(
+        self,
+        issuer: str,
+        person: str | None = None,
+        as_of: DateLike | None = None,
+        known_at: InstantLike = None,
+    ) -> Json:
+        """The securities-law filings owed by the holders of an issuer up to `as_of` (default:
+        today), each with its due date, its status and the filing that met it; what the ledger
+        cannot know (see `projections.domain.obligations`). One fold of the whole history."""
+        day = as_date(as_of) if as_of is not None else self.clock().date()
+        with self._at(issuer, known_at) as at:
+            at.require(person)
+            found = from_records(at.issuer, at.events(None, day.isoformat()), at.voided, day)
+            if person is not None:
+                found = concerning(found, person)
+            refs = at.reader.events_by_seq(seqs_named(found))
+            return obligations_json(found, at.issuer, day, at.stamp, person, refs)
+
+    def reconcile(
+        self, issuer: str, holder: str | None = None, known_at: InstantLike = None
+    ) -> Json:
+        """Each break between a reported holding and the replay (see
+        `projections.views.reconcile`)."""
+        with self._at(issuer, known_at) as at:
+            state = at.fold(None).s
+            seqs = [s for _, _, r in breaks(state) for s in (r.seq, r.seq + 1)]
+            return reconcile_json(state, at.issuer, holder, at.stamp, at.reader.events_by_seq(seqs))
+
+    def series(
+        self,
+        issuer: str,
+        names: Sequence[str] | None = None,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        known_at: InstantLike = None,
+        most: int = 8,
+    ) -> Json:
+        """Each group's standing over time (the data of `owl chart`), from `start` (default: the
+        issuer's first event) through `end` (default: its last): `names` are members or labels
+        to follow (default: the groups that crossed a level or changed status in the range,
+        the largest `most` of them). See `projections.views.series` for what a point holds."""
+        first, last = date_range(start, end)
+        with self._at(issuer, known_at) as at:
+            return chart_series(at, names, first, last, most)
+
+    def log(
+        self,
+        issuer: str | None = None,
+        known_at: InstantLike = None,
+        types: Iterable[str] | None = None,
+        holder: str | None = None,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+    ) -> Iterator[Recorded]:
+        """The raw log in seq order, as known at an instant; only one issuer's events, only
+        events of `types`, only those naming `holder` (as holder, person, affiliate, either
+        side of a transfer), only those effective from `start` through `end`, when given.
+        An unknown issuer or type, or a range that ends before it starts, is refused at once."""
+        wanted = LogFilter.of(known_at, types, holder, start, end)
+        if issuer is not None:
+            with self._at(issuer, None) as at:
+                issuer = at.issuer
+        else:
+            with self.store.reading() as reader:
+                self._check_tail(reader)
+        return wanted.records(self.store, issuer)
+
+    def clock_notes(self) -> dict[int, tuple[str, str]]:
+        """The batches stamped after the last stamp because the clock read earlier: first seq
+        -> (the clock's reading, the stamp given)."""
+        with self.store.reading() as reader:
+            return reader.clock_notes()
+
+    def issuers(self) -> list[str]:
+        """The issuer keys, sorted."""
+        with self.store.reading() as reader:
+            return [s.issuer for s in reader.issuers()]
+
+    def directory(self) -> Json:
+        """Every issuer with its CIK, ticker and name when filings gave them, its events, its
+        holders now, and the first and last dates its events touch
+        (`projections.views.directory`)."""
+        with self.store.reading() as reader:
+            self._check_tail(reader)
+            head = reader.head()
+            rows = [
+                issuer_json(
+                    summary,
+                    reader.facts(summary.issuer, head.seq),
+                    reader.balances(summary.issuer).values(),
+                )
+                for summary in reader.issuers()
+            ]
+        return {"known_at": head.recorded_at or None, "issuers": rows}
+
+    def holders(
+        self,
+        issuer: str,
+        as_of: DateLike | None = None,
+        known_at: InstantLike = None,
+        security: str | None = None,
+    ) -> Json:
+        """Every holder of a class whose position changed by `as_of` (default: the issuer's
+        last date), with the shares held then (0: a former holder), its group and the dates
+        its position changed (`projections.views.directory`)."""
+        with self._at(issuer, known_at) as at:
+            day = as_date(as_of if as_of is not None else at.summary.last_date)
+            view = ownership_view(at.reader, at.issuer, day, at.upto, at.stamp, security, [])
+            spans = at.reader.holder_spans(at.issuer, day.isoformat(), at.upto)
+            return holders_json(view, spans)

@@ -1,0 +1,153 @@
+"""One issuer as the ledger knew it at an instant: the one place a view's state is built.
+
+Every question names an issuer (its key, ticker or CIK), a date (`as_of`) and an instant
+(`known_at`). `Reading.at` resolves the issuer and the instant to the last seq known then; from
+there, `fold` starts from the best checkpoint valid for (as_of, known_at) and folds only the
+tail (`owl.projections.maintained.checkpoints`), so no view builds state its own way, and none
+can miss a backdated event or a later void (the checkpoints' validity rule sees to both).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from functools import cached_property
+
+from owl.ledger.errors import UnknownIssuer, UnknownPerson
+from owl.ledger.events import AffiliationFormed, event_from_payload
+from owl.ledger.log import Recorded, format_instant
+from owl.ledger.store import IssuerSummary, Reader
+from owl.projections.application.inputs import InstantLike, as_instant
+from owl.projections.domain.fold import Fold
+from owl.projections.domain.identity import aliases
+from owl.projections.domain.state import Change
+from owl.projections.maintained import checkpoints
+from owl.projections.views.snapshot import Snapshot
+
+EachDay = Callable[[date, int], None]
+
+
+class Reading:
+    """An issuer's log as known at an instant, read through one open reader."""
+
+    def __init__(
+        self,
+        reader: Reader,
+        cache: checkpoints.StateCache,
+        issuer: str,
+        upto: int,
+        stamp: str | None,
+    ) -> None:
+        self.reader = reader
+        self.cache = cache
+        self.issuer = issuer
+        self.upto = upto  # the issuer's last seq known at the instant
+        self.stamp = stamp  # the view's known_at (reproduces the answer when asked again)
+
+    @classmethod
+    def at(
+        cls, reader: Reader, cache: checkpoints.StateCache, asked: str, known_at: InstantLike
+    ) -> Reading:
+        """The issuer `asked` (key, ticker or CIK) as known at `known_at`: the instant asked
+        for, or else the latest recording committed when it was read (appends in flight are
+        stamped after it, so asking again with it reproduces the answer)."""
+        issuer = issuer_key(reader, asked)
+        moment = as_instant(known_at)
+        stamp = format_instant(moment) if moment is not None else reader.head().recorded_at
+        upto = reader.known_seq(issuer, stamp if moment is not None else None)
+        if upto == 0:
+            known = [s.issuer for s in reader.issuers()]
+            if issuer not in known:
+                raise UnknownIssuer(issuer, known)
+        return cls(reader, cache, issuer, upto, stamp or None)
+
+    # --- state -------------------------------------------------------------------------------
+
+    def begin(self, as_of: date | None) -> Fold:
+        """A fold from the best checkpoint valid for `as_of` (None: for the last date), with
+        nothing folded after it yet."""
+        day = as_of.isoformat() if as_of is not None else None
+        state, _ = checkpoints.start(self.reader, self.cache, self.issuer, day, self.upto)
+        return Fold(state, self.voided)
+
+    def fold(self, as_of: date | None, each_day: EachDay | None = None) -> Fold:
+        """The fold through the end of `as_of` (None: through the last date anything happens),
+        from the best checkpoint valid for it."""
+        fold = self.begin(as_of)
+        self.go_on(fold, as_of, each_day)
+        return fold
+
+    def go_on(
+        self,
+        fold: Fold,
+        through: date | None,
+        each_day: EachDay | None = None,
+        after: date | None = None,
+    ) -> None:
+        """Fold on to the end of `through` the events effective after `after` (default: the
+        last date `fold` has folded)."""
+        start = after or fold.s.through
+        events = self.events(
+            start.isoformat() if start else None,
+            through.isoformat() if through is not None else None,
+        )
+        fold.run(events, through, each_day)
+
+    def snapshot(self, as_of: date) -> Snapshot:
+        """The state at the end of `as_of`, its events fetched through this reader."""
+        return Snapshot(self.fold(as_of).s, as_of, self.reader.events_by_seq)
+
+    def changes(self) -> list[Change]:
+        """Every timeline change: the checkpoints' segments, then the tail folded after them."""
+        keys = checkpoints.valid_keys(self.reader, self.issuer, None, self.upto)
+        segments = checkpoints.segments(
+            self.reader, self.cache, self.issuer, keys[-1] if keys else None
+        )
+        return sorted([*segments, *self.fold(None).changes], key=lambda c: c.date)
+
+    def events(self, after: str | None, through: str | None) -> Iterable[Recorded]:
+        """The issuer's known events effective after `after` through `through`, in replay
+        order."""
+        return self.reader.events(
+            self.issuer, upto_seq=self.upto, after_date=after, through_date=through
+        )
+
+    @cached_property
+    def voided(self) -> set[int]:
+        """The seqs the known voids remove."""
+        return checkpoints.voided(self.reader, self.issuer, self.upto)
+
+    def unvoided(self, seqs: Iterable[int]) -> list[int]:
+        return [s for s in seqs if s not in self.voided]
+
+    # --- names and dates ---------------------------------------------------------------------
+
+    @cached_property
+    def names(self) -> set[str]:
+        """Every person and group label the issuer's known events name."""
+        names = {holder for holder, _, _ in self.reader.balances(self.issuer)}
+        for fact in self.reader.facts(self.issuer, self.upto):
+            names.update(n for n in (fact.person, fact.other) if n is not None)
+            if fact.type == "AffiliationFormed":
+                ev = event_from_payload(fact.payload, f"seq:{fact.seq}")
+                if isinstance(ev, AffiliationFormed) and ev.group:
+                    names.add(ev.group)
+        return names
+
+    def require(self, person: str | None, when: str = "any date") -> None:
+        """Refuse a person the issuer's events never name."""
+        if person is not None and person not in self.names:
+            raise UnknownPerson(person, self.issuer, when)
+
+    @cached_property
+    def summary(self) -> IssuerSummary:
+        """The issuer's first and last dates and its event count."""
+        return next(s for s in self.reader.issuers() if s.issuer == self.issuer)
+
+
+def issuer_key(reader: Reader, issuer: str) -> str:
+    """The issuer's key: as given, or the key of the issuer whose ticker or CIK was given."""
+    known = [s.issuer for s in reader.issuers()]
+    if issuer in known:
+        return issuer
+    return aliases(reader.identities(), known).resolve(issuer)

@@ -1,0 +1,85 @@
+"""The rules every append obeys before and after the store's transaction.
+
+Before: a stamp is never in the future (a future stamp would hold back every later append), and
+each event is keyed by the issuer key the ledger knows (a Schedule 13D keyed by CIK joins the
+ticker's history, and the reverse: `owl.projections.domain.identity`). After: the near-duplicate
+names the batch brought are warned of, and the reconciliation breaks it opened are counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from owl.ledger.events import IssuerIdentified
+from owl.ledger.log import Pending, format_instant
+from owl.ledger.store import Reader
+from owl.projections.application.clock import Clock
+from owl.projections.application.inputs import FutureStamp, InstantLike, as_instant
+from owl.projections.application.reading import Reading
+from owl.projections.domain.identity import Aliases, NamesSeen, aliases
+from owl.projections.maintained import checkpoints
+from owl.projections.views.reconcile import breaks
+
+
+def stamp_of(recorded_at: InstantLike, clock: Clock) -> datetime | Clock:
+    """The stamp of a batch: the instant given (never in the future), else the clock."""
+    if recorded_at is None:
+        return clock
+    moment = as_instant(recorded_at)
+    assert moment is not None
+    not_future(format_instant(moment), clock)
+    return moment
+
+
+def not_future(stamp: str, clock: Clock) -> None:
+    now = format_instant(clock())
+    if stamp > now:
+        raise FutureStamp(stamp, now)
+
+
+def future_guard(batch: Iterator[Pending], clock: Clock) -> Iterator[Pending]:
+    """The batch, refusing an event restored with its own stamp if that stamp is to come."""
+    for pending in batch:
+        if pending.recorded_at is not None:
+            not_future(pending.recorded_at, clock)
+        yield pending
+
+
+def keyed(batch: Iterator[Pending], names: Aliases) -> Iterator[Pending]:
+    """Each event under the key the ledger knows its issuer by (`domain.identity`)."""
+    for pending in batch:
+        ev = pending.event
+        if isinstance(ev, IssuerIdentified):
+            key = names.learn(ev.issuer, ev.cik, ev.ticker)
+        else:
+            key = names.resolve(ev.issuer)
+        names.seen(key)
+        if key != ev.issuer:
+            pending = pending._replace(event=ev.model_copy(update={"issuer": key}))
+        yield pending
+
+
+def known_aliases(reader: Reader) -> Aliases:
+    """The tickers and CIKs the ledger knows, to key a batch's events by."""
+    return aliases(reader.identities(), (s.issuer for s in reader.issuers()))
+
+
+def near_duplicates(reader: Reader, named: NamesSeen) -> list[str]:
+    """Warnings for the names the batch brought that are near another name of their issuer."""
+    return named.near_duplicates(
+        {i: {h for h, _, _ in reader.balances(i)} for i in named.issuers()}
+    )
+
+
+def new_breaks(
+    reader: Reader, cache: checkpoints.StateCache, issuers: Iterable[str], first: int
+) -> int:
+    """The reconciliation breaks opened by the events after seq `first` (reports that
+    disagree with the replay), over the issuers whose holdings were reported."""
+    found = 0
+    for issuer in issuers:
+        at = Reading(reader, cache, issuer, reader.known_seq(issuer, None), None)
+        state = at.fold(None).s
+        found += sum(1 for _, _, r in breaks(state) if r.seq > first and r.is_new_break)
+    return found

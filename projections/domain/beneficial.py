@@ -1,0 +1,106 @@
+"""Beneficial ownership: a holder's shares plus the shares it has the right to acquire.
+
+Two definitions apply on the same date. The rights plan counts rights to acquire shares as its
+terms say (`all`: "whether exercisable immediately or only after the passage of time", the common
+form and the default; `exercisable`: only those exercisable now; `none`). The securities-law
+levels (5% for Schedule 13D, 10% for Section 16) count them as Rule 13d-3(d)(1) does: only those
+exercisable within 60 days. Either way an expired right never counts, and the percentage is
+taken of the shares outstanding plus the holder's (its group's) own counted rights, never anyone
+else's (Rule 13d-3(d)(1)(i)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from owl.ledger.events import DerivativeAcquired, DerivativeDisposed, DerivativeReported
+from owl.projections.domain.state import Book, Derivative
+
+WINDOW = timedelta(days=60)
+
+
+def plan_counts(right: Derivative, day: date, mode: str) -> bool:
+    if mode == "none" or right.underlying <= 0:
+        return False
+    if right.expires_on is not None and right.expires_on < day:
+        return False
+    if mode == "exercisable":
+        return right.exercisable_from is None or right.exercisable_from <= day
+    return True
+
+
+def rule_counts(right: Derivative, day: date) -> bool:
+    """Rule 13d-3(d)(1): exercisable within 60 days, and not expired."""
+    if right.underlying <= 0 or (right.expires_on is not None and right.expires_on < day):
+        return False
+    return right.exercisable_from is None or right.exercisable_from <= day + WINDOW
+
+
+def rights(book: Book, members: Iterable[str], day: date, mode: str) -> tuple[int, int]:
+    """The shares the members may acquire: (as the plan counts them, as Rule 13d-3 does)."""
+    plan = rule = 0
+    held = book.derivatives
+    if not held:
+        return 0, 0
+    for member in members:
+        for right in held.get(member, {}).values():
+            if plan_counts(right, day, mode):
+                plan += right.underlying
+            if rule_counts(right, day):
+                rule += right.underlying
+    return plan, rule
+
+
+def due_dates(right: Derivative, day: date) -> list[date]:
+    """The dates after `day` on which this right starts or stops counting: 60 days before it
+    becomes exercisable (Rule 13d-3), the day it does (a plan counting only exercisable rights),
+    the day after it expires."""
+    found = []
+    if right.exercisable_from is not None:
+        found += [right.exercisable_from - WINDOW, right.exercisable_from]
+    if right.expires_on is not None:
+        found.append(right.expires_on + timedelta(days=1))
+    return [d for d in found if d > day]
+
+
+def series_key(ev: DerivativeAcquired | DerivativeDisposed | DerivativeReported) -> str:
+    """One holder's series of a derivative: instrument, price, window, expiry, nature."""
+    parts = (
+        ev.instrument,
+        ev.exercise_price or "",
+        ev.exercisable_from.isoformat() if ev.exercisable_from else "",
+        ev.expires_on.isoformat() if ev.expires_on else "",
+        ev.nature or "",
+    )
+    return " | ".join(parts)
+
+
+Rights = dict[str, dict[str, Derivative]]  # holder -> series -> what it holds
+
+
+def apply_right(
+    held: Rights, ev: DerivativeAcquired | DerivativeDisposed | DerivativeReported
+) -> tuple[str, Derivative, Derivative]:
+    """Apply a derivative event to the holders' series; return (series, before, after). A report
+    changes nothing, unless it opens a series the ledger holds none of."""
+    key = series_key(ev)
+    series = held.setdefault(ev.holder, {})
+    before = series.get(key) or Derivative(0, 0, ev.exercisable_from, ev.expires_on)
+    if isinstance(ev, DerivativeReported):
+        if not (ev.opening and before.quantity == 0 and ev.quantity):
+            return key, before, before
+        underlying = ev.underlying_shares if ev.underlying_shares is not None else ev.quantity
+        after = before._replace(quantity=ev.quantity, underlying=underlying)
+    elif isinstance(ev, DerivativeAcquired):
+        after = before._replace(
+            quantity=before.quantity + ev.quantity,
+            underlying=before.underlying + ev.underlying_shares,
+        )
+    else:
+        after = before._replace(
+            quantity=before.quantity - ev.quantity,
+            underlying=before.underlying - ev.underlying_shares,
+        )
+    series[key] = after
+    return key, before, after

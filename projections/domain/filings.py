@@ -1,0 +1,111 @@
+"""Filings under the securities laws, as the ledger holds them.
+
+A filing is evidence on events: an event read from an SEC filing carries it as `filing` (form,
+accession, filing date), and a `HoldingReported` entered by hand names its `form`. The forms that
+meet a beneficial-ownership obligation are Schedules 13D and 13G (`SC 13D`, `SC 13D/A`, `SC 13G`,
+`SC 13G/A`, as EDGAR named them until December 2024, and `SCHEDULE 13D`, `SCHEDULE 13D/A`,
+`SCHEDULE 13G`, `SCHEDULE 13G/A` since) and the Section 16 Forms 3, 4 and 5 (and `3/A`, `4/A`,
+`5/A`); case and spacing aside, any other form (an 8-K, an agreement) is not one of them.
+
+The events of one filing (the rows of a Form 4) share its accession number and are one filing;
+an event with no accession is a filing of its own. A filing's date is the one its evidence
+states (`filed_on`); a hand-entered report with no `filing` evidence is taken as made public on
+its effective date; an imported filing whose date is not on record is taken as filed on the date
+of the event it reports, and says so (`filed_on_stated` false).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal, NamedTuple
+
+from owl.ledger.events import Event, HoldingReported
+from owl.ledger.log import Recorded
+
+Family = Literal["13D", "13G", "3", "4", "5"]
+SCHEDULES: frozenset[Family] = frozenset({"13D", "13G"})
+
+
+def _forms() -> dict[str, tuple[Family, bool]]:
+    forms: dict[str, tuple[Family, bool]] = {}
+    for family in ("13D", "13G"):
+        for prefix in ("SC", "SCHEDULE"):
+            forms[f"{prefix} {family}"] = (family, False)
+            forms[f"{prefix} {family}/A"] = (family, True)
+    for number in ("3", "4", "5"):
+        forms[number] = (number, False)
+        forms[f"{number}/A"] = (number, True)
+    return forms
+
+
+FORMS = _forms()
+
+
+def form_of(text: str | None) -> tuple[Family, bool] | None:
+    """The family of a form and whether it is an amendment; None for any other form."""
+    if not text:
+        return None
+    return FORMS.get(" ".join(text.upper().split()))
+
+
+class Filing(NamedTuple):
+    """One filing of a form that counts, as the ledger holds it."""
+
+    key: str  # its accession number, or "seq:N" for an event standing alone
+    form: str  # as filed
+    family: Family
+    amendment: bool
+    event_date: date  # the date of the event it reports (its earliest row)
+    filed_on: date
+    filed_on_stated: bool
+    seq: int  # its first event in the log
+    names: frozenset[str]  # the persons and labels it names, and their groups' names then
+    seqs: tuple[int, ...] = ()  # every event of it
+
+
+def evidence(ev: Event) -> tuple[str, Family, bool, date | None, str | None] | None:
+    """(form, family, amendment, filed_on, accession) when the event is evidence of a filing
+    that counts."""
+    if ev.filing is not None:
+        found = form_of(ev.filing.form)
+        if found is not None:
+            return ev.filing.form, *found, ev.filing.filed_on, ev.filing.accession
+    if isinstance(ev, HoldingReported):
+        found = form_of(ev.form)
+        if found is not None and ev.form is not None:
+            return ev.form, *found, None, None
+    return None
+
+
+def add(filings: dict[str, Filing], record: Recorded, names: frozenset[str]) -> None:
+    """Fold one event into the filings it belongs to (`names`: whom it concerns)."""
+    found = evidence(record.event)
+    if found is None:
+        return
+    form, family, amendment, filed_on, accession = found
+    ev = record.event
+    key = accession or f"seq:{record.seq}"
+    stated = filed_on is not None or ev.filing is None
+    known = filings.get(key)
+    if known is None:
+        filings[key] = Filing(
+            key,
+            form,
+            family,
+            amendment,
+            ev.effective_date,
+            filed_on or ev.effective_date,
+            stated,
+            record.seq,
+            names,
+            (record.seq,),
+        )
+        return
+    first = min(known.event_date, ev.effective_date)
+    filings[key] = known._replace(
+        event_date=first,
+        filed_on=known.filed_on if known.filed_on_stated else (filed_on or first),
+        filed_on_stated=known.filed_on_stated or filed_on is not None,
+        names=known.names | names,
+        seqs=(*known.seqs, record.seq),
+    )

@@ -1,0 +1,236 @@
+"""What the securities-law obligations need from a fold, collected date by date.
+
+The fold decides rights-plan status; the obligations (`projections.domain.obligations`) need, beside
+its crossings of 5% and 10%, a little more of each date's end: each group's beneficial ownership as
+Rule 13d-3 counts it (shares, plus rights exercisable within 60 days, of the shares outstanding
+plus those rights) whenever it moves while the group is over 5% (`Point`); each transaction of a
+member of a group that was over 10% at the end of the previous date judged (`Transaction`: a
+Form 4 is owed for it); each declared control intent with the group declaring it; and the
+filings in the log that count (`projections.domain.filings`), with whom they concern.
+
+`Watch` is handed to `Fold.run` twice: its `feed` passes the records through (noting each date's
+events), and it is called at the end of each date (`each_day`). It keeps only what concerns
+groups over 5%, so it stays small however long the history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import NamedTuple
+
+from owl.ledger.events import (
+    REPORTS,
+    TRANSACTIONS,
+    ControlIntentDeclared,
+    Event,
+    SharesIssued,
+    SharesRepurchased,
+    SharesTransferred,
+    involved,
+)
+from owl.ledger.log import Recorded
+from owl.projections.domain import filings
+from owl.projections.domain.beneficial import rights
+from owl.projections.domain.fold import Fold
+from owl.projections.domain.groups import Group
+
+
+class Point(NamedTuple):
+    """A group's Rule 13d-3 holding at the end of a date on which it moved (over 5%, or just
+    back from over it)."""
+
+    date: date
+    label: str
+    members: tuple[str, ...]
+    names: frozenset[str]
+    held: int  # shares plus rights exercisable within 60 days
+    base: int  # shares outstanding plus those rights
+    before: int  # held at the group's previous point (0: the first)
+    first: bool  # the first date the ledger sees the group hold anything
+    cause: int | None  # the date's latest event naming a member (else moving capital); None: none
+    cause_type: str | None
+    adopted: bool  # the cause is a report taken as the position (no trades behind it on record)
+
+    @property
+    def over_five(self) -> bool:
+        return self.held * 100 > 5 * self.base
+
+    @property
+    def over_ten(self) -> bool:
+        return self.held * 100 > 10 * self.base
+
+
+class Transaction(NamedTuple):
+    """A change in a holding by a member of a group over 10% at the end of the previous date."""
+
+    seq: int
+    date: date
+    type: str
+    persons: tuple[str, ...]
+    label: str
+    names: frozenset[str]
+    filing: str | None  # the key of the filing the event itself was read from, if one counts
+
+
+class Intent(NamedTuple):
+    seq: int
+    date: date
+    label: str
+    names: frozenset[str]
+
+
+def is_transaction(ev: Event) -> bool:
+    """A change in what a holder owns: not a report of it, not a split (Rule 16a-9), not a move
+    between two accounts of one holder (Rule 16a-13)."""
+    if isinstance(ev, SharesTransferred):
+        return ev.from_holder != ev.to_holder
+    if isinstance(ev, SharesIssued | SharesRepurchased):
+        return ev.holder is not None
+    return isinstance(ev, TRANSACTIONS)
+
+
+def _cause(records: list[Recorded]) -> Recorded | None:
+    """The latest event that moved the group (a trade, a report taken as the position, a link),
+    else the latest naming it."""
+    movers = [r for r in records if is_transaction(r.event) or _taken(r) or _links(r.event)]
+    found = movers or records
+    return max(found, key=lambda r: r.seq) if found else None
+
+
+def _links(ev: Event) -> bool:
+    return type(ev).changes_links
+
+
+def _taken(record: Recorded) -> bool:
+    """Is this report the position itself (adopted, or an opening), not a checkpoint?"""
+    ev = record.event
+    return isinstance(ev, REPORTS) and bool(
+        getattr(ev, "adopt", False) or getattr(ev, "opening", False)
+    )
+
+
+class Watch:
+    def __init__(self, fold: Fold) -> None:
+        self.fold = fold
+        self.points: list[Point] = []
+        self.transactions: list[Transaction] = []
+        self.intents: list[Intent] = []
+        self.filings: dict[str, filings.Filing] = {}
+        self.last_day: date | None = None
+        self._today: dict[date, list[Recorded]] = {}
+        self._last: dict[str, tuple[int, int]] = {}  # label -> (held, base) when last seen
+        self._tracked: dict[str, str] = {}  # a member of each group ever over 5% -> its label
+        self._over_ten: dict[str, tuple[str, frozenset[str]]] = {}  # member -> (label, names)
+        self._outstanding: int | None = None
+
+    def feed(self, records: Iterable[Recorded]) -> Iterator[Recorded]:
+        """The records, unchanged, each noted under its date."""
+        for record in records:
+            self._today.setdefault(record.event.effective_date, []).append(record)
+            yield record
+
+    def __call__(self, day: date, counted: int) -> None:
+        fold = self.fold
+        todays = [r for r in self._today.pop(day, []) if r.seq not in fold.voided]
+        self.last_day = day
+        latest: dict[str, Recorded] = {}
+        capital: Recorded | None = None
+        for record in todays:
+            ev = record.event
+            for name in involved(ev):
+                latest[name] = record
+            if type(ev).moves_capital and not involved(ev):
+                capital = record
+            if is_transaction(ev):
+                self._transaction(day, record)
+        self._judge(day, latest, capital)
+        for record in todays:
+            ev = record.event
+            if isinstance(ev, ControlIntentDeclared):
+                group = fold.group_of(ev.person)
+                label = group.label if group is not None else ev.person
+                self.intents.append(Intent(record.seq, day, label, self._names((ev.person,))))
+            if filings.evidence(ev) is not None:
+                filings.add(self.filings, record, self._names(involved(ev)))
+
+    def _names(self, persons: Iterable[str]) -> frozenset[str]:
+        """The persons, and every name of their groups at the end of the date."""
+        found: set[str] = set()
+        for person in persons:
+            found.add(person)
+            group = self.fold.group_of(person)
+            if group is not None:
+                found.update(group.names)
+        return frozenset(found)
+
+    def _transaction(self, day: date, record: Recorded) -> None:
+        persons = [p for p in involved(record.event) if p in self._over_ten]
+        if not persons:
+            return
+        label, names = self._over_ten[persons[0]]
+        ev = record.event
+        found = filings.evidence(ev)
+        key = None
+        if found is not None:
+            key = found[4] or f"seq:{record.seq}"
+        self.transactions.append(
+            Transaction(record.seq, day, ev.type, tuple(persons), label, names, key)
+        )
+
+    def _judge(self, day: date, latest: dict[str, Recorded], capital: Recorded | None) -> None:
+        fold = self.fold
+        s = fold.s
+        book = s.book
+        outstanding = book.outstanding
+        wanted = set(latest) | set(self._tracked) | set(book.derivatives)
+        if outstanding != self._outstanding:
+            self._outstanding = outstanding
+            if outstanding:  # who can have crossed a level without being named: the big, the linked
+                wanted.update(h for h, n in book.holdings.items() if n * 100 > 5 * outstanding)
+                wanted.update(name for key in s.links for name in key)
+        if not outstanding:
+            return
+        groups: dict[tuple[str, ...], Group] = {}
+        for name in wanted:
+            group = fold.group_of(name)
+            if group is not None:
+                groups[group.members] = group
+        for members, group in groups.items():
+            shares = sum(book.held(m) for m in members)
+            _, rule = rights(book, members, day, s.terms.derivatives)
+            held, base = shares + rule, outstanding + rule
+            label = group.label
+            was = self._last.get(label)
+            self._last[label] = (held, base)
+            for member in members:
+                self._over_ten.pop(member, None)
+            if held * 100 > 10 * base:
+                for member in members:
+                    self._over_ten[member] = (label, group.names)
+            over = held * 100 > 5 * base
+            was_over = was is not None and was[0] * 100 > 5 * was[1]
+            if not (over or was_over) or was == (held, base):
+                continue
+            self._tracked[members[0]] = label
+            before = was[0] if was is not None else 0
+            # Named by no event of the date, the group moved through shares outstanding (the
+            # capital event is the cause) or through a right coming within 60 days (the date is)
+            cause = _cause([latest[n] for n in group.names if n in latest]) or (
+                capital if held <= before else None
+            )
+            self.points.append(
+                Point(
+                    day,
+                    label,
+                    members,
+                    group.names,
+                    held,
+                    base,
+                    before,
+                    before == 0,
+                    cause.seq if cause is not None else None,
+                    cause.event.type if cause is not None else None,
+                    cause is not None and _taken(cause),
+                )
+            )

@@ -1,0 +1,7 @@
+"""The maintained tables: what is kept beside the log so every question costs the same at any size.
+
+The maintainer (`maintain`) keeps running positions and the append's checks; `checkpoints` stores
+the fold's state every `INTERVAL` events (`codec` encodes it); `follow`, `following` and `offload`
+take those checkpoints while a big append goes on. All of it is derived: a rebuild from the log
+gives the same rows.
+"""

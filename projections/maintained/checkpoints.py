@@ -1,0 +1,227 @@
+"""Checkpoints: the fold's state stored at chosen dates, so a view folds only the tail.
+
+A checkpoint is the state at the end of a date `through`, folded from the issuer's events with
+seq up to `built_seq` (the issuer's last seq when it was built; voids among them honoured).
+
+**The validity rule.** A view asks for `(as_of, known_at)`; let `S_K` be the issuer's last seq
+recorded at or before `known_at`. A checkpoint `(through, built_seq)` may start that view when
+1. `through <= as_of`;
+2. `built_seq <= S_K`: the view knows every event the checkpoint saw (recorded_at never
+   decreases with seq, so these are exactly the events recorded by then); and
+3. no run recorded after `built_seq` and known to the view touched a date on or before
+   `through`. A run touches the effective dates of its events and, for a void, the effective
+   date of the event it voids (the `appends` table keeps each run's earliest such date).
+Then the events the view counts with effective dates up to `through` are exactly those the
+checkpoint counted, so its state is the state the full replay reaches at the end of `through`;
+the view folds the rest: events effective after `through`, up to `as_of`, with seq up to `S_K`,
+less those voided by a void with seq up to `S_K`. A backdated event or a later void is never
+missed: it is a run after `built_seq` that touches an earlier date, so (3) rejects every
+checkpoint it would have changed. Views known before a checkpoint was built (2) use older
+checkpoints or none. A property test holds views with and without checkpoints equal.
+
+A build folds from the best valid checkpoint to the last date an event is effective and stores
+a checkpoint every `INTERVAL` events (at a date's end) and at that last date; each also keeps the
+timeline changes since the one it was folded from, so a timeline is the chain of segments plus
+the tail.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+from owl.ledger.store import CheckpointRow, Reader, Writer
+from owl.projections.domain.fold import Fold
+from owl.projections.domain.state import Change, FoldState
+from owl.projections.maintained.codec import VERSION as FORMAT
+from owl.projections.maintained.codec import (
+    decode_changes,
+    decode_state,
+    encode_changes,
+    encode_state,
+)
+
+INTERVAL = 2_000  # events folded between checkpoints (a view folds at most about this many)
+KEEP_BUILDS = 3  # builds kept per issuer (older ones serve only old known_at views)
+
+
+class Key(NamedTuple):
+    through: str
+    built_seq: int
+
+
+class StateCache:
+    """Decoded checkpoint states kept by an open ledger (never handed out: callers clone)."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self.states: dict[tuple[str, Key], tuple[FoldState, CheckpointRow]] = {}
+
+    def get(self, reader: Reader, issuer: str, key: Key) -> tuple[FoldState, CheckpointRow]:
+        found = self.states.get((issuer, key))
+        if found is None:
+            row = reader.checkpoint(issuer, key.through, key.built_seq)
+            assert row is not None, key
+            found = (decode_state(row.state), row)
+            if len(self.states) >= self.size:
+                self.states.pop(next(iter(self.states)))
+            self.states[(issuer, key)] = found
+        return found
+
+
+def valid_keys(reader: Reader, issuer: str, as_of: str | None, upto_seq: int) -> list[Key]:
+    """The checkpoints that may start a view of `as_of` (None: any date) known up to
+    `upto_seq`, best last."""
+    # A checkpoint written in another format (an older owl) is ignored, as if it were not there.
+    heads = [Key(t, b) for t, b, _, _, _, f in reader.checkpoint_heads(issuer) if f == FORMAT]
+    candidates = [
+        k for k in heads if k.built_seq <= upto_seq and (as_of is None or k.through <= as_of)
+    ]
+    touched: dict[int, str | None] = {}
+    valid = []
+    for key in candidates:
+        if key.built_seq not in touched:
+            touched[key.built_seq] = reader.earliest_touch(issuer, key.built_seq, upto_seq)
+        earliest = touched[key.built_seq]
+        if earliest is None or earliest > key.through:
+            valid.append(key)
+    return sorted(valid)
+
+
+def start(
+    reader: Reader, cache: StateCache, issuer: str, as_of: str | None, upto_seq: int
+) -> tuple[FoldState, Key | None]:
+    """A working state to fold a view from: the best valid checkpoint's (a copy), or empty."""
+    keys = valid_keys(reader, issuer, as_of, upto_seq)
+    if not keys:
+        return FoldState(issuer), None
+    state, _ = cache.get(reader, issuer, keys[-1])
+    return state.clone(), keys[-1]
+
+
+def segments(reader: Reader, cache: StateCache, issuer: str, key: Key | None) -> list[Change]:
+    """The timeline changes from the first date through the checkpoint `key`."""
+    parts: list[list[Change]] = []
+    while key is not None:
+        _, row = cache.get(reader, issuer, key)
+        parts.append(decode_changes(row.changes))
+        key = Key(row.previous, row.previous_seq) if row.previous is not None else None  # type: ignore[arg-type]
+    return [change for part in reversed(parts) for change in part]
+
+
+def voided(reader: Reader, issuer: str, upto_seq: int) -> set[int]:
+    """The seqs voided by the corrections known up to `upto_seq`."""
+    return {t for t in corrections(reader, issuer, upto_seq) if t is not None}
+
+
+def corrections(reader: Reader, issuer: str, upto_seq: int) -> list[int | None]:
+    """The target of each correction known up to `upto_seq` (one entry per correction)."""
+    return [f.target_seq for f in reader.facts(issuer, upto_seq) if f.type == "EventVoided"]
+
+
+class Builder:
+    """Takes checkpoints while a fold goes forward: every `INTERVAL` events at a date's end,
+    and at the last date; each keeps the timeline changes since the one before."""
+
+    def __init__(self, issuer: str, fold: Fold, previous: Key | None) -> None:
+        self.issuer, self.fold, self.previous = issuer, fold, previous
+        self.since = fold.s.counted
+        self.interval = INTERVAL
+        self.taken: list[tuple[str, Key | None, int, bytes, bytes]] = []
+
+    def each_day(self, day: date, counted: int) -> None:
+        if counted - self.since >= self.interval:
+            self.take(day)
+
+    def take(self, day: date) -> None:
+        through = day.isoformat()
+        if self.previous is not None and self.previous.through == through:
+            return
+        fold = self.fold
+        encoded = (encode_state(fold.s), encode_changes(fold.changes))
+        self.taken.append((through, self.previous, fold.s.counted, *encoded))
+        fold.changes.clear()
+        self.previous, self.since = Key(through, -1), fold.s.counted
+
+    def write(self, writer: Writer, built_seq: int, last: date | None) -> int:
+        """Store what was taken (and the last date's state), as built at `built_seq`."""
+        if last is not None:
+            self.take(last)  # (not again when the last one taken is of that date)
+        rows = []
+        for through, previous, counted, state, changes in self.taken:
+            if previous is not None and previous.built_seq == -1:
+                previous = Key(previous.through, built_seq)  # one taken in this build
+            rows.append(
+                CheckpointRow(
+                    self.issuer,
+                    through,
+                    built_seq,
+                    previous.through if previous else None,
+                    previous.built_seq if previous else None,
+                    counted,
+                    state,
+                    changes,
+                    FORMAT,
+                )
+            )
+        writer.insert_checkpoints(rows)
+        _prune(writer, self.issuer, built_seq)
+        return len(rows)
+
+
+def last_effective(reader: Reader, issuer: str) -> date | None:
+    """The last date an event of the issuer is effective (as the runs recorded so far say)."""
+    found = max((s.last_date for s in reader.issuers() if s.issuer == issuer), default=None)
+    return date.fromisoformat(found) if found is not None else None
+
+
+def build(writer: Writer, cache: StateCache, issuer: str) -> int:
+    """Bring an issuer's checkpoints up to date with everything recorded; return how many were
+    written. Folds from the best valid checkpoint to the last date an event is effective: not
+    to a date that only falls due (a plan's expiry years ahead), so a trade recorded later for a
+    later date leaves every checkpoint valid, and its view folds only that trade."""
+    upto = writer.known_seq(issuer, None)
+    if upto == 0:
+        return 0
+    state, key = start(writer, cache, issuer, None, upto)
+    until = last_effective(writer, issuer)
+    if until is not None and state.through is not None and until <= state.through:
+        return 0  # nothing effective after the checkpoint it would start from
+    fold = Fold(state, voided(writer, issuer, upto))
+    builder = Builder(issuer, fold, key)
+    after = state.through.isoformat() if state.through else None
+    records = writer.events(issuer, upto_seq=upto, after_date=after)
+    last = fold.run(records, until, builder.each_day)
+    return builder.write(writer, upto, last)
+
+
+def _prune(writer: Writer, issuer: str, upto: int) -> None:
+    """Keep the checkpoints of the last `KEEP_BUILDS` builds and every one their timeline
+    chains pass through; forget the rest."""
+    heads = writer.checkpoint_heads(issuer)
+    builds = sorted({b for _, b, _, _, _, _ in heads})
+    if len(builds) <= KEEP_BUILDS:
+        return
+    kept_builds = set(builds[-KEEP_BUILDS:])
+    previous = {Key(t, b): (Key(p, ps) if p is not None and ps is not None else None)
+                for t, b, p, ps, _, _ in heads}  # fmt: skip
+    keep: set[Key] = set()
+    for key in previous:
+        if key.built_seq in kept_builds:
+            step: Key | None = key
+            while step is not None and step not in keep:
+                keep.add(step)
+                step = previous.get(step)
+    for key in previous:
+        if key not in keep:
+            writer.drop_checkpoint(issuer, key.through, key.built_seq)
+
+
+def uncovered(reader: Reader, issuer: str) -> int:
+    """How many of the issuer's events the best checkpoint valid now leaves to fold: a build is
+    worth it when a view would fold more than `INTERVAL` of them."""
+    upto = reader.known_seq(issuer, None)
+    keys = valid_keys(reader, issuer, None, upto)
+    counted = {Key(t, b): c for t, b, _, _, c, _ in reader.checkpoint_heads(issuer)}
+    covered = counted[keys[-1]] if keys else 0
+    return reader.issuer_events(issuer) - covered

@@ -1,0 +1,97 @@
+"""Reconciliation: each break between a reported holding and the ledger's replay.
+
+A break is a report (a `HoldingReported`, a `DerivativeReported`) that states a different
+position for an account than the ledger computes at that point of the replay. A constant offset
+that persists over later reports is one break, named at its first report; a break is *open* when
+the account's latest report still differs by it. The view also lists the reports the ledger took
+as the position where it computed another (kind `adopted`, and `opening`: a filing opening an
+account the ledger held nothing in, e.g. the position a Form 4 row implies before it), since each
+is a difference the ledger could not explain. The likely cause is given when one is evident
+(`projections.domain.causes`; for an opening implied by a transaction row, the row's amount against
+the holding it states).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from owl.ledger.log import Recorded
+from owl.projections.domain.causes import mistyped
+from owl.projections.domain.state import Book, FoldState, Reconciliation
+from owl.projections.views.report import record_ref
+from owl.projections.views.wording import cause_text
+
+Json = dict[str, Any]
+
+
+def breaks(state: FoldState) -> list[tuple[str, Book, Reconciliation]]:
+    """Every break of every class, with its class ("" the common stock) and book, by date."""
+    books = [(state.terms.security, state.book), *state.others.items()]
+    found = [
+        (cls, book, r)
+        for cls, book in books
+        for r in book.reconciliations
+        if r.is_new_break or (r.difference and (r.adopted or r.opening))
+    ]
+    return sorted(found, key=lambda f: (f[2].date, f[2].seq))
+
+
+def kind(r: Reconciliation) -> str:
+    return "adopted" if r.adopted else "opening" if r.opening else "break"
+
+
+def reconcile_json(
+    state: FoldState,
+    issuer: str,
+    holder: str | None,
+    known_at: str | None,
+    records: Mapping[int, Recorded],
+) -> Json:
+    rows = []
+    for cls, book, r in breaks(state):
+        if holder is not None and r.holder != holder:
+            continue
+        account = (r.holder, r.nature, r.series)
+        still = book.differences.get(account)
+        record = records.get(r.seq)
+        filing = record.event.filing if record is not None else None
+        rows.append(
+            {
+                "date": r.date.isoformat(),
+                "holder": r.holder,
+                "security": cls or None,
+                "nature": r.nature or None,
+                "series": r.series or None,
+                "reported": r.reported,
+                "computed": r.computed,
+                "difference": r.difference,
+                "kind": kind(r),
+                "open": still is not None and still[1] == r.seq,
+                "form": filing.form
+                if filing
+                else getattr(record.event, "form", None)
+                if record
+                else None,
+                "accession": filing.accession if filing else None,
+                "row": filing.row if filing else None,
+                "cause": cause_text(r.cause or implied(r, records)) or None,
+                "event": record_ref(record),
+            }
+        )
+    return {"issuer": issuer, "holder": holder, "known_at": known_at, "breaks": rows}
+
+
+def implied(r: Reconciliation, records: Mapping[int, Recorded]) -> str:
+    """For an opening a transaction row implies (the position before it), whether the row's
+    amount and the holding it states look like one mistyped figure."""
+    if not r.opening:
+        return ""
+    after = records.get(r.seq + 1)
+    if after is None:
+        return ""
+    amount = getattr(after.event, "quantity", None) or getattr(after.event, "shares", None)
+    if not isinstance(amount, int):
+        return ""
+    stated = amount + r.reported  # the holding the row states after it (its amount on top)
+    return mistyped(stated, amount)
