@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -44,9 +44,8 @@ from owl.ledger.dates import format_instant
 from owl.projections.domain.numbers import TEST_WORDS
 
 if TYPE_CHECKING:
-    from owl.projections.application.api import Ledger
+    from owl.projections.application.api import Json, Ledger
 
-Json = dict[str, Any]
 
 
 class Html(str):

@@ -35,9 +35,6 @@ def emit_json(body: Any) -> None:
     click.echo(printable(json.dumps(body, indent=2, ensure_ascii=False)))
 
 
-def emit_jsonl(objects: Iterable[Any]) -> None:
-    for item in objects:
-        click.echo(printable(json.dumps(item, separators=(",", ":"), ensure_ascii=False)))
 
 
 def emit_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:

@@ -36,11 +36,10 @@ from owl.ledger.errors import (
     unknown_void,
 )
 from owl.ledger.events import AnyEvent, EventVoided, canonical_payload, event_from_payload
-from owl.ledger.log import AppendResult, Pending, Recorded, after, format_instant
+from owl.ledger.log import AppendResult, Clock, Pending, Recorded, after, format_instant
 from owl.ledger.store import EventRow, Store, Writer
 
 CHUNK = 2000
-Clock = Callable[[], datetime]
 
 
 class Appended(NamedTuple):
@@ -97,7 +96,7 @@ def event_id_of(event: AnyEvent, payload: str) -> str:
     return f"sha256:{hashlib.sha256(payload.encode()).hexdigest()[:32]}"
 
 
-Found = Callable[[], tuple[list[Problem], int]]  # problems met while reading: (shown, total)
+ProblemsSeen = Callable[[], tuple[list[Problem], int]]  # problems met while reading: (shown, total)
 
 
 def append(
@@ -106,7 +105,7 @@ def append(
     recorded_at: datetime | Clock,
     maintainer: Maintainer | None = None,
     dry_run: bool = False,
-    problems: Found | None = None,
+    problems: ProblemsSeen | None = None,
 ) -> AppendResult:
     """Append a batch in one transaction: all of it, or (on any error) none of it.
 

@@ -10,12 +10,11 @@ Timestamps travel as aware `datetime`s and are stored as fixed-width UTC strings
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from typing import NamedTuple, Protocol
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
-from owl.ledger.chain import Verification
 from owl.ledger.dates import format_instant as format_instant
 from owl.ledger.dates import parse_known_at as parse_known_at
 from owl.ledger.errors import LedgerError
@@ -72,40 +71,8 @@ class Pending(NamedTuple):
     recorded_at: str | None = None  # kept from an export (a restore); else the append's stamp
 
 
-# Reads the events of one issuer already in the log (inside the append's transaction).
-IssuerReader = Callable[[str], Iterable[Recorded]]
-# Checks a batch against the log before it is written; raises a LedgerError to refuse it.
-BatchCheck = Callable[[Sequence[Pending], IssuerReader], None]
+# What stamps an append when no instant is given: now, in UTC (`owl.projections.application.clock`
+# is the one that reads the system clock; tests hand in their own).
 Clock = Callable[[], datetime]
 
 
-class EventLog(Protocol):
-    def init(self) -> None: ...
-
-    def append(
-        self,
-        batch: Sequence[Pending],
-        recorded_at: datetime | Clock,
-        check: BatchCheck | None = None,
-        dry_run: bool = False,
-    ) -> AppendResult: ...
-
-    def read(
-        self,
-        issuer: str,
-        known_at: datetime | None = None,
-        as_of: date | None = None,
-        with_corrections: bool = False,
-    ) -> Iterator[Recorded]: ...
-
-    def read_all(
-        self, issuer: str | None = None, known_at: datetime | None = None
-    ) -> Iterator[Recorded]: ...
-
-    def verify(self, expect: tuple[int, str] | None = None) -> Verification: ...
-
-    def issuers(self) -> list[str]: ...
-
-    def last_recorded_at(self) -> str | None: ...
-
-    def close(self) -> None: ...

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from owl.ledger.append import Clock, Maintainer, append
+from owl.ledger.append import Maintainer, append
 from owl.ledger.chain import Verification
-from owl.ledger.log import AppendResult, Pending, Recorded, format_instant
+from owl.ledger.log import AppendResult, Clock, Pending, Recorded, format_instant
 from owl.ledger.sql import SqlStore
 from owl.projections.maintained.maintain import Maintainer as Projections
 

@@ -27,7 +27,7 @@ from pydantic_core import to_json
 from owl.ledger.dates import is_written_as_a_date
 from owl.ledger.events.base import Event
 from owl.ledger.events.capital import SharesPurchased, SharesSold
-from owl.ledger.events.values import MAX_SHARES, normal_name, written_day
+from owl.ledger.events.values import MAX_ISSUER, MAX_NAME, MAX_SHARES, normal_name, written_day
 
 TYPES: dict[str, type[SharesPurchased] | type[SharesSold]] = {
     "SharesPurchased": SharesPurchased,
@@ -89,11 +89,11 @@ def trade_from_json(text: str) -> SharesPurchased | SharesSold | None:
         return None
     if type(day) is not str or not is_written_as_a_date(day):
         return None
-    issuer = _name(raw["issuer"], 64)
-    holder = _name(raw["holder"], 200)
+    issuer = _name(raw["issuer"], MAX_ISSUER)
+    holder = _name(raw["holder"], MAX_NAME)
     event_id = raw.get("event_id")
     if event_id is not None:
-        event_id = _name(event_id, 200)
+        event_id = _name(event_id, MAX_NAME)
         if event_id is None:
             return None
     effective = existing_day(day)

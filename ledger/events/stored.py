@@ -19,13 +19,13 @@ import re
 
 from owl.ledger.events.base import Event
 from owl.ledger.events.plain import FIELDS, build, existing_day
-from owl.ledger.events.values import MAX_SHARES, normal_name
+from owl.ledger.events.values import MAX_ISSUER, MAX_NAME, MAX_SHARES, normal_name
 
 _PLAIN = re.compile(
     r'\{"effective_date":"([0-9]{4}-[0-9]{2}-[0-9]{2})",'
-    r'"holder":"([^"\\\x00-\x1f]{1,200})",'
-    r'"issuer":"([^"\\\x00-\x1f]{1,64})",'
-    r'"shares":([1-9][0-9]{0,15}),'
+    rf'"holder":"([^"\\\x00-\x1f]{{1,{MAX_NAME}}})",'
+    rf'"issuer":"([^"\\\x00-\x1f]{{1,{MAX_ISSUER}}})",'
+    rf'"shares":([1-9][0-9]{{0,{len(str(MAX_SHARES)) - 1}}}),'
     r'"type":"(SharesPurchased|SharesSold)"\}'
 )
 
@@ -40,7 +40,7 @@ def plain_trade(payload: str, event_id: str) -> Event | None:
     if shares > MAX_SHARES or not (_normal(holder) and _normal(issuer) and _normal(event_id)):
         return None
     effective = existing_day(day)
-    if len(event_id) > 200 or effective is None:
+    if len(event_id) > MAX_NAME or effective is None:
         return None
     return build(kind, issuer, effective, holder, shares, event_id, set(FIELDS))
 

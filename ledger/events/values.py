@@ -26,6 +26,10 @@ from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 from owl.ledger.dates import is_written_as_a_date, parse_day
 
 MAX_SHARES = 10**15
+MAX_NAME = 200  # characters of a person's name, a label, an event id
+MAX_ISSUER = 64  # characters of an issuer key
+MAX_TEXT = 2000  # characters of a free-text field
+MAX_RATIO = 1_000_000  # a split's numerator or denominator
 DECIMAL_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,12})?$"
 CIK_PATTERN = r"^[0-9]{1,10}$"
 # C0 and C1 controls, DEL, the bidirectional embeddings, overrides and isolates, and lone
@@ -124,14 +128,16 @@ def _at_most_percent(value: str) -> str:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-Name = Annotated[str, BeforeValidator(normal_name), StringConstraints(min_length=1, max_length=200)]
-IssuerKey = Annotated[
-    str, BeforeValidator(normal_name), StringConstraints(min_length=1, max_length=64)
+Name = Annotated[
+    str, BeforeValidator(normal_name), StringConstraints(min_length=1, max_length=MAX_NAME)
 ]
-Text = Annotated[str, BeforeValidator(_clean), StringConstraints(max_length=2000)]
+IssuerKey = Annotated[
+    str, BeforeValidator(normal_name), StringConstraints(min_length=1, max_length=MAX_ISSUER)
+]
+Text = Annotated[str, BeforeValidator(_clean), StringConstraints(max_length=MAX_TEXT)]
 Shares = Annotated[int, Field(strict=True, gt=0, le=MAX_SHARES)]
 ShareCount = Annotated[int, Field(strict=True, ge=0, le=MAX_SHARES)]
-Ratio = Annotated[int, Field(strict=True, gt=0, le=1_000_000)]
+Ratio = Annotated[int, Field(strict=True, gt=0, le=MAX_RATIO)]
 Decimal = Annotated[str, StringConstraints(pattern=DECIMAL_PATTERN)]
 Percent = Annotated[
     str, StringConstraints(pattern=DECIMAL_PATTERN), AfterValidator(_within_percent)

@@ -56,11 +56,12 @@ from owl.projections.views.explain import absent, explain
 from owl.projections.views.obligations import obligations_json, seqs_named
 from owl.projections.views.ownership import ownership_view
 from owl.projections.views.reconcile import breaks, reconcile_json
-from owl.projections.views.report import Json, open_breaks, status_json
+from owl.projections.views.report import open_breaks, status_json
+from owl.projections.views.shapes import Json
 from owl.projections.views.snapshot import Snapshot
 from owl.projections.views.timeline import timeline_json
 
-__all__ = ["Ledger"]
+__all__ = ["Json", "Ledger"]
 
 
 class Ledger:

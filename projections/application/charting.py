@@ -15,8 +15,8 @@ from owl.ledger.events import CAPITAL_NAMES
 from owl.ledger.log import Recorded
 from owl.projections.application.inputs import EmptyRange, as_date
 from owl.projections.application.reading import Reading
-from owl.projections.views.report import Json
 from owl.projections.views.series import Plotter, series_json
+from owl.projections.views.shapes import Json
 
 
 def chart_series(

@@ -6,10 +6,11 @@ Everything else is handed an instant or this function: the command line and the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
-Clock = Callable[[], datetime]
+from owl.ledger.log import Clock
+
+__all__ = ["Clock", "system_clock"]
 
 
 def system_clock() -> datetime:

@@ -140,7 +140,8 @@ class Derivative(NamedTuple):
     expires_on: date | None
 
 
-Account = tuple[str, str, str]  # (holder, nature, series): what a report states
+# (holder, nature, series): a line of a report (what moves is a `rules.Account`)
+StatedLine = tuple[str, str, str]
 
 
 @dataclass
@@ -162,9 +163,9 @@ class Book:
     indirect: dict[tuple[str, str], int] = field(default_factory=dict)
     derivatives: dict[str, dict[str, Derivative]] = field(default_factory=dict)
     # Open breaks: each account's offset at its last report, and the report that began it.
-    differences: dict[Account, tuple[int, int]] = field(default_factory=dict)
+    differences: dict[StatedLine, tuple[int, int]] = field(default_factory=dict)
     # Each account's last report: (date, reported, computed), to tell what moved since.
-    last_reports: dict[Account, tuple[date, int, int]] = field(default_factory=dict)
+    last_reports: dict[StatedLine, tuple[date, int, int]] = field(default_factory=dict)
 
     def clone(self) -> Book:
         return Book(

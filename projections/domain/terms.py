@@ -105,9 +105,6 @@ class Terms:
         """After close of business on the expiration date the plan is no longer in force."""
         return self.expires_on is not None and day > self.expires_on
 
-    def names_specially(self, names: frozenset[str]) -> bool:
-        """Does any exemption, approval or exempt-person entry name one of `names`?"""
-        return not self.specially_named.isdisjoint(names)
 
 
 def adopt(terms: Terms, seq: int, ev: RightsAgreementAdopted) -> Terms:

@@ -56,9 +56,6 @@ class Point(NamedTuple):
     def over_five(self) -> bool:
         return self.held * 100 > 5 * self.base
 
-    @property
-    def over_ten(self) -> bool:
-        return self.held * 100 > 10 * self.base
 
 
 class Transaction(NamedTuple):

@@ -68,16 +68,16 @@ from owl.projections.domain.rules import (
 from owl.projections.maintained.following import Follow
 
 OUTSTANDING = "(shares outstanding)"  # the "holder" of a repurchase larger than the float
-Point = tuple[str, int]  # (effective_date, seq): the replay order
+Place = tuple[str, int]  # (effective_date, seq): a place in the replay order
 LineOf = Callable[[int], tuple[int | None, str | None]]
-_NOWHERE: Point = ("", 0)
+_NOWHERE: Place = ("", 0)
 _ALL = 2**62  # a seq beyond any: every row
 
 
 class _Balance:
     __slots__ = ("last", "position")
 
-    def __init__(self, position: int, last: Point) -> None:
+    def __init__(self, position: int, last: Place) -> None:
         self.position = position
         self.last = last
 
@@ -89,23 +89,23 @@ class _Issuer:
     name: str
     balances: dict[Account, _Balance] = field(default_factory=dict)
     all_loaded: bool = False
-    last_split: dict[str, Point] = field(default_factory=dict)  # by class
-    walk: dict[Account, Point] = field(default_factory=dict)  # earliest point touched
-    walk_all: dict[str, Point] = field(default_factory=dict)  # a class split before later events
-    pending: dict[tuple[Point, Account], tuple[int, int]] = field(default_factory=dict)
-    culprits: dict[str, list[tuple[Point, int]]] = field(default_factory=dict)
+    last_split: dict[str, Place] = field(default_factory=dict)  # by class
+    walk: dict[Account, Place] = field(default_factory=dict)  # earliest point touched
+    walk_all: dict[str, Place] = field(default_factory=dict)  # a class split before later events
+    pending: dict[tuple[Place, Account], tuple[int, int]] = field(default_factory=dict)
+    culprits: dict[str, list[tuple[Place, int]]] = field(default_factory=dict)
     named: set[str] = field(default_factory=set)  # every holder the batch gives a position
-    void_culprits: list[tuple[Point, int]] = field(default_factory=list)
-    split_culprits: list[tuple[Point, int]] = field(default_factory=list)
+    void_culprits: list[tuple[Place, int]] = field(default_factory=list)
+    split_culprits: list[tuple[Place, int]] = field(default_factory=list)
     # Shortfalls found at once, withdrawn if a walk later covers them (it finds them again).
-    provisional: dict[Account, list[tuple[Point, int, int]]] = field(default_factory=dict)
+    provisional: dict[Account, list[tuple[Place, int, int]]] = field(default_factory=dict)
     capital: bool = False
     removals: bool = False  # the batch removes an exemption: check it names a grant
     run_min: str | None = None
     run_max: str | None = None
     run_events: int = 0
 
-    def settled(self, key: Account, point: Point, balance: _Balance) -> bool:
+    def settled(self, key: Account, point: Place, balance: _Balance) -> bool:
         """Is a change at `point` after everything this account (and its class) has?"""
         return (
             key not in self.walk
@@ -234,7 +234,7 @@ class Maintainer:
         work.all_loaded = True
 
     def _move(
-        self, writer: Writer, work: _Issuer, key: Account, point: Point, delta: int, seq: int
+        self, writer: Writer, work: _Issuer, key: Account, point: Place, delta: int, seq: int
     ) -> None:
         balance = self._balance(writer, work, key)
         balance.position += delta  # a balance is always the sum of the account's rows
@@ -249,7 +249,7 @@ class Maintainer:
         balance.last = max(balance.last, point)
 
     def _split(
-        self, writer: Writer, work: _Issuer, point: Point, ev: StockSplit, rows: list[PositionRow]
+        self, writer: Writer, work: _Issuer, point: Place, ev: StockSplit, rows: list[PositionRow]
     ) -> None:
         cls = ev.security or ""
         self._load_all(writer, work)
@@ -275,7 +275,7 @@ class Maintainer:
         writer: Writer,
         work: _Issuer,
         key: Account,
-        point: Point,
+        point: Place,
         target: int,
         kind: int,
         rows: list[PositionRow],
@@ -500,7 +500,7 @@ def _refusal(kind: str, holder: str, when: str, held: int, needed: int) -> str:
     return f"{holder} holds {held:,} shares on {when}; cannot {action}"
 
 
-def _walk_from(work: _Issuer, key: Account, point: Point) -> None:
+def _walk_from(work: _Issuer, key: Account, point: Place) -> None:
     """Mark an account to be walked from `point`; a shortfall found at once at or after it is
     withdrawn (the walk finds it again if it still is one)."""
     work.walk[key] = min(work.walk.get(key, point), point)
@@ -508,7 +508,7 @@ def _walk_from(work: _Issuer, key: Account, point: Point) -> None:
 
 
 def _withdraw(
-    work: _Issuer, point: Point, key: Account | None = None, cls: str | None = None
+    work: _Issuer, point: Place, key: Account | None = None, cls: str | None = None
 ) -> None:
     """Withdraw the shortfalls found at once at or after `point` (one account's, or a class's)."""
     for name in list(work.provisional):
@@ -553,12 +553,12 @@ class _Walk:
         position = {k: self.owner._balance(w, work, k).position - after.get(k, 0) for k in accounts}
         facts = w.facts(work.name, upto_seq=_ALL)
         voided = {f.target_seq for f in facts if f.type == "EventVoided"}
-        splits: list[tuple[Point, StockSplit]] = sorted(
+        splits: list[tuple[Place, StockSplit]] = sorted(
             ((f.effective_date, f.seq), ev)
             for f, ev in live_facts(facts)
             if isinstance(ev, StockSplit) and (f.effective_date, f.seq) >= start
         )
-        pending: dict[Point, dict[Account, tuple[int, int]]] = {}
+        pending: dict[Place, dict[Account, tuple[int, int]]] = {}
         for (at, owner), stated in work.pending.items():
             pending.setdefault(at, {})[owner] = stated
         corrections: list[PositionRow] = []
@@ -608,7 +608,7 @@ class _Walk:
     def _correct(
         self,
         out: list[PositionRow],
-        point: Point,
+        point: Place,
         key: Account,
         delta: int,
         kind: int,
@@ -622,12 +622,12 @@ class _Walk:
             )
 
 
-Found = dict[Account, list[PositionRow]]
+RowsOf = dict[Account, list[PositionRow]]  # the position rows of one place, by account
 
 
-def _by_point(rows: Iterator[PositionRow]) -> Iterator[tuple[Point, Found]]:
-    current: Point | None = None
-    found: Found = {}
+def _by_point(rows: Iterator[PositionRow]) -> Iterator[tuple[Place, RowsOf]]:
+    current: Place | None = None
+    found: RowsOf = {}
     for row in rows:
         point = (row.effective_date, row.seq)
         if point != current:
@@ -640,10 +640,10 @@ def _by_point(rows: Iterator[PositionRow]) -> Iterator[tuple[Point, Found]]:
 
 
 def _merge(
-    groups: Iterator[tuple[Point, Found]],
-    splits: list[tuple[Point, StockSplit]],
-    pending: dict[Point, dict[Account, tuple[int, int]]],
-) -> Iterator[tuple[Point, Found, StockSplit | None, dict[Account, tuple[int, int]]]]:
+    groups: Iterator[tuple[Place, RowsOf]],
+    splits: list[tuple[Place, StockSplit]],
+    pending: dict[Place, dict[Account, tuple[int, int]]],
+) -> Iterator[tuple[Place, RowsOf, StockSplit | None, dict[Account, tuple[int, int]]]]:
     """Every point in replay order: its rows, the split made there (if any), and the adopted or
     opening reports of this run there that have no row yet."""
     extra = sorted({*(p for p, _ in splits), *pending})

@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
 
 from owl.ledger.store import Balance, FactRow, HolderSpan, IssuerSummary
-
-Json = dict[str, Any]
+from owl.projections.views.shapes import Json
 
 
 def identity(facts: Iterable[FactRow]) -> Json:

@@ -14,7 +14,6 @@ from owl.ledger.errors import UnknownPerson
 from owl.ledger.log import Recorded
 from owl.projections.domain.numbers import TEST_WORDS, format_percent
 from owl.projections.views.report import (
-    Json,
     group_json,
     latest_statement,
     limit_json,
@@ -23,6 +22,7 @@ from owl.projections.views.report import (
     stated_basis,
     unexplained,
 )
+from owl.projections.views.shapes import Json
 from owl.projections.views.snapshot import GroupStatus, Snapshot
 
 

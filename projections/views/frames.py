@@ -18,7 +18,7 @@ import importlib
 from collections.abc import Mapping
 from typing import Any
 
-Json = dict[str, Any]
+from owl.projections.views.shapes import Json
 
 # The tables views hold, in the order a view's main table is looked for: the series' points,
 # then ownership's and holders' holders, the directory's issuers, reconciliation breaks, the

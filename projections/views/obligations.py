@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
 
 from owl.ledger.log import Recorded
 from owl.projections.domain.filings import Filing
@@ -25,8 +24,7 @@ from owl.projections.domain.obligations import (
     Unknown,
 )
 from owl.projections.views.report import record_ref
-
-Json = dict[str, Any]
+from owl.projections.views.shapes import Json
 
 FORM_NAMES: dict[Kind, str] = {
     "schedule_13d": "Schedule 13D",

@@ -33,7 +33,8 @@ from owl.projections.domain.facts import links_of, live_facts, outstanding_of
 from owl.projections.domain.groups import Link, LinkKey, form_groups, group_labels
 from owl.projections.domain.numbers import format_share_percent
 from owl.projections.domain.rules import Account
-from owl.projections.views.report import Json, record_ref
+from owl.projections.views.report import record_ref
+from owl.projections.views.shapes import Json
 
 
 def plan_of(facts: list[tuple[FactRow, AnyEvent]]) -> tuple[str, str]:

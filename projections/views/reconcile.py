@@ -14,15 +14,13 @@ the holding it states).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from owl.ledger.log import Recorded
 from owl.projections.domain.causes import mistyped
 from owl.projections.domain.state import Book, FoldState, Reconciliation
 from owl.projections.views.report import record_ref
+from owl.projections.views.shapes import Json
 from owl.projections.views.wording import cause_text
-
-Json = dict[str, Any]
 
 
 def breaks(state: FoldState) -> list[tuple[str, Book, Reconciliation]]:

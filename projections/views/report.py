@@ -8,16 +8,14 @@ events by seq; the events shown are fetched through it.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from owl.ledger.events import HoldingReported, OutstandingReported
 from owl.ledger.log import Recorded
 from owl.projections.domain.limits import Limit
 from owl.projections.domain.numbers import format_percent, percent
 from owl.projections.domain.state import Reconciliation
+from owl.projections.views.shapes import Json
 from owl.projections.views.snapshot import GroupStatus, Snapshot
-
-Json = dict[str, Any]
 
 
 def day_text(value: date | None) -> str | None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
 
 from owl.ledger.events import CAPITAL_MOVERS, TRADES
 from owl.ledger.log import Recorded
@@ -25,10 +24,9 @@ from owl.projections.domain.fold import Fold
 from owl.projections.domain.groups import alone
 from owl.projections.domain.numbers import format_percent
 from owl.projections.domain.state import Change
+from owl.projections.views.shapes import Json
 from owl.projections.views.snapshot import GroupStatus, Snapshot
 from owl.projections.views.wording import change_text, describe
-
-Json = dict[str, Any]
 
 
 def point(day: date, standing: GroupStatus, outstanding: int | None) -> Json:

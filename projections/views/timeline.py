@@ -10,14 +10,12 @@ come from `projections.views.wording`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from owl.ledger.log import Recorded
 from owl.projections.domain.state import Change
 from owl.projections.views.report import record_ref
+from owl.projections.views.shapes import Json
 from owl.projections.views.wording import change_text
-
-Json = dict[str, Any]
 
 
 def concerns(change: Change, person: str | None) -> bool:
