@@ -22,8 +22,7 @@ event already in the log is blamed on the batch's event that caused it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 
 from owl.ledger.append import Appended, Run
 from owl.ledger.errors import InvalidEvents, Problem
@@ -51,9 +50,7 @@ from owl.ledger.store import AppendRow, Balance, FactRow, PositionRow, Writer
 from owl.projections.domain.facts import live_facts
 from owl.projections.domain.removals import refused_removals
 from owl.projections.domain.rules import (
-    ADOPT,
     MOVE,
-    OPENING,
     SPLIT,
     Account,
     Move,
@@ -66,53 +63,19 @@ from owl.projections.domain.rules import (
     split_adds,
 )
 from owl.projections.maintained.following import Follow
+from owl.projections.maintained.walk import Walk
+from owl.projections.maintained.work import (
+    ALL,
+    NOWHERE,
+    IssuerWork,
+    Place,
+    Running,
+    walk_from,
+    withdraw,
+)
 
 OUTSTANDING = "(shares outstanding)"  # the "holder" of a repurchase larger than the float
-Place = tuple[str, int]  # (effective_date, seq): a place in the replay order
 LineOf = Callable[[int], tuple[int | None, str | None]]
-_NOWHERE: Place = ("", 0)
-_ALL = 2**62  # a seq beyond any: every row
-
-
-class _Balance:
-    __slots__ = ("last", "position")
-
-    def __init__(self, position: int, last: Place) -> None:
-        self.position = position
-        self.last = last
-
-
-@dataclass
-class _Issuer:
-    """What the batch has done to one issuer so far."""
-
-    name: str
-    balances: dict[Account, _Balance] = field(default_factory=dict)
-    all_loaded: bool = False
-    last_split: dict[str, Place] = field(default_factory=dict)  # by class
-    walk: dict[Account, Place] = field(default_factory=dict)  # earliest point touched
-    walk_all: dict[str, Place] = field(default_factory=dict)  # a class split before later events
-    pending: dict[tuple[Place, Account], tuple[int, int]] = field(default_factory=dict)
-    culprits: dict[str, list[tuple[Place, int]]] = field(default_factory=dict)
-    named: set[str] = field(default_factory=set)  # every holder the batch gives a position
-    void_culprits: list[tuple[Place, int]] = field(default_factory=list)
-    split_culprits: list[tuple[Place, int]] = field(default_factory=list)
-    # Shortfalls found at once, withdrawn if a walk later covers them (it finds them again).
-    provisional: dict[Account, list[tuple[Place, int, int]]] = field(default_factory=dict)
-    capital: bool = False
-    removals: bool = False  # the batch removes an exemption: check it names a grant
-    run_min: str | None = None
-    run_max: str | None = None
-    run_events: int = 0
-
-    def settled(self, key: Account, point: Place, balance: _Balance) -> bool:
-        """Is a change at `point` after everything this account (and its class) has?"""
-        return (
-            key not in self.walk
-            and key[1] not in self.walk_all
-            and point > balance.last
-            and point > self.last_split.get(key[1], _NOWHERE)
-        )
 
 
 class Maintainer:
@@ -126,7 +89,7 @@ class Maintainer:
         self.follow = follow  # checkpoints taken as the append goes (`maintained.following`)
         self.followed: set[str] = set()  # the issuers whose checkpoints it took
         self.start_seq = 0
-        self.issuers: dict[str, _Issuer] = {}
+        self.issuers: dict[str, IssuerWork] = {}
         self.problems: list[Problem] = []
         self.reporting: set[str] = set()  # issuers with a holding report in this append
 
@@ -175,15 +138,15 @@ class Maintainer:
         writer.insert_positions(rows)
         writer.insert_facts(facts)
 
-    def _issuer(self, writer: Writer, issuer: str) -> _Issuer:
+    def _issuer(self, writer: Writer, issuer: str) -> IssuerWork:
         work = self.issuers.get(issuer)
         if work is None:
-            work = self.issuers[issuer] = _Issuer(issuer)
+            work = self.issuers[issuer] = IssuerWork(issuer)
             for fact, ev in live_facts(writer.facts(issuer, upto_seq=self.start_seq)):
                 if isinstance(ev, StockSplit):
                     cls = ev.security or ""
                     point = (fact.effective_date, fact.seq)
-                    work.last_split[cls] = max(work.last_split.get(cls, _NOWHERE), point)
+                    work.last_split[cls] = max(work.last_split.get(cls, NOWHERE), point)
         return work
 
     def _preload(self, writer: Writer, appended: Sequence[Appended]) -> None:
@@ -204,39 +167,23 @@ class Maintainer:
             for key in missing:
                 found = stored.get(key)
                 work.balances[key] = (
-                    _Balance(found.position, (found.last_date, found.last_seq))
+                    Running(found.position, (found.last_date, found.last_seq))
                     if found
-                    else _Balance(0, _NOWHERE)
+                    else Running(0, NOWHERE)
                 )
 
     @staticmethod
-    def _note(work: _Issuer, eff: str) -> None:
+    def _note(work: IssuerWork, eff: str) -> None:
         work.run_events += 1
         if work.run_min is None or eff < work.run_min:
             work.run_min = eff
         if work.run_max is None or eff > work.run_max:
             work.run_max = eff
 
-    def _balance(self, writer: Writer, work: _Issuer, key: Account) -> _Balance:
-        found = work.balances.get(key)
-        if found is None:
-            stored = None if work.all_loaded else writer.balances(work.name, [key]).get(key)
-            last = (stored.last_date, stored.last_seq) if stored else _NOWHERE
-            found = work.balances[key] = _Balance(stored.position if stored else 0, last)
-        return found
-
-    def _load_all(self, writer: Writer, work: _Issuer) -> None:
-        if work.all_loaded:
-            return
-        for key, stored in writer.balances(work.name).items():
-            if key not in work.balances:
-                work.balances[key] = _Balance(stored.position, (stored.last_date, stored.last_seq))
-        work.all_loaded = True
-
     def _move(
-        self, writer: Writer, work: _Issuer, key: Account, point: Place, delta: int, seq: int
+        self, writer: Writer, work: IssuerWork, key: Account, point: Place, delta: int, seq: int
     ) -> None:
-        balance = self._balance(writer, work, key)
+        balance = work.balance(writer, key)
         balance.position += delta  # a balance is always the sum of the account's rows
         if work.settled(key, point, balance):
             balance.last = point
@@ -244,19 +191,24 @@ class Maintainer:
                 held = balance.position - delta
                 work.provisional.setdefault(key, []).append((point, held, -delta))
             return
-        _walk_from(work, key, point)
+        walk_from(work, key, point)
         work.culprits.setdefault(key[0], []).append((point, seq))
         balance.last = max(balance.last, point)
 
     def _split(
-        self, writer: Writer, work: _Issuer, point: Place, ev: StockSplit, rows: list[PositionRow]
+        self,
+        writer: Writer,
+        work: IssuerWork,
+        point: Place,
+        ev: StockSplit,
+        rows: list[PositionRow],
     ) -> None:
         cls = ev.security or ""
-        self._load_all(writer, work)
+        work.load_all(writer)
         mine = {k: b for k, b in work.balances.items() if k[1] == cls}
-        latest = max((b.last for b in mine.values()), default=_NOWHERE)
+        latest = max((b.last for b in mine.values()), default=NOWHERE)
         walking = cls in work.walk_all or any(k[1] == cls for k in work.walk)
-        if not walking and point > latest and point > work.last_split.get(cls, _NOWHERE):
+        if not walking and point > latest and point > work.last_split.get(cls, NOWHERE):
             eff, seq = point
             for key, balance in mine.items():
                 added = split_adds(balance.position, ev.numerator, ev.denominator)
@@ -266,14 +218,14 @@ class Maintainer:
                     balance.last = point
         else:
             work.walk_all[cls] = min(work.walk_all.get(cls, point), point)
-            _withdraw(work, point, cls=cls)
+            withdraw(work, point, cls=cls)
             work.split_culprits.append((point, point[1]))
-        work.last_split[cls] = max(work.last_split.get(cls, _NOWHERE), point)
+        work.last_split[cls] = max(work.last_split.get(cls, NOWHERE), point)
 
     def _report(
         self,
         writer: Writer,
-        work: _Issuer,
+        work: IssuerWork,
         key: Account,
         point: Place,
         target: int,
@@ -281,7 +233,7 @@ class Maintainer:
         rows: list[PositionRow],
     ) -> None:
         """An adopted (or opening) report sets the account's position."""
-        balance = self._balance(writer, work, key)
+        balance = work.balance(writer, key)
         if work.settled(key, point, balance):
             eff, seq = point
             added = report_adds(balance.position, target, kind)
@@ -291,7 +243,7 @@ class Maintainer:
             return
         # Settled by the walk at the end of the run, which knows the position before it.
         work.pending[(point, key)] = (target, kind)
-        _walk_from(work, key, point)
+        walk_from(work, key, point)
         work.culprits.setdefault(key[0], []).append((point, point[1]))
         balance.last = max(balance.last, point)
 
@@ -314,7 +266,7 @@ class Maintainer:
                 split = writer.events_by_seq([void.target_seq])[void.target_seq].event
                 cls = getattr(split, "security", None) or ""
                 work.walk_all[cls] = min(work.walk_all.get(cls, point), point)
-                _withdraw(work, point, cls=cls)
+                withdraw(work, point, cls=cls)
             net: dict[tuple[Account, int], tuple[int, int | None]] = {}
             for row in rows:
                 part = ((row.holder, row.security, row.nature), row.kind)
@@ -335,13 +287,13 @@ class Maintainer:
                             target,
                         )
                     )
-                    self._balance(writer, work, key).position -= total
-                _walk_from(work, key, point)
+                    work.balance(writer, key).position -= total
+                walk_from(work, key, point)
             # Written at once: a second void of the same event finds nothing left to reverse.
             writer.add_positions(reversals)
         writer.insert_facts(facts)
         if work.walk or work.walk_all:
-            _Walk(self, writer, work, run.last_seq).run()
+            Walk(writer, work, run.last_seq, self._shortfall if self.check else None).run()
             work.walk, work.walk_all, work.pending = {}, {}, {}
         if work.run_events or run.voids:
             fallback = run.recorded_at[:10]
@@ -386,7 +338,7 @@ class Maintainer:
                 [
                     Balance(work.name, *key, b.position, b.last[0], b.last[1])
                     for key, b in work.balances.items()
-                    if b.last != _NOWHERE
+                    if b.last != NOWHERE
                 ]
             )
             if self.check:
@@ -401,11 +353,11 @@ class Maintainer:
         if self.follow is not None:
             self.followed = self.follow.finish(writer)
 
-    def _labels(self, writer: Writer, work: _Issuer) -> None:
+    def _labels(self, writer: Writer, work: IssuerWork) -> None:
         """A position recorded in the name of a group's label is refused: holdings belong to
         the group's members (a report naming a label is a checkpoint of the group, and fine)."""
         labels = set()
-        for fact in writer.facts(work.name, upto_seq=_ALL):
+        for fact in writer.facts(work.name, upto_seq=ALL):
             if fact.type == "AffiliationFormed":
                 ev = _event(fact)
                 if isinstance(ev, AffiliationFormed) and ev.group:
@@ -419,17 +371,17 @@ class Maintainer:
             line, origin = self.line_of(seq)
             self.problems.append(Problem(line, "holder", reason.format(holder), origin))
 
-    def _removals(self, writer: Writer, work: _Issuer) -> None:
+    def _removals(self, writer: Writer, work: IssuerWork) -> None:
         """A removal of an exemption must name what the exemption was granted to."""
-        facts = live_facts(writer.facts(work.name, upto_seq=_ALL))
+        facts = live_facts(writer.facts(work.name, upto_seq=ALL))
         for seq, reason in refused_removals(((f.seq, ev) for f, ev in facts), self.start_seq):
             line, origin = self.line_of(seq)
             self.problems.append(Problem(line, "changes", reason, origin))
 
-    def _float(self, writer: Writer, work: _Issuer) -> None:
+    def _float(self, writer: Writer, work: IssuerWork) -> None:
         """A repurchase larger than the shares outstanding (the float) is a shortfall too."""
         outstanding: dict[str, int | None] = {}
-        for fact, ev in live_facts(writer.facts(work.name, upto_seq=_ALL)):
+        for fact, ev in live_facts(writer.facts(work.name, upto_seq=ALL)):
             change = capital_change(ev)
             if change is None:
                 continue
@@ -500,24 +452,6 @@ def _refusal(kind: str, holder: str, when: str, held: int, needed: int) -> str:
     return f"{holder} holds {held:,} shares on {when}; cannot {action}"
 
 
-def _walk_from(work: _Issuer, key: Account, point: Place) -> None:
-    """Mark an account to be walked from `point`; a shortfall found at once at or after it is
-    withdrawn (the walk finds it again if it still is one)."""
-    work.walk[key] = min(work.walk.get(key, point), point)
-    _withdraw(work, point, key=key)
-
-
-def _withdraw(
-    work: _Issuer, point: Place, key: Account | None = None, cls: str | None = None
-) -> None:
-    """Withdraw the shortfalls found at once at or after `point` (one account's, or a class's)."""
-    for name in list(work.provisional):
-        if (key is not None and name != key) or (cls is not None and name[1] != cls):
-            continue
-        found = work.provisional[name]
-        work.provisional[name] = [f for f in found if f[0] < point]
-
-
 def _fact(ev: AnyEvent, eff: str, seq: int, target: int | None) -> FactRow:
     names = involved(ev)
     return FactRow(
@@ -534,129 +468,3 @@ def _fact(ev: AnyEvent, eff: str, seq: int, target: int | None) -> FactRow:
 
 def _event(fact: FactRow) -> AnyEvent:
     return event_from_payload(fact.payload, f"seq:{fact.seq}")
-
-
-class _Walk:
-    """Replays the walked accounts' changes from the earliest point touched: recomputes what
-    each split and adopted or opening report adds, writes corrections, and finds shortfalls."""
-
-    def __init__(self, owner: Maintainer, writer: Writer, work: _Issuer, run_seq: int) -> None:
-        self.owner, self.w, self.work, self.run_seq = owner, writer, work, run_seq
-
-    def run(self) -> None:
-        work, w = self.work, self.w
-        start = min([*work.walk.values(), *work.walk_all.values()])
-        if work.walk_all:
-            self.owner._load_all(w, work)
-        accounts = set(work.walk) | {k for k in work.balances if k[1] in work.walk_all}
-        after = w.sums_from(work.name, *start)
-        position = {k: self.owner._balance(w, work, k).position - after.get(k, 0) for k in accounts}
-        facts = w.facts(work.name, upto_seq=_ALL)
-        voided = {f.target_seq for f in facts if f.type == "EventVoided"}
-        splits: list[tuple[Place, StockSplit]] = sorted(
-            ((f.effective_date, f.seq), ev)
-            for f, ev in live_facts(facts)
-            if isinstance(ev, StockSplit) and (f.effective_date, f.seq) >= start
-        )
-        pending: dict[Place, dict[Account, tuple[int, int]]] = {}
-        for (at, owner), stated in work.pending.items():
-            pending.setdefault(at, {})[owner] = stated
-        corrections: list[PositionRow] = []
-        holders = None if work.walk_all else {k[0] for k in accounts}
-        rows = w.position_rows(work.name, start[0], holders)
-        groups = _by_point(r for r in rows if (r.effective_date, r.seq) >= start)
-        for point, found, split, reports in _merge(groups, splits, pending):
-            if point[1] in voided:
-                continue
-            if split is not None:
-                cls = split.security or ""
-                for key in accounts:
-                    if key[1] != cls:
-                        continue
-                    have = sum(r.delta for r in found.get(key, ()) if r.kind == SPLIT)
-                    want = split_adds(position[key], split.numerator, split.denominator)
-                    self._correct(corrections, point, key, want - have, SPLIT, None)
-                    position[key] += want
-                continue
-            for key, here in found.items():
-                if key not in position:
-                    continue
-                report = next((r for r in here if r.kind in (ADOPT, OPENING)), None)
-                if report is not None:
-                    assert report.target is not None
-                    have = sum(r.delta for r in here)
-                    want = report_adds(position[key], report.target, report.kind)
-                    self._correct(corrections, point, key, want - have, report.kind,
-                                  report.target)  # fmt: skip
-                    position[key] += want
-                    continue
-                net = sum(r.delta for r in here)
-                position[key] += net
-                if net < 0 and position[key] < 0 and self.owner.check:
-                    self.owner._shortfall(w, work.name, point[1], point[0], key[0],
-                                          position[key] - net, -net)  # fmt: skip
-            for key, (target, kind) in reports.items():
-                if key in position:
-                    # Written even when it adds nothing: its row is what later walks find.
-                    want = report_adds(position[key], target, kind)
-                    self._correct(corrections, point, key, want, kind, target, always=True)
-                    position[key] += want
-        w.add_positions(corrections)
-        for key in accounts:
-            self.owner._balance(w, work, key).position = position[key]
-
-    def _correct(
-        self,
-        out: list[PositionRow],
-        point: Place,
-        key: Account,
-        delta: int,
-        kind: int,
-        target: int | None,
-        always: bool = False,
-    ) -> None:
-        if delta or always:
-            name = self.work.name
-            out.append(
-                PositionRow(name, point[0], point[1], *key, self.run_seq, delta, kind, target)
-            )
-
-
-RowsOf = dict[Account, list[PositionRow]]  # the position rows of one place, by account
-
-
-def _by_point(rows: Iterator[PositionRow]) -> Iterator[tuple[Place, RowsOf]]:
-    current: Place | None = None
-    found: RowsOf = {}
-    for row in rows:
-        point = (row.effective_date, row.seq)
-        if point != current:
-            if current is not None:
-                yield current, found
-            current, found = point, {}
-        found.setdefault((row.holder, row.security, row.nature), []).append(row)
-    if current is not None:
-        yield current, found
-
-
-def _merge(
-    groups: Iterator[tuple[Place, RowsOf]],
-    splits: list[tuple[Place, StockSplit]],
-    pending: dict[Place, dict[Account, tuple[int, int]]],
-) -> Iterator[tuple[Place, RowsOf, StockSplit | None, dict[Account, tuple[int, int]]]]:
-    """Every point in replay order: its rows, the split made there (if any), and the adopted or
-    opening reports of this run there that have no row yet."""
-    extra = sorted({*(p for p, _ in splits), *pending})
-    split_at = dict(splits)
-    group = next(groups, None)
-    i = 0
-    while group is not None or i < len(extra):
-        if group is not None and (i >= len(extra) or group[0] <= extra[i]):
-            point, found = group
-            group = next(groups, None)
-            if i < len(extra) and extra[i] == point:
-                i += 1
-        else:
-            point, found = extra[i], {}
-            i += 1
-        yield point, found, split_at.get(point), pending.get(point, {})
