@@ -9,9 +9,10 @@ Self-contained: inline CSS, the chart inline as SVG, no scripts and no links out
 Content-Security-Policy forbids loading anything), readable on a phone (tables scroll sideways)
 and printable (each section on a new page, rows never split).
 
-Safe by construction: markup is built only from `Html` values; anything else (every text from the
-ledger) goes through `text()`, which escapes it and writes bidi controls out visibly, and names
-are isolated in `<bdi>`, so a holder named `<script>` or with U+202E in it is just text.
+Safe by construction (`owl.cli.htmlparts`): markup is built only from `Html` values; anything
+else (every text from the ledger) goes through `text()`, which escapes it and writes bidi
+controls out visibly, and names are isolated in `<bdi>`, so a holder named `<script>` or with
+U+202E in it is just text.
 
 A section is a function of the `Facts` returning `Html`; `SECTIONS` lists them in order, so a new
 view (reconciliation, obligations) is one more function and one more entry.
@@ -19,9 +20,8 @@ view (reconciliation, obligations) is one more function and one more entry.
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from owl.cli.chart import chart_svg, shown
+from owl.cli.chart import chart_svg
 from owl.cli.common import (
     Settings,
     as_of_option,
@@ -39,6 +39,7 @@ from owl.cli.common import (
     open_ledger,
     utc_now,
 )
+from owl.cli.htmlparts import Html, el, event_cells, facts, join, n, name, pct, table, text
 from owl.cli.render import intervals_text, limit_text, stated_line
 from owl.ledger.dates import format_instant
 from owl.projections.domain.numbers import TEST_WORDS
@@ -46,69 +47,6 @@ from owl.projections.domain.numbers import TEST_WORDS
 if TYPE_CHECKING:
     from owl.projections.application.api import Json, Ledger
 
-
-
-class Html(str):
-    """Markup made in this module; any other string is text and is escaped."""
-
-
-def text(value: object) -> Html:
-    if isinstance(value, Html):
-        return value
-    shown_text = "-" if value is None else shown(str(value))
-    return Html(html.escape(shown_text, quote=True))
-
-
-def name(value: str) -> Html:
-    """A name from the ledger, isolated so that right-to-left text cannot reorder its line."""
-    return Html(f"<bdi>{text(value)}</bdi>")
-
-
-def el(tag: str, *children: object, cls: str | None = None, ident: str | None = None) -> Html:
-    """An element; `tag` is ours, never the ledger's (`cls` and `ident` are escaped anyway)."""
-    attrs = (f' id="{text(ident)}"' if ident else "") + (f' class="{text(cls)}"' if cls else "")
-    return Html(f"<{tag}{attrs}>{''.join(text(c) for c in children)}</{tag}>")
-
-
-def join(parts: Iterable[object], sep: str = "") -> Html:
-    return Html(text(sep).join(text(p) for p in parts))
-
-
-def n(value: int | None) -> str:
-    return "-" if value is None else f"{value:,}"
-
-
-def pct(value: str | None) -> str:
-    return "-" if value is None else f"{value}%"
-
-
-COLUMNS = {"date": "date", "source": "text", "change": "text", "what took effect": "text"}
-
-
-def table(
-    headers: list[str], rows: Iterable[Sequence[object]], numeric: Iterable[int] = ()
-) -> Html:
-    """A table that scrolls sideways on a narrow screen; `numeric` columns align right."""
-    right = set(numeric)
-    kinds = ["num" if i in right else COLUMNS.get(h) for i, h in enumerate(headers)]
-
-    def cell(tag: str, i: int, value: object) -> Html:
-        return el(tag, value, cls=kinds[i])
-
-    head = el("tr", *(cell("th", i, h) for i, h in enumerate(headers)))
-    body = join(el("tr", *(cell("td", i, v) for i, v in enumerate(row))) for row in rows)
-    return el("div", el("table", el("thead", head), el("tbody", body)), cls="scroll")
-
-
-def facts(pairs: Iterable[tuple[str, object]]) -> Html:
-    return el("dl", *(join([el("dt", k), el("dd", v)]) for k, v in pairs), cls="facts")
-
-
-def event_cells(event: Json | None) -> list[object]:
-    """seq, event id and source of the event behind a row."""
-    if event is None:
-        return ["-", "-", "-"]
-    return [event["seq"], event["event_id"], event["source"]]
 
 
 @dataclass

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from owl.cli.chart import chart, group_marks, render_chart, shown, steps
+from owl.cli.chart import chart, render_chart
+from owl.cli.chartmarks import group_marks, shown, steps
 from owl.cli.common import Settings
 from owl.ledger.errors import LedgerError
 from owl.projections.application.api import Ledger

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from owl.cli import htmlreport
 from owl.cli.common import Settings
-from owl.cli.htmlreport import Html, render_report, report
+from owl.cli.htmlparts import Html
+from owl.cli.htmlreport import render_report, report
 from owl.ledger.events import parse_event
 from owl.projections.application.api import Ledger
 from tests.builders import buy, ev
