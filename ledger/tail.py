@@ -34,7 +34,8 @@ class TailTampered(LedgerError):
 
 
 def check_tail(reader: Reader) -> None:
-    """Raise `TailTampered` unless the last rows and the head are as owl left them."""
+    """Raise `TailTampered` unless the last rows chain and are sound (`check_projected` is the
+    other half: the head is the row the derived tables were last brought to)."""
     head = reader.head()
     if head.seq == 0:
         return
@@ -46,10 +47,14 @@ def check_tail(reader: Reader) -> None:
     result = verify_rows(rows, None, row_problem, (start, rows[0].prev_hash))
     if not result.ok:
         raise TailTampered(result.bad_seq, result.reason or "the chain is broken")
-    projected = reader.projected_seq()
-    if projected != head.seq:
+
+
+def check_projected(head_seq: int, projected: int) -> None:
+    """Raise `TailTampered` unless the derived tables were last brought to the log's head
+    (`projected`: the last seq they cover, which the projections know how to read)."""
+    if projected != head_seq:
         raise TailTampered(
-            head.seq,
-            f"the log ends at seq {head.seq} but owl last appended seq {projected}: rows were "
+            head_seq,
+            f"the log ends at seq {head_seq} but owl last appended seq {projected}: rows were "
             "added or removed outside owl",
         )

@@ -10,6 +10,7 @@ from owl.ledger.append import Maintainer, append
 from owl.ledger.chain import Verification
 from owl.ledger.log import AppendResult, Clock, Pending, Recorded, format_instant
 from owl.ledger.sql import SqlStore
+from owl.projections.maintained import tables
 from owl.projections.maintained.maintain import Maintainer as Projections
 
 
@@ -42,7 +43,7 @@ class Log:
         """The issuer's events known at `known_at`, effective by `as_of`, in replay order."""
         with self.store.reading() as reader:
             stamp = format_instant(known_at) if known_at is not None else None
-            upto = reader.known_seq(issuer, stamp)
+            upto = tables.known_seq(reader, issuer, stamp)
             through = as_of.isoformat() if as_of is not None else None
             return list(reader.events(issuer, upto_seq=upto, through_date=through))
 
@@ -52,7 +53,7 @@ class Log:
 
     def issuers(self) -> list[str]:
         with self.store.reading() as reader:
-            return [s.issuer for s in reader.issuers()]
+            return [s.issuer for s in tables.issuers(reader)]
 
     def verify(self, expect: tuple[int, str] | None = None) -> Verification:
         return self.store.verify(expect)

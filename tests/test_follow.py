@@ -11,7 +11,7 @@ import pytest
 from bench.history import history
 from owl.ledger.events import parse_event
 from owl.ledger.log import Pending
-from owl.projections.maintained import checkpoints
+from owl.projections.maintained import checkpoints, tables
 from owl.projections.maintained.codec import decode_state
 
 ISSUER = "BIG"
@@ -39,10 +39,10 @@ def pendings(rows: list[dict[str, Any]]) -> list[Pending]:
 
 def rows_of(ledger: Any) -> list[tuple[str, int, str | None, int, bytes, bytes]]:
     with ledger.store.reading() as reader:
-        heads = reader.checkpoint_heads(ISSUER)
+        heads = tables.checkpoint_heads(reader, ISSUER)
         found = []
         for through, built, *_ in heads:
-            row = reader.checkpoint(ISSUER, through, built)
+            row = tables.checkpoint(reader, ISSUER, through, built)
             found.append((row.through, row.built_seq, row.previous, row.counted, row.state,
                           row.changes))  # fmt: skip
         return found
@@ -50,7 +50,7 @@ def rows_of(ledger: Any) -> list[tuple[str, int, str | None, int, bytes, bytes]]
 
 def rebuilt_by_a_build(ledger: Any) -> list[tuple[str, int, str | None, int, bytes, bytes]]:
     with ledger.store.writing() as writer:
-        writer.drop_checkpoints(ISSUER)
+        tables.drop_checkpoints(writer, ISSUER)
     ledger.cache = checkpoints.StateCache()
     ledger.checkpoint([ISSUER])
     return rows_of(ledger)
@@ -74,8 +74,8 @@ def test_a_second_feed_is_followed_from_the_first_ones_checkpoint(
     assert builds == []
     last = rows[-1]["effective_date"]
     with ledger.store.reading() as reader:
-        built = reader.known_seq(ISSUER, None)
-        latest = reader.checkpoint(ISSUER, last, built)
+        built = tables.known_seq(reader, ISSUER, None)
+        latest = tables.checkpoint(reader, ISSUER, last, built)
     assert latest is not None  # the second append's own checkpoint at its last date
     scratch = {r[0]: r for r in rebuilt_by_a_build(ledger)}
     assert decode_state(latest.state) == decode_state(scratch[last][4])
@@ -103,7 +103,7 @@ def test_what_cannot_be_followed_is_built_after_with_the_same_answers(
     answers = [ledger.status(ISSUER, day) for day in (middle, as_of)]
     ledger.cache = checkpoints.StateCache()
     with ledger.store.writing() as writer:
-        writer.drop_checkpoints(ISSUER)
+        tables.drop_checkpoints(writer, ISSUER)
     assert [ledger.status(ISSUER, day) for day in (middle, as_of)] == answers  # no checkpoint
 
 
@@ -194,4 +194,4 @@ def test_no_second_process_outlives_an_append_refused(
     assert len(started) == 1
     assert started[0].process.returncode is not None  # ended, and waited for
     with ledger.store.reading() as reader:
-        assert reader.known_seq(ISSUER, None) == 0
+        assert tables.known_seq(reader, ISSUER, None) == 0

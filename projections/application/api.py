@@ -32,7 +32,7 @@ from owl.ledger.feeds import Format, open_feeds
 from owl.ledger.log import AppendResult, Pending, Recorded
 from owl.ledger.sql import SqlStore
 from owl.ledger.store import Reader, Store
-from owl.ledger.tail import check_tail
+from owl.ledger.tail import check_projected, check_tail
 from owl.projections.application import writing
 from owl.projections.application.charting import chart_series
 from owl.projections.application.clock import Clock, system_clock
@@ -47,7 +47,7 @@ from owl.projections.application.logread import LogFilter
 from owl.projections.application.reading import Reading
 from owl.projections.domain.identity import NamesSeen
 from owl.projections.domain.obligations import concerning, from_records
-from owl.projections.maintained import checkpoints
+from owl.projections.maintained import checkpoints, tables
 from owl.projections.maintained.following import Follow
 from owl.projections.maintained.heap import bulk
 from owl.projections.maintained.maintain import Maintainer
@@ -161,7 +161,7 @@ class Ledger:
         events read. `progress` is told how many more events were read, page by page."""
         self.cache = checkpoints.StateCache()
         with self.store.writing() as writer:
-            writer.clear_projections()
+            tables.clear_projections(writer)
             maintainer = Maintainer(check=False, follow=Follow(self.cache))
             try:
                 with bulk():
@@ -176,7 +176,7 @@ class Ledger:
         where a view would otherwise fold more than `checkpoints.INTERVAL` events."""
         written = 0
         with bulk(), self.store.writing() as writer:
-            names = [s.issuer for s in writer.issuers()] if issuers is None else issuers
+            names = [s.issuer for s in tables.issuers(writer)] if issuers is None else issuers
             for issuer in sorted(set(names)):
                 if always or checkpoints.uncovered(writer, issuer) > checkpoints.INTERVAL:
                     written += checkpoints.build(writer, self.cache, issuer)
@@ -208,6 +208,9 @@ class Ledger:
     def _check_tail(self, reader: Reader) -> None:
         if not self.tail_checked:
             check_tail(reader)
+            head = reader.head().seq
+            if head:
+                check_projected(head, tables.projected_seq(reader))
             self.tail_checked = True
 
     @contextmanager
@@ -274,10 +277,10 @@ class Ledger:
             snapshot = at.snapshot(day)
             group = snapshot.group_named(person)
             if group is not None:
-                naming = at.reader.naming(at.issuer, group.names, day.isoformat(), at.upto)
+                naming = tables.naming(at.reader, at.issuer, group.names, day.isoformat(), at.upto)
                 body = explain(snapshot, person, at.unvoided(naming))
             else:
-                naming = at.reader.naming(at.issuer, [person], "9999-12-31", at.upto)
+                naming = tables.naming(at.reader, at.issuer, [person], "9999-12-31", at.upto)
                 found = at.reader.events_by_seq(at.unvoided(naming))
                 if not found:
                     raise UnknownPerson(person, at.issuer, day.isoformat())
@@ -363,7 +366,7 @@ class Ledger:
     def issuers(self) -> list[str]:
         """The issuer keys, sorted."""
         with self.store.reading() as reader:
-            return [s.issuer for s in reader.issuers()]
+            return [s.issuer for s in tables.issuers(reader)]
 
     def directory(self) -> Json:
         """Every issuer with its CIK, ticker and name when filings gave them, its events, its
@@ -375,10 +378,10 @@ class Ledger:
             rows = [
                 issuer_json(
                     summary,
-                    reader.facts(summary.issuer, head.seq),
-                    reader.balances(summary.issuer).values(),
+                    tables.facts(reader, summary.issuer, head.seq),
+                    tables.balances(reader, summary.issuer).values(),
                 )
-                for summary in reader.issuers()
+                for summary in tables.issuers(reader)
             ]
         return {"known_at": head.recorded_at or None, "issuers": rows}
 
@@ -395,5 +398,5 @@ class Ledger:
         with self._at(issuer, known_at) as at:
             day = as_date(as_of if as_of is not None else at.summary.last_date)
             view = ownership_view(at.reader, at.issuer, day, at.upto, at.stamp, security, [])
-            spans = at.reader.holder_spans(at.issuer, day.isoformat(), at.upto)
+            spans = tables.holder_spans(at.reader, at.issuer, day.isoformat(), at.upto)
             return holders_json(view, spans)

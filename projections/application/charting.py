@@ -15,6 +15,7 @@ from owl.ledger.events import CAPITAL_NAMES
 from owl.ledger.log import Recorded
 from owl.projections.application.inputs import EmptyRange, as_date
 from owl.projections.application.reading import Reading
+from owl.projections.maintained import tables
 from owl.projections.views.series import Plotter, series_json
 from owl.projections.views.shapes import Json
 
@@ -50,7 +51,7 @@ def chart_series(
         group = fold.group_of(name)
         members = group.names if group is not None else {name}
         found = at.reader.events_by_seq(
-            at.unvoided(at.reader.naming(at.issuer, members, last.isoformat(), at.upto))
+            at.unvoided(tables.naming(at.reader, at.issuer, members, last.isoformat(), at.upto))
         )
         moved[name] = sorted(
             (r for r in found.values() if r.event.effective_date >= first),
@@ -60,7 +61,7 @@ def chart_series(
     wanted = {c.seq for c in plan if c.seq is not None}
     wanted.update(
         f.seq
-        for f in at.reader.facts(at.issuer, at.upto, last.isoformat())
+        for f in tables.facts(at.reader, at.issuer, at.upto, last.isoformat())
         if f.type in CAPITAL_NAMES and f.effective_date >= first.isoformat()
         and f.seq not in at.voided
     )  # fmt: skip

@@ -16,12 +16,13 @@ from functools import cached_property
 from owl.ledger.errors import UnknownIssuer, UnknownPerson
 from owl.ledger.events import AffiliationFormed, event_from_payload
 from owl.ledger.log import Recorded, format_instant
-from owl.ledger.store import IssuerSummary, Reader
+from owl.ledger.store import Reader
 from owl.projections.application.inputs import InstantLike, as_instant
 from owl.projections.domain.fold import Fold
 from owl.projections.domain.identity import aliases
 from owl.projections.domain.state import Change
-from owl.projections.maintained import checkpoints
+from owl.projections.maintained import checkpoints, tables
+from owl.projections.maintained.tables import IssuerSummary
 from owl.projections.views.snapshot import Snapshot
 
 EachDay = Callable[[date, int], None]
@@ -54,9 +55,9 @@ class Reading:
         issuer = issuer_key(reader, asked)
         moment = as_instant(known_at)
         stamp = format_instant(moment) if moment is not None else reader.head().recorded_at
-        upto = reader.known_seq(issuer, stamp if moment is not None else None)
+        upto = tables.known_seq(reader, issuer, stamp if moment is not None else None)
         if upto == 0:
-            known = [s.issuer for s in reader.issuers()]
+            known = [s.issuer for s in tables.issuers(reader)]
             if issuer not in known:
                 raise UnknownIssuer(issuer, known)
         return cls(reader, cache, issuer, upto, stamp or None)
@@ -125,8 +126,8 @@ class Reading:
     @cached_property
     def names(self) -> set[str]:
         """Every person and group label the issuer's known events name."""
-        names = {holder for holder, _, _ in self.reader.balances(self.issuer)}
-        for fact in self.reader.facts(self.issuer, self.upto):
+        names = {holder for holder, _, _ in tables.balances(self.reader, self.issuer)}
+        for fact in tables.facts(self.reader, self.issuer, self.upto):
             names.update(n for n in (fact.person, fact.other) if n is not None)
             if fact.type == "AffiliationFormed":
                 ev = event_from_payload(fact.payload, f"seq:{fact.seq}")
@@ -142,12 +143,12 @@ class Reading:
     @cached_property
     def summary(self) -> IssuerSummary:
         """The issuer's first and last dates and its event count."""
-        return next(s for s in self.reader.issuers() if s.issuer == self.issuer)
+        return next(s for s in tables.issuers(self.reader) if s.issuer == self.issuer)
 
 
 def issuer_key(reader: Reader, issuer: str) -> str:
     """The issuer's key: as given, or the key of the issuer whose ticker or CIK was given."""
-    known = [s.issuer for s in reader.issuers()]
+    known = [s.issuer for s in tables.issuers(reader)]
     if issuer in known:
         return issuer
-    return aliases(reader.identities(), known).resolve(issuer)
+    return aliases(tables.identities(reader), known).resolve(issuer)

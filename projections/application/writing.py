@@ -18,7 +18,7 @@ from owl.projections.application.clock import Clock
 from owl.projections.application.inputs import FutureStamp, InstantLike, as_instant
 from owl.projections.application.reading import Reading
 from owl.projections.domain.identity import Aliases, NamesSeen, aliases
-from owl.projections.maintained import checkpoints
+from owl.projections.maintained import checkpoints, tables
 from owl.projections.views.reconcile import breaks
 
 
@@ -62,13 +62,13 @@ def keyed(batch: Iterator[Pending], names: Aliases) -> Iterator[Pending]:
 
 def known_aliases(reader: Reader) -> Aliases:
     """The tickers and CIKs the ledger knows, to key a batch's events by."""
-    return aliases(reader.identities(), (s.issuer for s in reader.issuers()))
+    return aliases(tables.identities(reader), (s.issuer for s in tables.issuers(reader)))
 
 
 def near_duplicates(reader: Reader, named: NamesSeen) -> list[str]:
     """Warnings for the names the batch brought that are near another name of their issuer."""
     return named.near_duplicates(
-        {i: {h for h, _, _ in reader.balances(i)} for i in named.issuers()}
+        {i: {h for h, _, _ in tables.balances(reader, i)} for i in named.issuers()}
     )
 
 
@@ -79,7 +79,7 @@ def new_breaks(
     disagree with the replay), over the issuers whose holdings were reported."""
     found = 0
     for issuer in issuers:
-        at = Reading(reader, cache, issuer, reader.known_seq(issuer, None), None)
+        at = Reading(reader, cache, issuer, tables.known_seq(reader, issuer, None), None)
         state = at.fold(None).s
         found += sum(1 for _, _, r in breaks(state) if r.seq > first and r.is_new_break)
     return found

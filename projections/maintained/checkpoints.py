@@ -30,9 +30,10 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from owl.ledger.store import CheckpointRow, Reader, Writer
+from owl.ledger.store import Reader, Writer
 from owl.projections.domain.fold import Fold
 from owl.projections.domain.state import Change, FoldState
+from owl.projections.maintained import tables
 from owl.projections.maintained.codec import VERSION as FORMAT
 from owl.projections.maintained.codec import (
     decode_changes,
@@ -40,6 +41,7 @@ from owl.projections.maintained.codec import (
     encode_changes,
     encode_state,
 )
+from owl.projections.maintained.tables import CheckpointRow
 
 INTERVAL = 2_000  # events folded between checkpoints (a view folds at most about this many)
 KEEP_BUILDS = 3  # builds kept per issuer (older ones serve only old known_at views)
@@ -60,7 +62,7 @@ class StateCache:
     def get(self, reader: Reader, issuer: str, key: Key) -> tuple[FoldState, CheckpointRow]:
         found = self.states.get((issuer, key))
         if found is None:
-            row = reader.checkpoint(issuer, key.through, key.built_seq)
+            row = tables.checkpoint(reader, issuer, key.through, key.built_seq)
             assert row is not None, key
             found = (decode_state(row.state), row)
             if len(self.states) >= self.size:
@@ -73,7 +75,8 @@ def valid_keys(reader: Reader, issuer: str, as_of: str | None, upto_seq: int) ->
     """The checkpoints that may start a view of `as_of` (None: any date) known up to
     `upto_seq`, best last."""
     # A checkpoint written in another format (an older owl) is ignored, as if it were not there.
-    heads = [Key(t, b) for t, b, _, _, _, f in reader.checkpoint_heads(issuer) if f == FORMAT]
+    stored = tables.checkpoint_heads(reader, issuer)
+    heads = [Key(t, b) for t, b, _, _, _, f in stored if f == FORMAT]
     candidates = [
         k for k in heads if k.built_seq <= upto_seq and (as_of is None or k.through <= as_of)
     ]
@@ -81,7 +84,7 @@ def valid_keys(reader: Reader, issuer: str, as_of: str | None, upto_seq: int) ->
     valid = []
     for key in candidates:
         if key.built_seq not in touched:
-            touched[key.built_seq] = reader.earliest_touch(issuer, key.built_seq, upto_seq)
+            touched[key.built_seq] = tables.earliest_touch(reader, issuer, key.built_seq, upto_seq)
         earliest = touched[key.built_seq]
         if earliest is None or earliest > key.through:
             valid.append(key)
@@ -116,7 +119,7 @@ def voided(reader: Reader, issuer: str, upto_seq: int) -> set[int]:
 
 def corrections(reader: Reader, issuer: str, upto_seq: int) -> list[int | None]:
     """The target of each correction known up to `upto_seq` (one entry per correction)."""
-    return [f.target_seq for f in reader.facts(issuer, upto_seq) if f.type == "EventVoided"]
+    return [f.target_seq for f in tables.facts(reader, issuer, upto_seq) if f.type == "EventVoided"]
 
 
 class Builder:
@@ -164,14 +167,14 @@ class Builder:
                     FORMAT,
                 )
             )
-        writer.insert_checkpoints(rows)
+        tables.insert_checkpoints(writer, rows)
         _prune(writer, self.issuer, built_seq)
         return len(rows)
 
 
 def last_effective(reader: Reader, issuer: str) -> date | None:
     """The last date an event of the issuer is effective (as the runs recorded so far say)."""
-    found = max((s.last_date for s in reader.issuers() if s.issuer == issuer), default=None)
+    found = max((s.last_date for s in tables.issuers(reader) if s.issuer == issuer), default=None)
     return date.fromisoformat(found) if found is not None else None
 
 
@@ -180,7 +183,7 @@ def build(writer: Writer, cache: StateCache, issuer: str) -> int:
     written. Folds from the best valid checkpoint to the last date an event is effective: not
     to a date that only falls due (a plan's expiry years ahead), so a trade recorded later for a
     later date leaves every checkpoint valid, and its view folds only that trade."""
-    upto = writer.known_seq(issuer, None)
+    upto = tables.known_seq(writer, issuer, None)
     if upto == 0:
         return 0
     state, key = start(writer, cache, issuer, None, upto)
@@ -198,7 +201,7 @@ def build(writer: Writer, cache: StateCache, issuer: str) -> int:
 def _prune(writer: Writer, issuer: str, upto: int) -> None:
     """Keep the checkpoints of the last `KEEP_BUILDS` builds and every one their timeline
     chains pass through; forget the rest."""
-    heads = writer.checkpoint_heads(issuer)
+    heads = tables.checkpoint_heads(writer, issuer)
     builds = sorted({b for _, b, _, _, _, _ in heads})
     if len(builds) <= KEEP_BUILDS:
         return
@@ -214,14 +217,14 @@ def _prune(writer: Writer, issuer: str, upto: int) -> None:
                 step = previous.get(step)
     for key in previous:
         if key not in keep:
-            writer.drop_checkpoint(issuer, key.through, key.built_seq)
+            tables.drop_checkpoint(writer, issuer, key.through, key.built_seq)
 
 
 def uncovered(reader: Reader, issuer: str) -> int:
     """How many of the issuer's events the best checkpoint valid now leaves to fold: a build is
     worth it when a view would fold more than `INTERVAL` of them."""
-    upto = reader.known_seq(issuer, None)
+    upto = tables.known_seq(reader, issuer, None)
     keys = valid_keys(reader, issuer, None, upto)
-    counted = {Key(t, b): c for t, b, _, _, c, _ in reader.checkpoint_heads(issuer)}
+    counted = {Key(t, b): c for t, b, _, _, c, _ in tables.checkpoint_heads(reader, issuer)}
     covered = counted[keys[-1]] if keys else 0
-    return reader.issuer_events(issuer) - covered
+    return tables.issuer_events(reader, issuer) - covered

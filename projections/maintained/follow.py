@@ -29,7 +29,7 @@ from owl.ledger.events import EventVoided
 from owl.ledger.log import Recorded
 from owl.ledger.store import Writer
 from owl.projections.domain.fold import Fold
-from owl.projections.maintained import checkpoints
+from owl.projections.maintained import checkpoints, tables
 from owl.projections.maintained.codec import (
     decode_changes,
     decode_state,
@@ -76,7 +76,7 @@ class Follower:
         after it, up to seq `written` (the ledger's tail and this append's events so far)."""
         self.issuer = issuer
         self.alive = True
-        before = writer.known_seq(issuer, None)  # this append's runs are not recorded yet
+        before = tables.known_seq(writer, issuer, None)  # this append's runs are not recorded yet
         state, key = checkpoints.start(writer, cache, issuer, None, before)
         self.fold = Fold(state, checkpoints.voided(writer, issuer, before))
         self.builder = checkpoints.Builder(issuer, self.fold, key)
@@ -150,7 +150,7 @@ class Follower:
         if not self.alive:
             return None
         self.taken()
-        return self.builder.write(writer, writer.known_seq(self.issuer, None), None)
+        return self.builder.write(writer, tables.known_seq(writer, self.issuer, None), None)
 
     def close(self) -> None:
         pass

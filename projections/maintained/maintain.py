@@ -46,8 +46,7 @@ from owl.ledger.events import (
     event_from_payload,
     involved,
 )
-from owl.ledger.store import AppendRow, Balance, FactRow, PositionRow, Writer
-from owl.projections.domain.facts import live_facts
+from owl.ledger.store import Writer
 from owl.projections.domain.removals import refused_removals
 from owl.projections.domain.rules import (
     MOVE,
@@ -62,7 +61,10 @@ from owl.projections.domain.rules import (
     report_kind,
     split_adds,
 )
+from owl.projections.maintained import tables
+from owl.projections.maintained.facts import live_facts
 from owl.projections.maintained.following import Follow
+from owl.projections.maintained.tables import AppendRow, Balance, FactRow, PositionRow
 from owl.projections.maintained.walk import Walk
 from owl.projections.maintained.work import (
     ALL,
@@ -135,14 +137,14 @@ class Maintainer:
                 work.named.add(ev.holder)
                 key = account(ev.holder, ev.security, ev.nature)
                 self._report(writer, work, key, point, ev.shares, kind, rows)
-        writer.insert_positions(rows)
-        writer.insert_facts(facts)
+        tables.insert_positions(writer, rows)
+        tables.insert_facts(writer, facts)
 
     def _issuer(self, writer: Writer, issuer: str) -> IssuerWork:
         work = self.issuers.get(issuer)
         if work is None:
             work = self.issuers[issuer] = IssuerWork(issuer)
-            for fact, ev in live_facts(writer.facts(issuer, upto_seq=self.start_seq)):
+            for fact, ev in live_facts(tables.facts(writer, issuer, upto_seq=self.start_seq)):
                 if isinstance(ev, StockSplit):
                     cls = ev.security or ""
                     point = (fact.effective_date, fact.seq)
@@ -163,7 +165,7 @@ class Maintainer:
             missing = accounts - work.balances.keys()
             if work.all_loaded or not missing:
                 continue
-            stored = writer.balances(issuer, missing)
+            stored = tables.balances(writer, issuer, missing)
             for key in missing:
                 found = stored.get(key)
                 work.balances[key] = (
@@ -261,7 +263,7 @@ class Maintainer:
             work.void_culprits.append((point, seq))
             if void.target_type in CAPITAL_NAMES:
                 work.capital = True
-            rows = writer.rows_of_event(run.issuer, void.target_date, void.target_seq)
+            rows = tables.rows_of_event(writer, run.issuer, void.target_date, void.target_seq)
             if BY_NAME[void.target_type] is StockSplit:
                 split = writer.events_by_seq([void.target_seq])[void.target_seq].event
                 cls = getattr(split, "security", None) or ""
@@ -290,14 +292,14 @@ class Maintainer:
                     work.balance(writer, key).position -= total
                 walk_from(work, key, point)
             # Written at once: a second void of the same event finds nothing left to reverse.
-            writer.add_positions(reversals)
-        writer.insert_facts(facts)
+            tables.add_positions(writer, reversals)
+        tables.insert_facts(writer, facts)
         if work.walk or work.walk_all:
             Walk(writer, work, run.last_seq, self._shortfall if self.check else None).run()
             work.walk, work.walk_all, work.pending = {}, {}, {}
         if work.run_events or run.voids:
             fallback = run.recorded_at[:10]
-            writer.insert_appends(
+            tables.insert_appends(writer,
                 [
                     AppendRow(
                         run.issuer,
@@ -334,7 +336,7 @@ class Maintainer:
             for key, found in work.provisional.items():
                 for (when, seq), held, needed in found:
                     self._shortfall(writer, work.name, seq, when, key[0], held, needed)
-            writer.put_balances(
+            tables.put_balances(writer,
                 [
                     Balance(work.name, *key, b.position, b.last[0], b.last[1])
                     for key, b in work.balances.items()
@@ -357,7 +359,7 @@ class Maintainer:
         """A position recorded in the name of a group's label is refused: holdings belong to
         the group's members (a report naming a label is a checkpoint of the group, and fine)."""
         labels = set()
-        for fact in writer.facts(work.name, upto_seq=ALL):
+        for fact in tables.facts(writer, work.name, upto_seq=ALL):
             if fact.type == "AffiliationFormed":
                 ev = _event(fact)
                 if isinstance(ev, AffiliationFormed) and ev.group:
@@ -367,13 +369,13 @@ class Maintainer:
         reason = "'{}' is a group's label; holdings belong to its members (each share has one "
         reason += "record holder)"
         named = sorted(labels & work.named)
-        for seq, holder in writer.named_after(work.name, named, self.start_seq):
+        for seq, holder in tables.named_after(writer, work.name, named, self.start_seq):
             line, origin = self.line_of(seq)
             self.problems.append(Problem(line, "holder", reason.format(holder), origin))
 
     def _removals(self, writer: Writer, work: IssuerWork) -> None:
         """A removal of an exemption must name what the exemption was granted to."""
-        facts = live_facts(writer.facts(work.name, upto_seq=ALL))
+        facts = live_facts(tables.facts(writer, work.name, upto_seq=ALL))
         for seq, reason in refused_removals(((f.seq, ev) for f, ev in facts), self.start_seq):
             line, origin = self.line_of(seq)
             self.problems.append(Problem(line, "changes", reason, origin))
@@ -381,7 +383,7 @@ class Maintainer:
     def _float(self, writer: Writer, work: IssuerWork) -> None:
         """A repurchase larger than the shares outstanding (the float) is a shortfall too."""
         outstanding: dict[str, int | None] = {}
-        for fact, ev in live_facts(writer.facts(work.name, upto_seq=ALL)):
+        for fact, ev in live_facts(tables.facts(writer, work.name, upto_seq=ALL)):
             change = capital_change(ev)
             if change is None:
                 continue

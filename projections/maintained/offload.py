@@ -32,6 +32,7 @@ from typing import IO, Any
 from owl.ledger.content import parse_row
 from owl.ledger.log import Recorded
 from owl.ledger.store import Writer
+from owl.projections.maintained import tables
 from owl.projections.maintained.follow import Follower, Taken
 from owl.projections.maintained.heap import bulk
 
@@ -111,7 +112,7 @@ class Remote:
             self._lost(answer[1])
             return None
         self.builder.taken += answer[1]  # after those taken here before the handoff
-        return self.builder.write(writer, writer.known_seq(self.issuer, None), None)
+        return self.builder.write(writer, tables.known_seq(writer, self.issuer, None), None)
 
     def close(self) -> None:
         """End the child: it has answered and is leaving, or its work is no longer wanted."""

@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from owl.ledger.events import StockSplit
-from owl.ledger.store import PositionRow, Writer
-from owl.projections.domain.facts import live_facts
+from owl.ledger.store import Writer
 from owl.projections.domain.rules import ADOPT, OPENING, SPLIT, Account, report_adds, split_adds
+from owl.projections.maintained import tables
+from owl.projections.maintained.facts import live_facts
+from owl.projections.maintained.tables import PositionRow
 from owl.projections.maintained.work import ALL, IssuerWork, Place
 
 # (writer, issuer, seq, date, holder, held, needed): an account short of what a change takes
@@ -37,9 +39,9 @@ class Walk:
         if work.walk_all:
             work.load_all(w)
         accounts = set(work.walk) | {k for k in work.balances if k[1] in work.walk_all}
-        after = w.sums_from(work.name, *start)
+        after = tables.sums_from(w, work.name, *start)
         position = {k: work.balance(w, k).position - after.get(k, 0) for k in accounts}
-        facts = w.facts(work.name, upto_seq=ALL)
+        facts = tables.facts(w, work.name, upto_seq=ALL)
         voided = {f.target_seq for f in facts if f.type == "EventVoided"}
         splits: list[tuple[Place, StockSplit]] = sorted(
             ((f.effective_date, f.seq), ev)
@@ -51,7 +53,7 @@ class Walk:
             pending.setdefault(at, {})[owner] = stated
         corrections: list[PositionRow] = []
         holders = None if work.walk_all else {k[0] for k in accounts}
-        rows = w.position_rows(work.name, start[0], holders)
+        rows = tables.position_rows(w, work.name, start[0], holders)
         groups = by_place(r for r in rows if (r.effective_date, r.seq) >= start)
         for point, found, split, reports in merge(groups, splits, pending):
             if point[1] in voided:
@@ -89,7 +91,7 @@ class Walk:
                     want = report_adds(position[key], target, kind)
                     self._correct(corrections, point, key, want, kind, target, always=True)
                     position[key] += want
-        w.add_positions(corrections)
+        tables.add_positions(w, corrections)
         for key in accounts:
             work.balance(w, key).position = position[key]
 

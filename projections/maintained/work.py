@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from owl.ledger.store import Writer
 from owl.projections.domain.rules import Account
+from owl.projections.maintained import tables
 
 Place = tuple[str, int]  # (effective_date, seq): a place in the replay order
 NOWHERE: Place = ("", 0)
@@ -64,7 +65,7 @@ class IssuerWork:
         """The account's running balance (read from the store the first time)."""
         found = self.balances.get(key)
         if found is None:
-            stored = None if self.all_loaded else writer.balances(self.name, [key]).get(key)
+            stored = None if self.all_loaded else tables.balances(writer, self.name, [key]).get(key)
             last = (stored.last_date, stored.last_seq) if stored else NOWHERE
             found = self.balances[key] = Running(stored.position if stored else 0, last)
         return found
@@ -73,7 +74,7 @@ class IssuerWork:
         """Read every account's balance (a split moves them all)."""
         if self.all_loaded:
             return
-        for key, stored in writer.balances(self.name).items():
+        for key, stored in tables.balances(writer, self.name).items():
             if key not in self.balances:
                 self.balances[key] = Running(stored.position, (stored.last_date, stored.last_seq))
         self.all_loaded = True

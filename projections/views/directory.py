@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from owl.ledger.store import Balance, FactRow, HolderSpan, IssuerSummary
+from owl.projections.maintained.tables import Balance, FactRow, HolderSpan, IssuerSummary
 from owl.projections.views.shapes import Json
 
 

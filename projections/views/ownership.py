@@ -27,12 +27,14 @@ from owl.ledger.events import (
     RightsAgreementAdopted,
 )
 from owl.ledger.log import Recorded
-from owl.ledger.store import FactRow, Reader
+from owl.ledger.store import Reader
 from owl.projections.domain.beneficial import Rights, apply_right, plan_counts, rule_counts
-from owl.projections.domain.facts import links_of, live_facts, outstanding_of
 from owl.projections.domain.groups import Link, LinkKey, form_groups, group_labels
 from owl.projections.domain.numbers import format_share_percent
 from owl.projections.domain.rules import Account
+from owl.projections.maintained import tables
+from owl.projections.maintained.facts import links_of, live_facts, outstanding_of
+from owl.projections.maintained.tables import FactRow
 from owl.projections.views.report import record_ref
 from owl.projections.views.shapes import Json
 
@@ -179,9 +181,9 @@ def ownership_view(
 ) -> Json:
     """Ownership from the maintained projections: one aggregate for the holdings."""
     day = as_of.isoformat()
-    facts = live_facts(reader.facts(issuer, upto_seq, day))
+    facts = live_facts(tables.facts(reader, issuer, upto_seq, day))
     plan_class, mode = plan_of(facts)
-    accounts = reader.holdings(issuer, day, upto_seq)
+    accounts = tables.holdings(reader, issuer, day, upto_seq)
     if security is None:
         cls = default_class(facts, accounts, plan_class)
     else:
@@ -191,7 +193,7 @@ def ownership_view(
         rights_event = isinstance(ev, DerivativeAcquired | DerivativeDisposed | DerivativeReported)
         if rights_event and (getattr(ev, "security", None) or "") == cls:
             apply_right(rights, ev)  # type: ignore[arg-type]
-    adopted = [r for r in reader.adopted(issuer, day, upto_seq) if r.security == cls]
+    adopted = [r for r in tables.adopted(reader, issuer, day, upto_seq) if r.security == cls]
     records = reader.events_by_seq(row.seq for row in adopted)
     changes = [
         change_json(

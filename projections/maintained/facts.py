@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from owl.ledger.events import AnyEvent, event_from_payload
-from owl.ledger.store import FactRow
 from owl.projections.domain import rules
 from owl.projections.domain.groups import Link, LinkKey
+from owl.projections.maintained.tables import FactRow
 
 
 def live_facts(facts: Iterable[FactRow]) -> list[tuple[FactRow, AnyEvent]]:
