@@ -106,9 +106,9 @@ class Deciding:
         self.changes.append(Change(day, "plan", what, None, names, seq))
     # --- groups ------------------------------------------------------------------------------
 
-    def _regroup(self, t: Today) -> None:
+    def _regroup(self, today: Today) -> None:
         """Form groups again when links moved (or on first use); newcomers join as they come."""
-        if self._grouped and not t.links_changed:
+        if self._grouped and not today.links_changed:
             return
         links = self.s.links
         labels = group_labels(links)
@@ -136,36 +136,36 @@ class Deciding:
 
     # --- deciding status ---------------------------------------------------------------------
 
-    def _evaluate(self, day: date, t: Today) -> None:
+    def _evaluate(self, day: date, today: Today) -> None:
         s = self.s
         was_in_force = s.in_force
         in_force = s.life.in_force(s.terms, day)
         if s.terms.adopted and s.terms.expired_on(day):
             s.life.ended = True
         if s.in_force != in_force:
-            t.everyone = True
+            today.everyone = True
             if not in_force:
                 reason = "redeemed" if s.life.redemption is not None else "expired"
                 self.changes.append(Change(day, "plan", "ended", detail=(reason,)))
         s.in_force = in_force
         outstanding = s.book.outstanding
         if outstanding != s.last_outstanding:
-            t.everyone = True
+            today.everyone = True
         fell = (
             outstanding is not None
             and s.last_outstanding is not None
             and outstanding < s.last_outstanding
         )
-        self._regroup(t)
-        self._tenders(day, t)
-        self._lapse_on_intent(day, t)
-        self._lapse_on_disposition(day, t)
-        self._register_determinations(day, t)
-        if t.everyone:
-            dirty = self._candidates(t, all_groups=was_in_force != in_force)
+        self._regroup(today)
+        self._tenders(day, today)
+        self._lapse_on_intent(day, today)
+        self._lapse_on_disposition(day, today)
+        self._register_determinations(day, today)
+        if today.everyone:
+            dirty = self._candidates(today, all_groups=was_in_force != in_force)
         else:
             dirty = {}
-            for name in t.named:
+            for name in today.named:
                 group = self.group_of(name)
                 if group is not None:
                     dirty[group.members] = group
@@ -185,14 +185,14 @@ class Deciding:
                 and members[0] not in s.book.derivatives
             ):
                 continue  # a lone quiet holder that stays under every level: nothing changes
-            self._judge(day, group, t, fell)
+            self._judge(day, group, today, fell)
         s.last_outstanding = outstanding
-        self._stock_acquisition(day, t)
+        self._stock_acquisition(day, today)
         reached = s.life.reach_distribution(s.terms, day, s.in_force)
         if reached is not None:
             self.changes.append(Change(reached, "plan", "dd"))
 
-    def _candidates(self, t: Today, all_groups: bool) -> dict[tuple[str, ...], Group]:
+    def _candidates(self, today: Today, all_groups: bool) -> dict[tuple[str, ...], Group]:
         """The groups to judge on a day when shares outstanding, the terms, the links or the
         calendar moved. A group is passed over only when judging it would change nothing: each
         member's record is the quiet one (status below, or plan_not_in_force, and nothing else),
@@ -203,7 +203,7 @@ class Deciding:
             return {g.members: g for g in self._members.values()}
         quiet = QUIET[s.in_force]
         names = {name for name, person in s.persons.items() if person != quiet}
-        names.update(t.named, s.inadvertence, s.terms.specially_named, s.book.derivatives)
+        names.update(today.named, s.inadvertence, s.terms.specially_named, s.book.derivatives)
         out = s.book.outstanding
         if out:
             least = quiet_bound(out, s.terms)
@@ -215,12 +215,12 @@ class Deciding:
                 dirty[group.members] = group
         return dirty
 
-    def _tenders(self, day: date, t: Today) -> None:
+    def _tenders(self, day: date, today: Today) -> None:
         """Tender offers of the date, in log order. An offer counts when it "would result in"
         beneficial ownership of the threshold: what the offeror's group holds (as the plan
         counts it) at the end of the date, plus the percent it seeks."""
         s = self.s
-        for seq, ev in t.tenders:
+        for seq, ev in today.tenders:
             if isinstance(ev, TenderOfferTerminated):
                 s.life.terminate_tender(ev.person, day)
                 continue
@@ -235,16 +235,16 @@ class Deciding:
             if due is not None:
                 self._due(due, seq)
 
-    def _lapse_on_intent(self, day: date, t: Today) -> None:
-        for seq, person in t.intents:
+    def _lapse_on_intent(self, day: date, today: Today) -> None:
+        for seq, person in today.intents:
             group = self.group_of(person)
             names = group.names if group else frozenset({person})
             self.s.terms, lapsed = plan.lapse(self.s.terms, names, "control_intent")
             for exemption in lapsed:
-                t.everyone = True
+                today.everyone = True
                 self._lapsed(day, (person,), seq, exemption, "control_intent")
 
-    def _lapse_on_disposition(self, day: date, t: Today) -> None:
+    def _lapse_on_disposition(self, day: date, today: Today) -> None:
         """An exemption marked `ends_on_disposition` ends on a date its group disposes, net, of
         any shares: a net outflow to persons outside it (a sale, a transfer out, shares taken
         back by the company), rights to acquire shares aside."""
@@ -256,16 +256,16 @@ class Deciding:
             members = group.member_set
             flow = 0
             for member in group.members:
-                flow -= t.rights.get(member, 0)
-                for delta, other in t.moves.get(member, ()):
+                flow -= today.rights.get(member, 0)
+                for delta, other in today.moves.get(member, ()):
                     if other is None or other not in members:
                         flow += delta
             if flow >= 0:
                 continue
             self.s.terms, lapsed = plan.lapse(self.s.terms, group.names, "disposition")
-            seq = max((t.cause[m] for m in group.members if m in t.cause), default=None)
+            seq = max((today.cause[m] for m in group.members if m in today.cause), default=None)
             for ex in lapsed:
-                t.everyone = True
+                today.everyone = True
                 self._lapsed(day, group.members, seq, ex, "disposition")
 
     def _lapsed(
@@ -279,9 +279,9 @@ class Deciding:
         detail = (ex.person, ex.amendment or "", why)
         self.changes.append(Change(day, "plan", "lapse", None, persons, seq, detail=detail))
 
-    def _register_determinations(self, day: date, t: Today) -> None:
+    def _register_determinations(self, day: date, today: Today) -> None:
         s = self.s
-        for seq, ev in t.determinations:
+        for seq, ev in today.determinations:
             if ev.divest_by < day:
                 self._plan(day, "after_divest_by", seq, ev)
                 continue
@@ -296,7 +296,7 @@ class Deciding:
                     # deadline if the group is still over its limit then).
                     person = person._replace(ap_from=None, ap_flags=())
                 s.persons[member] = person
-            t.named.update(members)
+            today.named.update(members)
             self._due(ev.divest_by + _DAY, seq)
             self._plan(day, "event", seq, ev)
             self._suspend_sad(day, seq, group.names if group else frozenset({ev.person}))
@@ -333,13 +333,13 @@ class Deciding:
         if due is not None:
             self._due(due, sad.seq)
 
-    def _acquired(self, group: Group, t: Today) -> bool:
+    def _acquired(self, group: Group, today: Today) -> bool:
         """Did the group acquire shares today: a net inflow from outside it, or a link that joined
         two parts that both held shares (each acquires the other's)."""
         members = group.member_set
         inflow = 0
         for member in group.members:
-            for delta, other in t.moves.get(member, ()):
+            for delta, other in today.moves.get(member, ()):
                 if other is None or other not in members:
                     inflow += delta
         if inflow > 0:
@@ -351,7 +351,7 @@ class Deciding:
         holding = [p for p in parts if any(held.get(h, 0) > 0 for h in p if h in members)]
         return len(holding) >= 2
 
-    def _judge(self, day: date, group: Group, t: Today, fell: bool) -> None:
+    def _judge(self, day: date, group: Group, today: Today, fell: bool) -> None:
         s = self.s
         members = group.members
         people = [s.persons[m] for m in members]
@@ -361,7 +361,7 @@ class Deciding:
         outstanding = s.book.outstanding
         in_force = s.in_force
         plan_out = outstanding + counted if outstanding else outstanding
-        limit = self._limit(day, group, t, shares + counted, plan_out) if in_force else None
+        limit = self._limit(day, group, today, shares + counted, plan_out) if in_force else None
         determination = next((s.inadvertence[m] for m in members if m in s.inadvertence), None)
         verdict = judge(
             Facts(
@@ -370,9 +370,9 @@ class Deciding:
                 plan_out,
                 shares + counted,
                 limit,
-                self._acquired(group, t) if limit is not None else False,
+                self._acquired(group, today) if limit is not None else False,
                 fell,
-                t.split,
+                today.split,
                 any(p.ap_from is not None for p in people),
                 any(p.passive for p in people),
                 any(p.breaching for p in people),
@@ -386,8 +386,8 @@ class Deciding:
                 self._resume_sad(day, group, cured=not verdict.breach)
         if limit is not None and limit.basis == "grandfathered":
             self._keep_grandfathered(members, verdict.breach, shares + counted)
-        causes = [t.cause[m] for m in members if m in t.cause]
-        cause = max(causes) if causes else t.last
+        causes = [today.cause[m] for m in members if m in today.cause]
+        cause = max(causes) if causes else today.last
         initial = "below" if in_force else "plan_not_in_force"
         before = sorted({p.status or initial for p in people})
         status = verdict.status
@@ -416,7 +416,7 @@ class Deciding:
             s.persons[member] = person._replace(status=status, levels=now_up, group=together)
 
     def _limit(
-        self, day: date, group: Group, t: Today, shares: int, outstanding: int | None
+        self, day: date, group: Group, today: Today, shares: int, outstanding: int | None
     ) -> Limit | None:
         """The group's limit at the end of the date (the plan in force). On the adoption date a
         group at or over the threshold is grandfathered when the plan says so; a grandfathered
@@ -425,7 +425,7 @@ class Deciding:
         if not outstanding:
             return None
         limit = limit_for(s.terms, group, s.book.held, s.grandfathered)
-        adopted = t.adopted
+        adopted = today.adopted
         if (
             limit.basis == "threshold"
             and adopted is not None
@@ -459,11 +459,11 @@ class Deciding:
 
     # --- SAD ---------------------------------------------------------------------------------
 
-    def _stock_acquisition(self, day: date, t: Today) -> None:
+    def _stock_acquisition(self, day: date, today: Today) -> None:
         s = self.s
         if s.life.sad is not None or not s.in_force:
             return
-        for seq, holder, shares in t.reports:
+        for seq, holder, shares in today.reports:
             group = self.group_of(holder)
             if group is None:
                 continue

@@ -162,18 +162,18 @@ class Fold(Deciding):
 
     # --- applying one event ------------------------------------------------------------------
 
-    def _apply(self, day: date, record: Recorded, t: Today) -> None:
+    def _apply(self, day: date, record: Recorded, today: Today) -> None:
         ev = record.event
         seq = record.seq
-        t.last = seq
+        today.last = seq
         persons = self.s.persons
         for name in involved(ev):
             if name not in persons:
                 persons[name] = NEWCOMER
                 if self._grouped and name not in self._labels:
                     self._members.setdefault(name, alone(name))
-            t.named.add(name)
-            t.cause[name] = seq
+            today.named.add(name)
+            today.cause[name] = seq
         match ev:
             case (
                 SharesPurchased()
@@ -185,24 +185,24 @@ class Fold(Deciding):
                 | SharesRepurchased()
                 | OutstandingReported()
             ):
-                self._shares(day, seq, ev, t)
+                self._shares(day, seq, ev, today)
             case StockSplit():
-                self._shares(day, seq, ev, t)
+                self._shares(day, seq, ev, today)
                 if (ev.security or "") == self.s.terms.security:
-                    t.split = True
+                    today.split = True
                     self.s.grandfathered = {
                         m: g._replace(shares=rules.scaled(g.shares, ev.numerator, ev.denominator))
                         for m, g in self.s.grandfathered.items()
                     }
             case HoldingReported():
-                self._reported(day, seq, ev, t)
+                self._reported(day, seq, ev, today)
             case DerivativeAcquired() | DerivativeDisposed() | DerivativeReported():
-                self._derivative(day, seq, ev, t)
+                self._derivative(day, seq, ev, today)
             case AffiliationFormed() | AffiliationEnded():
                 rules.relink(self.s.links, seq, ev)
-                t.everyone = t.links_changed = True
+                today.everyone = today.links_changed = True
             case ControlIntentDeclared():
-                t.intents.append((seq, ev.person))
+                today.intents.append((seq, ev.person))
             case PersonIdentified() | IssuerIdentified():
                 pass  # who is who: read by the views, no bearing on the plan
             case RightsAgreementAdopted():
@@ -210,25 +210,25 @@ class Fold(Deciding):
                 if life.ended or life.redemption is not None:
                     self.s.terms, self.s.life, self.s.inadvertence = plan.Terms(), Lifecycle(), {}
                 self.s.grandfathered = {}  # who is spared is decided at the end of this date
-                t.adopted = seq
-                self._terms(day, seq, plan.adopt(self.s.terms, seq, ev), t)
+                today.adopted = seq
+                self._terms(day, seq, plan.adopt(self.s.terms, seq, ev), today)
             case RightsAgreementAmended():
                 life = self.s.life
                 if life.ended or life.redemption is not None:
                     self._plan(day, "after_end", seq, ev)
                 else:
-                    self._terms(day, seq, plan.amend(self.s.terms, seq, ev), t)
+                    self._terms(day, seq, plan.amend(self.s.terms, seq, ev), today)
             case BoardApprovalGranted():
                 self.s.terms = plan.approve(self.s.terms, seq, ev)
-                t.everyone = True
+                today.everyone = True
                 self._plan(day, "event", seq, ev)
             case InadvertenceDetermined():
-                t.determinations.append((seq, ev))
+                today.determinations.append((seq, ev))
             case TenderOfferCommenced():
-                t.tenders.append((seq, ev))  # judged at the end of the date, with holdings
+                today.tenders.append((seq, ev))  # judged at the end of the date, with holdings
                 self._plan(day, "event", seq, ev)
             case TenderOfferTerminated():
-                t.tenders.append((seq, ev))
+                today.tenders.append((seq, ev))
                 self._plan(day, "event", seq, ev)
             case RightsRedeemed():
                 outcome, after = self.s.life.redeem(self.s.terms, day, seq)
@@ -237,13 +237,13 @@ class Fold(Deciding):
                 )
                 detail = (after.isoformat(),) if after is not None else ()
                 self.changes.append(Change(day, "plan", what, seq=seq, detail=detail))
-                t.everyone = True
+                today.everyone = True
             case EventVoided():
                 pass  # corrections act before the fold: the voided events are never given
             case _:
                 assert_never(ev)
 
-    def _shares(self, day: date, seq: int, ev: Event, t: Today) -> None:
+    def _shares(self, day: date, seq: int, ev: Event, today: Today) -> None:
         """Apply the rules' moves and change of shares outstanding (`projections.domain.rules`)."""
         change = rules.capital_change(ev)
         if change is not None:
@@ -258,7 +258,7 @@ class Fold(Deciding):
             elif before is not None:
                 book.adjustments.append(seq)
         for (holder, security, nature), delta, other in rules.moves(ev):
-            self._add(t, self._book(security), holder, delta, other, nature)
+            self._add(today, self._book(security), holder, delta, other, nature)
 
     def _book(self, security: str | None) -> Book:
         """The book of a class: the plan's own, or another class's."""
@@ -272,7 +272,7 @@ class Fold(Deciding):
 
     def _add(
         self,
-        t: Today,
+        today: Today,
         book: Book,
         holder: str,
         delta: int,
@@ -286,13 +286,13 @@ class Fold(Deciding):
             book.indirect[key] = book.indirect.get(key, 0) + delta
         if book is not self.s.book:
             return  # only the plan's class moves a group's standing
-        moves = t.moves.get(holder)
+        moves = today.moves.get(holder)
         if moves is None:
-            t.moves[holder] = [(delta, other)]
+            today.moves[holder] = [(delta, other)]
         else:
             moves.append((delta, other))
 
-    def _reported(self, day: date, seq: int, ev: HoldingReported, t: Today) -> None:
+    def _reported(self, day: date, seq: int, ev: HoldingReported, today: Today) -> None:
         book = self._book(ev.security)
         group = self._label(ev.holder)
         nature = ev.nature or ""
@@ -307,9 +307,9 @@ class Fold(Deciding):
             book.statements[ev.holder] = Statement(day, seq)
         self._reconcile(book, day, seq, ev.holder, nature, "", ev.shares, computed, taken, ev)
         if taken:
-            self._add(t, book, ev.holder, ev.shares - computed, None, ev.nature)
+            self._add(today, book, ev.holder, ev.shares - computed, None, ev.nature)
         if ev.public and book is self.s.book:
-            t.reports.append((seq, ev.holder, ev.shares))
+            today.reports.append((seq, ev.holder, ev.shares))
 
     def _reconcile(
         self,
@@ -362,7 +362,7 @@ class Fold(Deciding):
         day: date,
         seq: int,
         ev: DerivativeAcquired | DerivativeDisposed | DerivativeReported,
-        t: Today,
+        today: Today,
     ) -> None:
         book = self._book(ev.security)
         key, before, after = apply_right(book.derivatives, ev)
@@ -377,18 +377,18 @@ class Fold(Deciding):
             counted = after.underlying if plan_counts(after, day, mode) else 0
             counted -= before.underlying if plan_counts(before, day, mode) else 0
             if counted:
-                self._add_right(t, ev.holder, counted)
+                self._add_right(today, ev.holder, counted)
 
-    def _add_right(self, t: Today, holder: str, delta: int) -> None:
+    def _add_right(self, today: Today, holder: str, delta: int) -> None:
         """A right the plan counts is beneficial ownership: acquiring one is an acquisition."""
-        t.rights[holder] = t.rights.get(holder, 0) + delta
-        moves = t.moves.get(holder)
+        today.rights[holder] = today.rights.get(holder, 0) + delta
+        moves = today.moves.get(holder)
         if moves is None:
-            t.moves[holder] = [(delta, None)]
+            today.moves[holder] = [(delta, None)]
         else:
             moves.append((delta, None))
 
-    def _terms(self, day: date, seq: int, terms: plan.Terms, t: Today) -> None:
+    def _terms(self, day: date, seq: int, terms: plan.Terms, today: Today) -> None:
         if terms.security != self.s.terms.security:  # the plan covers another class now
             self.s.others[self.s.terms.security] = self.s.book
             others = self.s.others
@@ -396,7 +396,7 @@ class Fold(Deciding):
         self.s.terms = terms
         if terms.expires_on is not None:
             self._due(terms.expires_on + _DAY, seq)
-        t.everyone = True
+        today.everyone = True
         self._plan(day, "event", seq, None)
 
 def _events(records: Iterable[Recorded]) -> Iterator[Recorded]:

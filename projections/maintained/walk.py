@@ -34,14 +34,14 @@ class Walk:
         self.w, self.work, self.run_seq, self.shortfall = writer, work, run_seq, shortfall
 
     def run(self) -> None:
-        work, w = self.work, self.w
+        work, writer = self.work, self.w
         start = min([*work.walk.values(), *work.walk_all.values()])
         if work.walk_all:
-            work.load_all(w)
+            work.load_all(writer)
         accounts = set(work.walk) | {k for k in work.balances if k[1] in work.walk_all}
-        after = tables.sums_from(w, work.name, *start)
-        position = {k: work.balance(w, k).position - after.get(k, 0) for k in accounts}
-        facts = tables.facts(w, work.name, upto_seq=ALL)
+        after = tables.sums_from(writer, work.name, *start)
+        position = {k: work.balance(writer, k).position - after.get(k, 0) for k in accounts}
+        facts = tables.facts(writer, work.name, upto_seq=ALL)
         voided = {f.target_seq for f in facts if f.type == "EventVoided"}
         splits: list[tuple[Place, StockSplit]] = sorted(
             ((f.effective_date, f.seq), ev)
@@ -53,7 +53,7 @@ class Walk:
             pending.setdefault(at, {})[owner] = stated
         corrections: list[PositionRow] = []
         holders = None if work.walk_all else {k[0] for k in accounts}
-        rows = tables.position_rows(w, work.name, start[0], holders)
+        rows = tables.position_rows(writer, work.name, start[0], holders)
         groups = by_place(r for r in rows if (r.effective_date, r.seq) >= start)
         for point, found, split, reports in merge(groups, splits, pending):
             if point[1] in voided:
@@ -83,7 +83,7 @@ class Walk:
                 net = sum(r.delta for r in here)
                 position[key] += net
                 if net < 0 and position[key] < 0 and self.shortfall is not None:
-                    self.shortfall(w, work.name, point[1], point[0], key[0],
+                    self.shortfall(writer, work.name, point[1], point[0], key[0],
                                    position[key] - net, -net)  # fmt: skip
             for key, (target, kind) in reports.items():
                 if key in position:
@@ -91,9 +91,9 @@ class Walk:
                     want = report_adds(position[key], target, kind)
                     self._correct(corrections, point, key, want, kind, target, always=True)
                     position[key] += want
-        tables.add_positions(w, corrections)
+        tables.add_positions(writer, corrections)
         for key in accounts:
-            work.balance(w, key).position = position[key]
+            work.balance(writer, key).position = position[key]
 
     def _correct(
         self,
