@@ -40,7 +40,7 @@ from typing import Any
 from bench import peers
 from bench.history import START, YEARS, write_jsonl
 
-OWL = [sys.executable, "-m", "cli"]
+OWL = [sys.executable, "-m", "owl.cli"]
 ISSUER = "BIG"
 
 

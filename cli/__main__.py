@@ -1,4 +1,4 @@
-"""`python -m cli` runs the `owl` command line."""
+"""`python -m owl.cli` runs the `owl` command line."""
 
 from owl.cli.main import cli
 

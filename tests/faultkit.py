@@ -57,7 +57,7 @@ def backend(url: str) -> str:
 
 
 def owl_command(url: str, *args: str) -> list[str]:
-    return [sys.executable, "-m", "cli", "--db", url, *args]
+    return [sys.executable, "-m", "owl.cli", "--db", url, *args]
 
 
 def start_owl(url: str, *args: str, stdin: int | None = None) -> subprocess.Popen[bytes]:

@@ -191,7 +191,7 @@ def long_log(sqlite_url: str) -> str:
 def test_a_closed_pipe_is_not_an_error(long_log: str, fmt: str) -> None:
     environment = {**os.environ, "OWL_DB": long_log}
     owl_log = subprocess.Popen(
-        [sys.executable, "-m", "cli", "log", "--format", fmt],
+        [sys.executable, "-m", "owl.cli", "log", "--format", fmt],
         cwd=ROOT,
         env=environment,
         stdout=subprocess.PIPE,

@@ -50,7 +50,7 @@ def test_the_committed_command_reference_is_the_current_help() -> None:
 
 def test_python_dash_m_cli_prints_the_version() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "cli", "--version"],
+        [sys.executable, "-m", "owl.cli", "--version"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -36,7 +36,7 @@ def big_feed(path: Path, lines: int) -> str:
 def owl(tmp_path: Path, args: list[str], stderr_tty: bool) -> tuple[str, str]:
     """Run `owl ARGS` on the test's ledger; its stdout, and its stderr (read from a pseudo-
     terminal when `stderr_tty`)."""
-    run = [sys.executable, "-m", "cli", "--db", f"sqlite:///{tmp_path}/owl.db", *args]
+    run = [sys.executable, "-m", "owl.cli", "--db", f"sqlite:///{tmp_path}/owl.db", *args]
     if not stderr_tty:
         done = subprocess.run(run, cwd=ROOT, capture_output=True, text=True)
         return done.stdout, done.stderr
