@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -619,3 +620,93 @@ def test_a_blank_line_before_the_xml_declaration_is_tolerated() -> None:
 
     assert raw.startswith(b"\n<?xml")
     assert filing.issuer_name == "Jushi Holdings Inc."
+
+
+# Hostile input, refused by name
+
+
+def snow_sale(old: str, new: str) -> str:
+    """form4.snow.xml with the first sale's `old` written `new`."""
+    text = (DATA / "form4.snow.xml").read_text()
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+def test_a_code_other_than_acquired_or_disposed_is_refused_naming_the_element() -> None:
+    xml = snow_sale(
+        "<transactionAcquiredDisposedCode>\n                    <value>A</value>",
+        "<transactionAcquiredDisposedCode>\n                    <value>X</value>",
+    )
+
+    with pytest.raises(FilingRefused) as refused:
+        parse_ownership(xml, "form4.snow.xml")
+
+    assert refused.value.problem.where.endswith(
+        "/transactionAmounts/transactionAcquiredDisposedCode/value"
+    )
+    assert refused.value.problem.reason == "'X' is neither A (acquired) nor D (disposed)"
+
+
+def test_a_negative_number_of_shares_is_refused_naming_the_element() -> None:
+    xml = snow_sale("<value>73170</value>", "<value>-100</value>")
+
+    with pytest.raises(FilingRefused) as refused:
+        parse_ownership(xml, "form4.snow.xml")
+
+    assert refused.value.problem.where.endswith("/transactionAmounts/transactionShares/value")
+    assert refused.value.problem.reason == "'-100' is negative; an amount is never below zero"
+
+
+def test_bytes_that_are_not_utf8_are_refused_not_read_as_latin1() -> None:
+    raw = (DATA / "0001127602-25-001055.txt").read_bytes().replace(b"Garascia", b"Gar\xe9scia", 1)
+
+    with pytest.raises(FilingRefused, match=r"^x\.txt: not valid UTF-8 \(byte [\d,]+ is 0xe9\)$"):
+        unwrap(raw, "x.txt")
+
+
+def test_elements_nested_past_the_limit_are_refused_while_parsing() -> None:
+    from owl.ledger.feeds.sec.xmlnode import MAX_DEPTH
+
+    deep = "<ownershipDocument>" + "<a>" * MAX_DEPTH + "</a>" * MAX_DEPTH + "</ownershipDocument>"
+
+    with pytest.raises(FilingRefused, match=rf"nested more than {MAX_DEPTH} deep; refused$"):
+        parse_ownership(deep, "deep.xml")
+
+
+def test_more_elements_than_the_budget_are_refused_while_parsing() -> None:
+    from owl.ledger.feeds.sec.xmlnode import MAX_ELEMENTS
+
+    wide = "<ownershipDocument>" + "<a/>" * MAX_ELEMENTS + "</ownershipDocument>"
+
+    with pytest.raises(FilingRefused, match=r"more than 250,000 elements; refused$"):
+        parse_ownership(wide, "wide.xml")
+
+
+def test_a_document_within_the_limits_parses_as_before() -> None:
+    from owl.ledger.feeds.sec.xmlnode import MAX_DEPTH
+
+    nested = "<a>" * (MAX_DEPTH - 2) + "</a>" * (MAX_DEPTH - 2)
+    xml = snow_sale("<remarks/>", f"<remarks>{nested}</remarks>")
+
+    assert parse_ownership(xml, "form4.snow.xml").reporting_owners[0].cik
+
+
+def test_standard_input_over_the_limit_is_refused_before_it_is_read_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from owl.ledger.feeds.sec import feed
+
+    monkeypatch.setattr(feed, "MAX_BYTES", 1_000)
+    read: list[int] = []
+
+    def lines() -> Iterator[str]:
+        yield '<?xml version="1.0"?>\n'
+        for n in range(1_000_000):
+            read.append(n)
+            yield "<a>" + "x" * 100 + "</a>\n"
+
+    filing = feed.FilingFeed("-", None, "<stdin>", text=lines())
+
+    assert list(filing) == []
+    assert [p.reason for p in filing.problems] == ["larger than 1,000 bytes; refused unread"]
+    assert len(read) < 20  # it stopped reading at the limit

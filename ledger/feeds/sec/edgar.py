@@ -63,7 +63,7 @@ def unwrap(data: str | bytes, document: str) -> Submission:
     """The header facts and XML documents of an EDGAR submission (or of one bare XML file)."""
     if len(data) > MAX_BYTES:
         raise FilingRefused(document, None, f"larger than {MAX_BYTES:,} bytes; refused unread")
-    text = _decode(data).lstrip("\ufeff")
+    text = _decode(data, document).lstrip("\ufeff")
     start = text.lstrip()
     if start.startswith(_BARE_XML):
         return Submission(document, None, None, None, (XmlDocument(start),))
@@ -101,13 +101,16 @@ def read_submission(path: Path) -> Submission:
     return unwrap(path.read_bytes(), path.name)
 
 
-def _decode(data: str | bytes) -> str:
+def _decode(data: str | bytes, document: str) -> str:
     if isinstance(data, str):
         return data
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")  # older EDGAR text; every byte maps to one character
+    except UnicodeDecodeError as exc:
+        # Read as Latin-1, a stray byte would become a character of some name: a phantom holder.
+        raise FilingRefused(
+            document, None, f"not valid UTF-8 (byte {exc.start:,} is {data[exc.start]:#04x})"
+        ) from None
 
 
 def _header_fact(header: str, fact: str) -> str | None:

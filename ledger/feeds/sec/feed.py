@@ -24,6 +24,7 @@ from owl.ledger.feeds.sec.form345 import parse_ownership
 from owl.ledger.feeds.sec.ownership_events import OwnershipEvents
 from owl.ledger.feeds.sec.schedule13 import parse_schedule13
 from owl.ledger.feeds.sec.schedule_events import ScheduleEvents
+from owl.ledger.feeds.sec.xmlnode import MAX_BYTES
 from owl.ledger.log import Pending
 
 Kind = Literal["form345", "sc13"]
@@ -84,9 +85,10 @@ class FilingFeed:
     def _raw(self) -> Iterator[dict[str, object]]:
         name = "<stdin>" if self.path == "-" else Path(self.path).name
         if self.text is not None:
-            submission = unwrap("".join(self.text), name)
+            submission = unwrap(_bounded_join(self.text, name), name)
         elif self.path == "-":
-            submission = unwrap(sys.stdin.buffer.read(), name)
+            # Bounded before it is read whole: one byte over the limit is enough to refuse.
+            submission = unwrap(sys.stdin.buffer.read(MAX_BYTES + 1), name)
         else:
             submission = read_submission(Path(self.path))
         if not submission.documents:
@@ -119,6 +121,18 @@ class FilingFeed:
         else:
             filing = parse_schedule13(document.xml, name)
             yield from ScheduleEvents(filing, accession, filed, name, digest).events()  # type: ignore[arg-type]
+
+
+def _bounded_join(lines: Iterable[str], name: str) -> str:
+    """Standard input already begun, read on only while it stays within `MAX_BYTES`."""
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        size += len(line)
+        if size > MAX_BYTES:
+            raise FilingRefused(name, None, f"larger than {MAX_BYTES:,} bytes; refused unread")
+        kept.append(line)
+    return "".join(kept)
 
 
 _WORDS = {"form345": "Form 3, 4 or 5", "sc13": "Schedule 13D or 13G"}

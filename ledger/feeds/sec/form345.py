@@ -238,12 +238,12 @@ def _row(node: Node, kind: RowKind, index: int) -> OwnershipRow:
     derivative = None
     if kind.startswith("derivative"):
         derivative = DerivativeTerms(
-            conversion_or_exercise_price=_noted(node, "conversionOrExercisePrice", Node.decimal),
+            conversion_or_exercise_price=_noted(node, "conversionOrExercisePrice", Node.amount),
             exercise_date=_noted(node, "exerciseDate", Node.iso_date),
             expiration_date=_noted(node, "expirationDate", Node.iso_date),
             underlying_title=_noted(node, "underlyingSecurity/underlyingSecurityTitle", Node.text),
             underlying_shares=_noted(
-                node, "underlyingSecurity/underlyingSecurityShares", Node.decimal
+                node, "underlyingSecurity/underlyingSecurityShares", Node.amount
             ),
         )
     return OwnershipRow(
@@ -256,16 +256,16 @@ def _row(node: Node, kind: RowKind, index: int) -> OwnershipRow:
         transaction_code=code,
         equity_swap_involved=coding.flag("equitySwapInvolved") if coding is not None else None,
         coding_footnotes=_footnote_ids(coding) if coding is not None else (),
-        shares=_noted(node, "transactionAmounts/transactionShares", Node.decimal),
-        price_per_share=_noted(node, "transactionAmounts/transactionPricePerShare", Node.decimal),
+        shares=_noted(node, "transactionAmounts/transactionShares", Node.amount),
+        price_per_share=_noted(node, "transactionAmounts/transactionPricePerShare", Node.amount),
         acquired_disposed=_noted(
-            node, "transactionAmounts/transactionAcquiredDisposedCode", Node.text
+            node, "transactionAmounts/transactionAcquiredDisposedCode", Node.acquired_or_disposed
         ),
         shares_owned_following=_noted(
-            node, "postTransactionAmounts/sharesOwnedFollowingTransaction", Node.decimal
+            node, "postTransactionAmounts/sharesOwnedFollowingTransaction", Node.amount
         ),
         value_owned_following=_noted(
-            node, "postTransactionAmounts/valueOwnedFollowingTransaction", Node.decimal
+            node, "postTransactionAmounts/valueOwnedFollowingTransaction", Node.amount
         ),
         direct_or_indirect=_noted(node, "ownershipNature/directOrIndirectOwnership", Node.text),
         nature_of_ownership=_noted(node, "ownershipNature/natureOfOwnership", Node.text),

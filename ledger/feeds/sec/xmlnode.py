@@ -3,7 +3,9 @@
 A filing is untrusted input, so XML is parsed only through `defusedxml`, with DTDs refused
 outright: EDGAR's XML forms never declare one, and a DTD is where entity expansion (the "billion
 laughs") and external references (a local file, a URL) hide. Input over `MAX_BYTES` is refused
-before parsing. Namespaces are dropped after parsing (the schedule forms mix a default namespace,
+before parsing, and while it is parsed a document nesting elements past `MAX_DEPTH` or holding
+more than `MAX_ELEMENTS` is refused as soon as it does (memory stays bounded whatever the
+input). Namespaces are dropped after parsing (the schedule forms mix a default namespace,
 a `com:` prefix and per-element `xmlns` declarations for the same elements), so paths are written
 with local names only; the root's namespace is kept on the `Node` for the callers that check it.
 
@@ -14,6 +16,7 @@ A `Node` is an element plus the document's name and the element's path; its read
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +30,8 @@ from owl.ledger.dates import missing_day
 from owl.ledger.feeds.sec.errors import FilingRefused
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_DEPTH = 64  # elements nested in one another; real forms nest under 10
+MAX_ELEMENTS = 250_000  # elements in one document; a large real Form 4 has a few thousand
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?")
 _TRUE = {"1", "true", "y", "yes"}
 _FALSE = {"0", "false", "n", "no"}
@@ -100,6 +105,23 @@ class Node:
             raise self.refuse(f"{text!r} is not a finite number", path)
         return number
 
+    def amount(self, path: str = "") -> Decimal | None:
+        """A number of shares or a price: a finite number, never below zero."""
+        number = self.decimal(path)
+        if number is not None and number < 0:
+            shown = self.text(path)
+            raise self.refuse(f"{shown!r} is negative; an amount is never below zero", path)
+        return number
+
+    def acquired_or_disposed(self, path: str = "") -> str | None:
+        """A transaction's direction: `A` (acquired) or `D` (disposed), nothing else."""
+        text = self.text(path)
+        if text is None:
+            return None
+        if text.upper() not in ("A", "D"):
+            raise self.refuse(f"{text!r} is neither A (acquired) nor D (disposed)", path)
+        return text.upper()
+
     def iso_date(self, path: str = "") -> date | None:
         """A `YYYY-MM-DD` date (an XML Schema date may carry a zone, which is dropped)."""
         text = self.text(path)
@@ -150,7 +172,7 @@ def parse_xml(data: str | bytes, document: str, roots: frozenset[str]) -> Node:
     # Some EDGAR documents open with a blank line before `<?xml ...?>`, which XML forbids.
     data = data.lstrip("\ufeff \t\r\n") if isinstance(data, str) else data.lstrip()
     try:
-        root: Element = safe_tree.fromstring(data, forbid_dtd=True)
+        root = _bounded_parse(data, document)
     except defusedxml.DTDForbidden as exc:
         raise FilingRefused(document, None, _hostile("a DTD", exc.name)) from None
     except defusedxml.EntitiesForbidden as exc:
@@ -168,6 +190,32 @@ def parse_xml(data: str | bytes, document: str, roots: frozenset[str]) -> Node:
     for element in root.iter():
         element.tag = element.tag.rpartition("}")[2]
     return Node(root, document, name, namespace.removeprefix("{"))
+
+
+def _bounded_parse(data: str | bytes, document: str) -> Element:
+    """Parse, counting elements and depth as they come: a document past `MAX_DEPTH` or
+    `MAX_ELEMENTS` is refused before it can take the memory its tree would."""
+    depth = elements = 0
+    root: Element | None = None
+    source = io.StringIO(data) if isinstance(data, str) else io.BytesIO(data)
+    events = safe_tree.iterparse(source, events=("start", "end"), forbid_dtd=True)
+    for event, element in events:
+        if event == "end":
+            depth -= 1
+            continue
+        if root is None:
+            root = element
+        depth += 1
+        elements += 1
+        if depth > MAX_DEPTH:
+            raise FilingRefused(
+                document, None, f"elements nested more than {MAX_DEPTH} deep; refused"
+            )
+        if elements > MAX_ELEMENTS:
+            raise FilingRefused(document, None, f"more than {MAX_ELEMENTS:,} elements; refused")
+    if root is None:
+        raise safe_tree.ParseError("no element found")
+    return root
 
 
 def _hostile(what: str, name: str | None) -> str:
