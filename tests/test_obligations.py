@@ -60,6 +60,53 @@ def test_a_saturday_holiday_closes_the_sec_on_the_friday_but_not_the_federal_res
     assert SEC.add_days(date(2021, 12, 22), 2, "business") == date(2021, 12, 27)
 
 
+@pytest.mark.parametrize(
+    ("closed", "why"),
+    [
+        ("2018-12-05", "national day of mourning, President George H. W. Bush"),
+        ("2018-12-24", "Christmas Eve, executive order"),
+        ("2019-12-24", "Christmas Eve, executive order"),
+        ("2020-12-24", "Christmas Eve, executive order"),
+        ("2024-12-24", "Christmas Eve, executive order"),
+        ("2025-01-09", "national day of mourning, President Jimmy Carter"),
+        ("2025-12-24", "Christmas Eve, executive order"),
+        ("2025-12-26", "the day after Christmas, executive order"),
+    ],
+)
+def test_a_day_the_government_was_closed_by_executive_order_is_no_sec_business_day(
+    closed: str, why: str
+) -> None:
+    day = date.fromisoformat(closed)
+
+    assert SEC.is_business_day(day) is False, why
+    assert BANK.is_business_day(day) is True  # the Federal Reserve (and the plan's clock) worked
+
+
+@pytest.mark.parametrize("half_day", ["2009-12-24", "2015-12-24"])
+def test_a_half_day_closing_is_still_an_sec_business_day(half_day: str) -> None:
+    assert SEC.is_business_day(date.fromisoformat(half_day)) is True
+
+
+def test_a_13d_due_across_the_carter_day_of_mourning_is_met_on_the_sixth_weekday() -> None:
+    # Crossed Monday 6 January 2025; five SEC business days skip Thursday 9 January.
+    body = owed(buy("A", 60_000, "2025-01-06"), filed("SC 13D", "2025-01-14", shares=60_000))
+
+    (row,) = lines(body, "schedule_13d")
+    assert row == ("Schedule 13D", "A", "2025-01-06", "2025-01-14", "met", None, "2025-01-14")
+
+
+def test_a_form_4_due_across_christmas_eve_2020_is_met_on_the_monday() -> None:
+    # Bought Tuesday 22 December 2020; two SEC business days: Wednesday 23 and Monday 28.
+    body = owed(
+        buy("A", 110_000, "2020-06-01"),
+        filed("3", "2020-06-05", shares=110_000),
+        buy("A", 1_000, "2020-12-22"),
+        filed("4", "2020-12-28", shares=111_000),
+    )
+
+    assert [r[3:6] for r in lines(body, "form_4")] == [("2020-12-28", "met", None)]
+
+
 # --- Schedule 13D ---------------------------------------------------------------------------------
 
 

@@ -6,7 +6,9 @@ business days: weekdays that are not US bank holidays, the Federal Reserve's (fi
 Form 4 before the end of the second business day) count SEC business days: weekdays that are not
 US federal holidays *as the government observes them*, so a holiday on a Saturday closes the
 Friday before (Christmas 2021 was observed on Friday 24 December 2021, when the Federal Reserve
-was open). Both come from the `holidays` package, never a hand-written list.
+was open), nor days an executive order closed the government (24 December 2019, 9 January 2025),
+which the SEC treats as holidays for filing. Both come from the `holidays` package, never a
+hand-written list.
 """
 
 from __future__ import annotations
@@ -56,10 +58,26 @@ def _bank() -> Container[date]:
     return holidays.financial_holidays("XFED")
 
 
-def _federal() -> Container[date]:
-    import holidays
+class _SecClosed:
+    """The days EDGAR is closed and the SEC counts as holidays for filing: the federal holidays
+    as observed, and the days an executive order closed the government (Christmas Eves, days of
+    mourning): the `holidays` package's US `government` category, less its half-day closings
+    (the government worked those mornings; EDGAR took filings)."""
 
-    return holidays.country_holidays("US", observed=True)
+    def __init__(self) -> None:
+        import holidays
+
+        self._days = holidays.country_holidays("US", categories=("government",), observed=True)
+
+    def __contains__(self, day: object) -> bool:
+        if not isinstance(day, date) or day not in self._days:
+            return False
+        names = str(self._days.get(day, ""))
+        return any("half-day" not in name for name in names.split("; "))
+
+
+def _federal() -> Container[date]:
+    return _SecClosed()
 
 
 BANK = Calendar(_bank)
