@@ -175,12 +175,12 @@ class Fold(Deciding):
             today.named.add(name)
             today.cause[name] = seq
         match ev:
+            case SharesPurchased() | SharesSold() | SharesAcquired() | SharesDisposed():
+                # One account, no capital change: the rules' signed move, without the tuples.
+                self._add(today, self._book(ev.security), ev.holder, rules.signed(ev), None,
+                          ev.nature)  # fmt: skip
             case (
-                SharesPurchased()
-                | SharesSold()
-                | SharesAcquired()
-                | SharesDisposed()
-                | SharesTransferred()
+                SharesTransferred()
                 | SharesIssued()
                 | SharesRepurchased()
                 | OutstandingReported()

@@ -68,12 +68,23 @@ def account(holder: str, security: str | None, nature: str | None) -> Account:
 # --- shares ---------------------------------------------------------------------------------
 
 
-def _adds(ev: SharesPurchased | SharesAcquired) -> tuple[Move, ...]:
-    return (((ev.holder, ev.security or "", ev.nature or ""), ev.shares, None),)
+# A one-account event moves its shares into (+1) or out of (-1) the holder's account.
+_SIGN: dict[type[Event], int] = {
+    SharesPurchased: 1,
+    SharesAcquired: 1,
+    SharesSold: -1,
+    SharesDisposed: -1,
+}
+ONE_ACCOUNT: tuple[type[Event], ...] = tuple(_SIGN)
 
 
-def _takes(ev: SharesSold | SharesDisposed) -> tuple[Move, ...]:
-    return (((ev.holder, ev.security or "", ev.nature or ""), -ev.shares, None),)
+def signed(ev: SharesPurchased | SharesAcquired | SharesSold | SharesDisposed) -> int:
+    """A one-account event's move: its shares, signed (the fold's hot path asks this alone)."""
+    return _SIGN[type(ev)] * ev.shares
+
+
+def _one(ev: SharesPurchased | SharesAcquired | SharesSold | SharesDisposed) -> tuple[Move, ...]:
+    return (((ev.holder, ev.security or "", ev.nature or ""), signed(ev), None),)
 
 
 def _transfer(ev: SharesTransferred) -> tuple[Move, ...]:
@@ -101,10 +112,10 @@ def _none(ev: Event) -> tuple[Move, ...]:
 
 # Each function takes its own type only: the dict is keyed by that type (mypy cannot say so).
 _MOVERS: dict[type[Event], Callable[[Event], tuple[Move, ...]]] = {
-    SharesPurchased: _adds,  # type: ignore[dict-item]
-    SharesAcquired: _adds,  # type: ignore[dict-item]
-    SharesSold: _takes,  # type: ignore[dict-item]
-    SharesDisposed: _takes,  # type: ignore[dict-item]
+    SharesPurchased: _one,  # type: ignore[dict-item]
+    SharesAcquired: _one,  # type: ignore[dict-item]
+    SharesSold: _one,  # type: ignore[dict-item]
+    SharesDisposed: _one,  # type: ignore[dict-item]
     SharesTransferred: _transfer,  # type: ignore[dict-item]
     SharesIssued: _issued,  # type: ignore[dict-item]
     SharesRepurchased: _repurchased,  # type: ignore[dict-item]
