@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from owl.cli.common import Instant, Settings, open_ledger
+from owl.cli.common import Day, Instant, Settings, open_ledger
 from owl.cli.progress import NoProgress, progress_bar
 from owl.cli.safe import printable
 
@@ -55,6 +55,14 @@ STDIN = "-"
     "digest verifies on the copy.",
 )
 @click.option(
+    "--filed-on",
+    type=Day(),
+    default=None,
+    help="The date an SEC filing that states none was filed (a bare XML form has no EDGAR "
+    "header). Without it such a filing's date is unknown, and an obligation it meets says "
+    "'filed, date unknown'. A submission whose header gives another date is refused.",
+)
+@click.option(
     "--dry-run",
     is_flag=True,
     help="Parse and check everything, then write nothing; print how many events would be "
@@ -67,6 +75,7 @@ def ingest(
     fmt: str,
     recorded_at: datetime | None,
     keep_recorded_at: bool,
+    filed_on: date | None,
     dry_run: bool,
 ) -> None:
     """Append the events in PATH... to the ledger: all of them, or none.
@@ -90,6 +99,7 @@ def ingest(
       cat export.jsonl | owl ingest -
       owl ingest --dry-run new-filings.jsonl
       owl ingest 0001127602-25-001055.txt form4.xml
+      owl ingest --filed-on 2025-01-10 form4.xml
       owl --db sqlite:///copy.db ingest --keep-recorded-at export.jsonl
     """
     if keep_recorded_at and recorded_at is not None:
@@ -108,6 +118,7 @@ def ingest(
                 dry_run=dry_run,
                 keep_recorded_at=keep_recorded_at,
                 progress=bar.update,
+                filed_on=filed_on,
             )
         except FeedRefused as exc:
             if exc.usage:

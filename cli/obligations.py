@@ -90,6 +90,8 @@ def _status(o: dict[str, Any]) -> str:
     if o["status"] == "late":
         days = o["days_late"]
         return f"late by {days} day{'s' if days != 1 else ''}"
+    if o["status"] == "filed_date_unknown":
+        return "filed, date unknown"
     return str(o["status"])
 
 

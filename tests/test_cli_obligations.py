@@ -91,6 +91,7 @@ def test_json_is_the_api_answer(acme: str) -> None:
         "pending": 1,
         "owed": 0,
         "filed": 0,
+        "filed_date_unknown": 0,
     }
 
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from owl.ledger.errors import InvalidEvents
 from owl.ledger.log import Pending
 from owl.projections.application.api import Ledger
 from tests.builders import at, ev
@@ -61,7 +64,38 @@ def test_a_schedule_13d_of_the_group_meets_its_members_crossing(ledger: Ledger) 
 
     (owed,) = [o for o in body["obligations"] if o["kind"] == "schedule_13d"]
     assert owed["group"] == "BML Investment Partners, L.P. et al."
-    assert (owed["arose_on"], owed["due"], owed["status"]) == ("2024-12-31", "2025-01-08", "met")
+    assert (owed["arose_on"], owed["due"]) == ("2024-12-31", "2025-01-08")
+    assert owed["status"] == "filed_date_unknown"  # never "met" on a date owl does not have
     assert owed["filing"]["form"] == "SCHEDULE 13D"
     assert owed["filing"]["filed_on_stated"] is False
-    assert owed["notes"] == ["the filing date is not on record: taken as the date of its event"]
+    assert owed["notes"] == [
+        "the filing date is not on record (a bare XML form; owl ingest --filed-on gives it): "
+        "whether it was on time cannot be said"
+    ]
+
+
+def aadi(ledger: Ledger, **ingest: object) -> dict:
+    history = [
+        ev("OutstandingReported", "2024-11-01", issuer="CIK0001422142", shares=24_600_000),
+        ev("SharesPurchased", "2024-12-31", issuer="CIK0001422142",
+           holder="BML Investment Partners, L.P.", shares=2_435_000),
+    ]  # fmt: skip
+    ledger.append([Pending(e) for e in history], at("2026-11-01T00:00"))
+    ledger.ingest(str(DATA / "schedule13d.xml"), recorded_at="2026-11-01T00:00:01Z", **ingest)
+    body = ledger.obligations("CIK0001422142", as_of="2025-03-31")
+    (owed,) = [o for o in body["obligations"] if o["kind"] == "schedule_13d"]
+    return owed
+
+
+def test_a_bare_form_given_its_filing_date_is_judged_on_it(ledger: Ledger) -> None:
+    owed = aadi(ledger, filed_on="2025-01-10")
+
+    assert (owed["due"], owed["status"], owed["days_late"]) == ("2025-01-08", "late", 2)
+    assert owed["filing"]["filed_on"] == "2025-01-10"
+    assert owed["filing"]["filed_on_stated"] is True
+    assert owed["notes"] == []
+
+
+def test_a_filing_date_given_against_the_submissions_header_is_refused(ledger: Ledger) -> None:
+    with pytest.raises(InvalidEvents, match=r"filed on 2025-01-10, not on 2025-01-09"):
+        ledger.ingest(str(DATA / "0001127602-25-001055.txt"), filed_on="2025-01-09")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from itertools import chain
 from pathlib import Path
 from typing import Literal
@@ -43,7 +44,9 @@ def detect_format(path: str) -> Format | None:
     return _BY_SUFFIX.get(Path(path).suffix.lower())
 
 
-def read_path(path: str, fmt: Format | None, keep_recorded_at: bool = False) -> Feed:
+def read_path(
+    path: str, fmt: Format | None, keep_recorded_at: bool = False, filed_on: date | None = None
+) -> Feed:
     """A feed over the file at `path` ("-" is standard input) in format `fmt`.
 
     With no format, the first line that is not blank decides: a JSON object means jsonl, an XML
@@ -56,14 +59,14 @@ def read_path(path: str, fmt: Format | None, keep_recorded_at: bool = False) -> 
     """
     origin = "<stdin>" if path == STDIN else path
     if fmt in ("form345", "sc13", "sec"):
-        return FilingFeed(path, None if fmt == "sec" else fmt, origin)
+        return FilingFeed(path, None if fmt == "sec" else fmt, origin, filed_on=filed_on)
     # Decoded line by line from the bytes, files and standard input alike: UTF-8 whatever the
     # locale says.
     lines = bounded_lines(sys.stdin.buffer) if path == STDIN else file_lines(path)
     if fmt is None:
         fmt, lines = sniff(lines)
         if fmt == "sec":
-            return FilingFeed(path, None, origin, lines)
+            return FilingFeed(path, None, origin, lines, filed_on=filed_on)
     if fmt == "jsonl":
         return JsonlFeed(lines, origin, keep_recorded_at)
     return CsvFeed(lines, origin)
@@ -113,20 +116,27 @@ class Feeds:
     """Feed files read one after another, streamed: `pendings()` yields every good event, then
     `problems()` lists what was wrong (every bad line of every file, the first ones in full)."""
 
-    def __init__(self, paths: Sequence[str], fmt: Format | None, keep_recorded_at: bool) -> None:
+    def __init__(
+        self,
+        paths: Sequence[str],
+        fmt: Format | None,
+        keep_recorded_at: bool,
+        filed_on: date | None = None,
+    ) -> None:
         formats = [format_of(path, fmt) for path in paths]
         if keep_recorded_at and "csv" in formats:
             raise FeedRefused(_NO_STAMPS, usage=True)
         self.paths = list(paths)
         self.formats = formats
         self.keep_recorded_at = keep_recorded_at
+        self.filed_on = filed_on  # the filing date of SEC documents that state none
         self.feeds: list[Feed] = []
 
     def pendings(self, progress: Callable[[int], None] | None = None) -> Iterator[Pending]:
         for path, fmt in zip(self.paths, self.formats, strict=True):
             shown = "standard input" if path == STDIN else path
             try:
-                feed = read_path(path, fmt, self.keep_recorded_at)
+                feed = read_path(path, fmt, self.keep_recorded_at, self.filed_on)
             except Unreadable as exc:  # standard input's first line, read to tell the format
                 raise FeedRefused(f"cannot read {shown}: {exc}") from None
             if self.keep_recorded_at and isinstance(feed, CsvFeed):
@@ -154,5 +164,12 @@ class Feeds:
         return found[:shown], sum(feed.problems.total for feed in self.feeds)
 
 
-def open_feeds(paths: Sequence[str], fmt: Format | None, keep_recorded_at: bool = False) -> Feeds:
-    return Feeds(paths, fmt, keep_recorded_at)
+def open_feeds(
+    paths: Sequence[str],
+    fmt: Format | None,
+    keep_recorded_at: bool = False,
+    filed_on: date | None = None,
+) -> Feeds:
+    """The feeds of `paths`; `filed_on` is the filing date of SEC documents that state none (a
+    bare XML form); a submission whose header states another date is refused."""
+    return Feeds(paths, fmt, keep_recorded_at, filed_on)

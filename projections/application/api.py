@@ -136,14 +136,17 @@ class Ledger:
         dry_run: bool = False,
         keep_recorded_at: bool = False,
         progress: Callable[[int], None] | None = None,
+        filed_on: DateLike | None = None,
     ) -> AppendResult:
-        """Append feed files (jsonl, csv; "-" is standard input), all or nothing. The format is
-        told by the extension or the content unless given. Raises `InvalidEvents` listing every
-        bad line of every file."""
+        """Append feed files (jsonl, csv, SEC filings; "-" is standard input), all or nothing.
+        The format is told by the extension or the content unless given; `filed_on` is the
+        filing date of SEC documents that state none (a bare XML form). Raises
+        `InvalidEvents` listing every bad line of every file."""
         if keep_recorded_at and recorded_at is not None:
             raise LedgerError("keeping each event's recorded_at excludes giving one")
         listed = [paths] if isinstance(paths, str) else list(paths)
-        feeds = open_feeds(listed, fmt, keep_recorded_at)
+        day = as_date(filed_on) if filed_on is not None else None
+        feeds = open_feeds(listed, fmt, keep_recorded_at, day)
         return self.append(
             feeds.pendings(progress),
             recorded_at,

@@ -10,8 +10,9 @@ meet a beneficial-ownership obligation are Schedules 13D and 13G (`SC 13D`, `SC 
 The events of one filing (the rows of a Form 4) share its accession number and are one filing;
 an event with no accession is a filing of its own. A filing's date is the one its evidence
 states (`filed_on`); a hand-entered report with no `filing` evidence is taken as made public on
-its effective date; an imported filing whose date is not on record is taken as filed on the date
-of the event it reports, and says so (`filed_on_stated` false).
+its effective date; an imported filing whose date is not on record (a bare XML form, imported
+without `--filed-on`) is placed at the date of the event it reports, to match it with the
+obligation it answers, and says so (`filed_on_stated` false): it is never judged on time.
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ _TEN_DAYS = timedelta(days=10)
 Kind = Literal[
     "schedule_13d", "schedule_13d_amendment", "schedule_13d_after_13g", "form_3", "form_4"
 ]
-Status = Literal["met", "late", "missing", "pending", "owed", "filed"]
+Status = Literal["met", "late", "missing", "pending", "owed", "filed", "filed_date_unknown"]
 
 
 class Obligation(NamedTuple):
@@ -136,6 +136,8 @@ def judged(due: date | None, filing: Filing | None, as_of: date) -> tuple[Status
     if filing is not None:
         if due is None:
             return "filed", None
+        if not filing.filed_on_stated:
+            return "filed_date_unknown", None  # never "met" on a date the ledger does not have
         late = (filing.filed_on - due).days
         return ("met", None) if late <= 0 else ("late", late)
     if due is None:

@@ -33,7 +33,7 @@ FORM_NAMES: dict[Kind, str] = {
     "form_3": "Form 3",
     "form_4": "Form 4",
 }
-STATUSES = ("met", "late", "missing", "pending", "owed", "filed")
+STATUSES = ("met", "late", "missing", "pending", "owed", "filed", "filed_date_unknown")
 
 
 def seqs_named(found: Found) -> set[int]:
@@ -175,7 +175,8 @@ def _pct(held: int | None, base: int | None) -> str:
 
 _NOTES = {
     "already_reporting": "a Form 3 filed before the crossing: already reporting under Section 16",
-    "filed_on_not_stated": "the filing date is not on record: taken as the date of its event",
+    "filed_on_not_stated": "the filing date is not on record (a bare XML form; owl ingest "
+    "--filed-on gives it): whether it was on time cannot be said",
     "first_known_position": "no Schedule 13D on record: measured from the first position the "
     "ledger knows",
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -45,9 +46,15 @@ class FilingFeed:
     `problems`."""
 
     def __init__(
-        self, path: str, kind: Kind | None, origin: str, text: Iterable[str] | None = None
+        self,
+        path: str,
+        kind: Kind | None,
+        origin: str,
+        text: Iterable[str] | None = None,
+        filed_on: date | None = None,
     ) -> None:
         self.path = path
+        self.filed_on = filed_on  # given for a filing that states no date of its own
         self.text = text  # standard input already begun (its first line told the format)
         self.kind = kind
         self.origin = origin
@@ -93,6 +100,14 @@ class FilingFeed:
             submission = read_submission(Path(self.path))
         if not submission.documents:
             raise FilingRefused(name, None, "no XML document in this submission")
+        filed = submission.filing_date or self.filed_on
+        if self.filed_on is not None and submission.filing_date not in (None, self.filed_on):
+            raise FilingRefused(
+                name,
+                "FILED AS OF DATE",
+                f"the submission was filed on {submission.filing_date}, not on {self.filed_on} "
+                "as --filed-on says",
+            )
         found = 0
         for document in submission.documents:
             kind = kind_of(document.xml)
@@ -103,8 +118,7 @@ class FilingFeed:
                     name, None, f"this is a {_WORDS[kind]}, not a {_WORDS[self.kind]}"
                 )
             found += 1
-            yield from self._document(document, kind, name, submission.accession_number,
-                                      submission.filing_date)  # fmt: skip
+            yield from self._document(document, kind, name, submission.accession_number, filed)
         if not found:
             raise FilingRefused(
                 name, None, "no Form 3, 4 or 5 and no Schedule 13D or 13G in this file"
