@@ -170,6 +170,8 @@ class _Appender:
         self.origin_of = array("H")
         self.runs: dict[str, _OpenRun] = {}
         self.run_stamp: str | None = None
+        self.local_aliases: set[str] = set()  # every name of this batch's new aliased events
+        self.alias_rows: list[tuple[str, int]] = []  # written with the next rows
 
     # --- chunks ------------------------------------------------------------------------------
 
@@ -179,12 +181,29 @@ class _Appender:
             payload = canonical_payload(pending.event)
             keyed.append((pending, payload, event_id_of(pending.event, payload)))
         stored = self.w.stored_ids(list({eid for _, _, eid in keyed}))
+        # An event that carries aliases is named by what it is: found by any of its names (its
+        # own id among them, recorded as another's alias), it is present whatever its provenance.
+        names = {n for p, _, eid in keyed if p.aliases for n in (eid, *p.aliases)}
+        aliased = self.w.stored_aliases(sorted(names)) if names else {}
         local: dict[str, tuple[str, int | None]] = {}
         rows: list[EventRow] = []
         appended: list[Appended] = []
         for pending, payload, eid in keyed:
             if eid in local or eid in stored:
                 self._known(pending, payload, eid, local, stored)
+                continue
+            known_as = [
+                n
+                for n in (eid, *pending.aliases) if pending.aliases
+                if n in aliased or n in self.local_aliases
+            ]
+            if known_as:
+                seq = aliased.get(known_as[0])
+                in_batch = seq is None or seq > self.start_seq
+                if in_batch:
+                    self.repeated += 1
+                else:
+                    self.present += 1
                 continue
             row_stamp = pending.recorded_at or self.stamp
             if row_stamp < self.last:
@@ -196,6 +215,12 @@ class _Appender:
             self.run_stamp = self.last = row_stamp
             local[eid] = (payload, pending.line)
             rows.append(self._row(pending, payload, eid, row_stamp, appended))
+            if pending.aliases:
+                self.local_aliases.add(eid)
+            for alias in pending.aliases:
+                if alias != eid and alias not in self.local_aliases:
+                    self.local_aliases.add(alias)
+                    self.alias_rows.append((alias, self.seq))
         self._flush(rows, appended)
 
     def _known(
@@ -264,7 +289,8 @@ class _Appender:
     def _flush(self, rows: list[EventRow], appended: list[Appended]) -> None:
         if not rows:
             return
-        self.w.insert_events(rows)
+        self.w.insert_events(rows, self.alias_rows)
+        self.alias_rows = []
         if self.maintainer is not None:
             self.maintainer.chunk(self.w, appended, self.start_seq)
 

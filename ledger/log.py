@@ -69,6 +69,9 @@ class Pending(NamedTuple):
     line: int | None = None
     origin: str | None = None
     recorded_at: str | None = None  # kept from an export (a restore); else the append's stamp
+    # Other ids the same event is known by (a filing's content digest, an id an older owl gave
+    # it): when any is already in the log the event is present, and a new event's are kept.
+    aliases: tuple[str, ...] = ()
 
 
 # What stamps an append when no instant is given: now, in UTC (`owl.projections.application.clock`

@@ -98,7 +98,15 @@ class Writer(Reader, Protocol):
         """The events already stored under these ids: seq, payload, issuer, type, date."""
         ...
 
-    def insert_events(self, rows: Sequence[EventRow]) -> None: ...
+    def stored_aliases(self, names: Sequence[str]) -> dict[str, int]:
+        """The seq of the event each name is known by, as its id or as a recorded alias."""
+        ...
+
+    def insert_events(
+        self, rows: Sequence[EventRow], aliases: Sequence[tuple[str, int]] = ()
+    ) -> None:
+        """Write the rows, and the (alias, seq) of the other ids their events are known by."""
+        ...
 
     def note_clock(self, seq: int, clock_at: str, recorded_at: str) -> None: ...
 

@@ -315,6 +315,86 @@ def test_identical_rows_of_one_filing_stay_distinct(ledger: Ledger) -> None:
     assert trusts == [9_686, 9_686, 9_686]  # three trusts of the same size, three rows
 
 
+def bare_xml_of(submission: str) -> str:
+    """The XML form inside an EDGAR submission, as the bare file EDGAR also serves."""
+    text = (DATA / submission).read_text()
+    return text[text.index("<XML>") + 5 : text.index("</XML>")].strip() + "\n"
+
+
+def test_a_filing_wrapped_then_bare_is_one_filing(ledger: Ledger, tmp_path: Path) -> None:
+    bare = tmp_path / "form4.xml"
+    bare.write_text(bare_xml_of("0001127602-25-001055.txt"))
+
+    wrapped = ingest(ledger, "0001127602-25-001055.txt")
+    again = ledger.ingest(str(bare), recorded_at=AT)
+
+    assert (again.appended, again.already_present) == (0, wrapped.appended)
+    assert reported(ledger, "AIR", "Garascia Jessica A.") == [37_565]  # once, not twice
+
+
+def test_a_filing_bare_then_wrapped_is_one_filing(ledger: Ledger, tmp_path: Path) -> None:
+    bare = tmp_path / "form4.xml"
+    bare.write_text(bare_xml_of("0001127602-25-001055.txt"))
+
+    first = ledger.ingest(str(bare), recorded_at=AT)
+    again = ingest(ledger, "0001127602-25-001055.txt")
+
+    assert (again.appended, again.already_present) == (0, first.appended)
+
+
+def test_whitespace_and_a_trailing_newline_do_not_make_a_bare_filing_new(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    one, two = tmp_path / "one.xml", tmp_path / "two.xml"
+    text = (DATA / "374WaterForm4.xml").read_text()
+    one.write_text(text)
+    two.write_text("\n" + text.replace("\n", "\r\n") + "\n\n")
+
+    first = ledger.ingest(str(one), recorded_at=AT)
+    again = ledger.ingest(str(two), recorded_at=AT)
+
+    assert (again.appended, again.already_present) == (0, first.appended)
+
+
+def test_a_bare_filing_an_older_owl_stored_under_its_byte_digest_is_found_present(
+    ledger: Ledger,
+) -> None:
+    from owl.ledger.feeds.sec.feed import FilingFeed
+
+    path = str(DATA / "374WaterForm4.xml")
+    as_before = []
+    for p in FilingFeed(path, None, path):
+        (legacy,) = [a for a in p.aliases if a.startswith("doc-")]
+        as_before.append(p._replace(event=p.event.model_copy(update={"event_id": legacy}),
+                                    aliases=()))  # fmt: skip
+    ledger.append(as_before, recorded_at=AT)  # what owl stored before ids came from content
+
+    again = ledger.ingest(path, recorded_at=AT)
+
+    assert (again.appended, again.already_present) == (0, len(as_before))
+
+
+def test_each_form_of_a_two_form_submission_has_its_own_ids(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    text = (DATA / "0001127602-25-001055.txt").read_text()
+    start, end = text.index("<DOCUMENT>"), text.index("</DOCUMENT>") + len("</DOCUMENT>")
+    second = (
+        text[start:end]
+        .replace("<SEQUENCE>1", "<SEQUENCE>9")
+        .replace("Garascia Jessica A.", "Second Owner")
+        .replace("0001806647", "0009999999")
+    )
+    twice = tmp_path / "twice.txt"
+    twice.write_text(text[:end] + "\n" + second + text[end:])
+
+    result = ledger.ingest(str(twice), recorded_at=AT)
+    ids = [e.event_id for e in events(ledger, "AIR")]
+
+    assert len(ids) == len(set(ids)) == result.appended
+    assert {i.split(":")[1] for i in ids if i.startswith("0001127602-25-001055")} >= {"1", "9"}
+
+
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
 <ownershipDocument><documentType>&lol2;</documentType></ownershipDocument>

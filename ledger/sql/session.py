@@ -124,8 +124,22 @@ class Session:
                 found[eid] = (int(seq), payload, issuer, kind, effective)
         return found
 
-    def insert_events(self, rows: Sequence[EventRow]) -> None:
+    def stored_aliases(self, names: Sequence[str]) -> dict[str, int]:
+        """The seq of the event each name is known by: as its id, or as a recorded alias."""
+        found: dict[str, int] = {}
+        for start in range(0, len(names), _BATCH):
+            part = names[start : start + _BATCH]
+            where, params = self.one_of("event_id", part)
+            found.update(self.rows(f"SELECT event_id, seq FROM events WHERE {where}", params))
+            where, params = self.one_of("alias", part)
+            found.update(self.rows(f"SELECT alias, seq FROM id_aliases WHERE {where}", params))
+        return {name: int(seq) for name, seq in found.items()}
+
+    def insert_events(
+        self, rows: Sequence[EventRow], aliases: Sequence[tuple[str, int]] = ()
+    ) -> None:
         self.insert("events", EventRow._fields, rows)
+        self.insert("id_aliases", ("alias", "seq"), aliases)
 
     def note_clock(self, seq: int, clock_at: str, recorded_at: str) -> None:
         row = (seq, clock_at, recorded_at)

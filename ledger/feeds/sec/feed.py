@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -21,9 +22,9 @@ from owl.ledger.events import parse_event
 from owl.ledger.feeds.base import Problems
 from owl.ledger.feeds.sec.edgar import XmlDocument, read_submission, unwrap
 from owl.ledger.feeds.sec.errors import FilingRefused
-from owl.ledger.feeds.sec.form345 import parse_ownership
+from owl.ledger.feeds.sec.form345 import OwnershipDocument, parse_ownership
 from owl.ledger.feeds.sec.ownership_events import OwnershipEvents
-from owl.ledger.feeds.sec.schedule13 import parse_schedule13
+from owl.ledger.feeds.sec.schedule13 import Schedule13Filing, parse_schedule13
 from owl.ledger.feeds.sec.schedule_events import ScheduleEvents
 from owl.ledger.feeds.sec.xmlnode import MAX_BYTES
 from owl.ledger.log import Pending
@@ -76,6 +77,8 @@ class FilingFeed:
             self.problems.append(Problem(None, None, reason, self.origin))
             return
         for number, raw in enumerate(raw_events, 1):
+            also = raw.pop("aliases", None)
+            aliases = tuple(str(a) for a in also) if isinstance(also, list) else ()
             parsed = parse_event(raw, None, self.origin)
             if isinstance(parsed, list):
                 filing = raw.get("filing")
@@ -87,7 +90,7 @@ class FilingFeed:
                     )
                 continue
             self.lines_read = number
-            yield Pending(parsed, None, self.origin)
+            yield Pending(parsed, None, self.origin, None, aliases)
 
     def _raw(self) -> Iterator[dict[str, object]]:
         name = "<stdin>" if self.path == "-" else Path(self.path).name
@@ -108,6 +111,7 @@ class FilingFeed:
                 f"the submission was filed on {submission.filing_date}, not on {self.filed_on} "
                 "as --filed-on says",
             )
+        forms = [d for d in submission.documents if kind_of(d.xml) is not None]
         found = 0
         for document in submission.documents:
             kind = kind_of(document.xml)
@@ -118,7 +122,9 @@ class FilingFeed:
                     name, None, f"this is a {_WORDS[kind]}, not a {_WORDS[self.kind]}"
                 )
             found += 1
-            yield from self._document(document, kind, name, submission.accession_number, filed)
+            part = document.sequence or str(found) if len(forms) > 1 else None
+            yield from self._document(document, kind, name, submission.accession_number, filed,
+                                      part)  # fmt: skip
         if not found:
             raise FilingRefused(
                 name, None, "no Form 3, 4 or 5 and no Schedule 13D or 13G in this file"
@@ -126,15 +132,42 @@ class FilingFeed:
 
     @staticmethod
     def _document(
-        document: XmlDocument, kind: Kind, name: str, accession: str | None, filed: object
+        document: XmlDocument,
+        kind: Kind,
+        name: str,
+        accession: str | None,
+        filed: date | None,
+        part: str | None,
     ) -> Iterator[dict[str, object]]:
-        digest = hashlib.sha256(document.xml.encode()).hexdigest()[:24]
-        if kind == "form345":
-            parsed = parse_ownership(document.xml, name)
-            yield from OwnershipEvents(parsed, accession, filed, name, digest).events()  # type: ignore[arg-type]
+        parsed: OwnershipDocument | Schedule13Filing = (
+            parse_ownership(document.xml, name)
+            if kind == "form345"
+            else parse_schedule13(document.xml, name)
+        )
+        key, aliases = filing_keys(parsed, document.xml, accession, part)
+        if isinstance(parsed, OwnershipDocument):
+            yield from OwnershipEvents(parsed, accession, filed, name, key, aliases).events()
         else:
-            filing = parse_schedule13(document.xml, name)
-            yield from ScheduleEvents(filing, accession, filed, name, digest).events()  # type: ignore[arg-type]
+            yield from ScheduleEvents(parsed, accession, filed, name, key, aliases).events()
+
+
+def filing_keys(
+    parsed: OwnershipDocument | Schedule13Filing, xml: str, accession: str | None, part: str | None
+) -> tuple[str, tuple[str, ...]]:
+    """The key a filing's event ids start with, and the other keys it is known by.
+
+    The key is the accession number (with the document's sequence when a submission holds more
+    than one form, so each has its own ids); a bare XML file has none, so it is named by a
+    digest of its parsed values (`sec-...`), which whitespace, encoding or a wrapper do not
+    change. Every filing is also known by that digest, so a filing imported bare and again
+    inside its EDGAR wrapper (or the reverse) is one filing; a bare file is also known by the
+    digest of its bytes that owl gave it before (`doc-...`), so ledgers written then keep
+    finding it present."""
+    content = "sec-" + hashlib.sha256(repr(replace(parsed, document="")).encode()).hexdigest()[:24]
+    if accession is not None:
+        return (f"{accession}:{part}" if part else accession), (content,)
+    legacy = "doc-" + hashlib.sha256(xml.encode()).hexdigest()[:24]
+    return content, (legacy,)
 
 
 def _bounded_join(lines: Iterable[str], name: str) -> str:

@@ -18,9 +18,11 @@ account when the ledger holds nothing there and is a plain checkpoint otherwise.
 are opening reports. None of these reports is a public announcement of a holding in the rights
 plan's sense (that is a Schedule 13D's): each states one account after one row.
 
-Ids are the accession number and the row (`0001127602-25-001055:nd:1:tx`), so importing a
-filing twice appends nothing and identical rows stay distinct; a bare XML file, having no
-accession number, is named by a digest of its text.
+Ids are the filing's key and the row (`0001127602-25-001055:nd:1:tx`), so importing a filing
+twice appends nothing and identical rows stay distinct. The key is the accession number; a bare
+XML file, having none, is named by a digest of what it says (`sec-...`: its parsed values, so
+whitespace, encoding and wrapper do not change it), and every event also carries that digest's id
+as an alias, so the same filing through another wrapper is found present (`feed.filing_keys`).
 """
 
 from __future__ import annotations
@@ -95,13 +97,15 @@ class OwnershipEvents:
         accession: str | None,
         filed_on: date | None,
         name: str,
-        digest: str,
+        key: str,
+        aliases: tuple[str, ...] = (),
     ) -> None:
         self.doc = document
         self.accession = accession
         self.filed_on = filed_on
         self.name = name
-        self.key = accession or f"doc-{digest}"
+        self.key = key  # what its event ids start with (`feed.filing_keys`)
+        self.aliases = aliases  # the other keys the same filing is known by
         self.issuer = issuer_key(document)
         first = document.reporting_owners[0]
         self.owner = _owner_name(first.name, first.cik)
@@ -353,13 +357,15 @@ class OwnershipEvents:
             if texts:
                 filing["footnotes"] = [t[:2000] for t in texts]
         filed = f" filed {self.filed_on}" if self.filed_on else ""
-        accession = f" ({self.accession})" if self.accession else f" ({self.name})"
+        # A bare file is named by its content, not its file name (the same filing, any name).
+        accession = f" ({self.accession})" if self.accession else ""
         where = f", {filing['row']}" if "row" in filing else ""
         body: Raw = {
             "type": kind,
             "issuer": self.issuer,
             "effective_date": when,
             "event_id": f"{self.key}:{key}",
+            "aliases": [f"{alias}:{key}" for alias in self.aliases],
             "source": f"Form {self.form}{filed}{accession}{where}",
             "filing": {k: v for k, v in filing.items() if v is not None},
         }

@@ -40,13 +40,15 @@ class ScheduleEvents:
         accession: str | None,
         filed_on: date | None,
         name: str,
-        digest: str,
+        key: str,
+        aliases: tuple[str, ...] = (),
     ) -> None:
         self.filing = filing
         self.accession = accession
         self.filed_on = filed_on
         self.name = name
-        self.key = accession or f"doc-{digest}"
+        self.key = key  # what its event ids start with (`feed.filing_keys`)
+        self.aliases = aliases  # the other keys the same filing is known by
         if not filing.issuer_cik:
             raise FilingRefused(name, "issuerInfo/issuerCIK", "the issuer's CIK is missing")
         self.issuer = f"CIK{int(filing.issuer_cik):010d}"
@@ -122,12 +124,13 @@ class ScheduleEvents:
             f" amendment no. {self.filing.amendment_number}" if self.filing.amendment_number else ""
         )
         filed = f" filed {self.filed_on}" if self.filed_on else ""
-        origin = f" ({self.accession})" if self.accession else f" ({self.name})"
+        origin = f" ({self.accession})" if self.accession else ""  # a bare file: its content
         body: Raw = {
             "type": kind,
             "issuer": self.issuer,
             "effective_date": when,
             "event_id": f"{self.key}:{key}",
+            "aliases": [f"{alias}:{key}" for alias in self.aliases],
             "source": f"{self.filing.submission_type}{amendment}{filed}{origin}{extra}"[:2000],
             "filing": filing,
         }
