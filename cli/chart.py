@@ -12,6 +12,9 @@ holding reports and affiliations are always marked (`owl.cli.chartmarks` decides
 
 matplotlib is imported inside `render_chart` (Agg, no pyplot, no global state): starting `owl`
 must not pay for it.
+
+Longer than the ~300 lines STYLE.md asks: it draws each layer of the chart (lines, limits, levels,
+marks, plan and capital events, the detail panel); what to mark is decided in chartmarks.py.
 """
 
 from __future__ import annotations

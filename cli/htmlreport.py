@@ -16,6 +16,9 @@ U+202E in it is just text.
 
 A section is a function of the `Facts` returning `Html`; `SECTIONS` lists them in order, so a new
 view (reconciliation, obligations) is one more function and one more entry.
+
+Longer than the ~300 lines STYLE.md asks: one function per section of the report, in its order; the
+safe-HTML parts are in htmlparts.py.
 """
 
 from __future__ import annotations

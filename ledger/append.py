@@ -14,6 +14,9 @@ from an export keeps its own stamp. A stamp may equal but never precede the one 
 maximal stretch of one issuer's events with one stamp is a *run*; the projections maintained
 beside the log (`Maintainer`) are told about every chunk and every run, and check the batch at the
 end: a problem anywhere refuses all of it.
+
+Longer than the ~300 lines STYLE.md asks: the append is one transaction whose steps must run in one
+order (ids and idempotency, stamps, the hash chain, voids, runs, the maintainer's chunks).
 """
 
 from __future__ import annotations

@@ -259,3 +259,12 @@ def test_the_log_store_is_narrow() -> None:
 
     assert len(log) <= 10, sorted(log)
     assert len(methods(Sql)) <= 6
+
+
+@pytest.mark.parametrize("path", modules("ledger", "projections", "cli"), ids=rel)
+def test_a_module_stays_small_or_says_why_it_is_not(path: Path) -> None:
+    lines = len(path.read_text().splitlines())
+    docstring = ast.get_docstring(ast.parse(path.read_text())) or ""
+
+    assert lines <= 500
+    assert lines <= 300 or "Longer than the ~300 lines STYLE.md asks:" in docstring

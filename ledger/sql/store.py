@@ -11,6 +11,9 @@ Reads run in one transaction each (a snapshot: SQLite's WAL, PostgreSQL's REPEAT
 view's several queries agree with each other even while an append commits.
 
 This package is the only place that imports SQLAlchemy; driver errors become `LedgerError`s here.
+
+Longer than the ~300 lines STYLE.md asks: engine set-up, schema creation and upgrade, and the
+translation of driver errors, for SQLite and PostgreSQL both.
 """
 
 from __future__ import annotations

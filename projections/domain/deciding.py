@@ -5,6 +5,10 @@ At the end of every date the fold (`owl.projections.domain.fold`) has applied th
 can have changed (`owl.projections.domain.judge`), applies the limits that grandfather a holder,
 lapses what an intent or a disposition ends, registers the Board's determinations, and sets or
 suspends the Stock Acquisition Date. What it decides goes into the state and the timeline.
+
+Longer than the ~300 lines STYLE.md asks: judging a date's end is one sequence of steps over one
+state (regroup, candidates, judge, limits, lapses, determinations, the Stock Acquisition Date);
+apart, each step would take the fold's state as arguments.
 """
 
 from __future__ import annotations

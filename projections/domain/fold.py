@@ -17,6 +17,9 @@ Only what can have changed is judged again: the groups of the persons the day's 
 every group when shares outstanding, the plan terms, the links or the calendar moved; even then a
 group with nothing to say (under every level, no standing to keep, not named by the plan) is
 passed over, since judging it would change nothing.
+
+Longer than the ~300 lines STYLE.md asks: one handler per kind of event (about twenty-five types);
+the judging half is in deciding.py.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ with the log's by the store (`owl.ledger.sql.schema`), so that one `owl init` ma
 
 A position row's `kind` is the rules' (`owl.projections.domain.rules`): MOVE, SPLIT, ADOPT (a
 report taken as the position) or OPENING (a report that states a position before any trade).
+
+Longer than the ~300 lines STYLE.md asks: one function per statement on the five derived tables,
+each a few lines of SQL, kept together so the tables' SQL has one home.
 """
 
 from __future__ import annotations

@@ -14,6 +14,9 @@ as accession number + table + index. Each value is a `Footnoted`: the value as f
 the filer gave only footnotes, as with an option's `<exerciseDate>` "see F3") and the ids of the
 footnotes attached to it. Share amounts are `Decimal` exactly as written (`1500.0000` stays so);
 `whole_shares` turns one into an int, refusing a real fraction. Nothing here knows owl's events.
+
+Longer than the ~300 lines STYLE.md asks: it reads the XML of Forms 3, 4 and 5 element by element,
+as the SEC's schema lays it out.
 """
 
 from __future__ import annotations

@@ -23,6 +23,9 @@ twice appends nothing and identical rows stay distinct. The key is the accession
 XML file, having none, is named by a digest of what it says (`sec-...`: its parsed values, so
 whitespace, encoding and wrapper do not change it), and every event also carries that digest's id
 as an alias, so the same filing through another wrapper is found present (`feed.filing_keys`).
+
+Longer than the ~300 lines STYLE.md asks: one mapping per transaction code and kind of row of Forms
+3, 4 and 5.
 """
 
 from __future__ import annotations
