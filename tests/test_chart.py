@@ -326,3 +326,10 @@ def test_a_name_the_ledger_never_knows_in_the_range_draws_no_line(inoc: Ledger) 
     series = inoc.series("INOC", ["Nobody", "IPOF Fund"], start="2003-01-01")
 
     assert [g["followed_as"] for g in series["groups"]] == ["IPOF Fund"]
+
+
+def test_every_event_that_moves_capital_has_its_tick_on_the_chart() -> None:
+    from owl.cli.chart import CAPITAL
+    from owl.ledger.events import CAPITAL_NAMES
+
+    assert set(CAPITAL) == CAPITAL_NAMES

@@ -129,7 +129,7 @@ class Reading:
         names = {holder for holder, _, _ in tables.balances(self.reader, self.issuer)}
         for fact in tables.facts(self.reader, self.issuer, self.upto):
             names.update(n for n in (fact.person, fact.other) if n is not None)
-            if fact.type == "AffiliationFormed":
+            if fact.type == AffiliationFormed.__name__:
                 ev = event_from_payload(fact.payload, f"seq:{fact.seq}")
                 if isinstance(ev, AffiliationFormed) and ev.group:
                     names.add(ev.group)

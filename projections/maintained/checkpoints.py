@@ -119,7 +119,7 @@ def voided(reader: Reader, issuer: str, upto_seq: int) -> set[int]:
 
 def corrections(reader: Reader, issuer: str, upto_seq: int) -> list[int | None]:
     """The target of each correction known up to `upto_seq` (one entry per correction)."""
-    return [f.target_seq for f in tables.facts(reader, issuer, upto_seq) if f.type == "EventVoided"]
+    return [f.target_seq for f in tables.facts(reader, issuer, upto_seq) if f.type == tables.VOID]
 
 
 class Builder:

@@ -12,17 +12,17 @@ from collections.abc import Iterable
 from owl.ledger.events import AnyEvent, event_from_payload
 from owl.projections.domain import rules
 from owl.projections.domain.groups import Link, LinkKey
-from owl.projections.maintained.tables import FactRow
+from owl.projections.maintained.tables import VOID, FactRow
 
 
 def live_facts(facts: Iterable[FactRow]) -> list[tuple[FactRow, AnyEvent]]:
     """The facts no known void removes, with their events, in replay order."""
     listed = list(facts)
-    voided = {f.target_seq for f in listed if f.type == "EventVoided"}
+    voided = {f.target_seq for f in listed if f.type == VOID}
     return [
         (f, event_from_payload(f.payload, f"seq:{f.seq}"))
         for f in listed
-        if f.type != "EventVoided" and f.seq not in voided
+        if f.type != VOID and f.seq not in voided
     ]
 
 

@@ -364,7 +364,7 @@ class Maintainer:
         the group's members (a report naming a label is a checkpoint of the group, and fine)."""
         labels = set()
         for fact in tables.facts(writer, work.name, upto_seq=ALL):
-            if fact.type == "AffiliationFormed":
+            if fact.type == AffiliationFormed.__name__:
                 ev = _event(fact)
                 if isinstance(ev, AffiliationFormed) and ev.group:
                     labels.add(ev.group)

@@ -17,7 +17,7 @@ from owl.ledger.store import Writer
 from owl.projections.domain.rules import ADOPT, OPENING, SPLIT, Account, report_adds, split_adds
 from owl.projections.maintained import tables
 from owl.projections.maintained.facts import live_facts
-from owl.projections.maintained.tables import PositionRow
+from owl.projections.maintained.tables import VOID, PositionRow
 from owl.projections.maintained.work import ALL, IssuerWork, Place
 
 # (writer, issuer, seq, date, holder, held, needed): an account short of what a change takes
@@ -42,7 +42,7 @@ class Walk:
         after = tables.sums_from(writer, work.name, *start)
         position = {k: work.balance(writer, k).position - after.get(k, 0) for k in accounts}
         facts = tables.facts(writer, work.name, upto_seq=ALL)
-        voided = {f.target_seq for f in facts if f.type == "EventVoided"}
+        voided = {f.target_seq for f in facts if f.type == VOID}
         splits: list[tuple[Place, StockSplit]] = sorted(
             ((f.effective_date, f.seq), ev)
             for f, ev in live_facts(facts)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+from owl.projections.maintained import tables
 from owl.projections.maintained.tables import Balance, FactRow, HolderSpan, IssuerSummary
 from owl.projections.views.shapes import Json
 
@@ -27,7 +28,7 @@ def identity(facts: Iterable[FactRow]) -> Json:
     given)."""
     found: Json = {"cik": None, "ticker": None, "name": None}
     for fact in facts:
-        if fact.type == "IssuerIdentified":
+        if fact.type == tables.IDENTIFIED:
             body = json.loads(fact.payload)
             found.update({k: body[k] for k in ("cik", "ticker", "name") if body.get(k)})
     return found
