@@ -374,9 +374,7 @@ def test_a_bare_filing_an_older_owl_stored_under_its_byte_digest_is_found_presen
     assert (again.appended, again.already_present) == (0, len(as_before))
 
 
-def test_each_form_of_a_two_form_submission_has_its_own_ids(
-    ledger: Ledger, tmp_path: Path
-) -> None:
+def test_each_form_of_a_two_form_submission_has_its_own_ids(ledger: Ledger, tmp_path: Path) -> None:
     text = (DATA / "0001127602-25-001055.txt").read_text()
     start, end = text.index("<DOCUMENT>"), text.index("</DOCUMENT>") + len("</DOCUMENT>")
     second = (
@@ -518,6 +516,41 @@ def test_a_plan_counting_no_rights_leaves_him_below(ledger: Ledger) -> None:
     assert why["percent"] == "4.4286"  # 894,585 of 20,200,000
     assert why["status"] == "below"
     assert "Scarpelli Michael" not in ledger.status("SNOW", "2022-12-13")["acquiring_persons"]
+
+
+def test_a_forward_sale_is_an_obligation_and_never_counts_as_a_right(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    from owl.ledger.feeds.sec.feed import FilingFeed
+
+    text = (DATA / "form4.snow.xml").read_text()
+    start = text.index("<derivativeTransaction>")
+    title = text.index("<value>", start)
+    end = text.index("</value>", title)
+    forward = tmp_path / "forward.xml"
+    forward.write_text(
+        text[: title + 7] + "Forward Sale Contract (obligation to sell)" + text[end:]
+    )
+    derived = [p.event for p in FilingFeed(str(forward), None, "f") if "Derivative" in p.event.type]
+
+    assert derived and all(e.obliges for e in derived)
+
+    snowflake(ledger, "all")
+    sold_forward = ev(
+        "DerivativeAcquired",
+        "2022-12-01",
+        "SNOW",
+        holder="Scarpelli Michael",
+        instrument="Forward Sale Contract (obligation to sell)",
+        security=CLASS_A,
+        quantity=700_000,
+        underlying_shares=700_000,
+        obliges=True,
+        event_id="forward",
+    )
+    ledger.append(pending(sold_forward), recorded_at="2026-11-03T00:00:00Z")
+
+    assert scarpelli(ledger)["derivative_shares"] == OPTIONS  # not OPTIONS + 700,000
 
 
 def test_rights_exercisable_later_count_on_the_day_they_become_exercisable(

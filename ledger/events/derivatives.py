@@ -9,7 +9,9 @@ exercisable now or only after the passage of time), for the 5% and 10% levels as
 does (only those exercisable within 60 days).
 
 A series is one holder's derivatives of one instrument, price, exercise window, expiry and nature
-of ownership; events name it by those fields.
+of ownership; events name it by those fields. A position that obliges its holder to sell or
+deliver (`obliges`: a forward sale contract, a written call) is a series too, but not a right to
+acquire: it never counts toward beneficial ownership.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ class _Series(Event):
     exercisable_from: IsoDate | None = None
     expires_on: IsoDate | None = None
     nature: Text | None = None
+    # The position obliges the holder to sell or deliver (a forward sale, a written call): it is
+    # recorded and reconciled as a series, but it is no right to acquire and never counts.
+    obliges: bool | None = None
 
 
 class DerivativeAcquired(_Series):

@@ -86,21 +86,22 @@ def apply_right(
     changes nothing, unless it opens a series the ledger holds none of."""
     key = series_key(ev)
     series = held.setdefault(ev.holder, {})
+    gives = 0 if ev.obliges else 1  # an obligation to sell or deliver gives no shares to acquire
     before = series.get(key) or Derivative(0, 0, ev.exercisable_from, ev.expires_on)
     if isinstance(ev, DerivativeReported):
         if not (ev.opening and before.quantity == 0 and ev.quantity):
             return key, before, before
         underlying = ev.underlying_shares if ev.underlying_shares is not None else ev.quantity
-        after = before._replace(quantity=ev.quantity, underlying=underlying)
+        after = before._replace(quantity=ev.quantity, underlying=underlying * gives)
     elif isinstance(ev, DerivativeAcquired):
         after = before._replace(
             quantity=before.quantity + ev.quantity,
-            underlying=before.underlying + ev.underlying_shares,
+            underlying=before.underlying + ev.underlying_shares * gives,
         )
     else:
         after = before._replace(
             quantity=before.quantity - ev.quantity,
-            underlying=before.underlying - ev.underlying_shares,
+            underlying=before.underlying - ev.underlying_shares * gives,
         )
     series[key] = after
     return key, before, after

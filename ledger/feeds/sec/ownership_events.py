@@ -63,6 +63,12 @@ CODES: dict[str, tuple[str, str]] = {
     "U": ("disposition in a tender of shares in a change of control", "tender"),
 }
 _ISSUES = {"A", "M", "X", "O", "C"}  # shares the issuer issues to the holder when acquired
+# A derivative whose title says the holder must sell or deliver: a position, not a right to acquire.
+_OBLIGES = re.compile(
+    r"obligation to (sell|deliver)|forward sale|prepaid (variable )?forward|written (call|option)"
+    r"|call options? \(written\)|\(short\)|short (call|position)",
+    re.IGNORECASE,
+)
 _TAKES = {"F", "D"}  # shares the issuer takes back when disposed
 _PAR = re.compile(r",?\s*(\$?[0-9.]+\s+|no\s+|without\s+)?par value.*$|\s*\(.*\)$", re.IGNORECASE)
 _CLASS = re.compile(r"\bclass\s+([a-z0-9]+)\b", re.IGNORECASE)
@@ -237,6 +243,7 @@ class OwnershipEvents:
             "exercisable_from": _day(terms.exercise_date.value),
             "expires_on": _day(terms.expiration_date.value),
             "nature": self._nature(row),
+            "obliges": True if _OBLIGES.search(row.security_title.value or "") else None,
         }
         following = self._whole(
             row.shares_owned_following.value, row, "sharesOwnedFollowingTransaction"
