@@ -99,3 +99,12 @@ def test_a_bare_form_given_its_filing_date_is_judged_on_it(ledger: Ledger) -> No
 def test_a_filing_date_given_against_the_submissions_header_is_refused(ledger: Ledger) -> None:
     with pytest.raises(InvalidEvents, match=r"filed on 2025-01-10, not on 2025-01-09"):
         ledger.ingest(str(DATA / "0001127602-25-001055.txt"), filed_on="2025-01-09")
+
+
+def test_a_bare_form_of_many_rows_is_one_filing_on_record(ledger: Ledger) -> None:
+    result = ledger.ingest(str(DATA / "374WaterForm4.xml"), recorded_at="2026-11-01T00:00:00Z")
+
+    body = ledger.obligations("SCWO", as_of="2026-01-01")
+
+    assert result.appended > 3  # issuer, owner, and rows of both tables
+    assert body["filings_on_record"] == 1

@@ -35,6 +35,9 @@ class Filing(BaseModel):
 
     form: Text
     accession: Accession | None = None
+    # A form read bare (no accession number) is named by a digest of what it says; the events
+    # of one such filing share it, as those of a submission share its accession number.
+    document: Text | None = None
     filed_on: IsoDate | None = None
     row: Text | None = None  # e.g. "non-derivative transaction 2"
     code: Code | None = None  # the transaction code (P, S, A, M, F, G, ...)

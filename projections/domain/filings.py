@@ -7,8 +7,9 @@ meet a beneficial-ownership obligation are Schedules 13D and 13G (`SC 13D`, `SC 
 `SCHEDULE 13G`, `SCHEDULE 13G/A` since) and the Section 16 Forms 3, 4 and 5 (and `3/A`, `4/A`,
 `5/A`); case and spacing aside, any other form (an 8-K, an agreement) is not one of them.
 
-The events of one filing (the rows of a Form 4) share its accession number and are one filing;
-an event with no accession is a filing of its own. A filing's date is the one its evidence
+The events of one filing (the rows of a Form 4) share its accession number (a bare form, which
+has none, the digest that names it: `filing.document`) and are one filing; an event with
+neither is a filing of its own. A filing's date is the one its evidence
 states (`filed_on`); a hand-entered report with no `filing` evidence is taken as made public on
 its effective date; an imported filing whose date is not on record (a bare XML form, imported
 without `--filed-on`) is placed at the date of the event it reports, to match it with the
@@ -65,12 +66,14 @@ class Filing(NamedTuple):
 
 
 def evidence(ev: Event) -> tuple[str, Family, bool, date | None, str | None] | None:
-    """(form, family, amendment, filed_on, accession) when the event is evidence of a filing
-    that counts."""
+    """(form, family, amendment, filed_on, key) when the event is evidence of a filing that
+    counts; the key (an accession number, or the digest naming a bare form) is shared by the
+    events of one filing."""
     if ev.filing is not None:
         found = form_of(ev.filing.form)
         if found is not None:
-            return ev.filing.form, *found, ev.filing.filed_on, ev.filing.accession
+            key = ev.filing.accession or ev.filing.document
+            return ev.filing.form, *found, ev.filing.filed_on, key
     if isinstance(ev, HoldingReported):
         found = form_of(ev.form)
         if found is not None and ev.form is not None:
@@ -83,9 +86,9 @@ def add(filings: dict[str, Filing], record: Recorded, names: frozenset[str]) -> 
     found = evidence(record.event)
     if found is None:
         return
-    form, family, amendment, filed_on, accession = found
+    form, family, amendment, filed_on, shared = found
     ev = record.event
-    key = accession or f"seq:{record.seq}"
+    key = shared or f"seq:{record.seq}"
     stated = filed_on is not None or ev.filing is None
     known = filings.get(key)
     if known is None:

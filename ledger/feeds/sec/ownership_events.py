@@ -343,7 +343,11 @@ class OwnershipEvents:
     def _event(
         self, kind: str, when: str, key: str, row: OwnershipRow | None = None, **fields: Any
     ) -> Raw:
-        filing: Raw = {"form": self.form, "accession": self.accession}
+        filing: Raw = {
+            "form": self.form,
+            "accession": self.accession,
+            "document": None if self.accession else self.key,
+        }
         if self.filed_on is not None:
             filing["filed_on"] = self.filed_on.isoformat()
         if row is not None:

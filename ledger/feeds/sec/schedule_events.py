@@ -118,6 +118,8 @@ class ScheduleEvents:
         filing: Raw = {"form": self.filing.submission_type}
         if self.accession:
             filing["accession"] = self.accession
+        else:
+            filing["document"] = self.key  # a bare form: the digest of what it says
         if self.filed_on is not None:
             filing["filed_on"] = self.filed_on.isoformat()
         amendment = (
