@@ -194,10 +194,18 @@ def test_explaining_a_person_before_it_appears_says_it_holds_nothing(inoc: str) 
 
 
 def test_a_timeline_for_an_unknown_person_is_refused(inoc: str) -> None:
-    result = owl(inoc, "timeline", "--issuer", "INOC", "--person", "ipof fund")
+    result = owl(inoc, "timeline", "--issuer", "INOC", "--person", "IPOF Funds")
 
     assert result.exit_code == 1
-    assert result.stderr == "Error: no person or group named 'ipof fund' in INOC on any date\n"
+    assert result.stderr == "Error: no person or group named 'IPOF Funds' in INOC on any date\n"
+
+
+def test_a_person_is_found_without_regard_to_case_and_spacing(inoc: str) -> None:
+    asked = owl(inoc, "timeline", "--issuer", "INOC", "--person", " ipof  fund ")
+    exact = owl(inoc, "timeline", "--issuer", "INOC", "--person", "IPOF Fund")
+
+    assert asked.exit_code == 0
+    assert asked.output == exact.output
 
 
 def test_an_issuer_without_a_share_count_is_warned_about(sqlite_url: str, tmp_path: Path) -> None:

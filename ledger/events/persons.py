@@ -52,12 +52,15 @@ class ControlIntentDeclared(Event):
 
 
 class PersonIdentified(Event):
-    """A person's CIK (and so the name the ledger knows it by)."""
+    """A person's CIK (and so the name the ledger knows it by). A person with a CIK is that CIK:
+    when a filing spells the name otherwise than the ledger first learned it, `person` is the
+    name the ledger knows and `as_filed` the filing's spelling (an alias)."""
 
     type: Literal["PersonIdentified"] = "PersonIdentified"
     persons: ClassVar[tuple[str, ...]] = ("person",)
     person: Name
     cik: Cik
+    as_filed: Name | None = None
 
 
 class IssuerIdentified(Event):

@@ -110,8 +110,10 @@ class Ledger:
         pendings = (p if isinstance(p, Pending) else Pending(p) for p in batch)
         with self.store.reading() as reader:
             names = writing.known_aliases(reader)
+            persons = tables.person_names(reader)
         named = NamesSeen()
-        checked = named.watch(writing.keyed(writing.future_guard(pendings, self.clock), names))
+        guarded = writing.future_guard(pendings, self.clock)
+        checked = named.watch(writing.same_persons(writing.keyed(guarded, names), persons))
         maintainer = Maintainer(follow=Follow(self.cache) if checkpoint else None)
         try:
             with bulk():
@@ -269,7 +271,7 @@ class Ledger:
     ) -> Json:
         with self._at(issuer, known_at) as at:
             changes = at.changes()
-            at.require(person)
+            person = at.person(person) if person is not None else None
             seqs = {c.seq for c in changes if c.seq is not None}
             body = timeline_json(changes, at.issuer, person, at.reader.events_by_seq(seqs))
         body["known_at"] = at.stamp
@@ -281,6 +283,7 @@ class Ledger:
         day = as_date(as_of)
         with self._at(issuer, known_at) as at:
             snapshot = at.snapshot(day)
+            person = at.person(person, day.isoformat())
             group = snapshot.group_named(person)
             if group is not None:
                 naming = tables.naming(at.reader, at.issuer, group.names, day.isoformat(), at.upto)
@@ -307,7 +310,7 @@ class Ledger:
         cannot know (see `projections.domain.obligations`). One fold of the whole history."""
         day = as_date(as_of) if as_of is not None else self.clock().date()
         with self._at(issuer, known_at) as at:
-            at.require(person)
+            person = at.person(person) if person is not None else None
             found = from_records(at.issuer, at.events(None, day.isoformat()), at.voided, day)
             if person is not None:
                 found = concerning(found, person)

@@ -14,7 +14,7 @@ from datetime import date
 from functools import cached_property
 
 from owl.ledger.errors import UnknownIssuer, UnknownPerson
-from owl.ledger.events import AffiliationFormed, event_from_payload
+from owl.ledger.events import AffiliationFormed, PersonIdentified, event_from_payload
 from owl.ledger.log import Recorded, format_instant
 from owl.ledger.store import Reader
 from owl.projections.application.inputs import InstantLike, as_instant
@@ -135,15 +135,38 @@ class Reading:
                     names.add(ev.group)
         return names
 
-    def require(self, person: str | None, when: str = "any date") -> None:
-        """Refuse a person the issuer's events never name."""
-        if person is not None and person not in self.names:
-            raise UnknownPerson(person, self.issuer, when)
+    def person(self, asked: str, when: str = "any date") -> str:
+        """The name the ledger knows a person by: as asked; or the one name that matches it
+        but for case and spacing; or the name of the CIK a filing spelled this way (an alias,
+        `PersonIdentified.as_filed`). Anything else is refused (`UnknownPerson`)."""
+        if asked in self.names:
+            return asked
+        wanted = _folded(asked)
+        matches = {n for n in self.names if _folded(n) == wanted}
+        matches |= {n for spelled, n in self.spellings.items() if _folded(spelled) == wanted}
+        if len(matches) == 1:
+            return matches.pop()
+        raise UnknownPerson(asked, self.issuer, when)
+
+    @cached_property
+    def spellings(self) -> dict[str, str]:
+        """Each other spelling a filing gave a person with a CIK -> the name the ledger knows."""
+        found = {}
+        for fact in tables.facts(self.reader, self.issuer, self.upto):
+            if fact.type == tables.PERSON:
+                ev = event_from_payload(fact.payload, f"seq:{fact.seq}")
+                if isinstance(ev, PersonIdentified) and ev.as_filed:
+                    found[ev.as_filed] = ev.person
+        return found
 
     @cached_property
     def summary(self) -> IssuerSummary:
         """The issuer's first and last dates and its event count."""
         return next(s for s in tables.issuers(self.reader) if s.issuer == self.issuer)
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def issuer_key(reader: Reader, issuer: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from owl.ledger.events import IssuerIdentified
+from owl.ledger.events import IssuerIdentified, PersonIdentified
 from owl.ledger.log import Pending, format_instant
 from owl.ledger.store import Reader
 from owl.projections.application.clock import Clock
@@ -57,6 +57,37 @@ def keyed(batch: Iterator[Pending], names: Aliases) -> Iterator[Pending]:
         names.seen(key)
         if key != ev.issuer:
             pending = pending._replace(event=ev.model_copy(update={"issuer": key}))
+        yield pending
+
+
+def same_persons(batch: Iterator[Pending], known: dict[str, str]) -> Iterator[Pending]:
+    """Each person with a CIK under the one name the ledger knows the CIK by (`known`: CIK ->
+    name, the first it came with): a filing that spells it otherwise ("Brin Sergey", "Sergey
+    Brin") has its events recorded under the known name, and its `PersonIdentified` keeps the
+    filing's spelling as `as_filed`. The events of one filing share its accession number (or
+    the digest naming a bare form); a name is replaced only within the filing that spelled it."""
+    by_cik = dict(known)
+    renames: dict[str, dict[str, str]] = {}  # filing -> spelled -> known
+    for pending in batch:
+        ev = pending.event
+        filing = (ev.filing.accession or ev.filing.document) if ev.filing is not None else None
+        if isinstance(ev, PersonIdentified):
+            name = by_cik.setdefault(ev.cik, ev.person)
+            if name != ev.person:
+                if filing is not None:
+                    renames.setdefault(filing, {})[ev.person] = name
+                update = {"person": name, "as_filed": ev.person}
+                yield pending._replace(event=ev.model_copy(update=update))
+                continue
+        spelled = renames.get(filing) if filing is not None else None
+        if spelled:
+            update = {
+                field: spelled[value]
+                for field in type(ev).persons
+                if isinstance(value := getattr(ev, field, None), str) and value in spelled
+            }
+            if update:
+                pending = pending._replace(event=ev.model_copy(update=update))
         yield pending
 
 

@@ -22,12 +22,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from owl.ledger.events import EventVoided, IssuerIdentified, event_from_payload
+from owl.ledger.events import EventVoided, IssuerIdentified, PersonIdentified, event_from_payload
 from owl.ledger.store import Sql
 from owl.projections.domain.rules import ADOPT, OPENING, SPLIT
 
 VOID = EventVoided.__name__
 IDENTIFIED = IssuerIdentified.__name__
+PERSON = PersonIdentified.__name__
 _BATCH = 2000  # keys per round trip when looking up many
 
 
@@ -143,6 +144,17 @@ def identities(db: Sql) -> list[tuple[str, str, str | None]]:
         ev = event_from_payload(payload, f"seq:{seq}")
         assert isinstance(ev, IssuerIdentified)
         found.append((ev.issuer, ev.cik, ev.ticker or None))
+    return found
+
+
+def person_names(db: Sql) -> dict[str, str]:
+    """The name each person's CIK is known by: the first it came with, in any issuer's filings."""
+    found: dict[str, str] = {}
+    rows = db.rows(f"SELECT seq, payload FROM facts WHERE type = '{PERSON}' ORDER BY seq")
+    for seq, payload in rows:
+        ev = event_from_payload(payload, f"seq:{seq}")
+        assert isinstance(ev, PersonIdentified)
+        found.setdefault(ev.cik, ev.person)
     return found
 
 
