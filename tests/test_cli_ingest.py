@@ -372,3 +372,24 @@ def test_json_values_in_problems_are_shown_as_json(db: str, tmp_path: Path) -> N
         f"  {path}:line 3: field 'effective_date': expected a date as YYYY-MM-DD, got true\n"
         f"  {path}:line 3: field 'shares': expected a whole number (a JSON integer, not a string or a decimal), got [1]\n"
     )
+
+
+def test_an_issuer_written_in_other_case_is_refused_naming_the_known_one(
+    db: str, tmp_path: Path
+) -> None:
+    owl(db, "ingest", write(tmp_path / "a.jsonl", buy("IPOF Fund", 500_000)))
+    path = write(
+        tmp_path / "trades.csv",
+        CSV_HEADER.strip(),
+        "t1,inoc,David Dadante,BUY,1000,2003-08-14,6.25",
+        "t2, INOC ,David Dadante,BUY,400,2003-08-15,",
+    )
+
+    result = owl(db, "ingest", path)
+
+    assert result.exit_code == 1
+    assert (
+        f"{path}:line 2: field 'issuer': 'inoc' differs only in case or spacing from the issuer 'INOC'"
+        in result.stderr
+    )
+    assert head(db).startswith("ok: 1 events,")

@@ -775,3 +775,24 @@ def test_a_person_is_found_by_any_spelling_a_filing_gave_and_without_regard_to_c
 
     for asked in ("GARRETT MARK", "Mark Garrett", "  garrett   mark "):
         assert ledger.timeline("SNOW", person=asked)["person"] == "GARRETT MARK"
+
+
+def test_one_ticker_two_issuers_over_time_stay_two_issuers(ledger: Ledger, tmp_path: Path) -> None:
+    text = (DATA / "form3.snow.xml").read_text()
+    later = tmp_path / "form3.other-issuer.xml"
+    later.write_text(
+        text.replace("<issuerCik>0001640147", "<issuerCik>0009999999")
+        .replace("<periodOfReport>2020-09-15", "<periodOfReport>2023-01-03")
+        .replace("GARRETT MARK", "Other Owner")
+        .replace("0001246215", "0008888888")
+    )
+
+    ingest(ledger, "form3.snow.xml")
+    ledger.ingest(str(later), recorded_at=AT)
+
+    assert ledger.issuers() == ["CIK0009999999", "SNOW"]
+    assert ledger.status("SNOW", "2021-06-30")["issuer"] == "SNOW"
+    assert ledger.status("SNOW", "2023-06-30")["issuer"] == "CIK0009999999"
+    with pytest.raises(LedgerError, match=r"'SNOW' has named more than one issuer: SNOW \("):
+        ledger.timeline("SNOW")
+    assert ledger.timeline("CIK0009999999")["issuer"] == "CIK0009999999"

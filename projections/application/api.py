@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date
 
 from owl.ledger.append import append as append_batch
 from owl.ledger.append import replay_log
@@ -112,8 +113,11 @@ class Ledger:
             names = writing.known_aliases(reader)
             persons = tables.person_names(reader)
         named = NamesSeen()
+        refused: list[Problem] = []
         guarded = writing.future_guard(pendings, self.clock)
-        checked = named.watch(writing.same_persons(writing.keyed(guarded, names), persons))
+        keyed = writing.keyed(guarded, names, refused)
+        checked = named.watch(writing.same_persons(keyed, persons))
+        problems = writing.with_refused(problems, refused, MAX_PROBLEMS)
         maintainer = Maintainer(follow=Follow(self.cache) if checkpoint else None)
         try:
             with bulk():
@@ -222,17 +226,20 @@ class Ledger:
             self.tail_checked = True
 
     @contextmanager
-    def _at(self, issuer: str, known_at: InstantLike) -> Iterator[Reading]:
-        """The issuer as known at the instant, through one open reader (`reading.Reading`)."""
+    def _at(
+        self, issuer: str, known_at: InstantLike, as_of: date | None = None
+    ) -> Iterator[Reading]:
+        """The issuer as known at the instant, through one open reader (`reading.Reading`);
+        `as_of` tells which issuer a ticker two issuers have had means."""
         with self.store.reading() as reader:
             self._check_tail(reader)
-            yield Reading.at(reader, self.cache, issuer, known_at)
+            yield Reading.at(reader, self.cache, issuer, known_at, as_of)
 
     def snapshot(self, issuer: str, as_of: DateLike, known_at: InstantLike = None) -> Snapshot:
         """The state at the end of `as_of` (its events are fetched as long as the ledger is
         open)."""
         day = as_date(as_of)
-        with self._at(issuer, known_at) as at:
+        with self._at(issuer, known_at, day) as at:
             fold = at.fold(day)
         return Snapshot(fold.s, day, self._resolver())
 
@@ -245,7 +252,7 @@ class Ledger:
 
     def status(self, issuer: str, as_of: DateLike, known_at: InstantLike = None) -> Json:
         day = as_date(as_of)
-        with self._at(issuer, known_at) as at:
+        with self._at(issuer, known_at, day) as at:
             snapshot = at.snapshot(day)
             body = status_json(snapshot, at.stamp)
             corrections = checkpoints.corrections(at.reader, at.issuer, at.upto)
@@ -262,7 +269,7 @@ class Ledger:
         """Who holds how much of a class (default: the one the plan covers) on a date: one
         aggregate over the maintained positions; the open reconciliation breaks from the fold."""
         day = as_date(as_of)
-        with self._at(issuer, known_at) as at:
+        with self._at(issuer, known_at, day) as at:
             found = open_breaks(at.snapshot(day))
             return ownership_view(at.reader, at.issuer, day, at.upto, at.stamp, security, found)
 
@@ -281,7 +288,7 @@ class Ledger:
         self, issuer: str, person: str, as_of: DateLike, known_at: InstantLike = None
     ) -> Json:
         day = as_date(as_of)
-        with self._at(issuer, known_at) as at:
+        with self._at(issuer, known_at, day) as at:
             snapshot = at.snapshot(day)
             person = at.person(person, day.isoformat())
             group = snapshot.group_named(person)
@@ -309,7 +316,7 @@ class Ledger:
         today), each with its due date, its status and the filing that met it; what the ledger
         cannot know (see `projections.domain.obligations`). One fold of the whole history."""
         day = as_date(as_of) if as_of is not None else self.clock().date()
-        with self._at(issuer, known_at) as at:
+        with self._at(issuer, known_at, day) as at:
             person = at.person(person) if person is not None else None
             found = from_records(at.issuer, at.events(None, day.isoformat()), at.voided, day)
             if person is not None:

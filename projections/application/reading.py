@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cached_property
 
-from owl.ledger.errors import UnknownIssuer, UnknownPerson
+from owl.ledger.errors import LedgerError, UnknownIssuer, UnknownPerson
 from owl.ledger.events import AffiliationFormed, PersonIdentified, event_from_payload
 from owl.ledger.log import Recorded, format_instant
 from owl.ledger.store import Reader
@@ -47,12 +47,17 @@ class Reading:
 
     @classmethod
     def at(
-        cls, reader: Reader, cache: checkpoints.StateCache, asked: str, known_at: InstantLike
+        cls,
+        reader: Reader,
+        cache: checkpoints.StateCache,
+        asked: str,
+        known_at: InstantLike,
+        as_of: date | None = None,
     ) -> Reading:
         """The issuer `asked` (key, ticker or CIK) as known at `known_at`: the instant asked
         for, or else the latest recording committed when it was read (appends in flight are
         stamped after it, so asking again with it reproduces the answer)."""
-        issuer = issuer_key(reader, asked)
+        issuer = issuer_key(reader, asked, as_of)
         moment = as_instant(known_at)
         stamp = format_instant(moment) if moment is not None else reader.head().recorded_at
         upto = tables.known_seq(reader, issuer, stamp if moment is not None else None)
@@ -169,9 +174,27 @@ def _folded(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def issuer_key(reader: Reader, issuer: str) -> str:
-    """The issuer's key: as given, or the key of the issuer whose ticker or CIK was given."""
-    known = [s.issuer for s in tables.issuers(reader)]
-    if issuer in known:
-        return issuer
-    return aliases(tables.identities(reader), known).resolve(issuer)
+def issuer_key(reader: Reader, issuer: str, as_of: date | None = None) -> str:
+    """The issuer's key: as given, or the key of the issuer whose ticker or CIK was given (a
+    ticker two issuers have had means, on a date, the one whose events had begun by then), or
+    the one key that matches it but for case and spacing."""
+    summaries = {s.issuer: s for s in tables.issuers(reader)}
+    asked = issuer.strip()
+    names = aliases(tables.identities(reader), summaries)
+    meant = [k for k in names.meanings(asked) if k in summaries] or [names.resolve(asked)]
+    if len(meant) == 1:
+        key = meant[0]
+        if key not in summaries:
+            folded = [k for k in summaries if _folded(k) == _folded(key)]
+            key = folded[0] if len(folded) == 1 else key
+        return key
+    if as_of is not None:
+        begun = [k for k in meant if summaries[k].first_date <= as_of.isoformat()]
+        return max(begun or meant[:1], key=lambda k: summaries[k].first_date)
+    spans = ", ".join(
+        f"{k} ({summaries[k].first_date} to {summaries[k].last_date})" for k in meant
+    )
+    raise LedgerError(
+        f"{issuer!r} has named more than one issuer: {spans}; name one by its key or CIK, or "
+        "ask as of a date"
+    )

@@ -8,10 +8,11 @@ names the batch brought are warned of, and the reconciliation breaks it opened a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
-from owl.ledger.events import IssuerIdentified, PersonIdentified
+from owl.ledger.errors import Problem
+from owl.ledger.events import Event, IssuerIdentified, PersonIdentified
 from owl.ledger.log import Pending, format_instant
 from owl.ledger.store import Reader
 from owl.projections.application.clock import Clock
@@ -46,14 +47,42 @@ def future_guard(batch: Iterator[Pending], clock: Clock) -> Iterator[Pending]:
         yield pending
 
 
-def keyed(batch: Iterator[Pending], names: Aliases) -> Iterator[Pending]:
-    """Each event under the key the ledger knows its issuer by (`domain.identity`)."""
+def filing_of(ev: Event) -> str | None:
+    """The filing an event was read from: its accession number, or the digest naming a bare
+    form; None for an event not read from a filing."""
+    return (ev.filing.accession or ev.filing.document) if ev.filing is not None else None
+
+
+def keyed(
+    batch: Iterator[Pending], names: Aliases, refused: list[Problem] | None = None
+) -> Iterator[Pending]:
+    """Each event under the key the ledger knows its issuer by (`domain.identity`); the events
+    of a filing go where its `IssuerIdentified` went (a ticker another CIK had is not this
+    issuer's). An issuer that differs from a known key only in case or spacing (`inoc` beside
+    `INOC`) is a problem put in `refused`, naming the key it likely means."""
+    current: dict[str, str] = {}  # filing -> the key its IssuerIdentified was keyed by
+    folded = {_fold(k): k for k in names.known}
     for pending in batch:
         ev = pending.event
+        filing = filing_of(ev)
         if isinstance(ev, IssuerIdentified):
             key = names.learn(ev.issuer, ev.cik, ev.ticker)
+            if filing is not None:
+                current[filing] = key
+        elif filing is not None and filing in current:
+            key = current[filing]
         else:
             key = names.resolve(ev.issuer)
+        if refused is not None and key not in names.known:
+            like = folded.get(_fold(key))
+            if like is not None and like != key:
+                reason = (
+                    f"{key!r} differs only in case or spacing from the issuer {like!r}; "
+                    f"write {like!r} (or the issuer's ticker or CIK)"
+                )
+                refused.append(Problem(pending.line, "issuer", reason, pending.origin))
+                continue
+        folded.setdefault(_fold(key), key)
         names.seen(key)
         if key != ev.issuer:
             pending = pending._replace(event=ev.model_copy(update={"issuer": key}))
@@ -70,7 +99,7 @@ def same_persons(batch: Iterator[Pending], known: dict[str, str]) -> Iterator[Pe
     renames: dict[str, dict[str, str]] = {}  # filing -> spelled -> known
     for pending in batch:
         ev = pending.event
-        filing = (ev.filing.accession or ev.filing.document) if ev.filing is not None else None
+        filing = filing_of(ev)
         if isinstance(ev, PersonIdentified):
             name = by_cik.setdefault(ev.cik, ev.person)
             if name != ev.person:
@@ -89,6 +118,10 @@ def same_persons(batch: Iterator[Pending], known: dict[str, str]) -> Iterator[Pe
             if update:
                 pending = pending._replace(event=ev.model_copy(update=update))
         yield pending
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def known_aliases(reader: Reader) -> Aliases:
@@ -114,3 +147,15 @@ def new_breaks(
         state = at.fold(None).s
         found += sum(1 for _, _, r in breaks(state) if r.seq > first and r.is_new_break)
     return found
+
+
+def with_refused(
+    problems: Callable[[], tuple[list[Problem], int]] | None, refused: list[Problem], most: int
+) -> Callable[[], tuple[list[Problem], int]]:
+    """The feeds' problems and those the keying found, as one list (the first `most` shown)."""
+
+    def both() -> tuple[list[Problem], int]:
+        shown, total = problems() if problems is not None else ([], 0)
+        return [*shown, *refused][:most], total + len(refused)
+
+    return both

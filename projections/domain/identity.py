@@ -8,6 +8,13 @@ issuer by its key, its ticker or its CIK (with or without leading zeros or the `
 
 A ticker that already has events of its own in the ledger stays its own key (the ledger never
 moves what it has appended); the two keys are then two issuers, which `owl issuers` shows.
+
+An issuer with a CIK is that CIK: a key is bound to the CIK of the first `IssuerIdentified` under
+it, and a filing of another CIK that names the same ticker (Google Inc, CIK 1288776, was GOOG until
+2015; Alphabet, CIK 1652044, is GOOG since) goes under its own CIK's key (`CIK0001652044`). The
+ticker then names both, each over the dates of its own events: a question that names it with a
+date means the issuer whose events had begun by then (the latest to begin), and one without a
+date is ambiguous and refused with both keys (`meanings`).
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ class Aliases:
         self.known = set(known)  # keys with events in the ledger
         self.by_cik: dict[str, str] = {}
         self.by_ticker: dict[str, str] = {}
+        self.cik_of_key: dict[str, str] = {}  # the CIK each key is bound to
+        self.named: dict[str, list[str]] = {}  # ticker -> every key it has named, in log order
 
     def resolve(self, name: str) -> str:
         """The key `name` means: itself when it is a key with events, else by ticker or CIK."""
@@ -50,13 +59,30 @@ class Aliases:
     def learn(self, key: str, cik: str, ticker: str | None) -> str:
         """An `IssuerIdentified` given under `key`: the key its events go under."""
         target = self.resolve(key)
+        bound = self.cik_of_key.get(target)
+        if bound is not None and bound != cik:
+            target = self.by_cik.get(cik, f"CIK{cik}")  # the name is another issuer's: not this
         first = self.by_cik.setdefault(cik, target)
         if first != target and target not in self.known:
             target = first  # another name of an issuer the ledger already knows
+        self.cik_of_key.setdefault(target, cik)
         for name in (key, ticker):
-            if name and name != target and name not in self.known and cik_of(name) is None:
+            if not name or cik_of(name) is not None:
+                continue
+            if name != target and name not in self.known:
                 self.by_ticker.setdefault(name, target)
+            keys = self.named.setdefault(name, [])
+            if target not in keys:
+                keys.append(target)
         return target
+
+    def meanings(self, name: str) -> list[str]:
+        """Every key a name may mean: itself when it is a key, and each issuer it has named."""
+        keys = [name] if name in self.known else []
+        keys += [k for k in self.named.get(name, []) if k not in keys]
+        if not keys:
+            keys = [self.resolve(name)]
+        return keys
 
     def seen(self, key: str) -> None:
         self.known.add(key)
