@@ -43,6 +43,8 @@ KINDS = [
     "unlink",
     "cap",
     "report",
+    "filed_report",
+    "filed_sell",
     "adopt",
     "void",
     "count",
@@ -125,6 +127,12 @@ def events(draw: st.DrawFn, ids: list[str]) -> Any:
         return ev("HoldingReported", when, holder=holder, shares=draw(st.integers(0, 150_000)),
                   adopt=kind == "adopt", opening=kind == "opening" or None, event_id=eid,
                   **account)  # fmt: skip
+    if kind == "filed_report":  # a Form 4's holding after a row: followed below zero
+        return ev("HoldingReported", when, holder=holder, shares=draw(st.integers(0, 150_000)),
+                  filing={"form": "4"}, event_id=eid, **account)  # fmt: skip
+    if kind == "filed_sell":  # a filing's disposal: evidence, never refused
+        return ev("SharesDisposed", when, holder=holder, shares=draw(st.integers(1, 120_000)),
+                  filing={"form": "4", "code": "S"}, event_id=eid, **account)  # fmt: skip
     if kind == "label_report":
         return ev("HoldingReported", when, holder="Pack", shares=draw(st.integers(0, 150_000)),
                   event_id=eid, security=cls)  # fmt: skip

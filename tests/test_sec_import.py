@@ -796,3 +796,32 @@ def test_one_ticker_two_issuers_over_time_stay_two_issuers(ledger: Ledger, tmp_p
     with pytest.raises(LedgerError, match=r"'SNOW' has named more than one issuer: SNOW \("):
         ledger.timeline("SNOW")
     assert ledger.timeline("CIK0009999999")["issuer"] == "CIK0009999999"
+
+
+def test_a_filing_disposing_of_more_than_the_ledger_knows_is_evidence_not_refused(
+    ledger: Ledger,
+) -> None:
+    known = ev(
+        "SharesPurchased",
+        "2021-06-01",
+        "SNOW",
+        holder="McMahon John Dennis",
+        shares=1_000,
+        security=CLASS_A,
+        event_id="partial-history",
+    )
+    ledger.append(pending(known), recorded_at="2026-10-01T00:00:00Z")
+
+    result = ingest(ledger, "form5.snow.xml")  # a gift of 61,386 leaving 54,666 direct
+
+    view = ledger.ownership("SNOW", "2021-12-31", security=CLASS_A)
+    direct = [h for h in view["holders"] if h["holder"] == "McMahon John Dennis"]
+    found = [b for b in breaks(ledger, "SNOW") if b["holder"] == "McMahon John Dennis"]
+    assert result.appended == 7  # nothing refused
+    assert [h["shares"] for h in direct] == [54_666]  # the account follows the filing
+    (followed,) = [b for b in found if b["reported"] == 54_666]
+    assert (followed["computed"], followed["kind"]) == (-60_386, "break")
+    assert followed["cause"].startswith(
+        "the filing disposes of more than the ledger holds (it computed -60,386): the earlier "
+        "history is missing"
+    )

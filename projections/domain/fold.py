@@ -301,14 +301,16 @@ class Fold(Deciding):
         nature = ev.nature or ""
         if group is not None:  # a group's label: a checkpoint of the group's total
             computed = sum(book.held(m) for m in group.members)
-            taken = False
+            taken = followed = False
         else:
             computed = book.account(ev.holder, nature)
             kind = rules.report_kind(ev)
             taken = kind is not None and rules.report_adds(computed, ev.shares, kind) != 0
+            followed = taken and kind == rules.FOLLOW
         if book is self.s.book and ev.public:  # a filer's statement of its holding
             book.statements[ev.holder] = Statement(day, seq)
-        self._reconcile(book, day, seq, ev.holder, nature, "", ev.shares, computed, taken, ev)
+        self._reconcile(book, day, seq, ev.holder, nature, "", ev.shares, computed, taken, ev,
+                        followed)  # fmt: skip
         if taken:
             self._add(today, book, ev.holder, ev.shares - computed, None, ev.nature)
         if ev.public and book is self.s.book:
@@ -326,9 +328,12 @@ class Fold(Deciding):
         computed: int,
         taken: bool,
         ev: HoldingReported | DerivativeReported,
+        followed: bool = False,
     ) -> None:
         """Record a report that differs from the computed position (and whether it only goes on
-        with the account's open offset); remember the account's offset for the next report."""
+        with the account's open offset); remember the account's offset for the next report. A
+        followed report (the ledger's position had gone below zero) is a break whose cause is
+        the missing history."""
         account = (holder, nature, series)
         difference = reported - computed
         previous, since = book.differences.get(account, (0, seq))
@@ -341,9 +346,14 @@ class Fold(Deciding):
         if difference == 0:
             return
         adopted = taken and isinstance(ev, HoldingReported) and ev.adopt
-        opening = taken and not adopted
+        opening = taken and not adopted and not followed
         stated = ev.percent if isinstance(ev, HoldingReported) else None
-        cause = "" if taken else likely_cause(last, reported, computed, stated, book.reports, day)
+        if followed:
+            cause = f"history_missing:{computed}"
+        elif taken:
+            cause = ""
+        else:
+            cause = likely_cause(last, reported, computed, stated, book.reports, day)
         book.reconciliations.append(
             Reconciliation(
                 day,

@@ -57,8 +57,10 @@ Account = tuple[str, str, str]  # (holder, security, nature): "" the common stoc
 # A plain tuple, not a named one: it is made once per event on the append's hot path.
 Move = tuple[Account, int, str | None]
 
-# The kinds of change a `positions` row records.
-MOVE, SPLIT, ADOPT, OPENING = 0, 1, 2, 3
+# The kinds of change a `positions` row records. FOLLOW: a filing's statement of the holding after
+# a row, which the account follows only where the ledger's position has gone below zero.
+MOVE, SPLIT, ADOPT, OPENING, FOLLOW = 0, 1, 2, 3, 4
+TAKEN = (ADOPT, OPENING, FOLLOW)  # the kinds that state the position (`target`)
 
 
 def account(holder: str, security: str | None, nature: str | None) -> Account:
@@ -145,17 +147,23 @@ def split_adds(held: int, numerator: int, denominator: int) -> int:
 
 
 def report_kind(ev: HoldingReported) -> int | None:
-    """ADOPT or OPENING when the report is taken as the position; None when it is only
-    compared with it (a reconciliation)."""
+    """ADOPT or OPENING when the report is taken as the position; FOLLOW for a Form 3/4/5's
+    statement of an account's holding after a row (a filing is evidence: where it disposes of
+    more than the ledger holds, the ledger's earlier history is missing, and the account
+    follows the filing); None when it is only compared with the position (a reconciliation)."""
     if ev.adopt:
         return ADOPT
-    return OPENING if ev.opening else None
+    if ev.opening:
+        return OPENING
+    # (A public statement, a Schedule 13D's, is of a group's or a person's beneficial holding,
+    # not of one account: it is compared, never followed.)
+    return FOLLOW if ev.filing is not None and not ev.public else None
 
 
 def report_adds(held: int, target: int, kind: int) -> int:
     """What a report taken as the position adds: it sets the position to what it states; an
-    opening report only on an empty account."""
-    if kind == OPENING and held != 0:
+    opening report only on an empty account; a followed one only on an account below zero."""
+    if (kind == OPENING and held != 0) or (kind == FOLLOW and held >= 0):
         return 0
     return target - held
 

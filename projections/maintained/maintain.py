@@ -14,7 +14,9 @@ see the old figures and views after see the new: bitemporal by construction (doc
 
 The check refuses the whole batch (`InvalidEvents`, every problem with its line) when a sale,
 transfer or repurchase would take more shares than the account (or the float) has, on its date or
-on any later date, when a position is recorded in the name of a group's label, or when an
+on any later date (a row of an SEC filing aside: a filing is evidence of what happened, and where
+it disposes of more than the ledger knows, the account follows the holding it states, a break
+naming the missing history), when a position is recorded in the name of a group's label, or when an
 amendment removes an exemption by a name it was not granted to. A problem that
 was already in the log before the batch is not the batch's fault; one the batch causes in an
 event already in the log is blamed on the batch's event that caused it.
@@ -410,6 +412,10 @@ class Maintainer:
         needed: int,
     ) -> None:
         record = writer.events_by_seq([seq])[seq]
+        if record.event.filing is not None:
+            # A filing is evidence, not a trade to refuse: the ledger's earlier history of the
+            # holder is missing, and the filing's holding after the row is followed (FOLLOW).
+            return
         if seq > self.start_seq:
             line, origin = self.line_of(seq)
             reason = _refusal(record.event.type, holder, when, held, needed)

@@ -11,7 +11,8 @@ store itself knows no event type and no table but its own. The tables' definitio
 with the log's by the store (`owl.ledger.sql.schema`), so that one `owl init` makes a ledger.
 
 A position row's `kind` is the rules' (`owl.projections.domain.rules`): MOVE, SPLIT, ADOPT (a
-report taken as the position) or OPENING (a report that states a position before any trade).
+report taken as the position), OPENING (a report that states a position before any trade) or
+FOLLOW (a filing's holding after a row, taken where the ledger's position had gone below zero).
 
 Longer than the ~300 lines STYLE.md asks: one function per statement on the five derived tables,
 each a few lines of SQL, kept together so the tables' SQL has one home.
@@ -24,7 +25,7 @@ from typing import Any, NamedTuple
 
 from owl.ledger.events import EventVoided, IssuerIdentified, PersonIdentified, event_from_payload
 from owl.ledger.store import Sql
-from owl.projections.domain.rules import ADOPT, OPENING, SPLIT
+from owl.projections.domain.rules import SPLIT, TAKEN
 
 VOID = EventVoided.__name__
 IDENTIFIED = IssuerIdentified.__name__
@@ -36,8 +37,9 @@ class PositionRow(NamedTuple):
     """One change of one holder's record holding. `rec_seq` is the log position from which the
     change counts (the event's own seq; for a correction or a reversal, the seq of the run that
     made it), so a holding as known at an instant is the sum of the rows with `rec_seq` at or
-    before the last seq recorded by then. `kind`: MOVE, SPLIT, ADOPT (an adopted report) or
-    OPENING (an opening report; both state the position: `target`)."""
+    before the last seq recorded by then. `kind`: MOVE, SPLIT, ADOPT (an adopted report),
+    OPENING (an opening report) or FOLLOW (a filing's holding after a row; the last three state
+    the position: `target`)."""
 
     issuer: str
     effective_date: str
@@ -252,7 +254,7 @@ def adopted(db: Sql, issuer: str, through_date: str, upto_seq: int) -> list[Posi
     rows = db.rows(
         "SELECT issuer, effective_date, seq, holder, security, nature, MAX(rec_seq), "
         "SUM(delta), kind, MAX(target) FROM positions WHERE issuer = ? AND "
-        f"kind IN ({ADOPT}, {OPENING}) AND "
+        f"kind IN ({', '.join(map(str, TAKEN))}) AND "
         "effective_date <= ? AND rec_seq <= ? GROUP BY issuer, effective_date, seq, holder, "
         "security, nature, kind HAVING SUM(delta) <> 0 ORDER BY effective_date, seq",
         [issuer, through_date, upto_seq],

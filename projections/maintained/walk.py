@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 from owl.ledger.events import StockSplit
 from owl.ledger.store import Writer
-from owl.projections.domain.rules import ADOPT, OPENING, SPLIT, Account, report_adds, split_adds
+from owl.projections.domain.rules import SPLIT, TAKEN, Account, report_adds, split_adds
 from owl.projections.maintained import tables
 from owl.projections.maintained.facts import live_facts
 from owl.projections.maintained.tables import VOID, PositionRow
@@ -71,7 +71,7 @@ class Walk:
             for key, here in found.items():
                 if key not in position:
                     continue
-                report = next((r for r in here if r.kind in (ADOPT, OPENING)), None)
+                report = next((r for r in here if r.kind in TAKEN), None)
                 if report is not None:
                     assert report.target is not None
                     have = sum(r.delta for r in here)

@@ -254,6 +254,11 @@ def cause_text(cause: str) -> str:
     if code == "no_transaction":
         moved, _, since = detail.partition(":")
         return f"moved by {int(moved):+,} since the report of {since} with no transaction on record"
+    if code == "history_missing":
+        return (
+            f"the filing disposes of more than the ledger holds (it computed {int(detail):,}): "
+            "the earlier history is missing, and the account follows the filing's holding"
+        )
     if code == "nothing_on_record":
         return "the first the ledger hears of this holding: no trade of it on record"
     if code == "mistyped":
