@@ -298,8 +298,8 @@ def test_every_fixture_imports_and_importing_them_again_appends_nothing(ledger: 
     first = ingest(ledger, *ALL)
     again = ingest(ledger, *ALL)
 
-    assert first.appended == 94
-    assert (again.appended, again.already_present) == (0, 94)
+    assert first.appended == 102
+    assert (again.appended, again.already_present) == (0, 102)
     assert ledger.verify()["ok"] is True
 
 
@@ -825,3 +825,42 @@ def test_a_filing_disposing_of_more_than_the_ledger_knows_is_evidence_not_refuse
         "the filing disposes of more than the ledger holds (it computed -60,386): the earlier "
         "history is missing"
     )
+
+
+def original_of_the_4a(tmp_path: Path) -> Path:
+    """The Form 4 the 4/A amends, as it might have been filed: the gift written 4,690."""
+    text = (DATA / "form4A.lrcx.txt").read_text()
+    original = (
+        text.replace("0000707549-25-000004", "0000707549-24-000099")
+        .replace("FILED AS OF DATE:\t\t20250121", "FILED AS OF DATE:\t\t20241104")
+        .replace("<documentType>4/A</documentType>", "<documentType>4</documentType>")
+        .replace("<dateOfOriginalSubmission>2024-11-04</dateOfOriginalSubmission>", "")
+        .replace("<value>3690</value>", "<value>4690</value>")
+        .replace("<value>30630</value>", "<value>31630</value>")
+    )
+    assert original.count("4690") == 2 and "20241104" in original
+    path = tmp_path / "form4.lrcx.original.txt"
+    path.write_text(original)
+    return path
+
+
+def test_a_form_4a_replaces_the_rows_of_the_form_4_it_amends(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    ledger.ingest(str(original_of_the_4a(tmp_path)), recorded_at=AT)
+    amended = ingest(ledger, "form4A.lrcx.txt")
+
+    logged = events(ledger, "LRCX")
+    voided = {e.voids for e in logged if e.type == "EventVoided"}
+    rows = [e for e in logged if e.filing is not None and e.filing.row is not None]
+    live = [e.event_id.split(":")[0] for e in rows if e.event_id not in voided]
+    (ahmed,) = ledger.ownership("LRCX", "2024-11-30")["holders"]
+
+    assert amended.appended == 14  # six voids, then the amendment's own events
+    assert {v.split(":")[0] for v in voided} == {"0000707549-24-000099"}
+    assert set(live) == {"0000707549-25-000004"}  # only the amended rows count
+    assert (ahmed["shares"], ahmed["indirect"]) == (
+        30_630,
+        [{"nature": "by trust", "shares": 30_630}],
+    )
+    assert ingest(ledger, "form4A.lrcx.txt").appended == 0  # and again: already present

@@ -39,6 +39,8 @@ class Filing(BaseModel):
     # of one such filing share it, as those of a submission share its accession number.
     document: Text | None = None
     filed_on: IsoDate | None = None
+    # A 3/A, 4/A or 5/A: the date the filing it amends was submitted (its rows are replaced).
+    amends: IsoDate | None = None
     row: Text | None = None  # e.g. "non-derivative transaction 2"
     code: Code | None = None  # the transaction code (P, S, A, M, F, G, ...)
     footnotes: tuple[Text, ...] = ()

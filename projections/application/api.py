@@ -116,7 +116,8 @@ class Ledger:
         refused: list[Problem] = []
         guarded = writing.future_guard(pendings, self.clock)
         keyed = writing.keyed(guarded, names, refused)
-        checked = named.watch(writing.same_persons(keyed, persons))
+        persons_keyed = writing.same_persons(keyed, persons)
+        checked = named.watch(writing.superseded(persons_keyed, self._original_rows))
         problems = writing.with_refused(problems, refused, MAX_PROBLEMS)
         maintainer = Maintainer(follow=Follow(self.cache) if checkpoint else None)
         try:
@@ -136,6 +137,28 @@ class Ledger:
                 found = writing.new_breaks(reader, self.cache, maintainer.reported(), first)
             result = replace(result, breaks=found)
         return result
+
+    def _original_rows(self, issuer: str, form: str, filed_on: str, owner: str) -> list[Recorded]:
+        """The row events of a Form `form` filed on `filed_on` naming `owner` (the filing an
+        amendment replaces), not yet voided."""
+        with self.store.reading() as reader:
+            upto = tables.known_seq(reader, issuer, None)
+            voided = checkpoints.voided(reader, issuer, upto)
+            seqs = [
+                fact.seq
+                for fact in tables.facts(reader, issuer, upto)
+                if fact.seq not in voided and owner in (fact.person, fact.other)
+            ]
+            found = reader.events_by_seq(seqs)
+        return [
+            r
+            for _, r in sorted(found.items())
+            if (f := r.event.filing) is not None
+            and f.row is not None
+            and f.form.upper() == form
+            and f.filed_on is not None
+            and f.filed_on.isoformat() == filed_on
+        ]
 
     def ingest(
         self,

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from owl.ledger.errors import Problem
-from owl.ledger.events import Event, IssuerIdentified, PersonIdentified
-from owl.ledger.log import Pending, format_instant
+from owl.ledger.events import Event, EventVoided, IssuerIdentified, PersonIdentified
+from owl.ledger.log import Pending, Recorded, format_instant
 from owl.ledger.store import Reader
 from owl.projections.application.clock import Clock
 from owl.projections.application.inputs import FutureStamp, InstantLike, as_instant
@@ -159,3 +159,39 @@ def with_refused(
         return [*shown, *refused][:most], total + len(refused)
 
     return both
+
+
+def superseded(
+    batch: Iterator[Pending], original_rows: Callable[[str, str, str, str], list[Recorded]]
+) -> Iterator[Pending]:
+    """A 3/A, 4/A or 5/A replaces the rows of the filing it amends: before the amendment's first
+    row, each row event of the original (same issuer, same form, filed on the date the
+    amendment names, naming the same reporting owner) is voided, so answers count the amended
+    rows once, the timeline shows both filings, and reconciliation compares against the
+    amended figures. `original_rows(issuer, form, filed_on, owner)` finds them in the log."""
+    done: set[str] = set()
+    owners: dict[str, str] = {}  # amendment -> its first reporting owner
+    for pending in batch:
+        ev = pending.event
+        filing = ev.filing
+        key = filing_of(ev)
+        if filing is None or filing.amends is None or key is None:
+            yield pending
+            continue
+        if isinstance(ev, PersonIdentified):
+            owners.setdefault(key, ev.person)
+        elif key not in done and key in owners:
+            done.add(key)
+            form = filing.form.upper().removesuffix("/A")
+            amends = filing.amends.isoformat()
+            for record in original_rows(ev.issuer, form, amends, owners[key]):
+                void = EventVoided(
+                    issuer=ev.issuer,
+                    effective_date=record.event.effective_date,
+                    voids=record.event_id,
+                    reason=f"superseded by Form {filing.form} ({key}), which amends the Form "
+                    f"{form} filed on {amends}",
+                    event_id=f"{key}:supersedes:{record.event_id}"[:200],
+                )
+                yield Pending(void, pending.line, pending.origin)
+        yield pending

@@ -350,6 +350,9 @@ class OwnershipEvents:
         }
         if self.filed_on is not None:
             filing["filed_on"] = self.filed_on.isoformat()
+        original = self.doc.date_of_original_submission
+        if original is not None and self.form.upper().endswith("/A"):
+            filing["amends"] = original.isoformat()
         if row is not None:
             words = "transaction" if row.is_transaction else "holding"
             table = "derivative" if row.kind.startswith("derivative") else "non-derivative"
