@@ -436,3 +436,48 @@ def test_falling_to_5_percent_ends_the_amendments_and_a_new_crossing_owes_a_new_
         ("Schedule 13D amendment", "2021-03-01"),
         ("Schedule 13D", "2021-05-03"),
     ]
+
+
+# --- Section 16: each insider's own duty -------------------------------------------------------
+
+
+def group_of_two(**link: object) -> list:
+    return [
+        buy("B", 60_000, "2021-05-03"),
+        buy("C", 50_000, "2021-05-04"),
+        ev("AffiliationFormed", "2021-06-01", person="B", affiliate="C", relation="control",
+           group="BC Group", **link),
+    ]  # fmt: skip
+
+
+def test_each_member_of_a_group_over_10_percent_owes_its_own_form_3() -> None:
+    events = [*group_of_two(), filed("3", "2021-06-08", holder="B", shares=60_000, public=False)]
+
+    rows = lines(owed(*events), "form_3")
+
+    assert rows == [
+        ("Form 3", "B", "2021-06-01", "2021-06-11", "met", None, "2021-06-08"),
+        ("Form 3", "C", "2021-06-01", "2021-06-11", "missing", None, None),
+    ]
+
+
+def test_one_members_form_4_does_not_meet_anothers() -> None:
+    events = [
+        *group_of_two(),
+        buy("C", 1_000, "2021-06-15"),
+        filed("4", "2021-06-16", holder="B", shares=60_000, public=False),
+    ]
+
+    assert [r[4:] for r in lines(owed(*events), "form_4")] == [("missing", None, None)]
+
+
+def test_a_joint_filing_meets_each_reporting_owners_form_4() -> None:
+    joint = [
+        ev("PersonIdentified", "2021-06-16", person="B", cik="1", filing={"form": "4",
+           "accession": "0000000001-21-000001", "filed_on": "2021-06-16"}),
+        ev("PersonIdentified", "2021-06-16", person="C", cik="2", filing={"form": "4",
+           "accession": "0000000001-21-000001", "filed_on": "2021-06-16"}),
+    ]  # fmt: skip
+    events = [*group_of_two(), buy("C", 1_000, "2021-06-15"), *joint]
+
+    assert [r[4:] for r in lines(owed(*events), "form_4")] == [("met", None, "2021-06-16")]

@@ -63,6 +63,7 @@ class Filing(NamedTuple):
     seq: int  # its first event in the log
     names: frozenset[str]  # the persons and labels it names, and their groups' names then
     seqs: tuple[int, ...] = ()  # every event of it
+    persons: frozenset[str] = frozenset()  # the persons it names itself: its reporting owners
 
 
 def evidence(ev: Event) -> tuple[str, Family, bool, date | None, str | None] | None:
@@ -81,8 +82,14 @@ def evidence(ev: Event) -> tuple[str, Family, bool, date | None, str | None] | N
     return None
 
 
-def add(filings: dict[str, Filing], record: Recorded, names: frozenset[str]) -> None:
-    """Fold one event into the filings it belongs to (`names`: whom it concerns)."""
+def add(
+    filings: dict[str, Filing],
+    record: Recorded,
+    names: frozenset[str],
+    persons: frozenset[str] = frozenset(),
+) -> None:
+    """Fold one event into the filings it belongs to (`names`: whom it concerns, groups
+    included; `persons`: whom it names itself)."""
     found = evidence(record.event)
     if found is None:
         return
@@ -103,6 +110,7 @@ def add(filings: dict[str, Filing], record: Recorded, names: frozenset[str]) -> 
             record.seq,
             names,
             (record.seq,),
+            persons,
         )
         return
     first = min(known.event_date, ev.effective_date)
@@ -112,4 +120,5 @@ def add(filings: dict[str, Filing], record: Recorded, names: frozenset[str]) -> 
         filed_on_stated=known.filed_on_stated or filed_on is not None,
         names=known.names | names,
         seqs=(*known.seqs, record.seq),
+        persons=known.persons | persons,
     )

@@ -17,10 +17,12 @@ exercisable within 60 days included):
   business days from 5 February 2024), and may neither vote nor acquire more from then until 10
   days after filing it (the cooling-off period): acquisitions in it are listed.
 
-Section 16 (Exchange Act §16(a), Rules 16a-2 and 16a-3), on the same counts:
-- a group over 10% (exactly 10% is not) owes a Form 3 within 10 days of the crossing (rolled
-  like the Schedule 13D); a Form 3 already filed before its first crossing (the person was an
-  insider already) meets it;
+Section 16 (Exchange Act §16(a), Rules 16a-2 and 16a-3), on the same counts, each insider's own
+duty (a filing meets only the obligations of the reporting owners it names; a joint filing names
+each of them):
+- each member of a group over 10% (exactly 10% is not) owes its own Form 3 within 10 days of the
+  crossing (rolled like the Schedule 13D); a Form 3 the member filed before its first crossing
+  (it was an insider already) meets it;
 - each later transaction of a member while the group was over 10% at the end of the previous
   date judged owes a Form 4 before the end of the second SEC business day after it: the trade
   that made it a 10% owner needs none (Rule 16a-2(c)), the one that takes it to 10% or below
@@ -173,6 +175,12 @@ class _Record:
         wanted = set(families)
         return [f for f in self.filings if f.family in wanted and f.names & names]
 
+    def filed_by(self, person: str, families: Iterable[Family]) -> list[Filing]:
+        """The filings a person made itself (one of its reporting owners): a Section 16 duty
+        is each insider's own, met by no other member's filing."""
+        wanted = set(families)
+        return [f for f in self.filings if f.family in wanted and person in f.persons]
+
     def intent_before(self, names: frozenset[str], day: date) -> bool:
         return any(i.date <= day and i.names & names for i in self.intents)
 
@@ -213,8 +221,9 @@ def find(changes: Iterable[Change], watch: Watch, as_of: date) -> Found:
             else:
                 obligations.append(found)
         else:
-            obligations.append(_form_3(r, p, first=p.label not in tens))
-            tens.add(p.label)
+            for member in p.members or (p.label,):  # each insider owes its own Form 3
+                obligations.append(_form_3(r, p, member, first=member not in tens))
+                tens.add(member)
     for points in r.by_label.values():
         obligations += _amendments(r, points)
         for p in points:
@@ -283,8 +292,12 @@ def _next_acquisition(points: list[Point], crossing: Point) -> Point | None:
     return None
 
 
-def _form_3(r: _Record, p: Point, first: bool) -> Obligation:
-    forms = r.filed(p.names, ("3",))
+def _form_3(r: _Record, p: Point, member: str, first: bool) -> Obligation:
+    """A member's own Form 3 on the group's crossing of 10%: each member of a group over 10% is
+    a 10% owner (Rule 16a-1(a)(1)), and each owes and files its own."""
+    if len(p.members) > 1:  # found by the member's name or the group's label
+        p = p._replace(label=member, members=(member,), names=frozenset({member, p.label}))
+    forms = r.filed_by(member, ("3",))
     after = [f for f in forms if f.filed_on >= p.date]
     before = [f for f in forms if f.filed_on < p.date]
     notes: tuple[str, ...] = ()
@@ -300,9 +313,11 @@ def _form_4(r: _Record, t: Transaction) -> Obligation:
     if filing is None:
         later = [
             f
-            for f in r.filed(t.names, ("4", "5"))
+            for person in t.persons
+            for f in r.filed_by(person, ("4", "5"))
             if f.event_date >= t.date and f.filed_on >= t.date
         ]
+        later.sort(key=lambda f: (f.filed_on, f.seq))
         filing = later[0] if later else None
     p = Point(t.date, t.label, t.persons, t.names, 0, 0, 0, False, t.seq, t.type, False)
     return _obligation(r, "form_4", p, form_4_due(t.date), filing)._replace(held=None, base=None)

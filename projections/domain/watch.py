@@ -149,7 +149,8 @@ class Watch:
                 label = group.label if group is not None else ev.person
                 self.intents.append(Intent(record.seq, day, label, self._names((ev.person,))))
             if filings.evidence(ev) is not None:
-                filings.add(self.filings, record, self._names(involved(ev)))
+                persons = involved(ev)
+                filings.add(self.filings, record, self._names(persons), frozenset(persons))
 
     def _names(self, persons: Iterable[str]) -> frozenset[str]:
         """The persons, and every name of their groups at the end of the date."""
