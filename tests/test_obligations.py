@@ -481,3 +481,37 @@ def test_a_joint_filing_meets_each_reporting_owners_form_4() -> None:
     events = [*group_of_two(), buy("C", 1_000, "2021-06-15"), *joint]
 
     assert [r[4:] for r in lines(owed(*events), "form_4")] == [("met", None, "2021-06-16")]
+
+
+# --- Schedule 13G filers: the 13G's own deadlines ------------------------------------------------
+
+
+def filed_13g(on: str, rule: str, shares: int = 60_000) -> Any:
+    return filed(
+        "SC 13G", on, shares=shares, filing={"form": "SC 13G", "filed_on": on, "rule": rule}
+    )
+
+
+@pytest.mark.parametrize(
+    ("crossed", "rule", "filing", "due", "status"),
+    [
+        # a qualified institution, before 30 September 2024: 45 days after the year's end
+        ("2021-03-01", "13d-1(b)", "2022-02-10", "2022-02-14", "met"),
+        ("2021-03-01", "13d-1(b)", "2022-02-15", "2022-02-14", "late"),
+        # an exempt investor: the same
+        ("2021-03-01", "13d-1(d)", "2022-02-14", "2022-02-14", "met"),
+        # from 30 September 2024: 45 days after the quarter's end
+        ("2024-10-15", "13d-1(b)", "2025-02-14", "2025-02-14", "met"),
+        # a passive investor: 10 days, then 5 SEC business days
+        ("2021-03-01", "13d-1(c)", "2021-03-11", "2021-03-11", "met"),
+        ("2024-10-15", "13d-1(c)", "2024-10-22", "2024-10-22", "met"),
+    ],
+)
+def test_a_13g_filer_is_held_to_the_13gs_own_deadline(
+    crossed: str, rule: str, filing: str, due: str, status: str
+) -> None:
+    body = owed(buy("A", 60_000, crossed), filed_13g(filing, rule), as_of="2026-06-30")
+
+    (row,) = lines(body, "schedule_13g")
+    assert (row[0], row[3], row[4], row[6]) == ("Schedule 13G", due, status, filing)
+    assert body["obligations"][0]["deadline"].endswith(f"(Rule {rule})")

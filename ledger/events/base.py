@@ -41,6 +41,8 @@ class Filing(BaseModel):
     filed_on: IsoDate | None = None
     # A 3/A, 4/A or 5/A: the date the filing it amends was submitted (its rows are replaced).
     amends: IsoDate | None = None
+    # A Schedule 13G: the rule it was filed under, "13d-1(b)", "13d-1(c)" or "13d-1(d)".
+    rule: Text | None = None
     row: Text | None = None  # e.g. "non-derivative transaction 2"
     code: Code | None = None  # the transaction code (P, S, A, M, F, G, ...)
     footnotes: tuple[Text, ...] = ()

@@ -64,6 +64,7 @@ class Filing(NamedTuple):
     names: frozenset[str]  # the persons and labels it names, and their groups' names then
     seqs: tuple[int, ...] = ()  # every event of it
     persons: frozenset[str] = frozenset()  # the persons it names itself: its reporting owners
+    rule: str | None = None  # a Schedule 13G's rule: "13d-1(b)", "13d-1(c)" or "13d-1(d)"
 
 
 def evidence(ev: Event) -> tuple[str, Family, bool, date | None, str | None] | None:
@@ -111,6 +112,7 @@ def add(
             names,
             (record.seq,),
             persons,
+            ev.filing.rule if ev.filing is not None else None,
         )
         return
     first = min(known.event_date, ev.effective_date)

@@ -7,8 +7,11 @@ exercisable within 60 days included):
   within 10 calendar days of the crossing for crossings before 5 February 2024 (a due date on a
   weekend or holiday rolls to the next SEC business day, Rule 0-3), within 5 SEC business days
   from then. A group pushed over 5% only by a fall in shares outstanding acquired nothing: it
-  owes one from its next acquisition while still over 5%. A timely Schedule 13G (a passive
-  investor's) meets it, unless the group had declared a control intent before filing it;
+  owes one from its next acquisition while still over 5%. A Schedule 13G meets it, unless the
+  group had declared a control intent before filing it; and a 13G that states the rule it was
+  filed under is held to that rule's deadline, not the 13D's (`schedule_13g`): Rule 13d-1(b) or
+  (d), 45 days after the end of the calendar year (from 30 September 2024, of the quarter);
+  (c), 10 days (from 30 September 2024, 5 SEC business days);
 - a material change owes an amendment: acquisitions or dispositions of 1% or more of the class
   since the last Schedule 13D the group filed (the net change of its holding against 1% of the
   class as it now stands, so a change in shares outstanding alone is none): within 2 SEC
@@ -51,10 +54,17 @@ from owl.projections.domain.state import Change, FoldState
 from owl.projections.domain.watch import Intent, Point, Transaction, Watch
 
 NEW_DEADLINES = date(2024, 2, 5)  # the amended Rules 13d-1 and 13d-2 apply from this date
+NEW_13G_DEADLINES = date(2024, 9, 30)  # their compliance date for the Schedule 13G deadlines
+_45_DAYS = timedelta(days=45)
 _TEN_DAYS = timedelta(days=10)
 
 Kind = Literal[
-    "schedule_13d", "schedule_13d_amendment", "schedule_13d_after_13g", "form_3", "form_4"
+    "schedule_13d",
+    "schedule_13g",
+    "schedule_13d_amendment",
+    "schedule_13d_after_13g",
+    "form_3",
+    "form_4",
 ]
 Status = Literal["met", "late", "missing", "pending", "owed", "filed", "filed_date_unknown"]
 
@@ -122,6 +132,24 @@ def schedule_13d_due(day: date) -> date:
     if day < NEW_DEADLINES:
         return SEC.roll_forward(day + _TEN_DAYS)
     return SEC.add_days(day, 5, "business")
+
+
+def schedule_13g_due(day: date, rule: str) -> date | None:
+    """When a Schedule 13G filed under `rule` was due for a crossing on `day`: under Rule
+    13d-1(b) (a qualified institution) or (d) (an exempt investor), 45 days after the end of the
+    calendar year (from 30 September 2024: of the calendar quarter); under (c) (a passive
+    investor), 10 days after (from 30 September 2024: 5 SEC business days). None: no such rule."""
+    if rule in ("13d-1(b)", "13d-1(d)"):
+        if day < NEW_13G_DEADLINES:
+            return SEC.roll_forward(date(day.year, 12, 31) + _45_DAYS)
+        last_month = 3 * ((day.month - 1) // 3) + 3
+        after = date(day.year + last_month // 12, last_month % 12 + 1, 1)
+        return SEC.roll_forward(after - timedelta(days=1) + _45_DAYS)  # the quarter's end + 45
+    if rule == "13d-1(c)":
+        if day < NEW_13G_DEADLINES:
+            return SEC.roll_forward(day + _TEN_DAYS)
+        return SEC.add_days(day, 5, "business")
+    return None
 
 
 def amendment_due(day: date) -> date | None:
@@ -278,6 +306,11 @@ def _schedule_13d(r: _Record, p: Point) -> Obligation | NotOwed:
         if f.filed_on >= p.date and (f.family == "13D" or not r.intent_before(p.names, f.filed_on))
     ]
     filing = candidates[0] if candidates else None
+    if filing is not None and filing.family == "13G" and filing.rule is not None:
+        due = schedule_13g_due(p.date, filing.rule)
+        if due is not None:  # a 13G filer is held to the 13G's own deadline
+            notes += (f"rule:{filing.rule}",)
+            return _obligation(r, "schedule_13g", p, due, filing, notes=notes)
     return _obligation(r, "schedule_13d", p, schedule_13d_due(p.date), filing, notes=notes)
 
 

@@ -16,6 +16,7 @@ from owl.ledger.log import Recorded
 from owl.projections.domain.filings import Filing
 from owl.projections.domain.numbers import format_percent, percent
 from owl.projections.domain.obligations import (
+    NEW_13G_DEADLINES,
     NEW_DEADLINES,
     Found,
     Kind,
@@ -28,6 +29,7 @@ from owl.projections.views.shapes import Json
 
 FORM_NAMES: dict[Kind, str] = {
     "schedule_13d": "Schedule 13D",
+    "schedule_13g": "Schedule 13G",
     "schedule_13d_amendment": "Schedule 13D amendment",
     "schedule_13d_after_13g": "Schedule 13D (a 13G filer's control intent)",
     "form_3": "Form 3",
@@ -96,7 +98,7 @@ def _obligation(o: Obligation, records: Mapping[int, Recorded]) -> Json:
         "trigger": trigger(o),
         "holding": _holding(o.held, o.base),
         "due": o.due.isoformat() if o.due else None,
-        "deadline": deadline(o.kind, o.arose_on),
+        "deadline": deadline(o.kind, o.arose_on, _rule_of(o.notes)),
         "status": o.status,
         "days_late": o.days_late,
         "filing": _filing(o.filing, records),
@@ -128,9 +130,21 @@ def _filing(f: Filing | None, records: Mapping[int, Recorded]) -> Json | None:
     }
 
 
-def deadline(kind: Kind, arose: date) -> str:
+def _rule_of(notes: tuple[str, ...]) -> str | None:
+    return next((n.partition(":")[2] for n in notes if n.startswith("rule:")), None)
+
+
+def deadline(kind: Kind, arose: date, rule: str | None = None) -> str:
     """How the due date is counted, in words."""
     new = arose >= NEW_DEADLINES
+    if kind == "schedule_13g":
+        later = arose >= NEW_13G_DEADLINES
+        if rule == "13d-1(c)":
+            if later:
+                return "5 SEC business days after the acquisition (Rule 13d-1(c))"
+            return "10 days after the acquisition (Rule 13d-1(c))"
+        period = "calendar quarter" if later else "calendar year"
+        return f"45 days after the end of the {period} of the acquisition (Rule {rule})"
     if kind == "schedule_13d":
         if new:
             return "5 SEC business days after the acquisition"
@@ -151,7 +165,7 @@ def deadline(kind: Kind, arose: date) -> str:
 def trigger(o: Obligation) -> str:
     """What created the obligation, in words."""
     held = _pct(o.held, o.base)
-    if o.kind == "schedule_13d":
+    if o.kind in ("schedule_13d", "schedule_13g"):
         return f"more than 5% of the class ({held}, Rule 13d-3)"
     if o.kind == "schedule_13d_amendment":
         assert o.since is not None and o.held is not None and o.base
@@ -184,6 +198,8 @@ _NOTES = {
 
 def note_text(note: str) -> str:
     code, _, value = note.partition(":")
+    if code == "rule":
+        return f"a Schedule 13G filed under Rule {value}: held to that rule's deadline"
     if code == "passive_since":
         return (
             f"over 5% since {value} only through a fall in shares outstanding; owed from this "

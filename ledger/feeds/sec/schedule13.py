@@ -62,6 +62,7 @@ class Schedule13Filing:
     issuer_name: str | None
     securities_class_title: str | None
     reporting_persons: tuple[ReportingPerson, ...]
+    rules: tuple[str, ...] = ()  # a 13G's rules checked: "13d-1(b)", "13d-1(c)", "13d-1(d)"
 
     @property
     def is_amendment(self) -> bool:
@@ -103,7 +104,20 @@ def parse_schedule13(xml: str | bytes, document: str) -> Schedule13Filing:
         issuer_name=issuer.text("issuerName"),
         securities_class_title=cover.text("securitiesClassTitle"),
         reporting_persons=tuple(_person(node) for node in persons),
+        rules=_rules(cover),
     )
+
+
+def _rules(cover: Node) -> tuple[str, ...]:
+    """The rules a Schedule 13G's cover checks, as `13d-1(b)`; one not of that form is refused."""
+    found = []
+    path = "designateRulesPursuantThisScheduleFiled/designateRulePursuantThisScheduleFiled"
+    for text in cover.texts(path):
+        match = re.search(r"13d-1\s*\(\s*([bcd])\s*\)", text, re.IGNORECASE)
+        if match is None:
+            raise cover.refuse(f"{text!r} is not Rule 13d-1(b), (c) or (d)", path)
+        found.append(f"13d-1({match[1].lower()})")
+    return tuple(dict.fromkeys(found))
 
 
 def _amendment_number(cover: Node) -> int | None:

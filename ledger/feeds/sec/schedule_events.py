@@ -116,6 +116,8 @@ class ScheduleEvents:
 
     def _event(self, kind: str, when: str, key: str, extra: str = "", **fields: Any) -> Raw:
         filing: Raw = {"form": self.filing.submission_type}
+        if self.filing.rules:
+            filing["rule"] = self.filing.rules[0]  # the first checked, when several are
         if self.accession:
             filing["accession"] = self.accession
         else:
