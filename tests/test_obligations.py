@@ -515,3 +515,31 @@ def test_a_13g_filer_is_held_to_the_13gs_own_deadline(
     (row,) = lines(body, "schedule_13g")
     assert (row[0], row[3], row[4], row[6]) == ("Schedule 13G", due, status, filing)
     assert body["obligations"][0]["deadline"].endswith(f"(Rule {rule})")
+
+
+def test_a_director_owes_a_form_4_for_every_transaction_even_below_10_percent() -> None:
+    director = ev("PersonIdentified", "2021-06-01", person="D", cik="7", director=True)
+    events = [
+        director,
+        buy("D", 1_000, "2021-06-01"),  # a director's first purchase: owed (16a-2(c) is not his)
+        buy("D", 500, "2021-06-15"),
+        buy("E", 1_000, "2021-06-15"),  # no insider, far below 10%: nothing
+        filed("4", "2021-06-03", holder="D", shares=1_000, public=False),
+    ]
+
+    rows = lines(owed(*events), "form_4")
+
+    assert rows == [
+        ("Form 4", "D", "2021-06-01", "2021-06-03", "met", None, "2021-06-03"),
+        ("Form 4", "D", "2021-06-15", "2021-06-17", "missing", None, None),
+    ]
+
+
+def test_an_officer_is_read_from_the_filing_that_names_him_so() -> None:
+    officer = ev(
+        "PersonIdentified", "2021-06-01", person="O", cik="8", officer="Chief Financial Officer"
+    )
+
+    rows = lines(owed(officer, sell("O", 10, "2021-06-02"), buy("O", 100, "2021-05-01")), "form_4")
+
+    assert [(r[1], r[2]) for r in rows] == [("O", "2021-06-02")]

@@ -61,6 +61,11 @@ class PersonIdentified(Event):
     person: Name
     cik: Cik
     as_filed: Name | None = None
+    # The reporting owner's relationship to the issuer, as a Form 3/4/5 states it on its date.
+    director: bool | None = None
+    officer: Text | None = None  # the officer's title ("officer" when none is given)
+    ten_percent_owner: bool | None = None
+    other: Text | None = None
 
 
 class IssuerIdentified(Event):

@@ -26,8 +26,9 @@ each of them):
 - each member of a group over 10% (exactly 10% is not) owes its own Form 3 within 10 days of the
   crossing (rolled like the Schedule 13D); a Form 3 the member filed before its first crossing
   (it was an insider already) meets it;
-- each later transaction of a member while the group was over 10% at the end of the previous
-  date judged owes a Form 4 before the end of the second SEC business day after it: the trade
+- each transaction of a director or officer (named so by a Form 3/4/5), and each later
+  transaction of a member while the group was over 10% at the end of the previous date judged,
+  owes a Form 4 before the end of the second SEC business day after it: the trade
   that made it a 10% owner needs none (Rule 16a-2(c)), the one that takes it to 10% or below
   does. Date-granular, like the rest of the ledger: the trades of the crossing date need none.
 

@@ -24,6 +24,7 @@ from owl.ledger.events import (
     TRANSACTIONS,
     ControlIntentDeclared,
     Event,
+    PersonIdentified,
     SharesIssued,
     SharesRepurchased,
     SharesTransferred,
@@ -59,7 +60,8 @@ class Point(NamedTuple):
 
 
 class Transaction(NamedTuple):
-    """A change in a holding by a member of a group over 10% at the end of the previous date."""
+    """A change in a holding by a member of a group over 10% at the end of the previous date,
+    or by a director or officer of the issuer."""
 
     seq: int
     date: date
@@ -119,6 +121,7 @@ class Watch:
         self._last: dict[str, tuple[int, int]] = {}  # label -> (held, base) when last seen
         self._tracked: dict[str, str] = {}  # a member of each group ever over 5% -> its label
         self._over_ten: dict[str, tuple[str, frozenset[str]]] = {}  # member -> (label, names)
+        self._insiders: set[str] = set()  # directors and officers, from the filings that say so
         self._outstanding: int | None = None
 
     def feed(self, records: Iterable[Recorded]) -> Iterator[Recorded]:
@@ -133,6 +136,10 @@ class Watch:
         self.last_day = day
         latest: dict[str, Recorded] = {}
         capital: Recorded | None = None
+        for record in todays:  # who is a director or officer, before the date's transactions
+            ev = record.event
+            if isinstance(ev, PersonIdentified) and (ev.director or ev.officer):
+                self._insiders.add(ev.person)
         for record in todays:
             ev = record.event
             for name in involved(ev):
@@ -163,10 +170,17 @@ class Watch:
         return frozenset(found)
 
     def _transaction(self, day: date, record: Recorded) -> None:
-        persons = [p for p in involved(record.event) if p in self._over_ten]
+        """A transaction of a 10% owner (over 10% at the end of the previous date) or of a
+        director or officer (any transaction: Rule 16a-2(c) exempts the crossing trade only of
+        a person not otherwise subject to Section 16) owes a Form 4."""
+        named = involved(record.event)
+        persons = [p for p in named if p in self._over_ten or p in self._insiders]
         if not persons:
             return
-        label, names = self._over_ten[persons[0]]
+        if persons[0] in self._over_ten:
+            label, names = self._over_ten[persons[0]]
+        else:
+            label, names = persons[0], self._names((persons[0],))
         ev = record.event
         found = filings.evidence(ev)
         key = None

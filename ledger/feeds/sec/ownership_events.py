@@ -133,7 +133,17 @@ class OwnershipEvents:
         )
         for i, owner in enumerate(doc.reporting_owners, 1):
             name = _owner_name(owner.name, owner.cik)
-            yield self._event("PersonIdentified", period, f"owner:{i}", person=name, cik=owner.cik)
+            yield self._event(
+                "PersonIdentified",
+                period,
+                f"owner:{i}",
+                person=name,
+                cik=owner.cik,
+                director=owner.is_director or None,
+                officer=(owner.officer_title or "officer") if owner.is_officer else None,
+                ten_percent_owner=owner.is_ten_percent_owner or None,
+                other=(owner.other_text or "other") if owner.is_other else None,
+            )
             if i > 1 and name != self.owner:
                 yield self._event(
                     "AffiliationFormed",
