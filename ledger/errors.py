@@ -131,6 +131,22 @@ class ChainBroken(LedgerError):
         super().__init__(f"hash chain broken at seq {seq}: {reason}")
 
 
+class DerivedDiffers(LedgerError):
+    """A table kept beside the log is not what the log implies (edited, or corrupt)."""
+
+    def __init__(self, table: str, how: str, row: object) -> None:
+        self.table, self.how, self.row = table, how, row
+        said = (
+            "is stored but the log does not imply it"
+            if how == "stored"
+            else "is implied by the log but not stored"
+        )
+        super().__init__(
+            f"the derived table {table} differs from the log: the row {row} {said}; nothing in "
+            "the log is wrong, and owl rebuild writes the derived tables again from it"
+        )
+
+
 class UnknownPerson(LedgerError):
     def __init__(self, person: str, issuer: str, as_of: str) -> None:
         self.person, self.issuer, self.as_of = person, issuer, as_of

@@ -344,7 +344,7 @@ def test_ingest_prints_the_new_head_digest_that_verify_confirms(db: str, tmp_pat
     assert summary == "appended 2, already present 0"
     assert digest_line.startswith("head digest 2:")
     confirmed = owl(db, "verify", "--expect", digest)
-    assert confirmed.stdout.endswith(f"; digest {digest} confirmed\n")
+    assert confirmed.stdout.splitlines()[0].endswith(f"; digest {digest} confirmed")
 
 
 def test_a_dry_run_prints_no_digest(db: str, tmp_path: Path) -> None:

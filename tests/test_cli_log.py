@@ -147,7 +147,28 @@ def test_verify_prints_the_head_seq_and_the_full_hash(db: str) -> None:
 
     result = owl(db, "verify")
 
-    assert (result.exit_code, result.stdout) == (0, f"ok: 3 events, head seq 3, hash {last.hash}\n")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        f"ok: 3 events, head seq 3, hash {last.hash}\n"
+        "derived data: ok (positions, facts, balances and appends as the log implies them; "
+        "0 of 0 checkpoints recomputed and equal)\n",
+    )
+
+
+def test_verify_names_a_derived_row_edited_behind_the_ledgers_back(db: str) -> None:
+    conn = sqlite3.connect(db.removeprefix("sqlite:///"))
+    with closing(conn), conn:  # the verdict-flipping edit: a fact turned into a void
+        conn.execute("UPDATE facts SET type = 'EventVoided', target_seq = 1")
+
+    result = owl(db, "verify")
+    chain_only = owl(db, "verify", "--chain-only")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: the derived table facts differs from the log: the row")
+    assert result.stderr.endswith("owl rebuild writes the derived tables again from it\n")
+    assert chain_only.exit_code == 0
+    assert owl(db, "rebuild").exit_code == 0
+    assert owl(db, "verify").exit_code == 0
 
 
 def test_verify_of_a_tampered_ledger_exits_1_naming_the_first_bad_seq(db: str) -> None:
@@ -199,7 +220,7 @@ def test_verify_expect_fails_when_the_digest_is_gone(db: str) -> None:
     ahead = owl(db, "verify", "--expect", f"4:{last.hash}")
     bad = owl(db, "verify", "--expect", "1:xyz")
 
-    assert ok.output.endswith(f"; digest {digest} confirmed\n")
+    assert ok.output.splitlines()[0].endswith(f"; digest {digest} confirmed")
     assert ahead.exit_code == 1
     assert ahead.stderr == (
         f"Error: the digest 4:{last.hash} is not in this ledger: the log ends at seq 3\n"

@@ -125,3 +125,16 @@ def test_the_reader_cannot_append_and_is_told_why(roles: dict[str, str]) -> None
     )  # fmt: skip
     assert result.exit_code == 1
     assert "permission" in result.stderr and "Traceback" not in result.output
+
+
+def test_the_reader_has_the_chain_checked_and_is_told_the_derived_data_was_not(
+    roles: dict[str, str],
+) -> None:
+    Ledger(roles["owl_writer"]).append(pending(buy("A", 5)), recorded_at=AT)
+
+    as_reader = Ledger(roles["owl_reader"]).verify()
+    as_writer = Ledger(roles["owl_writer"]).verify()
+
+    assert (as_reader["ok"], as_reader["derived"]["ok"]) == (True, None)
+    assert as_reader["derived"]["skipped"].startswith("the derived tables were not checked")
+    assert (as_writer["ok"], as_writer["derived"]["ok"]) == (True, True)

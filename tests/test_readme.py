@@ -95,7 +95,7 @@ def test_every_command_of_the_readme_tour_runs(
             (tenth,) = [row for row in result.stdout.splitlines() if row.split()[0] == "10"]
             placeholders["<recorded_at of seq 10>"] = tenth.split()[1]
         if line == "owl verify":
-            head = result.stdout.removeprefix("ok: ").split(", ")
+            head = result.stdout.splitlines()[0].removeprefix("ok: ").split(", ")
             digest = f"{head[1].removeprefix('head seq ')}:{head[2].removeprefix('hash ')}"
             placeholders["<seq>:<hash>"] = digest.strip()
 
@@ -122,4 +122,4 @@ def test_the_readme_restore_recipe_rebuilds_the_same_chain(
     ]
 
     assert [(r.exit_code, r.stderr) for r in results] == [(0, "")] * 4
-    assert results[-1].stdout.endswith(f"; digest {digest} confirmed\n")
+    assert results[-1].stdout.splitlines()[0].endswith(f"; digest {digest} confirmed")
