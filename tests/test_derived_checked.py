@@ -92,3 +92,19 @@ def test_verify_chain_only_does_not_look_at_derived_data(book: Ledger) -> None:
     result = book.verify(derived=False)
 
     assert (result["ok"], result["derived"]) == (True, None)
+
+
+def test_a_corrupt_checkpoint_is_passed_over_with_a_warning_never_a_crash(
+    book: Ledger, caplog: pytest.LogCaptureFixture
+) -> None:
+    before = (book.status("INOC", "2004-12-31"), book.timeline("INOC"))
+    tamper(book, "UPDATE checkpoints SET state = changes")  # bytes that decode to nothing valid
+    fresh = Ledger(book.store.url)  # no decoded state cached
+
+    with caplog.at_level("WARNING", logger="owl.checkpoints"):
+        after = (fresh.status("INOC", "2004-12-31"), fresh.timeline("INOC"))
+
+    assert after == before
+    assert "is corrupt: it was passed over and the answer folded from the log" in caplog.text
+    assert fresh.verify()["derived"]["table"] == "checkpoints"
+    fresh.close()

@@ -20,7 +20,7 @@ from owl.ledger.store import Reader
 from owl.projections.application.inputs import InstantLike, as_instant
 from owl.projections.domain.fold import Fold
 from owl.projections.domain.identity import aliases
-from owl.projections.domain.state import Change
+from owl.projections.domain.state import Change, FoldState
 from owl.projections.maintained import checkpoints, tables
 from owl.projections.maintained.tables import IssuerSummary
 from owl.projections.views.snapshot import Snapshot
@@ -106,9 +106,15 @@ class Reading:
     def changes(self) -> list[Change]:
         """Every timeline change: the checkpoints' segments, then the tail folded after them."""
         keys = checkpoints.valid_keys(self.reader, self.issuer, None, self.upto)
-        segments = checkpoints.segments(
-            self.reader, self.cache, self.issuer, keys[-1] if keys else None
-        )
+        try:
+            segments = checkpoints.segments(
+                self.reader, self.cache, self.issuer, keys[-1] if keys else None
+            )
+        except checkpoints.Corrupt as exc:  # the whole timeline from the log instead
+            checkpoints.warn(exc)
+            fold = Fold(FoldState(self.issuer), self.voided)
+            self.go_on(fold, None)
+            return sorted(fold.changes, key=lambda c: c.date)
         return sorted([*segments, *self.fold(None).changes], key=lambda c: c.date)
 
     def events(self, after: str | None, through: str | None) -> Iterable[Recorded]:

@@ -27,6 +27,7 @@ the tail.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import NamedTuple
 
@@ -43,6 +44,7 @@ from owl.projections.maintained.codec import (
 )
 from owl.projections.maintained.tables import CheckpointRow
 
+_log = logging.getLogger("owl.checkpoints")
 INTERVAL = 2_000  # events folded between checkpoints (a view folds at most about this many)
 KEEP_BUILDS = 3  # builds kept per issuer (older ones serve only old known_at views)
 
@@ -50,6 +52,23 @@ KEEP_BUILDS = 3  # builds kept per issuer (older ones serve only old known_at vi
 class Key(NamedTuple):
     through: str
     built_seq: int
+
+
+class Corrupt(Exception):
+    """A stored checkpoint that cannot be decoded: it is passed over, never trusted."""
+
+    def __init__(self, issuer: str, key: Key) -> None:
+        self.issuer, self.key = issuer, key
+        super().__init__(
+            f"the checkpoint of {issuer} through {key.through} (built at seq {key.built_seq}) is "
+            "corrupt: it was passed over and the answer folded from the log; owl verify names "
+            "it, owl rebuild writes it again"
+        )
+
+
+def warn(exc: Corrupt) -> None:
+    """Say, on the log (stderr by default), that a corrupt checkpoint was passed over."""
+    _log.warning("%s", exc)
 
 
 class StateCache:
@@ -64,7 +83,11 @@ class StateCache:
         if found is None:
             row = tables.checkpoint(reader, issuer, key.through, key.built_seq)
             assert row is not None, key
-            found = (decode_state(row.state), row)
+            try:
+                found = (decode_state(row.state), row)
+                decode_changes(row.changes)
+            except Exception as exc:  # whatever corrupt bytes raise, never a crash
+                raise Corrupt(issuer, key) from exc
             if len(self.states) >= self.size:
                 self.states.pop(next(iter(self.states)))
             self.states[(issuer, key)] = found
@@ -95,15 +118,19 @@ def start(
     reader: Reader, cache: StateCache, issuer: str, as_of: str | None, upto_seq: int
 ) -> tuple[FoldState, Key | None]:
     """A working state to fold a view from: the best valid checkpoint's (a copy), or empty."""
-    keys = valid_keys(reader, issuer, as_of, upto_seq)
-    if not keys:
-        return FoldState(issuer), None
-    state, _ = cache.get(reader, issuer, keys[-1])
-    return state.clone(), keys[-1]
+    for key in reversed(valid_keys(reader, issuer, as_of, upto_seq)):
+        try:
+            state, _ = cache.get(reader, issuer, key)
+        except Corrupt as exc:
+            warn(exc)
+            continue
+        return state.clone(), key
+    return FoldState(issuer), None
 
 
 def segments(reader: Reader, cache: StateCache, issuer: str, key: Key | None) -> list[Change]:
-    """The timeline changes from the first date through the checkpoint `key`."""
+    """The timeline changes from the first date through the checkpoint `key` (raises
+    `Corrupt` when one of the chain cannot be read: fold from the log instead)."""
     parts: list[list[Change]] = []
     while key is not None:
         _, row = cache.get(reader, issuer, key)
