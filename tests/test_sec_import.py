@@ -737,7 +737,8 @@ def test_a_class_is_named_without_regard_to_case_and_an_unknown_one_is_refused(
     )
 
 
-def test_one_cik_spelled_two_ways_is_one_person(ledger: Ledger, tmp_path: Path) -> None:
+def garrett_spelled_twice(ledger: Ledger, tmp_path: Path) -> None:
+    """Mark Garrett's Form 3, then a copy a day later spelling his name the other way round."""
     text = (DATA / "form3.snow.xml").read_text()
     respelled = tmp_path / "form3.again.xml"
     respelled.write_text(
@@ -745,9 +746,12 @@ def test_one_cik_spelled_two_ways_is_one_person(ledger: Ledger, tmp_path: Path) 
             "<periodOfReport>2020-09-15", "<periodOfReport>2020-09-16"
         )
     )
-
     ingest(ledger, "form3.snow.xml")
     ledger.ingest(str(respelled), recorded_at=AT)
+
+
+def test_one_cik_spelled_two_ways_is_one_person(ledger: Ledger, tmp_path: Path) -> None:
+    garrett_spelled_twice(ledger, tmp_path)
     logged = events(ledger, "SNOW")
     named = {getattr(e, f) for e in logged for f in type(e).persons if getattr(e, f, None)}
     (again,) = [e for e in logged if e.type == "PersonIdentified" and e.as_filed]
@@ -763,15 +767,7 @@ def test_one_cik_spelled_two_ways_is_one_person(ledger: Ledger, tmp_path: Path) 
 def test_a_person_is_found_by_any_spelling_a_filing_gave_and_without_regard_to_case(
     ledger: Ledger, tmp_path: Path
 ) -> None:
-    text = (DATA / "form3.snow.xml").read_text()
-    respelled = tmp_path / "form3.again.xml"
-    respelled.write_text(
-        text.replace("GARRETT MARK", "Mark Garrett").replace(
-            "<periodOfReport>2020-09-15", "<periodOfReport>2020-09-16"
-        )
-    )
-    ingest(ledger, "form3.snow.xml")
-    ledger.ingest(str(respelled), recorded_at=AT)
+    garrett_spelled_twice(ledger, tmp_path)
 
     for asked in ("GARRETT MARK", "Mark Garrett", "  garrett   mark "):
         assert ledger.timeline("SNOW", person=asked)["person"] == "GARRETT MARK"

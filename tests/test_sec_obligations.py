@@ -52,17 +52,8 @@ def test_an_imported_form_4_meets_the_form_4_its_sale_owed(ledger: Ledger) -> No
 def test_a_schedule_13d_of_the_group_meets_its_members_crossing(ledger: Ledger) -> None:
     # Aadi's Schedule 13D (event date 2024-12-31): BML Investment Partners and Braden Michael
     # Leonard, one group, 2,435,000 shares (9.9%). The bare XML states no filing date.
-    history = [
-        ev("OutstandingReported", "2024-11-01", issuer="CIK0001422142", shares=24_600_000),
-        ev("SharesPurchased", "2024-12-31", issuer="CIK0001422142",
-           holder="BML Investment Partners, L.P.", shares=2_435_000),
-    ]  # fmt: skip
-    ledger.append([Pending(e) for e in history], at("2026-11-01T00:00"))
-    ledger.ingest(str(DATA / "schedule13d.xml"), recorded_at="2026-11-01T00:00:01Z")
+    owed = aadi(ledger)
 
-    body = ledger.obligations("CIK0001422142", as_of="2025-03-31")
-
-    (owed,) = [o for o in body["obligations"] if o["kind"] == "schedule_13d"]
     assert owed["group"] == "BML Investment Partners, L.P. et al."
     assert (owed["arose_on"], owed["due"]) == ("2024-12-31", "2025-01-08")
     assert owed["status"] == "filed_date_unknown"  # never "met" on a date owl does not have
