@@ -136,24 +136,37 @@ def explain(
 @issuer_option
 @click.option("--holder", metavar="HOLDER", help="Only this holder's (or group label's) breaks.")
 @known_at_option
+@click.option(
+    "--taken",
+    is_flag=True,
+    help="Also list the reports the ledger took as the position where it computed another "
+    "(adopted and opening reports).",
+)
 @format_option("table", "json", "csv")
 @click.pass_obj
 def reconcile(
-    settings: Settings, issuer: str, holder: str | None, known_at: datetime | None, fmt: str
+    settings: Settings,
+    issuer: str,
+    holder: str | None,
+    known_at: datetime | None,
+    taken: bool,
+    fmt: str,
 ) -> None:
     """Each break between a reported holding and the ledger's replay: date, holder, reported,
     computed, difference, the filing and row, and the likely cause when one is evident.
 
     A constant offset that persists over later reports is one break, named at its first report;
-    "open" says whether the holder's latest report still differs by it. Adopted and opening
-    reports are not breaks: the ledger took them as the position (ownership lists them).
+    "open" says whether the holder's latest report still differs by it. Every break names a
+    cause ("unexplained" when none is evident). Adopted and opening reports are not breaks: the
+    ledger took them as the position (ownership lists them; --taken lists them here too).
 
     \b
     Examples:
       owl reconcile --issuer SNOW
       owl reconcile --issuer SNOW --holder "Scarpelli Michael" --format csv > breaks.csv
+      owl reconcile --issuer SNOW --taken
     """
-    body = open_ledger(settings).reconcile(issuer, holder, known_at)
+    body = open_ledger(settings).reconcile(issuer, holder, known_at, taken)
     if fmt == "json":
         emit_json(body)
     elif fmt == "csv":

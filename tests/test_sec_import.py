@@ -12,6 +12,7 @@ import pytest
 
 from owl.ledger.errors import InvalidEvents, LedgerError
 from owl.projections.application.api import Ledger
+from owl.projections.views.reconcile import UNEXPLAINED
 from tests.builders import ev, pending
 
 DATA = Path(__file__).parent / "data" / "sec"
@@ -40,7 +41,7 @@ def reported(ledger: Ledger, issuer: str, holder: str, nature: str | None = None
 
 
 def breaks(ledger: Ledger, issuer: str, **kw: Any) -> list[dict[str, Any]]:
-    return list(ledger.reconcile(issuer, **kw)["breaks"])
+    return list(ledger.reconcile(issuer, taken=True, **kw)["breaks"])
 
 
 def holder_row(view: dict[str, Any], holder: str) -> dict[str, Any]:
@@ -652,7 +653,7 @@ def test_owl_ingest_reads_filings_and_reconcile_lists_the_openings(sqlite_url: s
     owl(sqlite_url, "init")
 
     ingested = owl(sqlite_url, "ingest", str(DATA / "374WaterForm4.xml"))
-    listed = owl(sqlite_url, "reconcile", "--issuer", "933972", "--format", "csv")
+    listed = owl(sqlite_url, "reconcile", "--issuer", "933972", "--taken", "--format", "csv")
 
     assert ingested.exit_code == 0, ingested.output
     assert ingested.output.startswith("appended 8, already present 0")
@@ -815,6 +816,8 @@ def test_a_filing_disposing_of_more_than_the_ledger_knows_is_evidence_not_refuse
     found = [b for b in breaks(ledger, "SNOW") if b["holder"] == "McMahon John Dennis"]
     assert result.appended == 7  # nothing refused
     assert [h["shares"] for h in direct] == [54_666]  # the account follows the filing
+    (opened,) = [b for b in found if b["reported"] == 116_052]  # the row's implied position
+    assert (opened["kind"], opened["cause"]) == ("break", UNEXPLAINED)  # never an empty cause
     (followed,) = [b for b in found if b["reported"] == 54_666]
     assert (followed["computed"], followed["kind"]) == (-60_386, "break")
     assert followed["cause"].startswith(

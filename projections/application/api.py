@@ -388,14 +388,19 @@ class Ledger:
             return obligations_json(found, at.issuer, day, at.stamp, person, refs)
 
     def reconcile(
-        self, issuer: str, holder: str | None = None, known_at: InstantLike = None
+        self,
+        issuer: str,
+        holder: str | None = None,
+        known_at: InstantLike = None,
+        taken: bool = False,
     ) -> Json:
-        """Each break between a reported holding and the replay (see
-        `projections.views.reconcile`)."""
+        """Each break between a reported holding and the replay; with `taken`, also the reports
+        taken as the position (see `projections.views.reconcile`)."""
         with self._at(issuer, known_at) as at:
             state = at.fold(None).s
-            seqs = [s for _, _, r in breaks(state) for s in (r.seq, r.seq + 1)]
-            return reconcile_json(state, at.issuer, holder, at.stamp, at.reader.events_by_seq(seqs))
+            seqs = [s for _, _, r in breaks(state, taken) for s in (r.seq, r.seq + 1)]
+            refs = at.reader.events_by_seq(seqs)
+            return reconcile_json(state, at.issuer, holder, at.stamp, refs, taken)
 
     def series(
         self,

@@ -3,12 +3,13 @@
 A break is a report (a `HoldingReported`, a `DerivativeReported`) that states a different
 position for an account than the ledger computes at that point of the replay. A constant offset
 that persists over later reports is one break, named at its first report; a break is *open* when
-the account's latest report still differs by it. The view also lists the reports the ledger took
-as the position where it computed another (kind `adopted`, and `opening`: a filing opening an
-account the ledger held nothing in, e.g. the position a Form 4 row implies before it), since each
-is a difference the ledger could not explain. The likely cause is given when one is evident
-(`projections.domain.causes`; for an opening implied by a transaction row, the row's amount against
-the holding it states).
+the account's latest report still differs by it. Asked with `taken`, the view also lists the
+reports the ledger took as the position where it computed another (kind `adopted`, and
+`opening`: a filing opening an account the ledger held nothing in, e.g. the position a Form 4 row
+implies before it): differences it did not explain, but took, so not breaks. The likely cause
+is given when one is evident (`projections.domain.causes`; for an opening implied by a
+transaction row, the row's amount against the holding it states); a break with none says it is
+unexplained.
 """
 
 from __future__ import annotations
@@ -23,16 +24,22 @@ from owl.projections.views.shapes import Json
 from owl.projections.views.wording import cause_text
 
 
-def breaks(state: FoldState) -> list[tuple[str, Book, Reconciliation]]:
-    """Every break of every class, with its class ("" the common stock) and book, by date."""
+def breaks(state: FoldState, taken: bool = False) -> list[tuple[str, Book, Reconciliation]]:
+    """Every break of every class, with its class ("" the common stock) and book, by date;
+    with `taken`, also the reports the ledger took as the position where it computed another
+    (adopted and opening reports: not breaks)."""
     books = [(state.terms.security, state.book), *state.others.items()]
     found = [
         (cls, book, r)
         for cls, book in books
         for r in book.reconciliations
-        if r.is_new_break or (r.difference and (r.adopted or r.opening))
+        if r.is_new_break or (taken and r.difference and (r.adopted or r.opening))
     ]
     return sorted(found, key=lambda f: (f[2].date, f[2].seq))
+
+
+# A break always names a cause: when none is evident, that is what it says.
+UNEXPLAINED = "unexplained: no transaction, share count or typo on record accounts for it"
 
 
 def kind(r: Reconciliation) -> str:
@@ -45,9 +52,10 @@ def reconcile_json(
     holder: str | None,
     known_at: str | None,
     records: Mapping[int, Recorded],
+    taken: bool = False,
 ) -> Json:
     rows = []
-    for cls, book, r in breaks(state):
+    for cls, book, r in breaks(state, taken):
         if holder is not None and r.holder != holder:
             continue
         account = (r.holder, r.nature, r.series)
@@ -73,7 +81,8 @@ def reconcile_json(
                 else None,
                 "accession": filing.accession if filing else None,
                 "row": filing.row if filing else None,
-                "cause": cause_text(r.cause or implied(r, records)) or None,
+                "cause": cause_text(r.cause or implied(r, records))
+                or (UNEXPLAINED if kind(r) == "break" else None),
                 "event": record_ref(record),
             }
         )
