@@ -178,6 +178,13 @@ def ownership_lines(body: dict[str, Any]) -> list[str]:
         ],
         right=[2, 3],
     )
+    for bad in body.get("inconsistencies", []):
+        how = f" ({bad['nature']})" if bad["nature"] else ""
+        out += [
+            "",
+            f"Inconsistent: {bad['holder']}{how} holds {n(bad['shares'])} shares: the log holds "
+            f"an event that takes more than the account had (owl verify; owl log --holder).",
+        ]
     rights = body.get("derivatives", [])
     if rights:
         out += ["", "Rights to acquire shares:"]

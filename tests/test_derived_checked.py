@@ -108,3 +108,19 @@ def test_a_corrupt_checkpoint_is_passed_over_with_a_warning_never_a_crash(
     assert "is corrupt: it was passed over and the answer folded from the log" in caplog.text
     assert fresh.verify()["derived"]["table"] == "checkpoints"
     fresh.close()
+
+
+def test_an_oversell_in_the_log_is_shown_as_an_inconsistency(
+    book: Ledger,
+) -> None:
+    # The attack: a balance raised behind the ledger's back lets an oversell through.
+    tamper(book, "UPDATE balances SET position = 99000000 WHERE holder = 'H1'")
+    held = book.ownership("INOC", "2005-01-31")
+    (h1,) = [h for h in held["holders"] if h["holder"] == "H1"]
+    sale = ev("SharesSold", "2005-02-01", holder="H1", shares=h1["shares"] + 5_000, event_id="x")
+    book.append(pending(sale), recorded_at="2026-11-02T00:00:00Z")
+
+    view = book.ownership("INOC", "2005-02-01")
+
+    assert view["inconsistencies"] == [{"holder": "H1", "nature": None, "shares": -5_000}]
+    assert book.verify()["derived"]["table"] == "balances"

@@ -84,6 +84,8 @@ def test_a_holding_that_moved_with_no_transaction_says_so(ledger: Ledger) -> Non
         (1_243, "two adjacent digits swapped"),
         (1_284, "one digit different"),
         (12_340, "off by a factor of ten"),
+        (1_234_000, "off by a factor of 1,000: a decimal point where a thousands separator was "
+                    "meant, 36.000 for 36,000"),
     ],
 )
 def test_an_amount_that_looks_mistyped_says_so(ledger: Ledger, reported: int, why: str) -> None:
@@ -162,3 +164,34 @@ def test_the_view_is_bitemporal(ledger: Ledger) -> None:
     after = ledger.reconcile("INOC")["breaks"]
 
     assert (before, len(after)) == ([], 1)
+
+
+@pytest.mark.parametrize(
+    ("footnote", "cause"),
+    [
+        ("Includes 412 shares acquired under the Employee Stock Purchase Plan.",
+         "the filing's footnote mentions shares acquired under a purchase plan, which the filing "
+         "does not itemize"),
+        ("Includes shares acquired through dividend reinvestment.",
+         "the filing's footnote mentions dividend reinvestment, which the filing does not "
+         "itemize"),
+        ("Reflects a gift of 50 shares to a family trust.",
+         "the filing's footnote mentions a gift, which the filing does not itemize"),
+    ],
+)  # fmt: skip
+def test_a_footnote_naming_an_unitemized_change_is_the_breaks_cause(
+    ledger: Ledger, footnote: str, cause: str
+) -> None:
+    filed = {"form": "4", "row": "non-derivative holding 1", "footnotes": [footnote]}
+
+    found = run(ledger, buy("2003-01-02", 1_000), report("2003-01-03", 1_412, filing=filed))
+
+    assert [(b["kind"], b["cause"]) for b in found] == [("break", cause)]
+
+
+def test_a_break_with_no_evident_cause_says_it_is_unexplained(ledger: Ledger) -> None:
+    found = run(ledger, buy("2003-01-02", 1_000), report("2003-01-03", 1_412, public=False))
+
+    assert [b["cause"] for b in found] == [
+        "unexplained: no transaction, share count or typo on record accounts for it"
+    ]

@@ -41,6 +41,8 @@ def mistyped(reported: int, computed: int) -> str:
     a, b = str(reported), str(computed)
     if reported and computed and (reported * 10 == computed or computed * 10 == reported):
         return "mistyped:factor_of_ten"
+    if reported and computed and (reported * 1000 == computed or computed * 1000 == reported):
+        return "mistyped:factor_of_thousand"  # "36.000" meant 36,000: a decimal point for a comma
     if len(a) != len(b):
         return ""
     differ = [i for i in range(len(a)) if a[i] != b[i]]

@@ -167,6 +167,7 @@ def ownership_body(
         "derivatives": derivatives,
         "unexplained_changes": changes,
         "open_breaks": breaks,
+        "inconsistencies": oversold(accounts, security),
     }
 
 
@@ -207,7 +208,7 @@ def ownership_view(
         )
         for row in adopted
     ]
-    return ownership_body(
+    body = ownership_body(
         issuer,
         as_of,
         known_at,
@@ -220,6 +221,7 @@ def ownership_view(
         changes,
         breaks,
     )
+    return body
 
 
 def _holder(
@@ -254,3 +256,14 @@ def change_json(
     if opening:
         body["opening"] = True
     return body
+
+
+def oversold(accounts: Mapping[Account, int], cls: str) -> list[Json]:
+    """Each account of the class below zero: the log holds an event that takes more than the
+    account had (however it got there: the append refuses one). Shown as an inconsistency,
+    never as a silent negative holding."""
+    return [
+        {"holder": holder, "nature": nature or None, "shares": shares}
+        for (holder, security, nature), shares in sorted(accounts.items())
+        if security == cls and shares < 0
+    ]

@@ -14,6 +14,7 @@ unexplained.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from owl.ledger.log import Recorded
@@ -81,7 +82,7 @@ def reconcile_json(
                 else None,
                 "accession": filing.accession if filing else None,
                 "row": filing.row if filing else None,
-                "cause": cause_text(r.cause or implied(r, records))
+                "cause": cause_text(r.cause or implied(r, records) or footnoted(r, records))
                 or (UNEXPLAINED if kind(r) == "break" else None),
                 "event": record_ref(record),
             }
@@ -102,3 +103,22 @@ def implied(r: Reconciliation, records: Mapping[int, Recorded]) -> str:
         return ""
     stated = amount + r.reported  # the holding the row states after it (its amount on top)
     return mistyped(stated, amount)
+
+
+# What a footnote of the report's filing row says happened that the row does not itemize.
+_FOOTNOTED = (
+    ("purchase_plan", re.compile(r"(stock|share) purchase plan|\bESPP\b|purchase plan", re.I)),
+    ("dividend", re.compile(r"dividend reinvestment|reinvested dividends|\bDRIP\b", re.I)),
+    ("gift", re.compile(r"\bgifts?\b|\bgifted\b", re.I)),
+)
+
+
+def footnoted(r: Reconciliation, records: Mapping[int, Recorded]) -> str:
+    """For a report read from a filing, whether a footnote of its row names shares that moved
+    outside the itemized transactions (a purchase plan, dividend reinvestment, a gift)."""
+    record = records.get(r.seq)
+    filing = record.event.filing if record is not None else None
+    if filing is None or not filing.footnotes:
+        return ""
+    text = " ".join(filing.footnotes)
+    return next((f"footnote:{code}" for code, pattern in _FOOTNOTED if pattern.search(text)), "")

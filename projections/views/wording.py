@@ -254,6 +254,14 @@ def cause_text(cause: str) -> str:
     if code == "no_transaction":
         moved, _, since = detail.partition(":")
         return f"moved by {int(moved):+,} since the report of {since} with no transaction on record"
+    if code == "footnote":
+        return {
+            "purchase_plan": "the filing's footnote mentions shares acquired under a purchase "
+            "plan, which the filing does not itemize",
+            "dividend": "the filing's footnote mentions dividend reinvestment, which the filing "
+            "does not itemize",
+            "gift": "the filing's footnote mentions a gift, which the filing does not itemize",
+        }[detail]
     if code == "history_missing":
         return (
             f"the filing disposes of more than the ledger holds (it computed {int(detail):,}): "
@@ -266,6 +274,8 @@ def cause_text(cause: str) -> str:
             "factor_of_ten": "off by a factor of ten",
             "one_digit": "one digit different",
             "swapped_digits": "two adjacent digits swapped",
+            "factor_of_thousand": "off by a factor of 1,000: a decimal point where a thousands "
+            "separator was meant, 36.000 for 36,000",
         }[detail]
         return f"looks mistyped ({how})"
     if code == "percent_other_count":
