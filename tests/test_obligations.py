@@ -543,3 +543,25 @@ def test_an_officer_is_read_from_the_filing_that_names_him_so() -> None:
     rows = lines(owed(officer, sell("O", 10, "2021-06-02"), buy("O", 100, "2021-05-01")), "form_4")
 
     assert [(r[1], r[2]) for r in rows] == [("O", "2021-06-02")]
+
+
+def test_a_group_formed_by_a_holder_already_over_5_percent_owes_its_13d_on_forming() -> None:
+    link = ev("AffiliationFormed", "2021-06-01", person="B", affiliate="C", relation="control",
+              group="BC Group")  # fmt: skip
+    events = [
+        buy("B", 60_000, "2021-05-03"),
+        filed("SC 13D", "2021-05-10", holder="B", shares=60_000),  # B's own, before the group
+        buy("C", 20_000, "2021-05-04"),
+        link,  # B and C now hold 80,000 (8%) together: Rule 13d-5(b)(1)
+        buy("B", 5_000, "2021-06-20"),  # 0.5% more since forming: not material
+        filed("SC 13D", "2021-06-09", holder="C", shares=80_000),
+    ]
+
+    body = owed(*events)
+
+    assert lines(body) == [
+        ("Schedule 13D", "B", "2021-05-03", "2021-05-13", "met", None, "2021-05-10"),
+        ("Schedule 13D", "BC Group", "2021-06-01", "2021-06-11", "met", None, "2021-06-09"),
+    ]
+    (formed,) = [o for o in body["obligations"] if o["group"] == "BC Group"]
+    assert formed["notes"][-1].endswith("(Rule 13d-5(b)(1))")

@@ -12,6 +12,8 @@ exercisable within 60 days included):
   filed under is held to that rule's deadline, not the 13D's (`schedule_13g`): Rule 13d-1(b) or
   (d), 45 days after the end of the calendar year (from 30 September 2024, of the quarter);
   (c), 10 days (from 30 September 2024, 5 SEC business days);
+- a group formed by holders already over 5% between them owes its Schedule 13D on the day it
+  forms (Rule 13d-5(b)(1)), and its amendments are measured from its holding as formed;
 - a material change owes an amendment: acquisitions or dispositions of 1% or more of the class
   since the last Schedule 13D the group filed (the net change of its holding against 1% of the
   class as it now stands, so a change in shares outstanding alone is none): within 2 SEC
@@ -253,7 +255,11 @@ def find(changes: Iterable[Change], watch: Watch, as_of: date) -> Found:
             for member in p.members or (p.label,):  # each insider owes its own Form 3
                 obligations.append(_form_3(r, p, member, first=member not in tens))
                 tens.add(member)
-    for points in r.by_label.values():
+    owed_13d = {(o.group, o.arose_on) for o in obligations if o.kind.startswith("schedule_13")}
+    for label, points in r.by_label.items():
+        formed = _formed(r, points)
+        if formed is not None and (label, formed.arose_on) not in owed_13d:
+            obligations.append(formed)
         obligations += _amendments(r, points)
         for p in points:
             if p.adopted and not p.first and p.held != p.before:
@@ -315,6 +321,20 @@ def _schedule_13d(r: _Record, p: Point) -> Obligation | NotOwed:
     return _obligation(r, "schedule_13d", p, schedule_13d_due(p.date), filing, notes=notes)
 
 
+def _formed(r: _Record, points: list[Point]) -> Obligation | None:
+    """A group formed by holders already over 5% between them, without crossing (a member was
+    over 5% already): under Rule 13d-5(b)(1) the group acquires its members' shares on the day it
+    forms, and owes its Schedule 13D then (a member's own filing, or its amendment, naming the
+    group meets it)."""
+    first = points[0]
+    if len(first.members) < 2 or not first.over_five or first.adopted or first.before:
+        return None
+    found = _schedule_13d(r, first)
+    if isinstance(found, NotOwed):
+        return None
+    return found._replace(notes=(*found.notes, "group_formed"))
+
+
 def _next_acquisition(points: list[Point], crossing: Point) -> Point | None:
     for q in points:
         if q.date <= crossing.date:
@@ -370,6 +390,7 @@ def _amendments(r: _Record, points: list[Point]) -> list[Obligation]:
     active = first.adopted and first.over_five and not schedules
     since = (first.date, first.held) if active else None
     notes = ("first_known_position",) if active else ()
+    formed = len(first.members) > 1 and first.over_five and not first.adopted
     held = 0
     for _, _, _, item in items:
         if isinstance(item, Filing):
@@ -378,6 +399,9 @@ def _amendments(r: _Record, points: list[Point]) -> list[Obligation]:
             continue
         p = item
         held = p.held
+        if p is first and formed:  # the group's own Schedule 13D reports it as formed
+            active, since = True, (p.date, p.held)
+            continue
         if active and since is not None and p is not first and _material(p, since[1]):
             if not p.adopted:  # a change known only from a report: see `_unitemized`
                 later = [f for f in schedules if f.family == "13D" and f.filed_on >= p.date]

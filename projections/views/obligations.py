@@ -189,6 +189,8 @@ def _pct(held: int | None, base: int | None) -> str:
 
 _NOTES = {
     "already_reporting": "a Form 3 filed before the crossing: already reporting under Section 16",
+    "group_formed": "a group formed by holders over 5% between them: it acquired its members' "
+    "shares on the day it formed (Rule 13d-5(b)(1))",
     "filed_on_not_stated": "the filing date is not on record (a bare XML form; owl ingest "
     "--filed-on gives it): whether it was on time cannot be said",
     "first_known_position": "no Schedule 13D on record: measured from the first position the "
