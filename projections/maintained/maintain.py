@@ -171,7 +171,7 @@ class Maintainer:
             missing = accounts - work.balances.keys()
             if work.all_loaded or not missing:
                 continue
-            stored = tables.checked_balances(writer, issuer, missing)
+            stored = tables.balances(writer, issuer, missing)
             for key in missing:
                 found = stored.get(key)
                 work.balances[key] = (

@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from owl.ledger.errors import DerivedDiffers
 from owl.ledger.events import EventVoided, IssuerIdentified, PersonIdentified, event_from_payload
 from owl.ledger.store import Sql
 from owl.projections.domain.rules import SPLIT, TAKEN
@@ -472,28 +471,3 @@ def checkpoints_compared(db: Sql) -> tuple[int, int]:
         "AND c.through = w.through AND c.built_seq = w.built_seq"
     )[0][0]
     return int(stored), int(common)
-
-
-def checked_balances(
-    db: Sql, issuer: str, accounts: Iterable[tuple[str, str, str]] | None = None
-) -> dict[tuple[str, str, str], Balance]:
-    """The stored balances (`balances`), each checked against the sum of its account's position
-    rows: the append's oversell check is never decided by a balance edited behind the ledger's
-    back (`DerivedDiffers`, and nothing is written)."""
-    found = balances(db, issuer, accounts)
-    if not found:
-        return found
-    holders = sorted({h for h, _, _ in found})
-    sums: dict[tuple[str, str, str], int] = {}
-    for start in range(0, len(holders), _BATCH):
-        where, params = db.one_of("holder", holders[start : start + _BATCH])
-        rows = db.rows(
-            "SELECT holder, security, nature, SUM(delta) FROM positions WHERE issuer = ? AND "
-            f"{where} GROUP BY holder, security, nature",
-            [issuer, *params],
-        )
-        sums.update({(h, sec, n): int(total) for h, sec, n, total in rows})
-    for key, balance in found.items():
-        if balance.position != sums.get(key, 0):
-            raise DerivedDiffers("balances", "stored", list(balance))
-    return found

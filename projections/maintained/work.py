@@ -65,11 +65,7 @@ class IssuerWork:
         """The account's running balance (read from the store the first time)."""
         found = self.balances.get(key)
         if found is None:
-            stored = (
-                None
-                if self.all_loaded
-                else tables.checked_balances(writer, self.name, [key]).get(key)
-            )
+            stored = None if self.all_loaded else tables.balances(writer, self.name, [key]).get(key)
             last = (stored.last_date, stored.last_seq) if stored else NOWHERE
             found = self.balances[key] = Running(stored.position if stored else 0, last)
         return found
@@ -78,7 +74,7 @@ class IssuerWork:
         """Read every account's balance (a split moves them all)."""
         if self.all_loaded:
             return
-        for key, stored in tables.checked_balances(writer, self.name).items():
+        for key, stored in tables.balances(writer, self.name).items():
             if key not in self.balances:
                 self.balances[key] = Running(stored.position, (stored.last_date, stored.last_seq))
         self.all_loaded = True
