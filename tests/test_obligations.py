@@ -565,3 +565,16 @@ def test_a_group_formed_by_a_holder_already_over_5_percent_owes_its_13d_on_formi
     ]
     (formed,) = [o for o in body["obligations"] if o["group"] == "BC Group"]
     assert formed["notes"][-1].endswith("(Rule 13d-5(b)(1))")
+
+
+def test_a_director_owes_a_form_3_within_10_days_of_becoming_one() -> None:
+    form_3 = {"form": "3", "accession": "0000000009-21-000001", "filed_on": "2021-06-20"}
+    became = ev("PersonIdentified", "2021-06-01", person="D", cik="9", director=True, filing=form_3)
+
+    body = owed(became, buy("D", 100, "2021-05-01"))
+
+    assert lines(body, "form_3") == [
+        ("Form 3", "D", "2021-06-01", "2021-06-11", "late", 9, "2021-06-20")
+    ]
+    (o,) = [o for o in body["obligations"] if o["kind"] == "form_3"]
+    assert o["trigger"] == "became a director of the issuer"

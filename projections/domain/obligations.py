@@ -200,6 +200,7 @@ class _Record:
         )
         self.intents = [i for i in watch.intents if i.date <= as_of]
         self.transactions = [t for t in watch.transactions if t.date <= as_of]
+        self.became = [b for b in watch.became if b[0] <= as_of]
         self.by_key = {f.key: f for f in self.filings}
 
     def filed(self, names: frozenset[str], families: Iterable[Family]) -> list[Filing]:
@@ -265,6 +266,7 @@ def find(changes: Iterable[Change], watch: Watch, as_of: date) -> Found:
             if p.adopted and not p.first and p.held != p.before:
                 _unitemized(unknown, p)
     obligations += [o for i in r.intents if (o := _after_13g(r, i)) is not None]
+    obligations += [_became_insider(r, *b) for b in r.became]
     obligations += [_form_4(r, t) for t in r.transactions]
     obligations.sort(key=lambda o: (o.arose_on, o.group, o.kind, o.cause or 0))
     unknowns = sorted(unknown.values(), key=lambda u: (u.date, u.group))
@@ -359,6 +361,17 @@ def _form_3(r: _Record, p: Point, member: str, first: bool) -> Obligation:
     if filing is None and first and before:
         filing, notes = before[-1], ("already_reporting",)
     return _obligation(r, "form_3", p, form_3_due(p.date), filing, notes=notes)
+
+
+def _became_insider(r: _Record, day: date, seq: int, person: str, role: str) -> Obligation:
+    """A director's or officer's Form 3, within 10 days of becoming one (Rule 16a-3(a)): the
+    date is the one its own Form 3 gives (the ledger learns of the role from it), and it is
+    judged on the date that Form 3 was filed."""
+    filing = next((f for f in r.filed_by(person, ("3",)) if f.filed_on >= day), None)
+    p = Point(day, person, (person,), frozenset({person}), 0, 0, 0, False, seq,
+              "PersonIdentified", False)  # fmt: skip
+    found = _obligation(r, "form_3", p, form_3_due(day), filing, notes=(f"became:{role}",))
+    return found._replace(held=None, base=None)
 
 
 def _form_4(r: _Record, t: Transaction) -> Obligation:

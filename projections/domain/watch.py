@@ -122,6 +122,8 @@ class Watch:
         self._tracked: dict[str, str] = {}  # a member of each group ever over 5% -> its label
         self._over_ten: dict[str, tuple[str, frozenset[str]]] = {}  # member -> (label, names)
         self._insiders: set[str] = set()  # directors and officers, from the filings that say so
+        # Each insider as first known from its own Form 3: (date it became one, seq, person, role)
+        self.became: list[tuple[date, int, str, str]] = []
         self._outstanding: int | None = None
 
     def feed(self, records: Iterable[Recorded]) -> Iterator[Recorded]:
@@ -139,7 +141,12 @@ class Watch:
         for record in todays:  # who is a director or officer, before the date's transactions
             ev = record.event
             if isinstance(ev, PersonIdentified) and (ev.director or ev.officer):
+                first = ev.person not in self._insiders
                 self._insiders.add(ev.person)
+                form = ev.filing.form.upper() if ev.filing is not None else None
+                if first and form in ("3", "3/A"):  # its Form 3 dates when it became one
+                    role = "director" if ev.director else (ev.officer or "officer")
+                    self.became.append((day, record.seq, ev.person, role))
         for record in todays:
             ev = record.event
             for name in involved(ev):

@@ -176,6 +176,9 @@ def trigger(o: Obligation) -> str:
         )
     if o.kind == "schedule_13d_after_13g":
         return f"a control intent declared while filing on Schedule 13G ({held})"
+    if o.kind == "form_3" and any(n.startswith("became:") for n in o.notes):
+        role = next(n for n in o.notes if n.startswith("became:")).partition(":")[2]
+        return f"became {'a ' if role in ('director', 'officer') else ''}{role} of the issuer"
     if o.kind == "form_3":
         return f"more than 10% of the class ({held}): a 10% owner under Section 16"
     return "a transaction by a 10% owner (over 10% at the end of the previous date)"
@@ -200,6 +203,8 @@ _NOTES = {
 
 def note_text(note: str) -> str:
     code, _, value = note.partition(":")
+    if code == "became":
+        return "a director or officer owes a Form 3 within 10 days of becoming one (Rule 16a-3(a))"
     if code == "rule":
         return f"a Schedule 13G filed under Rule {value}: held to that rule's deadline"
     if code == "passive_since":
