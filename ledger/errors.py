@@ -33,6 +33,9 @@ class Problem:
         return f"{prefix}: {field}{self.reason}" if prefix else f"{field}{self.reason}"
 
 
+SHOWN = 20  # problems of one kind listed in full; the rest are counted
+
+
 class InvalidEvents(LedgerError):
     """A batch had problems; nothing of it was written."""
 
@@ -47,10 +50,11 @@ class InvalidEvents(LedgerError):
 
 
 class DuplicateEventId(InvalidEvents):
-    """Event ids already used for different content (in the log, or earlier in the batch)."""
+    """Event ids already used for different content (in the log, or earlier in the batch); the
+    first `SHOWN` listed, the rest counted, like every other kind of problem."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(problems)
+        super().__init__(problems[:SHOWN], total=len(problems))
 
 
 def conflicting_id(
@@ -75,10 +79,11 @@ class RecordedAtBackwards(LedgerError):
 
 
 class UnknownEventId(InvalidEvents):
-    """Voids naming an event_id that is neither in the log nor in the batch."""
+    """Voids naming an event_id that is neither in the log nor in the batch (the first `SHOWN`
+    listed, the rest counted)."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(problems)
+        super().__init__(problems[:SHOWN], total=len(problems))
 
 
 def unknown_void(event_id: str, line: int | None, origin: str | None) -> Problem:

@@ -9,7 +9,7 @@ import pytest
 from owl.ledger.errors import InvalidEvents
 from owl.ledger.log import Pending
 from owl.projections.application.api import Ledger
-from tests.builders import at, buy, ev, outstanding, plan, sell
+from tests.builders import at, buy, ev, outstanding, pending, plan, sell
 
 
 @pytest.fixture
@@ -172,3 +172,20 @@ def test_a_holding_in_the_name_of_a_group_label_is_refused(ledger: Ledger) -> No
         "feed.jsonl:line 2: field 'holder': 'IPOF Group' is a group's label; holdings belong "
         "to its members (each share has one record holder)"
     )
+
+
+def test_id_conflicts_are_capped_like_other_problems_with_their_count(ledger: Ledger) -> None:
+    from owl.ledger.errors import DuplicateEventId
+
+    first = [ev("SharesPurchased", "2003-01-02", holder="A", shares=1, event_id=f"c{i}")
+             for i in range(30)]  # fmt: skip
+    again = [ev("SharesPurchased", "2003-01-02", holder="A", shares=2, event_id=f"c{i}")
+             for i in range(30)]  # fmt: skip
+    ledger.append(pending(*first), recorded_at="2026-01-01T00:00:00Z")
+
+    with pytest.raises(DuplicateEventId) as caught:
+        ledger.append(pending(*again), recorded_at="2026-01-01T00:00:01Z")
+
+    assert (len(caught.value.problems), caught.value.total) == (20, 30)
+    assert str(caught.value).splitlines()[0] == "30 problems found; nothing was written"
+    assert str(caught.value).splitlines()[-1] == "  ... and 10 more"
