@@ -183,7 +183,7 @@ def ownership_lines(body: dict[str, Any]) -> list[str]:
         out += [
             "",
             f"Inconsistent: {bad['holder']}{how} holds {n(bad['shares'])} shares: the log holds "
-            f"an event that takes more than the account had (owl verify; owl log --holder).",
+            "an event that takes more than the account had (owl verify; owl log --holder).",
         ]
     rights = body.get("derivatives", [])
     if rights:

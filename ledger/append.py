@@ -195,13 +195,10 @@ class _Appender:
             if eid in local or eid in stored:
                 self._known(pending, payload, eid, local, stored)
                 continue
-            known_as = [
-                n
-                for n in (eid, *pending.aliases) if pending.aliases
-                if n in aliased or n in self.local_aliases
-            ]
-            if known_as:
-                seq = aliased.get(known_as[0])
+            names_of = (eid, *pending.aliases) if pending.aliases else ()
+            known_as = next((n for n in names_of if n in aliased or n in self.local_aliases), None)
+            if known_as is not None:
+                seq = aliased.get(known_as)
                 in_batch = seq is None or seq > self.start_seq
                 if in_batch:
                     self.repeated += 1

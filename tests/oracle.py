@@ -137,7 +137,7 @@ def shortfalls(records: Iterable[Recorded]) -> list[Shortfall]:
         for key, delta, _ in rules.moves(ev):
             before = held.get(key, 0)
             held[key] = before + delta
-            if delta < 0 and before + delta < 0 and ev.filing is None:  # a filing is evidence
+            if delta < 0 and before + delta < 0 and not rules.may_oversell(ev):
                 found.append(Shortfall(record.seq, when, key[0], before, -delta))
         change = rules.capital_change(ev)
         if change is not None and change.ratio is not None:

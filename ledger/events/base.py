@@ -43,6 +43,12 @@ class Filing(BaseModel):
     amends: IsoDate | None = None
     # A Schedule 13G: the rule it was filed under, "13d-1(b)", "13d-1(c)" or "13d-1(d)".
     rule: Text | None = None
+
+    @property
+    def key(self) -> str | None:
+        """What the events of one filing share: its accession number, or the digest naming a
+        bare form; None for evidence that names neither."""
+        return self.accession or self.document
     row: Text | None = None  # e.g. "non-derivative transaction 2"
     code: Code | None = None  # the transaction code (P, S, A, M, F, G, ...)
     footnotes: tuple[Text, ...] = ()

@@ -29,7 +29,6 @@ from dataclasses import replace
 from datetime import date
 
 from owl.ledger.append import append as append_batch
-from owl.ledger.append import replay_log
 from owl.ledger.errors import LedgerError, Problem, UnknownPerson
 from owl.ledger.events import AnyEvent
 from owl.ledger.feeds import Format, open_feeds
@@ -55,6 +54,7 @@ from owl.projections.maintained import checkpoints, tables
 from owl.projections.maintained.following import Follow
 from owl.projections.maintained.heap import bulk
 from owl.projections.maintained.maintain import Maintainer
+from owl.projections.maintained.rewrite import build_all, compare_with_log, rewrite
 from owl.projections.views.directory import holders_json, issuer_json
 from owl.projections.views.explain import absent, explain
 from owl.projections.views.obligations import obligations_json, seqs_named
@@ -111,12 +111,11 @@ class Ledger:
         pendings = (p if isinstance(p, Pending) else Pending(p) for p in batch)
         with self.store.reading() as reader:
             names = writing.known_aliases(reader)
-            persons = tables.person_names(reader)
         named = NamesSeen()
         refused: list[Problem] = []
         guarded = writing.future_guard(pendings, self.clock)
         keyed = writing.keyed(guarded, names, refused)
-        persons_keyed = writing.same_persons(keyed, persons)
+        persons_keyed = writing.same_persons(keyed, self._person_names)
         checked = named.watch(writing.superseded(persons_keyed, self._original_rows))
         problems = writing.with_refused(problems, refused, MAX_PROBLEMS)
         maintainer = Maintainer(follow=Follow(self.cache) if checkpoint else None)
@@ -138,27 +137,13 @@ class Ledger:
             result = replace(result, breaks=found)
         return result
 
-    def _original_rows(self, issuer: str, form: str, filed_on: str, owner: str) -> list[Recorded]:
-        """The row events of a Form `form` filed on `filed_on` naming `owner` (the filing an
-        amendment replaces), not yet voided."""
+    def _person_names(self) -> dict[str, str]:
         with self.store.reading() as reader:
-            upto = tables.known_seq(reader, issuer, None)
-            voided = checkpoints.voided(reader, issuer, upto)
-            seqs = [
-                fact.seq
-                for fact in tables.facts(reader, issuer, upto)
-                if fact.seq not in voided and owner in (fact.person, fact.other)
-            ]
-            found = reader.events_by_seq(seqs)
-        return [
-            r
-            for _, r in sorted(found.items())
-            if (f := r.event.filing) is not None
-            and f.row is not None
-            and f.form.upper() == form
-            and f.filed_on is not None
-            and f.filed_on.isoformat() == filed_on
-        ]
+            return tables.person_names(reader)
+
+    def _original_rows(self, issuer: str, form: str, filed_on: str, owner: str) -> list[Recorded]:
+        with self.store.reading() as reader:
+            return writing.original_rows(reader, issuer, form, filed_on, owner)
 
     def ingest(
         self,
@@ -196,26 +181,21 @@ class Ledger:
         events read. `progress` is told how many more events were read, page by page."""
         self.cache = checkpoints.StateCache()
         with self.store.writing() as writer:
-            tables.clear_projections(writer)
-            maintainer = Maintainer(check=False, follow=Follow(self.cache))
-            try:
-                with bulk():
-                    count = replay_log(writer, maintainer, progress=progress)
-            finally:
-                maintainer.close()
+            count = rewrite(writer, Follow(self.cache), progress)
         self.checkpoint(None)  # the issuers the replay could not follow (and none twice)
         return count
 
     def checkpoint(self, issuers: Iterable[str] | None, always: bool = True) -> int:
         """Bring the checkpoints of these issuers (None: all) up to date; unless `always`, only
         where a view would otherwise fold more than `checkpoints.INTERVAL` events."""
-        written = 0
-        with bulk(), self.store.writing() as writer:
+        with self.store.writing() as writer:
             names = [s.issuer for s in tables.issuers(writer)] if issuers is None else issuers
-            for issuer in sorted(set(names)):
-                if always or checkpoints.uncovered(writer, issuer) > checkpoints.INTERVAL:
-                    written += checkpoints.build(writer, self.cache, issuer)
-        return written
+            wanted = [
+                i
+                for i in names
+                if always or checkpoints.uncovered(writer, i) > checkpoints.INTERVAL
+            ]
+            return build_all(writer, self.cache, wanted)
 
     def verify(
         self,
@@ -252,19 +232,8 @@ class Ledger:
         """Write every derived table again from the log inside a transaction that is rolled
         back, and compare it with what is stored (`tables.first_difference`)."""
         try:
-            with bulk(), self.store.writing(dry_run=True) as writer:
-                tables.keep_copies(writer)
-                tables.clear_projections(writer)
-                maintainer = Maintainer(check=False)
-                try:
-                    replay_log(writer, maintainer)
-                finally:
-                    maintainer.close()
-                cache = checkpoints.StateCache()
-                for summary in tables.issuers(writer):
-                    checkpoints.build(writer, cache, summary.issuer)
-                found = tables.first_difference(writer)
-                stored, compared = tables.checkpoints_compared(writer)
+            with self.store.writing(dry_run=True) as writer:
+                found, stored, compared = compare_with_log(writer)
         except LedgerError as exc:
             return {"ok": None, "skipped": f"the derived tables were not checked: {exc}"}
         return {

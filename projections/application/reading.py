@@ -19,7 +19,7 @@ from owl.ledger.log import Recorded, format_instant
 from owl.ledger.store import Reader
 from owl.projections.application.inputs import InstantLike, as_instant
 from owl.projections.domain.fold import Fold
-from owl.projections.domain.identity import aliases
+from owl.projections.domain.identity import aliases, as_asked
 from owl.projections.domain.state import Change, FoldState
 from owl.projections.maintained import checkpoints, tables
 from owl.projections.maintained.tables import IssuerSummary
@@ -114,7 +114,7 @@ class Reading:
             checkpoints.warn(exc)
             fold = Fold(FoldState(self.issuer), self.voided)
             self.go_on(fold, None)
-            return sorted(fold.changes, key=lambda c: c.date)
+            return fold.changes
         return sorted([*segments, *self.fold(None).changes], key=lambda c: c.date)
 
     def events(self, after: str | None, through: str | None) -> Iterable[Recorded]:
@@ -152,9 +152,9 @@ class Reading:
         `PersonIdentified.as_filed`). Anything else is refused (`UnknownPerson`)."""
         if asked in self.names:
             return asked
-        wanted = _folded(asked)
-        matches = {n for n in self.names if _folded(n) == wanted}
-        matches |= {n for spelled, n in self.spellings.items() if _folded(spelled) == wanted}
+        wanted = as_asked(asked)
+        matches = {n for n in self.names if as_asked(n) == wanted}
+        matches |= {n for spelled, n in self.spellings.items() if as_asked(spelled) == wanted}
         if len(matches) == 1:
             return matches.pop()
         raise UnknownPerson(asked, self.issuer, when)
@@ -176,9 +176,6 @@ class Reading:
         return next(s for s in tables.issuers(self.reader) if s.issuer == self.issuer)
 
 
-def _folded(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
 
 def issuer_key(reader: Reader, issuer: str, as_of: date | None = None) -> str:
     """The issuer's key: as given, or the key of the issuer whose ticker or CIK was given (a
@@ -186,14 +183,15 @@ def issuer_key(reader: Reader, issuer: str, as_of: date | None = None) -> str:
     the one key that matches it but for case and spacing."""
     summaries = {s.issuer: s for s in tables.issuers(reader)}
     asked = issuer.strip()
+    if asked in summaries and not any(k.startswith("CIK") for k in summaries):
+        return asked  # a key, and no issuer keyed by CIK that its ticker could also name
     names = aliases(tables.identities(reader), summaries)
-    meant = [k for k in names.meanings(asked) if k in summaries] or [names.resolve(asked)]
+    meant = [k for k in names.meanings(asked) if k in summaries]
+    if not meant:  # no key, ticker or CIK: the one key it matches but for case, else as asked
+        folded = [k for k in summaries if as_asked(k) == as_asked(asked)]
+        return folded[0] if len(folded) == 1 else asked
     if len(meant) == 1:
-        key = meant[0]
-        if key not in summaries:
-            folded = [k for k in summaries if _folded(k) == _folded(key)]
-            key = folded[0] if len(folded) == 1 else key
-        return key
+        return meant[0]
     if as_of is not None:
         begun = [k for k in meant if summaries[k].first_date <= as_of.isoformat()]
         return max(begun or meant[:1], key=lambda k: summaries[k].first_date)

@@ -18,7 +18,7 @@ from owl.ledger.store import Reader
 from owl.projections.application.clock import Clock
 from owl.projections.application.inputs import FutureStamp, InstantLike, as_instant
 from owl.projections.application.reading import Reading
-from owl.projections.domain.identity import Aliases, NamesSeen, aliases
+from owl.projections.domain.identity import Aliases, NamesSeen, aliases, as_asked
 from owl.projections.maintained import checkpoints, tables
 from owl.projections.views.reconcile import breaks
 
@@ -48,9 +48,8 @@ def future_guard(batch: Iterator[Pending], clock: Clock) -> Iterator[Pending]:
 
 
 def filing_of(ev: Event) -> str | None:
-    """The filing an event was read from: its accession number, or the digest naming a bare
-    form; None for an event not read from a filing."""
-    return (ev.filing.accession or ev.filing.document) if ev.filing is not None else None
+    """The filing an event was read from (`Filing.key`); None for one not read from a filing."""
+    return ev.filing.key if ev.filing is not None else None
 
 
 def keyed(
@@ -61,7 +60,7 @@ def keyed(
     issuer's). An issuer that differs from a known key only in case or spacing (`inoc` beside
     `INOC`) is a problem put in `refused`, naming the key it likely means."""
     current: dict[str, str] = {}  # filing -> the key its IssuerIdentified was keyed by
-    folded = {_fold(k): k for k in names.known}
+    folded = {as_asked(k): k for k in names.known}
     for pending in batch:
         ev = pending.event
         filing = filing_of(ev)
@@ -74,7 +73,7 @@ def keyed(
         else:
             key = names.resolve(ev.issuer)
         if refused is not None and key not in names.known:
-            like = folded.get(_fold(key))
+            like = folded.get(as_asked(key))
             if like is not None and like != key:
                 reason = (
                     f"{key!r} differs only in case or spacing from the issuer {like!r}; "
@@ -82,25 +81,30 @@ def keyed(
                 )
                 refused.append(Problem(pending.line, "issuer", reason, pending.origin))
                 continue
-        folded.setdefault(_fold(key), key)
+        folded.setdefault(as_asked(key), key)
         names.seen(key)
         if key != ev.issuer:
             pending = pending._replace(event=ev.model_copy(update={"issuer": key}))
         yield pending
 
 
-def same_persons(batch: Iterator[Pending], known: dict[str, str]) -> Iterator[Pending]:
-    """Each person with a CIK under the one name the ledger knows the CIK by (`known`: CIK ->
-    name, the first it came with): a filing that spells it otherwise ("Brin Sergey", "Sergey
+def same_persons(
+    batch: Iterator[Pending], known: Callable[[], dict[str, str]]
+) -> Iterator[Pending]:
+    """Each person with a CIK under the one name the ledger knows the CIK by (`known()`: CIK ->
+    name, the first it came with; read only when the batch identifies a person, so a trade
+    feed pays nothing for it): a filing that spells it otherwise ("Brin Sergey", "Sergey
     Brin") has its events recorded under the known name, and its `PersonIdentified` keeps the
     filing's spelling as `as_filed`. The events of one filing share its accession number (or
     the digest naming a bare form); a name is replaced only within the filing that spelled it."""
-    by_cik = dict(known)
+    by_cik: dict[str, str] | None = None
     renames: dict[str, dict[str, str]] = {}  # filing -> spelled -> known
     for pending in batch:
         ev = pending.event
         filing = filing_of(ev)
         if isinstance(ev, PersonIdentified):
+            if by_cik is None:
+                by_cik = dict(known())
             name = by_cik.setdefault(ev.cik, ev.person)
             if name != ev.person:
                 if filing is not None:
@@ -119,9 +123,6 @@ def same_persons(batch: Iterator[Pending], known: dict[str, str]) -> Iterator[Pe
                 pending = pending._replace(event=ev.model_copy(update=update))
         yield pending
 
-
-def _fold(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def known_aliases(reader: Reader) -> Aliases:
@@ -195,3 +196,26 @@ def superseded(
                 )
                 yield Pending(void, pending.line, pending.origin)
         yield pending
+
+
+def original_rows(
+    reader: Reader, issuer: str, form: str, filed_on: str, owner: str
+) -> list[Recorded]:
+    """The row events of a Form `form` filed on `filed_on` naming `owner` (the filing an
+    amendment replaces), not yet voided."""
+    upto = tables.known_seq(reader, issuer, None)
+    voided = checkpoints.voided(reader, issuer, upto)
+    seqs = [
+        fact.seq
+        for fact in tables.facts(reader, issuer, upto)
+        if fact.seq not in voided and owner in (fact.person, fact.other)
+    ]
+    return [
+        r
+        for _, r in sorted(reader.events_by_seq(seqs).items())
+        if (f := r.event.filing) is not None
+        and f.row is not None
+        and f.form.upper() == form
+        and f.filed_on is not None
+        and f.filed_on.isoformat() == filed_on
+    ]

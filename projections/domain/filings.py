@@ -74,8 +74,7 @@ def evidence(ev: Event) -> tuple[str, Family, bool, date | None, str | None] | N
     if ev.filing is not None:
         found = form_of(ev.filing.form)
         if found is not None:
-            key = ev.filing.accession or ev.filing.document
-            return ev.filing.form, *found, ev.filing.filed_on, key
+            return ev.filing.form, *found, ev.filing.filed_on, ev.filing.key
     if isinstance(ev, HoldingReported):
         found = form_of(ev.form)
         if found is not None and ev.form is not None:

@@ -78,11 +78,8 @@ class Aliases:
 
     def meanings(self, name: str) -> list[str]:
         """Every key a name may mean: itself when it is a key, and each issuer it has named."""
-        keys = [name] if name in self.known else []
-        keys += [k for k in self.named.get(name, []) if k not in keys]
-        if not keys:
-            keys = [self.resolve(name)]
-        return keys
+        keys = [name] if name in self.known else [self.resolve(name)]
+        return keys + [k for k in self.named.get(name, []) if k not in keys]
 
     def seen(self, key: str) -> None:
         self.known.add(key)
@@ -96,6 +93,12 @@ def aliases(identities: Iterable[tuple[str, str, str | None]], known: Iterable[s
         found.seen(key)
     found.known.update(known)
     return found
+
+
+def as_asked(name: str) -> str:
+    """A name as a question or a feed may write it: case and spacing aside ("  inoc ", "INOC").
+    Lookups match on it; `name_key` goes further (punctuation, accents) and only warns."""
+    return " ".join(name.split()).casefold()
 
 
 @lru_cache(maxsize=65_536)

@@ -329,12 +329,17 @@ def _formed(r: _Record, points: list[Point]) -> Obligation | None:
     forms, and owes its Schedule 13D then (a member's own filing, or its amendment, naming the
     group meets it)."""
     first = points[0]
-    if len(first.members) < 2 or not first.over_five or first.adopted or first.before:
+    if not _formed_over_five(first):
         return None
     found = _schedule_13d(r, first)
     if isinstance(found, NotOwed):
         return None
     return found._replace(notes=(*found.notes, "group_formed"))
+
+
+def _formed_over_five(first: Point) -> bool:
+    """Is a group's first point its forming, over 5%, from trades on record?"""
+    return len(first.members) > 1 and first.over_five and not first.adopted and not first.before
 
 
 def _next_acquisition(points: list[Point], crossing: Point) -> Point | None:
@@ -403,7 +408,7 @@ def _amendments(r: _Record, points: list[Point]) -> list[Obligation]:
     active = first.adopted and first.over_five and not schedules
     since = (first.date, first.held) if active else None
     notes = ("first_known_position",) if active else ()
-    formed = len(first.members) > 1 and first.over_five and not first.adopted
+    formed = _formed_over_five(first)
     held = 0
     for _, _, _, item in items:
         if isinstance(item, Filing):

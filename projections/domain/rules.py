@@ -129,6 +129,13 @@ _MOVERS: dict[type[Event], Callable[[Event], tuple[Move, ...]]] = {
 SHARE_RULES: frozenset[type[Event]] = frozenset(_MOVERS)
 
 
+def may_oversell(ev: Event) -> bool:
+    """An event read from a filing is evidence of what happened, not a trade to refuse: where it
+    takes more than the ledger holds, the earlier history is missing (the report after it is
+    followed, FOLLOW). Every other event is refused when it would leave an account below zero."""
+    return ev.filing is not None
+
+
 def moves(ev: Event) -> tuple[Move, ...]:
     """The fixed moves an event makes, in the order it makes them (a transfer: the giving leg
     first)."""

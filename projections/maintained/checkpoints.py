@@ -85,7 +85,6 @@ class StateCache:
             assert row is not None, key
             try:
                 found = (decode_state(row.state), row)
-                decode_changes(row.changes)
             except Exception as exc:  # whatever corrupt bytes raise, never a crash
                 raise Corrupt(issuer, key) from exc
             if len(self.states) >= self.size:
@@ -134,7 +133,10 @@ def segments(reader: Reader, cache: StateCache, issuer: str, key: Key | None) ->
     parts: list[list[Change]] = []
     while key is not None:
         _, row = cache.get(reader, issuer, key)
-        parts.append(decode_changes(row.changes))
+        try:
+            parts.append(decode_changes(row.changes))
+        except Exception as exc:  # corrupt bytes: the timeline is folded from the log instead
+            raise Corrupt(issuer, key) from exc
         key = Key(row.previous, row.previous_seq) if row.previous is not None else None  # type: ignore[arg-type]
     return [change for part in reversed(parts) for change in part]
 

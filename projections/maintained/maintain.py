@@ -61,6 +61,7 @@ from owl.projections.domain.rules import (
     Move,
     account,
     capital_change,
+    may_oversell,
     moves,
     outstanding_after,
     report_adds,
@@ -412,9 +413,7 @@ class Maintainer:
         needed: int,
     ) -> None:
         record = writer.events_by_seq([seq])[seq]
-        if record.event.filing is not None:
-            # A filing is evidence, not a trade to refuse: the ledger's earlier history of the
-            # holder is missing, and the filing's holding after the row is followed (FOLLOW).
+        if may_oversell(record.event):
             return
         if seq > self.start_seq:
             line, origin = self.line_of(seq)

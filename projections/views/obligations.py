@@ -98,7 +98,7 @@ def _obligation(o: Obligation, records: Mapping[int, Recorded]) -> Json:
         "trigger": trigger(o),
         "holding": _holding(o.held, o.base),
         "due": o.due.isoformat() if o.due else None,
-        "deadline": deadline(o.kind, o.arose_on, _rule_of(o.notes)),
+        "deadline": deadline(o.kind, o.arose_on, o.filing.rule if o.filing else None),
         "status": o.status,
         "days_late": o.days_late,
         "filing": _filing(o.filing, records),
@@ -128,10 +128,6 @@ def _filing(f: Filing | None, records: Mapping[int, Recorded]) -> Json | None:
         "accession": None if f.key.startswith("seq:") else f.key,
         "event": _ref(records, f.seq),
     }
-
-
-def _rule_of(notes: tuple[str, ...]) -> str | None:
-    return next((n.partition(":")[2] for n in notes if n.startswith("rule:")), None)
 
 
 def deadline(kind: Kind, arose: date, rule: str | None = None) -> str:
