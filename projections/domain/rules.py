@@ -60,7 +60,10 @@ Move = tuple[Account, int, str | None]
 # The kinds of change a `positions` row records. FOLLOW: a filing's statement of the holding after
 # a row, which the account follows only where the ledger's position has gone below zero.
 MOVE, SPLIT, ADOPT, OPENING, FOLLOW = 0, 1, 2, 3, 4
-TAKEN = (ADOPT, OPENING, FOLLOW)  # the kinds that state the position (`target`)
+# The kinds that state the position (`target`): every kind from ADOPT on, which is how the
+# positions table's partial index (`kind >= 2`) and its queries find them.
+TAKEN = (ADOPT, OPENING, FOLLOW)
+assert tuple(range(ADOPT, FOLLOW + 1)) == TAKEN
 
 
 def account(holder: str, security: str | None, nature: str | None) -> Account:

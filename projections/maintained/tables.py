@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from owl.ledger.events import EventVoided, IssuerIdentified, PersonIdentified, event_from_payload
 from owl.ledger.store import Sql
-from owl.projections.domain.rules import SPLIT, TAKEN
+from owl.projections.domain.rules import ADOPT, SPLIT
 
 VOID = EventVoided.__name__
 IDENTIFIED = IssuerIdentified.__name__
@@ -254,7 +254,7 @@ def adopted(db: Sql, issuer: str, through_date: str, upto_seq: int) -> list[Posi
     rows = db.rows(
         "SELECT issuer, effective_date, seq, holder, security, nature, MAX(rec_seq), "
         "SUM(delta), kind, MAX(target) FROM positions WHERE issuer = ? AND "
-        f"kind IN ({', '.join(map(str, TAKEN))}) AND "
+        f"kind >= {ADOPT} AND "  # the taken kinds, as the partial index ix_positions_adopted
         "effective_date <= ? AND rec_seq <= ? GROUP BY issuer, effective_date, seq, holder, "
         "security, nature, kind HAVING SUM(delta) <> 0 ORDER BY effective_date, seq",
         [issuer, through_date, upto_seq],
