@@ -51,7 +51,6 @@ if TYPE_CHECKING:
     from owl.projections.application.api import Json, Ledger
 
 
-
 @dataclass
 class Facts:
     """What a report is made of, every view read at one known_at: the status view's, so an
@@ -246,6 +245,7 @@ def obligations_section(f: Facts) -> Html:
             o["arose_on"],
             name(o["group"]),
             o["form"],
+            o["rule"].removeprefix("Rule "),
             o["due"] or "promptly",
             o["status"] if o["status"] != "late" else f"late by {o['days_late']} days",
             f"{o['filing']['form']} filed {o['filing']['filed_on']}" if o["filing"] else "-",
@@ -253,8 +253,19 @@ def obligations_section(f: Facts) -> Html:
         ]
         for o in body["obligations"]
     ]
-    headers = ["arose", "group", "owed", "due", "status", "filing", "seq", "event", "source"]
-    found = table(headers, rows, {6}) if rows else el("p", "No obligation the ledger can date.")
+    headers = [
+        "arose",
+        "group",
+        "owed",
+        "rule",
+        "due",
+        "status",
+        "filing",
+        "seq",
+        "event",
+        "source",
+    ]
+    found = table(headers, rows, {7}) if rows else el("p", "No obligation the ledger can date.")
     unknown = [el("li", text(u["text"])) for u in body["cannot_know"]]
     parts = [found]
     if unknown:

@@ -198,9 +198,7 @@ class Digest(click.ParamType):
 )
 @format_option("table", "json")
 @click.pass_obj
-def verify(
-    settings: Settings, expect: tuple[int, str] | None, fmt: str, chain_only: bool
-) -> None:
+def verify(settings: Settings, expect: tuple[int, str] | None, fmt: str, chain_only: bool) -> None:
     """Recompute the hash chain from the first event and print the head digest; then check
     that every derived table and checkpoint is what the log implies.
 

@@ -11,7 +11,7 @@ from owl.cli.common import Day, Settings, format_option, issuer_option, known_at
 from owl.cli.output import emit_csv, emit_json, emit_lines
 from owl.cli.tables import render_table
 
-HEADERS = ("arose", "group", "owed", "cause", "due", "status", "filing")
+HEADERS = ("arose", "group", "owed", "rule", "cause", "due", "status", "filing")
 CSV_HEADERS = (
     "kind",
     "form",
@@ -20,6 +20,7 @@ CSV_HEADERS = (
     "arose_on",
     "cause_seq",
     "cause_type",
+    "rule",
     "due",
     "status",
     "days_late",
@@ -114,6 +115,7 @@ def table_lines(body: dict[str, Any]) -> list[str]:
             o["arose_on"],
             o["group"],
             o["form"],
+            o["rule"].removeprefix("Rule "),
             _cause(o),
             o["due"] or "promptly",
             _status(o),
@@ -156,15 +158,20 @@ def csv_rows(body: dict[str, Any]) -> list[list[Any]]:
         filing = (f.get("form", ""), f.get("filed_on", ""), f.get("accession") or "")
         late = o["days_late"] if o["days_late"] is not None else ""
         due = o["due"] or ""
-        row = _row(o["kind"], o["form"], o, o["arose_on"], o["cause"], due, o["status"], late)
+        row = _row(
+            o["kind"], o["form"], o, o["arose_on"], o["cause"], o["rule"], due, o["status"], late
+        )
         out.append([*row[:-3], *filing])
     for u in body["cannot_know"]:
         owed = "; ".join(u["owed"])
-        out.append(_row(u["kind"], owed, u, u["date"], u["event"], "", "cannot_know"))
+        out.append(_row(u["kind"], owed, u, u["date"], u["event"], "", "", "cannot_know"))
     for n in body["not_owed"]:
-        out.append(
-            _row("passive_crossing", "Schedule 13D", n, n["date"], n["event"], "", "not_owed")
+        kind, form = (
+            ("passive_crossing", "Schedule 13D")
+            if n["kind"] == "dilution"
+            else ("qualified_institution", "Forms 3 and 4")
         )
+        out.append(_row(kind, form, n, n["date"], n["event"], "", "", "not_owed"))
     return out
 
 

@@ -35,8 +35,6 @@ def emit_json(body: Any) -> None:
     click.echo(printable(json.dumps(body, indent=2, ensure_ascii=False)))
 
 
-
-
 def emit_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """A header and one row per line, written as they come (a long listing streams)."""
     buffer = io.StringIO()

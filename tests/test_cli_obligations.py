@@ -51,12 +51,12 @@ def test_the_table_lists_each_obligation_with_its_due_date_status_and_filing(acm
         == """\
 ACME: filing obligations as of 2022-01-05 (known at 2026-01-02T00:00:00.000000Z)
 
-arose       group  owed          cause               due         status         filing
-2021-12-14  A      Schedule 13D  SharesPurchased #2  2021-12-27  late by 1 day  SC 13D filed 2021-12-28
-2021-12-20  B      Form 3        SharesPurchased #3  2021-12-30  missing        -
-2021-12-20  B      Schedule 13D  SharesPurchased #3  2021-12-30  missing        -
-2021-12-23  B      Form 4        SharesPurchased #4  2021-12-28  met            4 filed 2021-12-28
-2022-01-04  B      Form 4        SharesSold #7       2022-01-06  pending        -
+arose       group  owed          rule      cause               due         status         filing
+2021-12-14  A      Schedule 13D  13d-1(a)  SharesPurchased #2  2021-12-27  late by 1 day  SC 13D filed 2021-12-28
+2021-12-20  B      Form 3        16a-3(a)  SharesPurchased #3  2021-12-30  missing        -
+2021-12-20  B      Schedule 13D  13d-1(a)  SharesPurchased #3  2021-12-30  missing        -
+2021-12-23  B      Form 4        16a-3(g)  SharesPurchased #4  2021-12-28  met            4 filed 2021-12-28
+2022-01-04  B      Form 4        16a-3(g)  SharesSold #7       2022-01-06  pending        -
 
 'missing' means no filing of that form on record by 2022-01-05: the ledger knows only the filings it was given (2 on record).
 """
@@ -68,9 +68,10 @@ def test_csv_has_one_row_per_obligation(acme: str) -> None:
 
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "kind,form,group,members,arose_on,cause_seq,cause_type,due,status,days_late,"
+        "kind,form,group,members,arose_on,cause_seq,cause_type,rule,due,status,days_late,"
         "filing_form,filing_filed_on,filing_accession\n"
-        "schedule_13d,Schedule 13D,A,A,2021-12-14,2,SharesPurchased,2021-12-27,late,1,SC 13D,"
+        "schedule_13d,Schedule 13D,A,A,2021-12-14,2,SharesPurchased,Rule 13d-1(a),2021-12-27,"
+        "late,1,SC 13D,"
         "2021-12-28,\n"
     )
 
@@ -180,12 +181,12 @@ def test_after_5_february_2024_deadlines_count_sec_business_days(
         == """\
 ZETA: filing obligations as of 2024-07-31 (known at 2026-01-02T00:00:00.000000Z)
 
-arose       group  owed                    cause               due         status         filing
-2024-03-02  C      Schedule 13D            SharesPurchased #2  2024-03-08  met            SCHEDULE 13D filed 2024-03-08
-2024-05-24  C      Form 3                  SharesPurchased #4  2024-06-03  met            3 filed 2024-06-03
-2024-05-24  C      Schedule 13D amendment  SharesPurchased #4  2024-05-29  late by 1 day  SCHEDULE 13D/A filed 2024-05-30
-2024-07-03  C      Form 4                  SharesSold #7       2024-07-08  met            4 filed 2024-07-08
-2024-07-03  C      Schedule 13D amendment  SharesSold #7       2024-07-08  missing        -
+arose       group  owed                    rule      cause               due         status         filing
+2024-03-02  C      Schedule 13D            13d-1(a)  SharesPurchased #2  2024-03-08  met            SCHEDULE 13D filed 2024-03-08
+2024-05-24  C      Form 3                  16a-3(a)  SharesPurchased #4  2024-06-03  met            3 filed 2024-06-03
+2024-05-24  C      Schedule 13D amendment  13d-2(a)  SharesPurchased #4  2024-05-29  late by 1 day  SCHEDULE 13D/A filed 2024-05-30
+2024-07-03  C      Form 4                  16a-3(g)  SharesSold #7       2024-07-08  met            4 filed 2024-07-08
+2024-07-03  C      Schedule 13D amendment  13d-2(a)  SharesSold #7       2024-07-08  missing        -
 
 'missing' means no filing of that form on record by 2024-07-31: the ledger knows only the filings it was given (4 on record).
 """

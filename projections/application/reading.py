@@ -176,7 +176,6 @@ class Reading:
         return next(s for s in tables.issuers(self.reader) if s.issuer == self.issuer)
 
 
-
 def issuer_key(reader: Reader, issuer: str, as_of: date | None = None) -> str:
     """The issuer's key: as given, or the key of the issuer whose ticker or CIK was given (a
     ticker two issuers have had means, on a date, the one whose events had begun by then), or
@@ -195,9 +194,7 @@ def issuer_key(reader: Reader, issuer: str, as_of: date | None = None) -> str:
     if as_of is not None:
         begun = [k for k in meant if summaries[k].first_date <= as_of.isoformat()]
         return max(begun or meant[:1], key=lambda k: summaries[k].first_date)
-    spans = ", ".join(
-        f"{k} ({summaries[k].first_date} to {summaries[k].last_date})" for k in meant
-    )
+    spans = ", ".join(f"{k} ({summaries[k].first_date} to {summaries[k].last_date})" for k in meant)
     raise LedgerError(
         f"{issuer!r} has named more than one issuer: {spans}; name one by its key or CIK, or "
         "ask as of a date"

@@ -124,7 +124,6 @@ def same_persons(
         yield pending
 
 
-
 def known_aliases(reader: Reader) -> Aliases:
     """The tickers and CIKs the ledger knows, to key a batch's events by."""
     return aliases(tables.identities(reader), (s.issuer for s in tables.issuers(reader)))

@@ -85,7 +85,6 @@ class Today:
         self.last: int | None = None
 
 
-
 class Deciding:
     """The fold's judging half: groups formed from the links, and each date's end judged
     (crossings, limits, verdicts, lapses, the Stock Acquisition Date). `Fold` walks the events
@@ -108,6 +107,7 @@ class Deciding:
     def _plan(self, day: date, what: str, seq: int | None, ev: Event | None) -> None:
         names = involved(ev) if ev is not None else ()
         self.changes.append(Change(day, "plan", what, None, names, seq))
+
     # --- groups ------------------------------------------------------------------------------
 
     def _regroup(self, today: Today) -> None:
@@ -479,4 +479,3 @@ class Deciding:
                 if due is not None:
                     self._due(due, seq)
                 return
-

@@ -182,12 +182,7 @@ class Fold(Deciding):
                 # One account, no capital change: the rules' signed move, without the tuples.
                 self._add(today, self._book(ev.security), ev.holder, rules.signed(ev), None,
                           ev.nature)  # fmt: skip
-            case (
-                SharesTransferred()
-                | SharesIssued()
-                | SharesRepurchased()
-                | OutstandingReported()
-            ):
+            case SharesTransferred() | SharesIssued() | SharesRepurchased() | OutstandingReported():
                 self._shares(day, seq, ev, today)
             case StockSplit():
                 self._shares(day, seq, ev, today)
@@ -411,6 +406,7 @@ class Fold(Deciding):
             self._due(terms.expires_on + _DAY, seq)
         today.everyone = True
         self._plan(day, "event", seq, None)
+
 
 def _events(records: Iterable[Recorded]) -> Iterator[Recorded]:
     """The records the fold applies: corrections act before it (see `Fold`)."""

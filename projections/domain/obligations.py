@@ -46,175 +46,31 @@ and its dates.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
-from typing import Literal, NamedTuple
+from datetime import date
 
 from owl.ledger.log import Recorded
-from owl.projections.domain.calendar import SEC
-from owl.projections.domain.filings import SCHEDULES, Family, Filing
+from owl.projections.domain import passive
+from owl.projections.domain.duties import (
+    Found,
+    Kind,
+    NotOwed,
+    Obligation,
+    Record,
+    Unknown,
+    UnknownKind,
+    amendment_due,
+    form_3_due,
+    form_4_due,
+    obligation,
+    schedule_13d_due,
+    schedule_13g_due,
+)
+from owl.projections.domain.filings import SCHEDULES, Filing
 from owl.projections.domain.fold import Fold
 from owl.projections.domain.state import Change, FoldState
-from owl.projections.domain.watch import Intent, Point, Transaction, Watch
-
-NEW_DEADLINES = date(2024, 2, 5)  # the amended Rules 13d-1 and 13d-2 apply from this date
-NEW_13G_DEADLINES = date(2024, 9, 30)  # their compliance date for the Schedule 13G deadlines
-_45_DAYS = timedelta(days=45)
-_TEN_DAYS = timedelta(days=10)
-
-Kind = Literal[
-    "schedule_13d",
-    "schedule_13g",
-    "schedule_13d_amendment",
-    "schedule_13d_after_13g",
-    "form_3",
-    "form_4",
-]
-Status = Literal["met", "late", "missing", "pending", "owed", "filed", "filed_date_unknown"]
-
-
-class Obligation(NamedTuple):
-    kind: Kind
-    group: str
-    members: tuple[str, ...]
-    names: frozenset[str]
-    arose_on: date
-    cause: int | None  # the event that created it; None: the date itself
-    due: date | None  # None: "promptly"
-    status: Status
-    filing: Filing | None
-    days_late: int | None
-    held: int | None  # the group's Rule 13d-3 holding then, of `base`
-    base: int | None
-    since: tuple[date, int] | None = None  # an amendment's measure: the position it moved from
-    cooling_off: tuple[date, date | None, tuple[tuple[date, int | None], ...]] | None = None
-    notes: tuple[str, ...] = ()
-
-
-UnknownKind = Literal["crossed_before_first_record", "crossed_unitemized", "unitemized_change"]
-
-
-class Unknown(NamedTuple):
-    """What the ledger cannot know: a crossing or a change known only from a report."""
-
-    kind: UnknownKind
-    group: str
-    members: tuple[str, ...]
-    names: frozenset[str]
-    date: date
-    cause: int | None
-    held: int
-    base: int
-    before: int
-    owed: tuple[Kind, ...]
-    levels: tuple[str, ...] = ()
-
-
-class NotOwed(NamedTuple):
-    """Over 5% through a fall in shares outstanding, with no acquisition after it."""
-
-    group: str
-    members: tuple[str, ...]
-    names: frozenset[str]
-    date: date
-    cause: int | None
-    held: int
-    base: int
-
-
-class Found(NamedTuple):
-    obligations: tuple[Obligation, ...]
-    unknown: tuple[Unknown, ...]
-    not_owed: tuple[NotOwed, ...]
-    filings: int  # filings that count on record by `as_of`
-
-
-# --- deadlines --------------------------------------------------------------------------------
-
-
-def schedule_13d_due(day: date) -> date:
-    if day < NEW_DEADLINES:
-        return SEC.roll_forward(day + _TEN_DAYS)
-    return SEC.add_days(day, 5, "business")
-
-
-def schedule_13g_due(day: date, rule: str) -> date | None:
-    """When a Schedule 13G filed under `rule` was due for a crossing on `day`: under Rule
-    13d-1(b) (a qualified institution) or (d) (an exempt investor), 45 days after the end of the
-    calendar year (from 30 September 2024: of the calendar quarter); under (c) (a passive
-    investor), 10 days after (from 30 September 2024: 5 SEC business days). None: no such rule."""
-    if rule in ("13d-1(b)", "13d-1(d)"):
-        if day < NEW_13G_DEADLINES:
-            return SEC.roll_forward(date(day.year, 12, 31) + _45_DAYS)
-        last_month = 3 * ((day.month - 1) // 3) + 3
-        after = date(day.year + last_month // 12, last_month % 12 + 1, 1)
-        return SEC.roll_forward(after - timedelta(days=1) + _45_DAYS)  # the quarter's end + 45
-    if rule == "13d-1(c)":
-        if day < NEW_13G_DEADLINES:
-            return SEC.roll_forward(day + _TEN_DAYS)
-        return SEC.add_days(day, 5, "business")
-    return None
-
-
-def amendment_due(day: date) -> date | None:
-    return SEC.add_days(day, 2, "business") if day >= NEW_DEADLINES else None
-
-
-def form_3_due(day: date) -> date:
-    return SEC.roll_forward(day + _TEN_DAYS)
-
-
-def form_4_due(day: date) -> date:
-    return SEC.add_days(day, 2, "business")
-
-
-def judged(due: date | None, filing: Filing | None, as_of: date) -> tuple[Status, int | None]:
-    """An obligation's status on `as_of`, and the days it was filed late."""
-    if filing is not None:
-        if due is None:
-            return "filed", None
-        if not filing.filed_on_stated:
-            return "filed_date_unknown", None  # never "met" on a date the ledger does not have
-        late = (filing.filed_on - due).days
-        return ("met", None) if late <= 0 else ("late", late)
-    if due is None:
-        return "owed", None
-    return ("missing", None) if as_of > due else ("pending", None)
-
+from owl.projections.domain.watch import Point, Transaction, Watch
 
 # --- finding them -----------------------------------------------------------------------------
-
-
-class _Record:
-    """The inputs, indexed."""
-
-    def __init__(self, watch: Watch, as_of: date) -> None:
-        self.as_of = as_of
-        self.points = [p for p in watch.points if p.date <= as_of]
-        self.at = {(p.date, p.label): p for p in self.points}
-        self.by_label: dict[str, list[Point]] = {}
-        for p in self.points:
-            self.by_label.setdefault(p.label, []).append(p)
-        self.filings = sorted(
-            (f for f in watch.filings.values() if f.filed_on <= as_of),
-            key=lambda f: (f.filed_on, f.seq),
-        )
-        self.intents = [i for i in watch.intents if i.date <= as_of]
-        self.transactions = [t for t in watch.transactions if t.date <= as_of]
-        self.became = [b for b in watch.became if b[0] <= as_of]
-        self.by_key = {f.key: f for f in self.filings}
-
-    def filed(self, names: frozenset[str], families: Iterable[Family]) -> list[Filing]:
-        wanted = set(families)
-        return [f for f in self.filings if f.family in wanted and f.names & names]
-
-    def filed_by(self, person: str, families: Iterable[Family]) -> list[Filing]:
-        """The filings a person made itself (one of its reporting owners): a Section 16 duty
-        is each insider's own, met by no other member's filing."""
-        wanted = set(families)
-        return [f for f in self.filings if f.family in wanted and person in f.persons]
-
-    def intent_before(self, names: frozenset[str], day: date) -> bool:
-        return any(i.date <= day and i.names & names for i in self.intents)
 
 
 def from_records(
@@ -229,7 +85,7 @@ def from_records(
 
 
 def find(changes: Iterable[Change], watch: Watch, as_of: date) -> Found:
-    r = _Record(watch, as_of)
+    r = Record(watch, as_of)
     obligations: list[Obligation] = []
     unknown: dict[tuple[date, str], Unknown] = {}
     not_owed: list[NotOwed] = []
@@ -252,6 +108,11 @@ def find(changes: Iterable[Change], watch: Watch, as_of: date) -> Found:
                 not_owed.append(found)
             else:
                 obligations.append(found)
+        elif _qualified_institution(r, p.names, p.date):
+            not_owed.append(
+                NotOwed(p.label, p.members, p.names, p.date, p.cause, p.held, p.base,
+                        "qualified_institution")
+            )  # fmt: skip
         else:
             for member in p.members or (p.label,):  # each insider owes its own Form 3
                 obligations.append(_form_3(r, p, member, first=member not in tens))
@@ -262,12 +123,17 @@ def find(changes: Iterable[Change], watch: Watch, as_of: date) -> Found:
         if formed is not None and (label, formed.arose_on) not in owed_13d:
             obligations.append(formed)
         obligations += _amendments(r, points)
+        obligations += passive.duties(r, points)
         for p in points:
             if p.adopted and not p.first and p.held != p.before:
                 _unitemized(unknown, p)
-    obligations += [o for i in r.intents if (o := _after_13g(r, i)) is not None]
+    obligations += [o for i in r.intents if (o := passive.after_intent(r, i)) is not None]
     obligations += [_became_insider(r, *b) for b in r.became]
-    obligations += [_form_4(r, t) for t in r.transactions]
+    obligations += [
+        _form_4(r, t)
+        for t in r.transactions
+        if t.insider or not _qualified_institution(r, t.names, t.date)
+    ]
     obligations.sort(key=lambda o: (o.arose_on, o.group, o.kind, o.cause or 0))
     unknowns = sorted(unknown.values(), key=lambda u: (u.date, u.group))
     return Found(tuple(obligations), tuple(unknowns), tuple(not_owed), len(r.filings))
@@ -283,25 +149,7 @@ def concerning(found: Found, person: str) -> Found:
     )
 
 
-def _obligation(
-    r: _Record,
-    kind: Kind,
-    p: Point,
-    due: date | None,
-    filing: Filing | None,
-    notes: tuple[str, ...] = (),
-) -> Obligation:
-    """The obligation arising at a point of the group's holding, judged on `as_of`."""
-    status, late = judged(due, filing, r.as_of)
-    if filing is not None and not filing.filed_on_stated:
-        notes += ("filed_on_not_stated",)
-    return Obligation(
-        kind, p.label, p.members, p.names, p.date, p.cause, due, status, filing, late, p.held,
-        p.base, notes=notes,
-    )  # fmt: skip
-
-
-def _schedule_13d(r: _Record, p: Point) -> Obligation | NotOwed:
+def _schedule_13d(r: Record, p: Point) -> Obligation | NotOwed:
     notes: tuple[str, ...] = ()
     if p.held <= p.before:  # over 5% only because shares outstanding fell: no acquisition
         later = _next_acquisition(r.by_label[p.label], p)
@@ -319,11 +167,18 @@ def _schedule_13d(r: _Record, p: Point) -> Obligation | NotOwed:
         due = schedule_13g_due(p.date, filing.rule)
         if due is not None:  # a 13G filer is held to the 13G's own deadline
             notes += (f"rule:{filing.rule}",)
-            return _obligation(r, "schedule_13g", p, due, filing, notes=notes)
-    return _obligation(r, "schedule_13d", p, schedule_13d_due(p.date), filing, notes=notes)
+            rule = f"Rule {filing.rule}"
+            if filing.rule == "13d-1(b)":  # over 10% at a month's end: due sooner
+                sooner = passive.over_ten_at_month_end(r, p, due)
+                if sooner is not None:
+                    due, rule, notes = sooner, "Rule 13d-1(b)(2)", (*notes, "over_ten")
+            return obligation(r, "schedule_13g", rule, p, due, filing, notes=notes)
+    return obligation(
+        r, "schedule_13d", "Rule 13d-1(a)", p, schedule_13d_due(p.date), filing, notes=notes
+    )
 
 
-def _formed(r: _Record, points: list[Point]) -> Obligation | None:
+def _formed(r: Record, points: list[Point]) -> Obligation | None:
     """A group formed by holders already over 5% between them, without crossing (a member was
     over 5% already): under Rule 13d-5(b)(1) the group acquires its members' shares on the day it
     forms, and owes its Schedule 13D then (a member's own filing, or its amendment, naming the
@@ -334,7 +189,7 @@ def _formed(r: _Record, points: list[Point]) -> Obligation | None:
     found = _schedule_13d(r, first)
     if isinstance(found, NotOwed):
         return None
-    return found._replace(notes=(*found.notes, "group_formed"))
+    return found._replace(notes=(*found.notes, "group_formed"), rule="Rule 13d-5(b)(1)")
 
 
 def _formed_over_five(first: Point) -> bool:
@@ -353,7 +208,7 @@ def _next_acquisition(points: list[Point], crossing: Point) -> Point | None:
     return None
 
 
-def _form_3(r: _Record, p: Point, member: str, first: bool) -> Obligation:
+def _form_3(r: Record, p: Point, member: str, first: bool) -> Obligation:
     """A member's own Form 3 on the group's crossing of 10%: each member of a group over 10% is
     a 10% owner (Rule 16a-1(a)(1)), and each owes and files its own."""
     if len(p.members) > 1:  # found by the member's name or the group's label
@@ -365,21 +220,23 @@ def _form_3(r: _Record, p: Point, member: str, first: bool) -> Obligation:
     filing = after[0] if after else None
     if filing is None and first and before:
         filing, notes = before[-1], ("already_reporting",)
-    return _obligation(r, "form_3", p, form_3_due(p.date), filing, notes=notes)
+    return obligation(r, "form_3", "Rule 16a-3(a)", p, form_3_due(p.date), filing, notes=notes)
 
 
-def _became_insider(r: _Record, day: date, seq: int, person: str, role: str) -> Obligation:
+def _became_insider(r: Record, day: date, seq: int, person: str, role: str) -> Obligation:
     """A director's or officer's Form 3, within 10 days of becoming one (Rule 16a-3(a)): the
     date is the one its own Form 3 gives (the ledger learns of the role from it), and it is
     judged on the date that Form 3 was filed."""
     filing = next((f for f in r.filed_by(person, ("3",)) if f.filed_on >= day), None)
     p = Point(day, person, (person,), frozenset({person}), 0, 0, 0, False, seq,
               "PersonIdentified", False)  # fmt: skip
-    found = _obligation(r, "form_3", p, form_3_due(day), filing, notes=(f"became:{role}",))
+    found = obligation(
+        r, "form_3", "Rule 16a-3(a)", p, form_3_due(day), filing, notes=(f"became:{role}",)
+    )
     return found._replace(held=None, base=None)
 
 
-def _form_4(r: _Record, t: Transaction) -> Obligation:
+def _form_4(r: Record, t: Transaction) -> Obligation:
     own = r.by_key.get(t.filing) if t.filing is not None else None
     filing = own if own is not None and own.family in ("4", "5") else None
     if filing is None:
@@ -392,10 +249,11 @@ def _form_4(r: _Record, t: Transaction) -> Obligation:
         later.sort(key=lambda f: (f.filed_on, f.seq))
         filing = later[0] if later else None
     p = Point(t.date, t.label, t.persons, t.names, 0, 0, 0, False, t.seq, t.type, False)
-    return _obligation(r, "form_4", p, form_4_due(t.date), filing)._replace(held=None, base=None)
+    owed = obligation(r, "form_4", "Rule 16a-3(g)", p, form_4_due(t.date), filing)
+    return owed._replace(held=None, base=None)
 
 
-def _amendments(r: _Record, points: list[Point]) -> list[Obligation]:
+def _amendments(r: Record, points: list[Point]) -> list[Obligation]:
     """Material changes since the group's last Schedule 13D (or, when the ledger holds none for a
     group first known over 5%, since its first known position)."""
     names = frozenset().union(*(p.names for p in points))
@@ -424,9 +282,10 @@ def _amendments(r: _Record, points: list[Point]) -> list[Obligation]:
             if not p.adopted:  # a change known only from a report: see `_unitemized`
                 later = [f for f in schedules if f.family == "13D" and f.filed_on >= p.date]
                 filing = later[0] if later else None
-                owed = _obligation(
-                    r, "schedule_13d_amendment", p, amendment_due(p.date), filing, notes
-                )
+                owed = obligation(
+                    r, "schedule_13d_amendment", "Rule 13d-2(a)", p, amendment_due(p.date),
+                    filing, notes,
+                )  # fmt: skip
                 found.append(owed._replace(since=since))
             since = (p.date, p.held)
         if not p.over_five:  # at 5% or below: a later crossing owes a new Schedule 13D
@@ -440,28 +299,18 @@ def _material(p: Point, since: int) -> bool:
     return moved * 100 >= p.base and (p.over_five or since * 100 > 5 * p.base)
 
 
-def _after_13g(r: _Record, i: Intent) -> Obligation | None:
-    earlier = [f for f in r.filed(i.names, SCHEDULES) if f.filed_on <= i.date]
-    if not earlier or earlier[-1].family != "13G":
-        return None
-    points = [p for p in r.points if p.names & i.names and p.date <= i.date]
-    if not points or not points[-1].over_five:
-        return None
-    now = points[-1]
-    later = [f for f in r.filed(i.names, ("13D",)) if f.filed_on >= i.date]
-    filing = later[0] if later else None
-    until = filing.filed_on + _TEN_DAYS if filing is not None else None
-    bought = tuple(
-        (p.date, p.cause)
-        for p in r.points
-        if p.names & i.names
-        and p.date >= i.date
-        and (until is None or p.date <= until)
-        and p.held > p.before
-    )
-    p = now._replace(date=i.date, cause=i.seq, label=i.label)
-    owed = _obligation(r, "schedule_13d_after_13g", p, schedule_13d_due(i.date), filing)
-    return owed._replace(cooling_off=(i.date, until, bought))
+def _qualified_institution(r: Record, names: frozenset[str], day: date) -> bool:
+    """Is the group a qualified institution on `day` for Rule 16a-1(a)(1): the Schedule 13G it
+    filed for its holding then (the last with an event by `day`, else its first after) states
+    Rule 13d-1(b), and it had declared no control intent by then? Its shares held for others in
+    the ordinary course do not make it a 10% owner under Section 16."""
+    schedules = r.filed(names, SCHEDULES)
+    if not schedules:
+        return False
+    by_day = [f for f in schedules if f.event_date <= day]
+    chosen = by_day[-1] if by_day else schedules[0]
+    rule = passive.regime(schedules, chosen.filed_on)
+    return rule is not None and rule.rule == "13d-1(b)" and not r.intent_before(names, day)
 
 
 def _unknown_crossing(unknown: dict[tuple[date, str], Unknown], p: Point, level: str) -> None:

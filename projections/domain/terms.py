@@ -106,7 +106,6 @@ class Terms:
         return self.expires_on is not None and day > self.expires_on
 
 
-
 def adopt(terms: Terms, seq: int, ev: RightsAgreementAdopted) -> Terms:
     return replace(
         terms,

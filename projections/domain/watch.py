@@ -58,7 +58,6 @@ class Point(NamedTuple):
         return self.held * 100 > 5 * self.base
 
 
-
 class Transaction(NamedTuple):
     """A change in a holding by a member of a group over 10% at the end of the previous date,
     or by a director or officer of the issuer."""
@@ -70,6 +69,7 @@ class Transaction(NamedTuple):
     label: str
     names: frozenset[str]
     filing: str | None  # the key of the filing the event itself was read from, if one counts
+    insider: bool = False  # a director or officer made it (owed whatever its holding)
 
 
 class Intent(NamedTuple):
@@ -194,7 +194,16 @@ class Watch:
         if found is not None:
             key = found[4] or f"seq:{record.seq}"
         self.transactions.append(
-            Transaction(record.seq, day, ev.type, tuple(persons), label, names, key)
+            Transaction(
+                record.seq,
+                day,
+                ev.type,
+                tuple(persons),
+                label,
+                names,
+                key,
+                any(p in self._insiders for p in persons),
+            )
         )
 
     def _judge(self, day: date, latest: dict[str, Recorded], capital: Recorded | None) -> None:

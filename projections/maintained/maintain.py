@@ -306,7 +306,8 @@ class Maintainer:
             work.walk, work.walk_all, work.pending = {}, {}, {}
         if work.run_events or run.voids:
             fallback = run.recorded_at[:10]
-            tables.insert_appends(writer,
+            tables.insert_appends(
+                writer,
                 [
                     AppendRow(
                         run.issuer,
@@ -317,7 +318,7 @@ class Maintainer:
                         work.run_max or work.run_min or fallback,
                         work.run_events,
                     )
-                ]
+                ],
             )
         work.run_min = work.run_max = None
         work.run_events = 0
@@ -343,12 +344,13 @@ class Maintainer:
             for key, found in work.provisional.items():
                 for (when, seq), held, needed in found:
                     self._shortfall(writer, work.name, seq, when, key[0], held, needed)
-            tables.put_balances(writer,
+            tables.put_balances(
+                writer,
                 [
                     Balance(work.name, *key, b.position, b.last[0], b.last[1])
                     for key, b in work.balances.items()
                     if b.last != NOWHERE
-                ]
+                ],
             )
             if self.check:
                 self._labels(writer, work)
