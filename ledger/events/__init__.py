@@ -29,6 +29,7 @@ from owl.ledger.events.persons import (
     AffiliationEnded,
     AffiliationFormed,
     ControlIntentDeclared,
+    FiscalYearEndReported,
     IssuerIdentified,
     PersonIdentified,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "ExemptionChange",
     "ExpirationChange",
     "Filing",
+    "FiscalYearEndReported",
     "HoldingReported",
     "InadvertenceDetermined",
     "IssuerIdentified",

@@ -1,4 +1,5 @@
-"""Events about persons: who is linked to whom, who intends what, and who is who.
+"""Events about persons: who is linked to whom, who intends what, and who is who (and the
+issuer's own facts a filing duty needs: its fiscal year's end).
 
 Persons are named by their names (trimmed, white space collapsed); an SEC filer also has a CIK,
 its stable number across filings, which `PersonIdentified` and `IssuerIdentified` record so a
@@ -7,9 +8,10 @@ person or an issuer can be found by it.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from datetime import date
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import model_validator
+from pydantic import AfterValidator, StringConstraints, model_validator
 
 from owl.ledger.events.base import Event
 from owl.ledger.events.values import Cik, Name, Text
@@ -76,3 +78,26 @@ class IssuerIdentified(Event):
     name: Name | None = None
     ticker: Name | None = None
     cusip: Name | None = None
+
+
+def _month_day(value: str) -> str:
+    month, _, day = value.partition("-")
+    try:
+        date(2000, int(month), int(day))  # a leap year: 02-29 is a month's end some years
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a month and day (MM-DD)") from exc
+    return value
+
+
+MonthDay = Annotated[
+    str, StringConstraints(pattern=r"^[0-9]{2}-[0-9]{2}$"), AfterValidator(_month_day)
+]
+
+
+class FiscalYearEndReported(Event):
+    """The issuer's fiscal year ends on `month_day` ("12-31") from `effective_date` on: Forms 5
+    are due 45 days after it (Rule 16a-3(f)). Without one the ledger assumes 31 December and
+    says so."""
+
+    type: Literal["FiscalYearEndReported"] = "FiscalYearEndReported"
+    month_day: MonthDay

@@ -26,6 +26,7 @@ from owl.ledger.events.persons import (
     AffiliationEnded,
     AffiliationFormed,
     ControlIntentDeclared,
+    FiscalYearEndReported,
     IssuerIdentified,
     PersonIdentified,
 )
@@ -59,6 +60,7 @@ AnyEvent = Annotated[
     | ControlIntentDeclared
     | PersonIdentified
     | IssuerIdentified
+    | FiscalYearEndReported
     | RightsAgreementAdopted
     | RightsAgreementAmended
     | BoardApprovalGranted

@@ -27,6 +27,7 @@ Kind = Literal[
     "schedule_13g_amendment",
     "form_3",
     "form_4",
+    "form_5",
 ]
 Status = Literal["met", "late", "missing", "pending", "owed", "filed", "filed_date_unknown"]
 
@@ -200,6 +201,7 @@ class Record:
         self.transactions = [t for t in watch.transactions if t.date <= as_of]
         self.became = [b for b in watch.became if b[0] <= as_of]
         self.by_key = {f.key: f for f in self.filings}
+        self.fiscal = watch.fiscal
         self.not_owed: list[NotOwed] = []
 
     def filed(self, names: frozenset[str], families: Iterable[Family]) -> list[Filing]:

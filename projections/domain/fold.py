@@ -40,6 +40,7 @@ from owl.ledger.events import (
     DerivativeReported,
     Event,
     EventVoided,
+    FiscalYearEndReported,
     HoldingReported,
     InadvertenceDetermined,
     IssuerIdentified,
@@ -201,7 +202,7 @@ class Fold(Deciding):
                 today.everyone = today.links_changed = True
             case ControlIntentDeclared():
                 today.intents.append((seq, ev.person))
-            case PersonIdentified() | IssuerIdentified():
+            case PersonIdentified() | IssuerIdentified() | FiscalYearEndReported():
                 pass  # who is who: read by the views, no bearing on the plan
             case RightsAgreementAdopted():
                 life = self.s.life

@@ -49,7 +49,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from owl.ledger.log import Recorded
-from owl.projections.domain import passive
+from owl.projections.domain import form5, passive
 from owl.projections.domain.duties import (
     Found,
     Kind,
@@ -129,11 +129,12 @@ def find(changes: Iterable[Change], watch: Watch, as_of: date) -> Found:
                 _unitemized(unknown, p)
     obligations += [o for i in r.intents if (o := passive.after_intent(r, i)) is not None]
     obligations += [_became_insider(r, *b) for b in r.became]
-    obligations += [
-        _form_4(r, t)
-        for t in r.transactions
-        if t.insider or not _qualified_institution(r, t.names, t.date)
+    reportable = [
+        t for t in r.transactions if t.insider or not _qualified_institution(r, t.names, t.date)
     ]
+    form_4s = [_form_4(r, t) for t in reportable if not form5.excused(t)]
+    obligations += form_4s
+    obligations += form5.owed(r, [t for t in reportable if form5.excused(t)], form_4s)
     obligations.sort(key=lambda o: (o.arose_on, o.group, o.kind, o.cause or 0))
     unknowns = sorted(unknown.values(), key=lambda u: (u.date, u.group))
     return Found(tuple(obligations), tuple(unknowns), tuple(not_owed), len(r.filings))

@@ -24,7 +24,10 @@ from owl.ledger.events import (
     TRANSACTIONS,
     ControlIntentDeclared,
     Event,
+    FiscalYearEndReported,
     PersonIdentified,
+    SharesAcquired,
+    SharesDisposed,
     SharesIssued,
     SharesRepurchased,
     SharesTransferred,
@@ -70,6 +73,7 @@ class Transaction(NamedTuple):
     names: frozenset[str]
     filing: str | None  # the key of the filing the event itself was read from, if one counts
     insider: bool = False  # a director or officer made it (owed whatever its holding)
+    deferred: str | None = None  # eligible for a Form 5 instead of a Form 4: what it is
 
 
 class Intent(NamedTuple):
@@ -109,6 +113,24 @@ def _taken(record: Recorded) -> bool:
     )
 
 
+GIFTS_ON_FORM_4 = date(2023, 2, 27)  # gifts made are on Form 4 from this date (Rule 16a-3(g)(1))
+
+
+def deferrable(ev: Event) -> str | None:
+    """What a transaction eligible for deferred reporting on Form 5 is (Rule 16a-3(f)): a gift
+    received, a small acquisition (Rule 16a-6), a gift made before 27 February 2023. None: a
+    Form 4 is owed for it. Read from the event's `how` ("gift (G)", "small acquisition (L)")."""
+    how = (getattr(ev, "how", None) or "").lower()
+    if isinstance(ev, SharesAcquired):
+        if how.startswith("gift"):
+            return "gift received"
+        if how.startswith("small acquisition"):
+            return "small acquisition"
+    if isinstance(ev, SharesDisposed) and how.startswith("gift"):
+        return "gift made" if ev.effective_date < GIFTS_ON_FORM_4 else None
+    return None
+
+
 class Watch:
     def __init__(self, fold: Fold) -> None:
         self.fold = fold
@@ -125,6 +147,7 @@ class Watch:
         # Each insider as first known from its own Form 3: (date it became one, seq, person, role)
         self.became: list[tuple[date, int, str, str]] = []
         self._outstanding: int | None = None
+        self.fiscal: list[tuple[date, str]] = []  # (from, month_day) of the issuer's fiscal year
 
     def feed(self, records: Iterable[Recorded]) -> Iterator[Recorded]:
         """The records, unchanged, each noted under its date."""
@@ -158,6 +181,8 @@ class Watch:
         self._judge(day, latest, capital)
         for record in todays:
             ev = record.event
+            if isinstance(ev, FiscalYearEndReported):
+                self.fiscal.append((day, ev.month_day))
             if isinstance(ev, ControlIntentDeclared):
                 group = fold.group_of(ev.person)
                 label = group.label if group is not None else ev.person
@@ -203,6 +228,7 @@ class Watch:
                 names,
                 key,
                 any(p in self._insiders for p in persons),
+                deferrable(ev),
             )
         )
 

@@ -23,6 +23,7 @@ FORM_NAMES: dict[Kind, str] = {
     "schedule_13g_amendment": "Schedule 13G amendment",
     "form_3": "Form 3",
     "form_4": "Form 4",
+    "form_5": "Form 5",
 }
 
 
@@ -59,6 +60,10 @@ def deadline(o: Obligation) -> str:
         return f"10 days after {what} (a weekend or holiday rolls forward)"
     if kind == "form_3":
         return "10 days after becoming a 10% owner (a weekend or holiday rolls forward)"
+    if kind == "form_5":
+        return (
+            "45 days after the end of the issuer's fiscal year (a weekend or holiday rolls forward)"
+        )
     return "before the end of the second SEC business day after the transaction"
 
 
@@ -107,6 +112,12 @@ def trigger(o: Obligation) -> str:
         return f"became {'a ' if role in ('director', 'officer') else ''}{role} of the issuer"
     if o.kind == "form_3":
         return f"more than 10% of the class ({held}): a 10% owner under Section 16"
+    if o.kind == "form_5":
+        items = [n for n in o.notes if n.startswith("item:")]
+        return (
+            f"{len(items)} transaction{'s' if len(items) != 1 else ''} in the fiscal year ending "
+            f"{o.arose_on} to report on Form 5"
+        )
     return "a transaction by a 10% owner (over 10% at the end of the previous date)"
 
 
@@ -127,6 +138,8 @@ _NOTES = {
     "period_end": "compared in shares with the previous filing, so a change in shares outstanding "
     "alone owes nothing",
     "over_ten": "more than 10% of the class",
+    "fiscal_year_end_assumed": "the issuer's fiscal year end is not on record: 31 December "
+    "assumed (a FiscalYearEndReported event gives it)",
     "moved_five": "a change of more than 5% of the class since it last reported",
 }
 
@@ -135,6 +148,9 @@ def note_text(note: str) -> str:
     code, _, value = note.partition(":")
     if code == "became":
         return "a director or officer owes a Form 3 within 10 days of becoming one (Rule 16a-3(a))"
+    if code == "item":
+        seq, _, what = value.partition(":")
+        return f"#{seq}: {what}"
     if code == "switch":
         return f"Rule {value}: it may neither vote nor acquire more until 10 days after filing"
     if code == "rule":

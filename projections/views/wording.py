@@ -22,6 +22,7 @@ from owl.ledger.events import (
     EventVoided,
     ExemptionChange,
     ExpirationChange,
+    FiscalYearEndReported,
     HoldingReported,
     InadvertenceDetermined,
     IssuerIdentified,
@@ -115,6 +116,7 @@ EVENT_WORDS: dict[type[Event], Callable[[Any], str]] = {
     DerivativeReported: lambda ev: f"{ev.holder} reports holding {_right(ev)}",
     PersonIdentified: lambda ev: f"{ev.person} is CIK {ev.cik}",
     IssuerIdentified: _identified,
+    FiscalYearEndReported: lambda ev: f"the issuer's fiscal year ends on {ev.month_day}",
     SharesTransferred: lambda ev: (
         f"{ev.from_holder} transfers {ev.shares:,} shares to {ev.to_holder}"
     ),
