@@ -174,22 +174,41 @@ def test_a_timely_13g_meets_it_but_not_after_a_control_intent() -> None:
 def test_a_crossing_through_a_fall_in_shares_outstanding_owes_nothing_until_it_acquires() -> None:
     events = [
         buy("A", 48_000, "2021-06-01"),
-        ev("SharesRepurchased", "2021-07-01", shares=50_000),  # 48,000 of 950,000: 5.05%
+        ev("SharesRepurchased", "2021-07-01", shares=50_000),  # not yet reported: 4.8% relied on
+        outstanding("2021-08-02", 950_000),  # reported: 48,000 of 950,000 is 5.05%
     ]
     acquired = [*events, buy("A", 1, "2021-09-01")]
+    fell_back = [*events, outstanding("2021-11-01", 1_000_000)]
 
-    passive = owed(*events)
+    passive = owed(*events, as_of="2021-12-30")
     later = owed(*acquired)
 
     assert passive["obligations"] == []
-    assert [n["date"] for n in passive["not_owed"]] == ["2021-07-01"]
+    assert [n["date"] for n in passive["not_owed"]] == ["2021-08-02"]
     assert lines(later, "schedule_13d") == [
         ("Schedule 13D", "A", "2021-09-01", "2021-09-13", "missing", None, None)
     ]
     assert later["obligations"][0]["notes"] == [
-        "over 5% since 2021-07-01 only through a fall in shares outstanding; owed from this "
+        "over 5% since 2021-08-02 only through a fall in shares outstanding; owed from this "
         "acquisition"
     ]
+    assert owed(*fell_back)["obligations"] == []  # at 5% or below at the year's end
+
+
+def test_an_unreported_buyback_owes_nothing_and_a_reported_one_owes_an_exempt_13g() -> None:
+    events = [
+        buy("A", 48_000, "2021-06-01"),
+        ev("SharesRepurchased", "2021-07-01", shares=50_000),
+    ]
+
+    relied = owed(*events, as_of="2022-06-30")  # Rule 13d-1(j): the reported 1,000,000 counts
+    reported = owed(*events, outstanding("2021-08-02", 950_000), as_of="2022-06-30")
+
+    assert relied["obligations"] == [] and relied["not_owed"] == []
+    (o,) = reported["obligations"]
+    assert (o["form"], o["rule"], o["arose_on"], o["due"], o["status"]) == (
+        "Schedule 13G", "Rule 13d-1(d)", "2021-08-02", "2022-02-14", "missing",
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -578,3 +597,17 @@ def test_a_director_owes_a_form_3_within_10_days_of_becoming_one() -> None:
     ]
     (o,) = [o for o in body["obligations"] if o["kind"] == "form_3"]
     assert o["trigger"] == "became a director of the issuer"
+
+
+def test_an_officer_first_named_by_a_form_4_owes_a_form_3_the_ledger_cannot_date() -> None:
+    officer = ev("PersonIdentified", "2021-06-02", person="O", cik="8", officer="CFO",
+                 filing={"form": "4", "filed_on": "2021-06-03"})  # fmt: skip
+
+    body = owed(officer, sell("O", 10, "2021-06-02"), buy("O", 100, "2021-05-01"))
+
+    assert lines(body, "form_3") == []  # no date invented
+    (unknown,) = body["cannot_know"]
+    assert (unknown["kind"], unknown["group"], unknown["owed"]) == (
+        "insider_unknown_since", "O", ["Form 3"],
+    )  # fmt: skip
+    assert "first by a Form 4" in unknown["text"]

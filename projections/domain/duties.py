@@ -51,7 +51,12 @@ class Obligation(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
-UnknownKind = Literal["crossed_before_first_record", "crossed_unitemized", "unitemized_change"]
+UnknownKind = Literal[
+    "crossed_before_first_record",
+    "crossed_unitemized",
+    "unitemized_change",
+    "insider_unknown_since",
+]
 
 
 class Unknown(NamedTuple):
@@ -200,6 +205,7 @@ class Record:
         self.intents = [i for i in watch.intents if i.date <= as_of]
         self.transactions = [t for t in watch.transactions if t.date <= as_of]
         self.became = [b for b in watch.became if b[0] <= as_of]
+        self.became_unknown = [b for b in watch.became_unknown if b[0] <= as_of]
         self.by_key = {f.key: f for f in self.filings}
         self.fiscal = watch.fiscal
         self.not_owed: list[NotOwed] = []

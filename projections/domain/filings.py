@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal, NamedTuple
 
-from owl.ledger.events import Event, HoldingReported
+from owl.ledger.events import Event, HoldingReported, SharesAcquired, SharesDisposed
 from owl.ledger.log import Recorded
 
 Family = Literal["13D", "13G", "3", "4", "5"]
@@ -123,3 +123,21 @@ def add(
         seqs=(*known.seqs, record.seq),
         persons=known.persons | persons,
     )
+
+
+GIFTS_ON_FORM_4 = date(2023, 2, 27)  # gifts made are on Form 4 from this date (Rule 16a-3(g)(1))
+
+
+def deferrable(ev: Event) -> str | None:
+    """What a transaction eligible for deferred reporting on Form 5 is (Rule 16a-3(f)): a gift
+    received, a small acquisition (Rule 16a-6), a gift made before 27 February 2023. None: a
+    Form 4 is owed for it. Read from the event's `how` ("gift (G)", "small acquisition (L)")."""
+    how = (getattr(ev, "how", None) or "").lower()
+    if isinstance(ev, SharesAcquired):
+        if how.startswith("gift"):
+            return "gift received"
+        if how.startswith("small acquisition"):
+            return "small acquisition"
+    if isinstance(ev, SharesDisposed) and how.startswith("gift"):
+        return "gift made" if ev.effective_date < GIFTS_ON_FORM_4 else None
+    return None

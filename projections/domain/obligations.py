@@ -1,14 +1,17 @@
 """Securities-law filing obligations found from the record: who had to file what, by when, and did
-they. Pure: from the fold's crossings of 5% and 10% and what `projections.domain.watch` collected.
+they. Pure: from what `projections.domain.watch` collected of a fold.
 
 Schedule 13D (Exchange Act §13(d), Rules 13d-1 and 13d-2), on Rule 13d-3 counts (rights
-exercisable within 60 days included):
+exercisable within 60 days included) of the shares outstanding the issuer last reported (Rule
+13d-1(j): a fall it has not reported moves no one over a level; a rise counts at once):
 - a group that acquires beneficial ownership of more than 5% of the class owes a Schedule 13D:
   within 10 calendar days of the crossing for crossings before 5 February 2024 (a due date on a
   weekend or holiday rolls to the next SEC business day, Rule 0-3), within 5 SEC business days
   from then. A group pushed over 5% only by a fall in shares outstanding acquired nothing: it
-  owes one from its next acquisition while still over 5%. A Schedule 13G meets it, unless the
-  group had declared a control intent before filing it; and a 13G that states the rule it was
+  owes one from its next acquisition while still over 5%, else, if still over 5% at the end of
+  the calendar year (from 30 September 2024, the quarter), a Schedule 13G under Rule 13d-1(d).
+  A Schedule 13G meets it, unless the group had declared a control intent before filing it; and
+  a 13G that states the rule it was
   filed under is held to that rule's deadline, not the 13D's (`schedule_13g`): Rule 13d-1(b) or
   (d), 45 days after the end of the calendar year (from 30 September 2024, of the quarter);
   (c), 10 days (from 30 September 2024, 5 SEC business days);
@@ -58,16 +61,19 @@ from owl.projections.domain.duties import (
     Record,
     Unknown,
     UnknownKind,
+    after_period,
     amendment_due,
     form_3_due,
     form_4_due,
+    held_at,
     obligation,
+    period_end,
     schedule_13d_due,
     schedule_13g_due,
 )
 from owl.projections.domain.filings import SCHEDULES, Filing
 from owl.projections.domain.fold import Fold
-from owl.projections.domain.state import Change, FoldState
+from owl.projections.domain.state import FoldState
 from owl.projections.domain.watch import Point, Transaction, Watch
 
 # --- finding them -----------------------------------------------------------------------------
@@ -81,42 +87,45 @@ def from_records(
     fold = Fold(FoldState(issuer), voided)
     watch = Watch(fold)
     fold.run(watch.feed(records), as_of, watch)
-    return find(fold.changes, watch, as_of)
+    return find(watch, as_of)
 
 
-def find(changes: Iterable[Change], watch: Watch, as_of: date) -> Found:
+def find(watch: Watch, as_of: date) -> Found:
+    """The obligations, what the ledger cannot know, and the crossings that owed nothing, from
+    what `watch` collected (crossings are read from its points: Rule 13d-3's count of the
+    shares outstanding the issuer last reported)."""
     r = Record(watch, as_of)
     obligations: list[Obligation] = []
     unknown: dict[tuple[date, str], Unknown] = {}
     not_owed: list[NotOwed] = []
     tens: set[str] = set()
-    for c in changes:
-        if c.kind != "crossing" or c.what != "above" or c.level is None or c.date > as_of:
-            continue
-        key = c.level.key
-        if key not in ("5%", "10%") or c.group is None:
-            continue
-        p = r.at.get((c.date, c.group))
-        if p is None:
-            continue
-        if p.adopted:
-            _unknown_crossing(unknown, p, key)
-            continue
-        if key == "5%":
-            found = _schedule_13d(r, p)
-            if isinstance(found, NotOwed):
-                not_owed.append(found)
+    over: dict[str, tuple[bool, bool]] = {}  # label -> over 5%, over 10% at its last point
+    for p in r.points:  # crossings on Rule 13d-3's count, of the count the issuer reported
+        was_five, was_ten = over.get(p.label, (False, False))
+        ten = p.held * 100 > 10 * p.base
+        over[p.label] = (p.over_five, ten)
+        for key, now, was in (("5%", p.over_five, was_five), ("10%", ten, was_ten)):
+            if not now or was:
+                continue
+            if key == "5%" and p is r.by_label[p.label][0] and _formed_over_five(r, p):
+                continue  # a group formed over 5%: see `_formed`
+            if p.adopted:
+                _unknown_crossing(unknown, p, key)
+            elif key == "5%":
+                found = _schedule_13d(r, p)
+                if isinstance(found, NotOwed):
+                    not_owed.append(found)
+                else:
+                    obligations.append(found)
+            elif _qualified_institution(r, p.names, p.date):
+                not_owed.append(
+                    NotOwed(p.label, p.members, p.names, p.date, p.cause, p.held, p.base,
+                            "qualified_institution")
+                )  # fmt: skip
             else:
-                obligations.append(found)
-        elif _qualified_institution(r, p.names, p.date):
-            not_owed.append(
-                NotOwed(p.label, p.members, p.names, p.date, p.cause, p.held, p.base,
-                        "qualified_institution")
-            )  # fmt: skip
-        else:
-            for member in p.members or (p.label,):  # each insider owes its own Form 3
-                obligations.append(_form_3(r, p, member, first=member not in tens))
-                tens.add(member)
+                for member in p.members or (p.label,):  # each insider owes its own Form 3
+                    obligations.append(_form_3(r, p, member, first=member not in tens))
+                    tens.add(member)
     owed_13d = {(o.group, o.arose_on) for o in obligations if o.kind.startswith("schedule_13")}
     for label, points in r.by_label.items():
         formed = _formed(r, points)
@@ -136,6 +145,11 @@ def find(changes: Iterable[Change], watch: Watch, as_of: date) -> Found:
     obligations += form_4s
     obligations += form5.owed(r, [t for t in reportable if form5.excused(t)], form_4s)
     obligations.sort(key=lambda o: (o.arose_on, o.group, o.kind, o.cause or 0))
+    for day, seq, person, role, source in r.became_unknown:
+        unknown[(day, person)] = Unknown(
+            "insider_unknown_since", person, (person,), frozenset({person}), day, seq, 0, 0, 0,
+            ("form_3",), (role, source),
+        )  # fmt: skip
     unknowns = sorted(unknown.values(), key=lambda u: (u.date, u.group))
     return Found(tuple(obligations), tuple(unknowns), tuple(not_owed), len(r.filings))
 
@@ -155,6 +169,9 @@ def _schedule_13d(r: Record, p: Point) -> Obligation | NotOwed:
     if p.held <= p.before:  # over 5% only because shares outstanding fell: no acquisition
         later = _next_acquisition(r.by_label[p.label], p)
         if later is None:
+            exempt = _exempt_13g(r, p)
+            if exempt is not None:
+                return exempt
             return NotOwed(p.label, p.members, p.names, p.date, p.cause, p.held, p.base)
         notes = (f"passive_since:{p.date.isoformat()}",)
         p = later
@@ -179,13 +196,29 @@ def _schedule_13d(r: Record, p: Point) -> Obligation | NotOwed:
     )
 
 
+def _exempt_13g(r: Record, p: Point) -> Obligation | None:
+    """Over 5% without acquiring (shares outstanding fell) and still over 5% at the end of the
+    calendar year (from 30 September 2024, the quarter): a Schedule 13G under Rule 13d-1(d),
+    due 45 days after that end. None: the period has not ended by `as_of`, or it ended at 5% or
+    below."""
+    end = period_end(p.date)
+    at_end = held_at(r.by_label[p.label], end)
+    if end > r.as_of or at_end is None or not at_end.over_five:
+        return None
+    later = [f for f in r.filed(p.names, SCHEDULES) if f.filed_on >= p.date]
+    return obligation(
+        r, "schedule_13g", "Rule 13d-1(d)", p, after_period(end), later[0] if later else None,
+        notes=("passive_crossing",),
+    )  # fmt: skip
+
+
 def _formed(r: Record, points: list[Point]) -> Obligation | None:
     """A group formed by holders already over 5% between them, without crossing (a member was
     over 5% already): under Rule 13d-5(b)(1) the group acquires its members' shares on the day it
     forms, and owes its Schedule 13D then (a member's own filing, or its amendment, naming the
     group meets it)."""
     first = points[0]
-    if not _formed_over_five(first):
+    if not _formed_over_five(r, first):
         return None
     found = _schedule_13d(r, first)
     if isinstance(found, NotOwed):
@@ -193,9 +226,21 @@ def _formed(r: Record, points: list[Point]) -> Obligation | None:
     return found._replace(notes=(*found.notes, "group_formed"), rule="Rule 13d-5(b)(1)")
 
 
-def _formed_over_five(first: Point) -> bool:
-    """Is a group's first point its forming, over 5%, from trades on record?"""
-    return len(first.members) > 1 and first.over_five and not first.adopted and not first.before
+def _formed_over_five(r: Record, first: Point) -> bool:
+    """Is a group's first point its forming, over 5%, from trades on record, by members one of
+    whom was over 5% already (so the group crossed nothing)?"""
+    if len(first.members) < 2 or not first.over_five or first.adopted or first.before:
+        return False
+    for member in first.members:
+        last = None
+        for q in r.points:
+            if q.date >= first.date:
+                break
+            if member in q.members:
+                last = q
+        if last is not None and last.over_five:
+            return True
+    return False
 
 
 def _next_acquisition(points: list[Point], crossing: Point) -> Point | None:
@@ -267,7 +312,7 @@ def _amendments(r: Record, points: list[Point]) -> list[Obligation]:
     active = first.adopted and first.over_five and not schedules
     since = (first.date, first.held) if active else None
     notes = ("first_known_position",) if active else ()
-    formed = _formed_over_five(first)
+    formed = _formed_over_five(r, first)
     held = 0
     for _, _, _, item in items:
         if isinstance(item, Filing):

@@ -25,12 +25,12 @@ from owl.ledger.events import (
     ControlIntentDeclared,
     Event,
     FiscalYearEndReported,
+    OutstandingReported,
     PersonIdentified,
-    SharesAcquired,
-    SharesDisposed,
     SharesIssued,
     SharesRepurchased,
     SharesTransferred,
+    StockSplit,
     involved,
 )
 from owl.ledger.log import Recorded
@@ -113,24 +113,6 @@ def _taken(record: Recorded) -> bool:
     )
 
 
-GIFTS_ON_FORM_4 = date(2023, 2, 27)  # gifts made are on Form 4 from this date (Rule 16a-3(g)(1))
-
-
-def deferrable(ev: Event) -> str | None:
-    """What a transaction eligible for deferred reporting on Form 5 is (Rule 16a-3(f)): a gift
-    received, a small acquisition (Rule 16a-6), a gift made before 27 February 2023. None: a
-    Form 4 is owed for it. Read from the event's `how` ("gift (G)", "small acquisition (L)")."""
-    how = (getattr(ev, "how", None) or "").lower()
-    if isinstance(ev, SharesAcquired):
-        if how.startswith("gift"):
-            return "gift received"
-        if how.startswith("small acquisition"):
-            return "small acquisition"
-    if isinstance(ev, SharesDisposed) and how.startswith("gift"):
-        return "gift made" if ev.effective_date < GIFTS_ON_FORM_4 else None
-    return None
-
-
 class Watch:
     def __init__(self, fold: Fold) -> None:
         self.fold = fold
@@ -146,7 +128,10 @@ class Watch:
         self._insiders: set[str] = set()  # directors and officers, from the filings that say so
         # Each insider as first known from its own Form 3: (date it became one, seq, person, role)
         self.became: list[tuple[date, int, str, str]] = []
+        # ... and first known otherwise: (date, seq, person, role, what named it so)
+        self.became_unknown: list[tuple[date, int, str, str, str]] = []
         self._outstanding: int | None = None
+        self._reported: int | None = None  # shares outstanding as the issuer last reported them
         self.fiscal: list[tuple[date, str]] = []  # (from, month_day) of the issuer's fiscal year
 
     def feed(self, records: Iterable[Recorded]) -> Iterator[Recorded]:
@@ -167,9 +152,22 @@ class Watch:
                 first = ev.person not in self._insiders
                 self._insiders.add(ev.person)
                 form = ev.filing.form.upper() if ev.filing is not None else None
+                role = "director" if ev.director else (ev.officer or "officer")
                 if first and form in ("3", "3/A"):  # its Form 3 dates when it became one
-                    role = "director" if ev.director else (ev.officer or "officer")
                     self.became.append((day, record.seq, ev.person, role))
+                elif first:  # first known from a later form: when it became one is unknown
+                    source = f"a Form {form}" if form else "an event with no filing"
+                    self.became_unknown.append((day, record.seq, ev.person, role, source))
+        for record in todays:  # the count the issuer last reported (Rule 13d-1(j))
+            ev = record.event
+            if (
+                isinstance(ev, OutstandingReported | StockSplit)
+                and (ev.security or "") == fold.s.terms.security
+            ):
+                if isinstance(ev, OutstandingReported):
+                    self._reported = ev.shares
+                elif self._reported is not None:
+                    self._reported = self._reported * ev.numerator // ev.denominator
         for record in todays:
             ev = record.event
             for name in involved(ev):
@@ -228,7 +226,7 @@ class Watch:
                 names,
                 key,
                 any(p in self._insiders for p in persons),
-                deferrable(ev),
+                filings.deferrable(ev),
             )
         )
 
@@ -236,7 +234,9 @@ class Watch:
         fold = self.fold
         s = fold.s
         book = s.book
-        outstanding = book.outstanding
+        # Rule 13d-1(j): a holder may rely on the count the issuer last reported, so a fall in
+        # shares outstanding it has not reported moves no one over a level; a rise counts at once
+        outstanding = max(book.outstanding, self._reported or 0) if book.outstanding else 0
         wanted = set(latest) | set(self._tracked) | set(book.derivatives)
         if outstanding != self._outstanding:
             self._outstanding = outstanding

@@ -138,6 +138,8 @@ _NOTES = {
     "period_end": "compared in shares with the previous filing, so a change in shares outstanding "
     "alone owes nothing",
     "over_ten": "more than 10% of the class",
+    "passive_crossing": "over 5% only through a fall in shares outstanding, and still over 5% at "
+    "the period's end: an exempt investor's Schedule 13G (Rule 13d-1(d))",
     "fiscal_year_end_assumed": "the issuer's fiscal year end is not on record: 31 December "
     "assumed (a FiscalYearEndReported event gives it)",
     "moved_five": "a change of more than 5% of the class since it last reported",
@@ -177,6 +179,14 @@ def unknown_text(u: Unknown) -> str:
             f"({held} on {u.date}, from a report taken as the position): when it crossed, and "
             f"whether it filed the {_forms(u.owed)} owed then, the ledger cannot know"
         )
+    if u.kind == "insider_unknown_since":
+        role, source = u.levels
+        return (
+            f"{u.group} is named {'a ' if role in ('director', 'officer') else ''}{role} of the "
+            f"issuer first by {source} (on {u.date}), with no Form 3 of its own before it: "
+            "when it became one, and so when its Form 3 was due and whether it was filed, the "
+            "ledger cannot know"
+        )
     if u.kind == "crossed_unitemized":
         return (
             f"{u.group} went above {levels} by {u.date} with no trades on record (a report taken "
@@ -209,5 +219,6 @@ def not_owed_text(n: NotOwed) -> str:
     return (
         f"{n.group} went above 5% on {n.date} only through a fall in shares outstanding "
         f"({_pct(n.held, n.base)}): it acquired nothing, so no Schedule 13D is owed until "
-        "it acquires more while over 5%"
+        "it acquires more while over 5% (and a Schedule 13G under Rule 13d-1(d) only if it is "
+        "still over 5% at the end of the calendar year, or quarter from 30 September 2024)"
     )
