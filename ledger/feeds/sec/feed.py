@@ -2,9 +2,12 @@
 
 A file may be a bare XML form or a full EDGAR submission wrapping one or more; each XML document
 is told by its root element (`<ownershipDocument>`: Forms 3/4/5; `<edgarSubmission>` of the
-Schedule 13D/13G namespaces), unless a format was forced. A filing that cannot be read (hostile,
-malformed, unsupported, a fractional share amount, an unknown transaction code) is one problem
-naming the file and the element, and nothing of it is appended.
+Schedule 13D/13G namespaces), unless a format was forced. An older Schedule 13D or 13G (plain
+text or HTML) is told by its `<TYPE>` (`SC 13G`, `SC 13D/A`, ...) or, bare, by its cover, and is
+read by `schedule_text` with what the submission's header says. A filing that cannot be read
+(hostile, malformed, unsupported, a fractional share amount, an unknown transaction code, an
+unreadable cover page item) is one problem naming the file and the element or item, and nothing
+of it is appended.
 """
 
 from __future__ import annotations
@@ -20,21 +23,31 @@ from typing import Literal
 from owl.ledger.errors import Problem
 from owl.ledger.events import parse_event
 from owl.ledger.feeds.base import Problems
-from owl.ledger.feeds.sec.edgar import XmlDocument, read_submission, unwrap
+from owl.ledger.feeds.sec.edgar import (
+    Submission,
+    TextDocument,
+    XmlDocument,
+    read_submission,
+    unwrap,
+)
 from owl.ledger.feeds.sec.errors import FilingRefused
 from owl.ledger.feeds.sec.form345 import OwnershipDocument, parse_ownership
 from owl.ledger.feeds.sec.ownership_events import OwnershipEvents
 from owl.ledger.feeds.sec.schedule13 import Schedule13Filing, parse_schedule13
 from owl.ledger.feeds.sec.schedule_events import ScheduleEvents
+from owl.ledger.feeds.sec.schedule_text import parse_schedule_text
 from owl.ledger.feeds.sec.xmlnode import MAX_BYTES
 from owl.ledger.log import Pending
 
 Kind = Literal["form345", "sc13"]
 
 
-def kind_of(xml: str) -> Kind | None:
-    """Which form an XML document is, by its root element (None: neither)."""
-    head = xml[:4096]
+def kind_of(document: str | XmlDocument | TextDocument) -> Kind | None:
+    """Which form a document is (None: neither): an XML one by its root element; an older
+    schedule's text (`edgar.unwrap` keeps only those of type SC 13D/13G) is a schedule."""
+    if isinstance(document, TextDocument):
+        return "sc13"
+    head = (document.xml if isinstance(document, XmlDocument) else document)[:4096]
     if "<ownershipDocument" in head:
         return "form345"
     if "<edgarSubmission" in head and "schedule13" in head.lower():
@@ -102,7 +115,9 @@ class FilingFeed:
         else:
             submission = read_submission(Path(self.path))
         if not submission.documents:
-            raise FilingRefused(name, None, "no XML document in this submission")
+            raise FilingRefused(
+                name, None, "no XML form and no Schedule 13D or 13G text in this submission"
+            )
         filed = submission.filing_date or self.filed_on
         if self.filed_on is not None and submission.filing_date not in (None, self.filed_on):
             raise FilingRefused(
@@ -111,10 +126,10 @@ class FilingFeed:
                 f"the submission was filed on {submission.filing_date}, not on {self.filed_on} "
                 "as --filed-on says",
             )
-        forms = [d for d in submission.documents if kind_of(d.xml) is not None]
+        forms = [d for d in submission.documents if kind_of(d) is not None]
         found = 0
         for document in submission.documents:
-            kind = kind_of(document.xml)
+            kind = kind_of(document)
             if kind is None:
                 continue  # an exhibit or another attachment
             if self.kind is not None and kind != self.kind:
@@ -123,8 +138,7 @@ class FilingFeed:
                 )
             found += 1
             part = document.sequence or str(found) if len(forms) > 1 else None
-            yield from self._document(document, kind, name, submission.accession_number, filed,
-                                      part)  # fmt: skip
+            yield from self._document(document, kind, name, submission, filed, part)
         if not found:
             raise FilingRefused(
                 name, None, "no Form 3, 4 or 5 and no Schedule 13D or 13G in this file"
@@ -132,19 +146,23 @@ class FilingFeed:
 
     @staticmethod
     def _document(
-        document: XmlDocument,
+        document: XmlDocument | TextDocument,
         kind: Kind,
         name: str,
-        accession: str | None,
+        submission: Submission,
         filed: date | None,
         part: str | None,
     ) -> Iterator[dict[str, object]]:
-        parsed: OwnershipDocument | Schedule13Filing = (
-            parse_ownership(document.xml, name)
-            if kind == "form345"
-            else parse_schedule13(document.xml, name)
-        )
-        key, aliases = filing_keys(parsed, document.xml, accession, part)
+        accession = submission.accession_number
+        parsed: OwnershipDocument | Schedule13Filing
+        if isinstance(document, TextDocument):
+            parsed = schedule_of(document, name, submission, filed)
+        elif kind == "form345":
+            parsed = parse_ownership(document.xml, name)
+        else:
+            parsed = parse_schedule13(document.xml, name)
+        xml = document.xml if isinstance(document, XmlDocument) else None
+        key, aliases = filing_keys(parsed, xml, accession, part)
         if isinstance(parsed, OwnershipDocument):
             yield from OwnershipEvents(parsed, accession, filed, name, key, aliases).events()
         else:
@@ -152,7 +170,10 @@ class FilingFeed:
 
 
 def filing_keys(
-    parsed: OwnershipDocument | Schedule13Filing, xml: str, accession: str | None, part: str | None
+    parsed: OwnershipDocument | Schedule13Filing,
+    xml: str | None,
+    accession: str | None,
+    part: str | None,
 ) -> tuple[str, tuple[str, ...]]:
     """The key a filing's event ids start with, and the other keys it is known by.
 
@@ -162,12 +183,31 @@ def filing_keys(
     change. Every filing is also known by that digest, so a filing imported bare and again
     inside its EDGAR wrapper (or the reverse) is one filing; a bare file is also known by the
     digest of its bytes that owl gave it before (`doc-...`), so ledgers written then keep
-    finding it present."""
+    finding it present. An older text schedule (`xml` None) was never read by an earlier owl, so
+    it has no byte digest to be known by."""
     content = "sec-" + hashlib.sha256(repr(replace(parsed, document="")).encode()).hexdigest()[:24]
     if accession is not None:
         return (f"{accession}:{part}" if part else accession), (content,)
+    if xml is None:
+        return content, ()
     legacy = "doc-" + hashlib.sha256(xml.encode()).hexdigest()[:24]
     return content, (legacy,)
+
+
+def schedule_of(
+    document: TextDocument, name: str, submission: Submission, filed: date | None
+) -> Schedule13Filing:
+    """An older schedule, read with what its submission's header says (if it has one)."""
+    subject = submission.subject
+    return parse_schedule_text(
+        document.text,
+        name,
+        form_type=document.type or submission.form_type,
+        filed_on=filed,
+        accepted_at=submission.accepted_at,
+        issuer=(subject.cik, subject.name) if subject else (None, None),
+        filers=tuple((c.cik, c.name) for c in submission.filers),
+    )
 
 
 def _bounded_join(lines: Iterable[str], name: str) -> str:

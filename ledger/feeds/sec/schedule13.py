@@ -18,8 +18,8 @@ is kept as the filed text ("8.5"). The date of event is written MM/DD/YYYY.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -63,6 +63,12 @@ class Schedule13Filing:
     securities_class_title: str | None
     reporting_persons: tuple[ReportingPerson, ...]
     rules: tuple[str, ...] = ()  # a 13G's rules checked: "13d-1(b)", "13d-1(c)", "13d-1(d)"
+    # Read from an older text or HTML schedule (`schedule_text`), with its EDGAR header's dates.
+    # Left out of the record's repr, which names a bare filing (`feed.filing_keys`), so an XML
+    # schedule keeps the name it had before these existed.
+    written_as: Literal["xml", "text", "html"] = field(default="xml", repr=False, compare=False)
+    filed_on: date | None = field(default=None, repr=False, compare=False)
+    accepted_at: datetime | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_amendment(self) -> bool:

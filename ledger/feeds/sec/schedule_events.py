@@ -49,6 +49,16 @@ class ScheduleEvents:
         self.name = name
         self.key = key  # what its event ids start with (`feed.filing_keys`)
         self.aliases = aliases  # the other keys the same filing is known by
+        if not filing.issuer_cik and filing.written_as != "xml":
+            # An older schedule's own pages name the issuer by name and CUSIP only; its CIK is
+            # in the EDGAR header, which a bare document lacks.
+            cusip = f", CUSIP {filing.issuer_cusips[0]}" if filing.issuer_cusips else ""
+            raise FilingRefused(
+                name,
+                "SUBJECT COMPANY",
+                f"the issuer's CIK is not given: the schedule names {filing.issuer_name or 'it'}"
+                f"{cusip} only; import the full EDGAR submission (.txt), whose header gives it",
+            )
         if not filing.issuer_cik:
             raise FilingRefused(name, "issuerInfo/issuerCIK", "the issuer's CIK is missing")
         self.issuer = f"CIK{int(filing.issuer_cik):010d}"
@@ -108,9 +118,14 @@ class ScheduleEvents:
         try:
             return whole_shares(person.aggregate_amount_owned) or 0
         except FractionalShares as exc:
+            where = (
+                f"reportingPerson[{index}]/aggregateAmountOwned"
+                if self.filing.written_as == "xml"
+                else f"reporting person {index} (aggregate amount)"
+            )
             raise FilingRefused(
                 self.name,
-                f"reportingPerson[{index}]/aggregateAmountOwned",
+                where,
                 f"{exc.value} is not a whole number of shares (the ledger's shares are whole)",
             ) from None
 
@@ -128,6 +143,8 @@ class ScheduleEvents:
             f" amendment no. {self.filing.amendment_number}" if self.filing.amendment_number else ""
         )
         filed = f" filed {self.filed_on}" if self.filed_on else ""
+        if self.filing.accepted_at is not None:  # read only from an older schedule's header
+            filed += f" (accepted {self.filing.accepted_at:%Y-%m-%d %H:%M:%S})"
         origin = f" ({self.accession})" if self.accession else ""  # a bare file: its content
         body: Raw = {
             "type": kind,
