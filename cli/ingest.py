@@ -37,7 +37,7 @@ STDIN = "-"
     default="auto",
     show_default=True,
     help="auto: by extension (.jsonl, .ndjson, .json are jsonl; .csv is the csv trade feed; "
-    ".xml, .txt, .nc are SEC filings, Forms 3/4/5 or Schedule 13D/13G by their content). "
+    ".xml, .txt, .nc, .htm, .html are SEC filings, Forms 3/4/5 or Schedule 13D/13G by their content). "
     "form345 and sc13 insist on one form.",
 )
 @click.option(
@@ -63,6 +63,14 @@ STDIN = "-"
     "'filed, date unknown'. A submission whose header gives another date is refused.",
 )
 @click.option(
+    "--issuer-cik",
+    metavar="CIK",
+    default=None,
+    help="The issuer's CIK for an older Schedule 13D or 13G whose document names the issuer only "
+    "by name and CUSIP (a primary document without its EDGAR header). A submission whose header "
+    "names another issuer is refused.",
+)
+@click.option(
     "--dry-run",
     is_flag=True,
     help="Parse and check everything, then write nothing; print how many events would be "
@@ -76,6 +84,7 @@ def ingest(
     recorded_at: datetime | None,
     keep_recorded_at: bool,
     filed_on: date | None,
+    issuer_cik: str | None,
     dry_run: bool,
 ) -> None:
     """Append the events in PATH... to the ledger: all of them, or none.
@@ -100,6 +109,7 @@ def ingest(
       owl ingest --dry-run new-filings.jsonl
       owl ingest 0001127602-25-001055.txt form4.xml
       owl ingest --filed-on 2025-01-10 form4.xml
+      owl ingest --issuer-cik 1318605 --filed-on 2013-02-14 sc13ga.htm
       owl --db sqlite:///copy.db ingest --keep-recorded-at export.jsonl
     """
     if keep_recorded_at and recorded_at is not None:
@@ -119,6 +129,7 @@ def ingest(
                 keep_recorded_at=keep_recorded_at,
                 progress=bar.update,
                 filed_on=filed_on,
+                issuer_cik=issuer_cik,
             )
         except FeedRefused as exc:
             if exc.usage:

@@ -78,7 +78,7 @@ def test_owl_ingest_appends_every_readable_schedule_once(sqlite_url: str) -> Non
             "0000950144-01-001493_g66574sc13d.txt",
             "<SUBJECT COMPANY>: the issuer's CIK is not given: the schedule names First "
             "International Bancorp, Inc., CUSIP 32054Q100 only; import the full EDGAR submission "
-            "(.txt), whose header gives it",
+            "(.txt), whose header gives it, or give it with --issuer-cik",
         ),
     ],
 )
@@ -109,6 +109,29 @@ def test_a_bare_html_schedule_is_read_when_asked_and_refused_for_want_of_the_cik
     assert result.output.startswith("Error: 10 problems found; nothing was written\n")
     assert "Tesla Motors, Inc., CUSIP 88160R101 only" in result.output
     assert "Yelp Inc., CUSIP 985817105 only" in result.output
+
+
+def test_a_bare_html_schedule_given_its_issuers_cik_is_imported_under_that_issuer(
+    sqlite_url: str,
+) -> None:
+    owl(sqlite_url, "init")
+    musk_2011 = paths("000119312511023336_dsc13g.htm")  # Elon Musk on Tesla Motors, SC 13G
+
+    result = owl(sqlite_url, "ingest", "--issuer-cik", "1318605", *musk_2011)
+    again = owl(sqlite_url, "ingest", "--issuer-cik", "0001318605", *musk_2011)
+    wrong = owl(sqlite_url, "ingest", "--issuer-cik", "1318605",
+                *paths("0000729057-94-000056.txt"))  # fmt: skip
+    book = Ledger(sqlite_url)
+    (held,) = [r.event for r in book.log("CIK0001318605") if r.event.type == "HoldingReported"]
+    book.close()
+
+    assert result.exit_code == 0, result.output
+    assert again.output.startswith("appended 0, already present 2")
+    assert (held.holder, held.form) == ("Elon R. Musk", "SC 13G")
+    assert wrong.exit_code == 1
+    assert "the submission's issuer is CIK 0000056873, not 1318605 as --issuer-cik says" in (
+        wrong.output
+    )
 
 
 def test_a_forced_form_345_refuses_an_older_schedule_by_name(sqlite_url: str) -> None:

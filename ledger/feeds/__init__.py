@@ -36,6 +36,8 @@ _BY_SUFFIX: dict[str, Format] = {
     ".xml": "sec",
     ".txt": "sec",
     ".nc": "sec",
+    ".htm": "sec",
+    ".html": "sec",
 }
 
 
@@ -45,7 +47,11 @@ def detect_format(path: str) -> Format | None:
 
 
 def read_path(
-    path: str, fmt: Format | None, keep_recorded_at: bool = False, filed_on: date | None = None
+    path: str,
+    fmt: Format | None,
+    keep_recorded_at: bool = False,
+    filed_on: date | None = None,
+    issuer_cik: str | None = None,
 ) -> Feed:
     """A feed over the file at `path` ("-" is standard input) in format `fmt`.
 
@@ -59,14 +65,15 @@ def read_path(
     """
     origin = "<stdin>" if path == STDIN else path
     if fmt in ("form345", "sc13", "sec"):
-        return FilingFeed(path, None if fmt == "sec" else fmt, origin, filed_on=filed_on)
+        kind = None if fmt == "sec" else fmt
+        return FilingFeed(path, kind, origin, filed_on=filed_on, issuer_cik=issuer_cik)
     # Decoded line by line from the bytes, files and standard input alike: UTF-8 whatever the
     # locale says.
     lines = bounded_lines(sys.stdin.buffer) if path == STDIN else file_lines(path)
     if fmt is None:
         fmt, lines = sniff(lines)
         if fmt == "sec":
-            return FilingFeed(path, None, origin, lines, filed_on=filed_on)
+            return FilingFeed(path, None, origin, lines, filed_on, issuer_cik)
     if fmt == "jsonl":
         return JsonlFeed(lines, origin, keep_recorded_at)
     return CsvFeed(lines, origin)
@@ -122,6 +129,7 @@ class Feeds:
         fmt: Format | None,
         keep_recorded_at: bool,
         filed_on: date | None = None,
+        issuer_cik: str | None = None,
     ) -> None:
         formats = [format_of(path, fmt) for path in paths]
         if keep_recorded_at and "csv" in formats:
@@ -130,13 +138,16 @@ class Feeds:
         self.formats = formats
         self.keep_recorded_at = keep_recorded_at
         self.filed_on = filed_on  # the filing date of SEC documents that state none
+        self.issuer_cik = issuer_cik  # the issuer of older schedules that name no CIK
         self.feeds: list[Feed] = []
 
     def pendings(self, progress: Callable[[int], None] | None = None) -> Iterator[Pending]:
         for path, fmt in zip(self.paths, self.formats, strict=True):
             shown = "standard input" if path == STDIN else path
             try:
-                feed = read_path(path, fmt, self.keep_recorded_at, self.filed_on)
+                feed = read_path(
+                    path, fmt, self.keep_recorded_at, self.filed_on, self.issuer_cik
+                )
             except Unreadable as exc:  # standard input's first line, read to tell the format
                 raise FeedRefused(f"cannot read {shown}: {exc}") from None
             if self.keep_recorded_at and isinstance(feed, CsvFeed):
@@ -169,7 +180,9 @@ def open_feeds(
     fmt: Format | None,
     keep_recorded_at: bool = False,
     filed_on: date | None = None,
+    issuer_cik: str | None = None,
 ) -> Feeds:
     """The feeds of `paths`; `filed_on` is the filing date of SEC documents that state none (a
-    bare XML form); a submission whose header states another date is refused."""
-    return Feeds(paths, fmt, keep_recorded_at, filed_on)
+    bare XML form), `issuer_cik` the issuer of older schedules whose document names it by name
+    and CUSIP only; a submission whose header states another is refused."""
+    return Feeds(paths, fmt, keep_recorded_at, filed_on, issuer_cik)

@@ -154,16 +154,18 @@ class Ledger:
         keep_recorded_at: bool = False,
         progress: Callable[[int], None] | None = None,
         filed_on: DateLike | None = None,
+        issuer_cik: str | None = None,
     ) -> AppendResult:
         """Append feed files (jsonl, csv, SEC filings; "-" is standard input), all or nothing.
         The format is told by the extension or the content unless given; `filed_on` is the
-        filing date of SEC documents that state none (a bare XML form). Raises
+        filing date of SEC documents that state none (a bare XML form), `issuer_cik` the issuer
+        of older Schedules 13D/13G that name it by name and CUSIP only. Raises
         `InvalidEvents` listing every bad line of every file."""
         if keep_recorded_at and recorded_at is not None:
             raise LedgerError("keeping each event's recorded_at excludes giving one")
         listed = [paths] if isinstance(paths, str) else list(paths)
         day = as_date(filed_on) if filed_on is not None else None
-        feeds = open_feeds(listed, fmt, keep_recorded_at, day)
+        feeds = open_feeds(listed, fmt, keep_recorded_at, day, issuer_cik)
         return self.append(
             feeds.pendings(progress),
             recorded_at,

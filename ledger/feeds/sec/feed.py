@@ -66,9 +66,11 @@ class FilingFeed:
         origin: str,
         text: Iterable[str] | None = None,
         filed_on: date | None = None,
+        issuer_cik: str | None = None,
     ) -> None:
         self.path = path
         self.filed_on = filed_on  # given for a filing that states no date of its own
+        self.issuer_cik = issuer_cik  # given for a schedule that names no issuer CIK
         self.text = text  # standard input already begun (its first line told the format)
         self.kind = kind
         self.origin = origin
@@ -144,8 +146,8 @@ class FilingFeed:
                 name, None, "no Form 3, 4 or 5 and no Schedule 13D or 13G in this file"
             )
 
-    @staticmethod
     def _document(
+        self,
         document: XmlDocument | TextDocument,
         kind: Kind,
         name: str,
@@ -156,7 +158,7 @@ class FilingFeed:
         accession = submission.accession_number
         parsed: OwnershipDocument | Schedule13Filing
         if isinstance(document, TextDocument):
-            parsed = schedule_of(document, name, submission, filed)
+            parsed = schedule_of(document, name, submission, filed, self.issuer_cik)
         elif kind == "form345":
             parsed = parse_ownership(document.xml, name)
         else:
@@ -195,10 +197,30 @@ def filing_keys(
 
 
 def schedule_of(
-    document: TextDocument, name: str, submission: Submission, filed: date | None
+    document: TextDocument,
+    name: str,
+    submission: Submission,
+    filed: date | None,
+    issuer_cik: str | None = None,
 ) -> Schedule13Filing:
-    """An older schedule, read with what its submission's header says (if it has one)."""
+    """An older schedule, read with what its submission's header says (if it has one), else
+    with the issuer's CIK the importer was given (`owl ingest --issuer-cik`)."""
     subject = submission.subject
+    if issuer_cik is not None:
+        given = f"{int(issuer_cik):010d}"
+        if subject is not None and subject.cik and f"{int(subject.cik):010d}" != given:
+            raise FilingRefused(
+                name,
+                "SUBJECT COMPANY",
+                f"the submission's issuer is CIK {subject.cik}, not {issuer_cik} as "
+                "--issuer-cik says",
+            )
+        if subject is None or not subject.cik:
+            return parse_schedule_text(
+                document.text, name, form_type=document.type or submission.form_type,
+                filed_on=filed, accepted_at=submission.accepted_at, issuer=(given, None),
+                filers=tuple((c.cik, c.name) for c in submission.filers),
+            )  # fmt: skip
     return parse_schedule_text(
         document.text,
         name,

@@ -57,7 +57,8 @@ class ScheduleEvents:
                 name,
                 "SUBJECT COMPANY",
                 f"the issuer's CIK is not given: the schedule names {filing.issuer_name or 'it'}"
-                f"{cusip} only; import the full EDGAR submission (.txt), whose header gives it",
+                f"{cusip} only; import the full EDGAR submission (.txt), whose header gives it, "
+                "or give it with --issuer-cik",
             )
         if not filing.issuer_cik:
             raise FilingRefused(name, "issuerInfo/issuerCIK", "the issuer's CIK is missing")
