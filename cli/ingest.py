@@ -37,7 +37,8 @@ STDIN = "-"
     default="auto",
     show_default=True,
     help="auto: by extension (.jsonl, .ndjson, .json are jsonl; .csv is the csv trade feed; "
-    ".xml, .txt, .nc, .htm, .html are SEC filings, Forms 3/4/5 or Schedule 13D/13G by their content). "
+    ".xml, .txt, .nc, .htm, .html are SEC filings, Forms 3/4/5 or Schedule 13D/13G by their "
+    "content). "
     "form345 and sc13 insist on one form.",
 )
 @click.option(

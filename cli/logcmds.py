@@ -31,7 +31,8 @@ _HEX = re.compile(r"^[0-9a-fA-F]{64}$")
 @click.command()
 @click.pass_obj
 def init(settings: Settings) -> None:
-    """Create the ledger's tables (and, for SQLite, its file). Safe to run twice.
+    """Create the ledger's tables (and, for SQLite, its file). Safe to run twice: on a ledger
+    already initialized it only checks the schema, and says so.
 
     \b
     Examples:
@@ -43,11 +44,15 @@ def init(settings: Settings) -> None:
 
     ledger = Ledger(settings.db)
     try:
-        upgraded = ledger.init()
+        done = ledger.init()
     finally:
         ledger.close()
-    how = "Upgraded (projections rebuilt)" if upgraded else "Initialized"
-    click.echo(f"{how} the ledger at {safe_url(settings.db)}")
+    where = safe_url(settings.db)
+    if done == "current":
+        click.echo(f"The ledger at {where} is already initialized: nothing created (checked only)")
+    else:
+        how = "Upgraded (projections rebuilt)" if done == "upgraded" else "Initialized"
+        click.echo(f"{how} the ledger at {where}")
 
 
 @click.command()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 from owl.ledger.chain import ChainRow, Verification
 from owl.ledger.log import Recorded
@@ -57,6 +57,9 @@ class Sql(Protocol):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
 
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+
+InitState = Literal["created", "upgraded", "current"]  # what `init` did ("current": checked only)
 
 
 class Reader(Sql, Protocol):
@@ -114,7 +117,7 @@ class Writer(Reader, Protocol):
 class Store(Protocol):
     url: str
 
-    def init(self) -> bool: ...
+    def init(self) -> InitState: ...
 
     def close(self) -> None: ...
 

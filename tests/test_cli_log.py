@@ -58,7 +58,10 @@ def test_init_creates_the_ledger_and_is_safe_to_run_twice(sqlite_url: str) -> No
     second = owl(sqlite_url, "init")
 
     assert (first.exit_code, first.stdout) == (0, f"Initialized the ledger at {sqlite_url}\n")
-    assert (second.exit_code, second.stdout) == (0, f"Initialized the ledger at {sqlite_url}\n")
+    assert (second.exit_code, second.stdout) == (
+        0,
+        f"The ledger at {sqlite_url} is already initialized: nothing created (checked only)\n",
+    )
     assert owl(sqlite_url, "verify").stdout.startswith("ok: 0 events, head seq 0, ")
 
 

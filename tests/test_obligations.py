@@ -611,3 +611,19 @@ def test_an_officer_first_named_by_a_form_4_owes_a_form_3_the_ledger_cannot_date
         "insider_unknown_since", "O", ["Form 3"],
     )  # fmt: skip
     assert "first by a Form 4" in unknown["text"]
+
+
+def test_a_right_acquired_with_a_control_purpose_counts_at_once() -> None:
+    option = ev("DerivativeAcquired", "2021-03-01", holder="A", instrument="Stock Option",
+                quantity=20_000, underlying_shares=20_000,
+                exercisable_from="2022-06-01")  # fmt: skip
+    base = [buy("A", 40_000, "2021-01-04"), option]
+
+    passive = owed(*base, as_of="2022-12-30")
+    control = owed(ev("ControlIntentDeclared", "2021-02-01", person="A"), *base,
+                   as_of="2022-12-30")  # fmt: skip
+
+    # 60,000 of 1,020,000 (5.88%): at once with a control purpose (Rule 13d-3(d)(1)(i)'s
+    # proviso), else only 60 days before it becomes exercisable
+    assert [r[2] for r in lines(passive, "schedule_13d")] == ["2022-04-02"]
+    assert [r[2:4] for r in lines(control, "schedule_13d")] == [("2021-03-01", "2021-03-11")]

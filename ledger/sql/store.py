@@ -43,6 +43,7 @@ from owl.ledger.sql.schema import (
     owl_meta,
 )
 from owl.ledger.sql.session import Session
+from owl.ledger.store import InitState
 
 WRITE_LOCK_KEY = 0x6F776C  # "owl": the advisory lock writers take on PostgreSQL
 
@@ -90,14 +91,14 @@ class SqlStore:
 
     # --- lifecycle ---------------------------------------------------------------------------
 
-    def init(self) -> bool:
-        """Create the schema, or bring an older one up to date; return whether the projections
-        must be rebuilt (a schema-1 ledger had none). Does nothing on a current schema, so a
-        role without CREATE rights may run it once the owner has."""
+    def init(self) -> InitState:
+        """Create the schema ("created"), or bring an older one up to date ("upgraded": the
+        projections must be rebuilt); on a current schema do nothing ("current"), so a role
+        without CREATE rights may run it once the owner has: it only checks."""
         with _translate(self.url, self.wait):
             found = self.schema_version(create=True)
             if found == SCHEMA_VERSION:
-                return False
+                return "current"
             if found is not None and found > SCHEMA_VERSION:
                 raise SchemaTooNew(safe_url(self.url), found)
             with self.engine.connect() as raw:
@@ -112,7 +113,7 @@ class SqlStore:
                     conn.execute(
                         insert(owl_meta), [{"key": "schema_version", "value": SCHEMA_VERSION}]
                     )
-            return found is not None
+            return "upgraded" if found is not None else "created"
 
     def schema_version(self, create: bool = False) -> str | None:
         """The stored schema version (None: no schema yet)."""

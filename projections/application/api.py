@@ -34,7 +34,7 @@ from owl.ledger.events import AnyEvent
 from owl.ledger.feeds import Format, open_feeds
 from owl.ledger.log import AppendResult, Pending, Recorded
 from owl.ledger.sql import SqlStore
-from owl.ledger.store import Reader, Store
+from owl.ledger.store import InitState, Reader, Store
 from owl.ledger.tail import check_projected, check_tail
 from owl.projections.application import writing
 from owl.projections.application.charting import chart_series
@@ -68,6 +68,22 @@ from owl.projections.views.timeline import timeline_json
 __all__ = ["Json", "Ledger"]
 
 
+class AppendedButUnfinished(LedgerError):
+    """The batch was committed (it is in the log and the chain), but the work after the commit
+    (checkpoints, the near-duplicate and reconciliation reads) failed. Every answer is still
+    right: a view folds from the log where a checkpoint is missing or stale."""
+
+    def __init__(self, appended: int, seq: int, digest: str, cause: Exception) -> None:
+        why = str(cause).replace("; nothing was written", "").strip()
+        super().__init__(
+            f"appended {appended} events: head digest {seq}:{digest} (the batch is in the log "
+            f"and the chain); then the work after the commit failed: {why}. Answers stay right "
+            "(views fold from the log); run `owl rebuild` once the cause is fixed to bring the "
+            "checkpoints up to date"
+        )
+        self.appended, self.head_seq, self.head_hash = appended, seq, digest
+
+
 class Ledger:
     """An owl ledger at a database URL (SQLite file or PostgreSQL)."""
 
@@ -86,13 +102,14 @@ class Ledger:
     def close(self) -> None:
         self.store.close()
 
-    def init(self) -> bool:
+    def init(self) -> InitState:
         """Create the schema (safe to run twice); an older schema is upgraded and its
-        projections rebuilt. Returns whether an upgrade happened."""
-        upgraded = self.store.init()
-        if upgraded:
+        projections rebuilt. Returns what it did: "created", "upgraded" or "current" (nothing
+        to do: it only checked)."""
+        done = self.store.init()
+        if done == "upgraded":
             self.rebuild()
-        return upgraded
+        return done
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -124,18 +141,24 @@ class Ledger:
                 result = append_batch(self.store, checked, stamp, maintainer, dry_run, problems)
         finally:
             maintainer.close()
-        if result.appended or dry_run:
+        if dry_run:
+            with self.store.reading() as reader:
+                return replace(result, warnings=tuple(writing.near_duplicates(reader, named)))
+        if not result.appended:
+            return result
+        try:  # the batch is committed: a failure from here on must not read as "not appended"
             with self.store.reading() as reader:
                 result = replace(result, warnings=tuple(writing.near_duplicates(reader, named)))
-        if not dry_run and result.appended:
             if checkpoint:
                 rest = [i for i in maintainer.touched() if i not in maintainer.followed]
                 self.checkpoint(rest, always=False)
             first = result.head_seq - result.appended
             with self.store.reading() as reader:
                 found = writing.new_breaks(reader, self.cache, maintainer.reported(), first)
-            result = replace(result, breaks=found)
-        return result
+        except (LedgerError, OSError) as exc:
+            raise AppendedButUnfinished(result.appended, result.head_seq, result.head_hash,
+                                        exc) from exc  # fmt: skip
+        return replace(result, breaks=found)
 
     def _person_names(self) -> dict[str, str]:
         with self.store.reading() as reader:

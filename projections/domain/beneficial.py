@@ -4,9 +4,10 @@ Two definitions apply on the same date. The rights plan counts rights to acquire
 terms say (`all`: "whether exercisable immediately or only after the passage of time", the common
 form and the default; `exercisable`: only those exercisable now; `none`). The securities-law
 levels (5% for Schedule 13D, 10% for Section 16) count them as Rule 13d-3(d)(1) does: only those
-exercisable within 60 days. Either way an expired right never counts, and the percentage is
-taken of the shares outstanding plus the holder's (its group's) own counted rights, never anyone
-else's (Rule 13d-3(d)(1)(i)).
+exercisable within 60 days, except that a right acquired with a control purpose counts at once
+(the rule's proviso; `control_rights`). Either way an expired right never counts, and the
+percentage is taken of the shares outstanding plus the holder's (its group's) own counted rights,
+never anyone else's (Rule 13d-3(d)(1)(i)).
 """
 
 from __future__ import annotations
@@ -50,6 +51,23 @@ def rights(book: Book, members: Iterable[str], day: date, mode: str) -> tuple[in
             if rule_counts(right, day):
                 rule += right.underlying
     return plan, rule
+
+
+def control_rights(
+    book: Book, members: Iterable[str], day: date, acquired: dict[str, set[str]]
+) -> int:
+    """The shares of rights acquired with a control purpose (`acquired`: holder -> series) that
+    Rule 13d-3(d)(1)(i)'s proviso counts at once, beyond those `rule_counts` already counts:
+    not yet exercisable within 60 days, not expired."""
+    extra = 0
+    for member in members:
+        for key in acquired.get(member, ()):
+            right = book.derivatives.get(member, {}).get(key)
+            if right is None or right.underlying <= 0 or rule_counts(right, day):
+                continue
+            if right.expires_on is None or right.expires_on >= day:
+                extra += right.underlying
+    return extra
 
 
 def due_dates(right: Derivative, day: date) -> list[date]:
