@@ -114,7 +114,7 @@ def table_lines(body: dict[str, Any]) -> list[str]:
         (
             o["arose_on"],
             o["group"],
-            o["form"],
+            o["form"] + (f" ({o['security']})" if o["security"] else ""),
             o["rule"].removeprefix("Rule "),
             _cause(o),
             o["due"] or "promptly",

@@ -61,6 +61,7 @@ SAMPLES = {
     "PersonIdentified": {"person": "A", "cik": "0001402349"},
     "IssuerIdentified": {"cik": "1640147", "name": "Snowflake Inc.", "ticker": "SNOW"},
     "FiscalYearEndReported": {"month_day": "06-30"},
+    "SecurityClassReported": {"security": "Class C Capital Stock", "voting": False},
     "StockSplit": {"numerator": 2, "denominator": 1},
     "OutstandingReported": {"shares": 100},
     "HoldingReported": {"holder": "A", "shares": 5, "form": "SC 13D"},

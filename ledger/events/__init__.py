@@ -32,6 +32,7 @@ from owl.ledger.events.persons import (
     FiscalYearEndReported,
     IssuerIdentified,
     PersonIdentified,
+    SecurityClassReported,
 )
 from owl.ledger.events.plan import (
     BoardApprovalGranted,
@@ -108,6 +109,7 @@ __all__ = [
     "RightsAgreementAdopted",
     "RightsAgreementAmended",
     "RightsRedeemed",
+    "SecurityClassReported",
     "SharesAcquired",
     "SharesDisposed",
     "SharesIssued",

@@ -49,6 +49,7 @@ class Filing(BaseModel):
         """What the events of one filing share: its accession number, or the digest naming a
         bare form; None for evidence that names neither."""
         return self.accession or self.document
+
     row: Text | None = None  # e.g. "non-derivative transaction 2"
     code: Code | None = None  # the transaction code (P, S, A, M, F, G, ...)
     footnotes: tuple[Text, ...] = ()

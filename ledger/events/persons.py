@@ -101,3 +101,15 @@ class FiscalYearEndReported(Event):
 
     type: Literal["FiscalYearEndReported"] = "FiscalYearEndReported"
     month_day: MonthDay
+
+
+class SecurityClassReported(Event):
+    """A class of the issuer's equity and whether its holders vote (`voting`): Section 13(d)
+    applies only to a voting class (Rule 13d-1(i)), Section 16 to every registered equity class.
+    `security` names the class as the ledger keys it (absent: the common stock). Without one,
+    a class is assumed to vote, and the obligations say so."""
+
+    type: Literal["SecurityClassReported"] = "SecurityClassReported"
+    security: Name | None = None
+    voting: bool
+    registered: bool | None = None  # under Section 12 (None: not stated)

@@ -69,7 +69,6 @@ def build(
     return event
 
 
-
 def trade_from_json(text: str) -> SharesPurchased | SharesSold | None:
     """The plain trade a line of JSON holds, or None when it is not one beyond doubt."""
     if "SharesPurchased" not in text and "SharesSold" not in text:

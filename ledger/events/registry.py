@@ -29,6 +29,7 @@ from owl.ledger.events.persons import (
     FiscalYearEndReported,
     IssuerIdentified,
     PersonIdentified,
+    SecurityClassReported,
 )
 from owl.ledger.events.plain import plain_payload
 from owl.ledger.events.plan import (
@@ -61,6 +62,7 @@ AnyEvent = Annotated[
     | PersonIdentified
     | IssuerIdentified
     | FiscalYearEndReported
+    | SecurityClassReported
     | RightsAgreementAdopted
     | RightsAgreementAmended
     | BoardApprovalGranted

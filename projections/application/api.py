@@ -375,7 +375,9 @@ class Ledger:
         day = as_date(as_of) if as_of is not None else self.clock().date()
         with self._at(issuer, known_at, day) as at:
             person = at.person(person) if person is not None else None
-            found = from_records(at.issuer, at.events(None, day.isoformat()), at.voided, day)
+            classes = tables.classes(at.reader, at.issuer)
+            events = at.events(None, day.isoformat())
+            found = from_records(at.issuer, events, at.voided, day, classes)
             if person is not None:
                 found = concerning(found, person)
             refs = at.reader.events_by_seq(seqs_named(found))

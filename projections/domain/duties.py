@@ -49,6 +49,7 @@ class Obligation(NamedTuple):
     since: tuple[date, int] | None = None  # an amendment's measure: the position it moved from
     cooling_off: tuple[date, date | None, tuple[tuple[date, int | None], ...]] | None = None
     notes: tuple[str, ...] = ()
+    security: str | None = None  # the class (None: the common stock)
 
 
 UnknownKind = Literal[

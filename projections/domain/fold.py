@@ -49,6 +49,7 @@ from owl.ledger.events import (
     RightsAgreementAdopted,
     RightsAgreementAmended,
     RightsRedeemed,
+    SecurityClassReported,
     SharesAcquired,
     SharesDisposed,
     SharesIssued,
@@ -202,7 +203,12 @@ class Fold(Deciding):
                 today.everyone = today.links_changed = True
             case ControlIntentDeclared():
                 today.intents.append((seq, ev.person))
-            case PersonIdentified() | IssuerIdentified() | FiscalYearEndReported():
+            case (
+                PersonIdentified()
+                | IssuerIdentified()
+                | FiscalYearEndReported()
+                | SecurityClassReported()
+            ):
                 pass  # who is who: read by the views, no bearing on the plan
             case RightsAgreementAdopted():
                 life = self.s.life

@@ -80,32 +80,72 @@ from owl.projections.domain.watch import Point, Transaction, Watch
 
 
 def from_records(
-    issuer: str, records: Iterable[Recorded], voided: Iterable[int], as_of: date
+    issuer: str,
+    records: Iterable[Recorded],
+    voided: Iterable[int],
+    as_of: date,
+    classes: Iterable[str] = ("",),
 ) -> Found:
     """Fold the records (an issuer's events known to the view, in replay order, effective by
-    `as_of`) from nothing, watching, and find the obligations."""
+    `as_of`) from nothing, once, watching each class of `classes` ("": the common stock), and
+    find the obligations: Section 16's in every class, Section 13(d)'s in each voting one."""
     fold = Fold(FoldState(issuer), voided)
-    watch = Watch(fold)
-    fold.run(watch.feed(records), as_of, watch)
-    return find(watch, as_of)
+    watches = [Watch(fold, c) for c in dict.fromkeys(("", *classes))]
+
+    def each_day(day: date, counted: int) -> None:
+        for watch in watches:
+            watch(day, counted)
+
+    fold.run(_noted(watches, records), as_of, each_day)
+    return find(watches, as_of)
 
 
-def find(watch: Watch, as_of: date) -> Found:
+def _noted(watches: list[Watch], records: Iterable[Recorded]) -> Iterable[Recorded]:
+    for record in records:
+        for watch in watches:
+            watch.note(record)
+        yield record
+
+
+def find(watches: list[Watch], as_of: date) -> Found:
     """The obligations, what the ledger cannot know, and the crossings that owed nothing, from
-    what `watch` collected (crossings are read from its points: Rule 13d-3's count of the
-    shares outstanding the issuer last reported)."""
+    what each class's watch collected (crossings are read from its points: Rule 13d-3's count
+    of the shares outstanding the issuer last reported). The first watch's class-free facts
+    (who became an insider, the Forms 5) are taken once."""
+    parts = [_in_class(w, as_of) for w in watches]
+    first = Record(watches[0], as_of)
+    obligations = [o for part in parts for o in part[0].obligations]
+    obligations += [_became_insider(first, *b) for b in first.became]
+    form_4s = [o for part in parts for o in part[1]]
+    deferred = [t for part in parts for t in part[2]]
+    obligations += form5.owed(first, deferred, form_4s)
+    obligations.sort(key=lambda o: (o.arose_on, o.group, o.kind, o.cause or 0))
+    unknown = {(u.date, u.group, u.kind): u for part in parts for u in part[0].unknown}
+    for day, seq, person, role, source in first.became_unknown:
+        unknown[(day, person, "insider_unknown_since")] = Unknown(
+            "insider_unknown_since", person, (person,), frozenset({person}), day, seq, 0, 0, 0,
+            ("form_3",), (role, source),
+        )  # fmt: skip
+    unknowns = sorted(unknown.values(), key=lambda u: (u.date, u.group))
+    not_owed = [n for part in parts for n in part[0].not_owed]
+    return Found(tuple(obligations), tuple(unknowns), tuple(not_owed), len(first.filings))
+
+
+def _in_class(watch: Watch, as_of: date) -> tuple[Found, list[Obligation], list[Transaction]]:
+    """One class's obligations (with its Forms 4 and the transactions eligible for a Form 5)."""
     r = Record(watch, as_of)
     obligations: list[Obligation] = []
     unknown: dict[tuple[date, str], Unknown] = {}
     not_owed: list[NotOwed] = []
     tens: set[str] = set()
     over: dict[str, tuple[bool, bool]] = {}  # label -> over 5%, over 10% at its last point
+    voting = watch.voting is not False  # Section 13(d) reaches only a voting class
     for p in r.points:  # crossings on Rule 13d-3's count, of the count the issuer reported
         was_five, was_ten = over.get(p.label, (False, False))
         ten = p.held * 100 > 10 * p.base
         over[p.label] = (p.over_five, ten)
         for key, now, was in (("5%", p.over_five, was_five), ("10%", ten, was_ten)):
-            if not now or was:
+            if not now or was or (key == "5%" and not voting):
                 continue
             if key == "5%" and p is r.by_label[p.label][0] and _formed_over_five(r, p):
                 continue  # a group formed over 5%: see `_formed`
@@ -127,7 +167,7 @@ def find(watch: Watch, as_of: date) -> Found:
                     obligations.append(_form_3(r, p, member, first=member not in tens))
                     tens.add(member)
     owed_13d = {(o.group, o.arose_on) for o in obligations if o.kind.startswith("schedule_13")}
-    for label, points in r.by_label.items():
+    for label, points in r.by_label.items() if voting else ():
         formed = _formed(r, points)
         if formed is not None and (label, formed.arose_on) not in owed_13d:
             obligations.append(formed)
@@ -136,22 +176,25 @@ def find(watch: Watch, as_of: date) -> Found:
         for p in points:
             if p.adopted and not p.first and p.held != p.before:
                 _unitemized(unknown, p)
-    obligations += [o for i in r.intents if (o := passive.after_intent(r, i)) is not None]
-    obligations += [_became_insider(r, *b) for b in r.became]
+    if voting:
+        obligations += [o for i in r.intents if (o := passive.after_intent(r, i)) is not None]
     reportable = [
         t for t in r.transactions if t.insider or not _qualified_institution(r, t.names, t.date)
     ]
     form_4s = [_form_4(r, t) for t in reportable if not form5.excused(t)]
     obligations += form_4s
-    obligations += form5.owed(r, [t for t in reportable if form5.excused(t)], form_4s)
-    obligations.sort(key=lambda o: (o.arose_on, o.group, o.kind, o.cause or 0))
-    for day, seq, person, role, source in r.became_unknown:
-        unknown[(day, person)] = Unknown(
-            "insider_unknown_since", person, (person,), frozenset({person}), day, seq, 0, 0, 0,
-            ("form_3",), (role, source),
-        )  # fmt: skip
-    unknowns = sorted(unknown.values(), key=lambda u: (u.date, u.group))
-    return Found(tuple(obligations), tuple(unknowns), tuple(not_owed), len(r.filings))
+    if watch.security or watch.voting is False:  # said of a class other than the common stock
+        obligations = [_in_named_class(o, watch) for o in obligations]
+        form_4s = [_in_named_class(o, watch) for o in form_4s]
+    mine = Found(tuple(obligations), tuple(unknown.values()), tuple(not_owed), len(r.filings))
+    return mine, form_4s, [t for t in reportable if form5.excused(t)]
+
+
+def _in_named_class(o: Obligation, watch: Watch) -> Obligation:
+    notes = o.notes
+    if o.kind.startswith("schedule_13") and watch.voting is None:
+        notes += ("class_voting_assumed",)
+    return o._replace(security=watch.security or None, notes=notes)
 
 
 def concerning(found: Found, person: str) -> Found:

@@ -31,6 +31,7 @@ from owl.ledger.events import (
     FiscalYearEndReported,
     OutstandingReported,
     PersonIdentified,
+    SecurityClassReported,
     SharesIssued,
     SharesRepurchased,
     SharesTransferred,
@@ -118,8 +119,10 @@ def _taken(record: Recorded) -> bool:
 
 
 class Watch:
-    def __init__(self, fold: Fold) -> None:
+    def __init__(self, fold: Fold, security: str = "") -> None:
         self.fold = fold
+        self.security = security  # the class watched ("": the common stock)
+        self.voting: bool | None = None  # as a SecurityClassReported says (None: not stated)
         self.points: list[Point] = []
         self.transactions: list[Transaction] = []
         self.intents: list[Intent] = []
@@ -143,8 +146,11 @@ class Watch:
     def feed(self, records: Iterable[Recorded]) -> Iterator[Recorded]:
         """The records, unchanged, each noted under its date."""
         for record in records:
-            self._today.setdefault(record.event.effective_date, []).append(record)
+            self.note(record)
             yield record
+
+    def note(self, record: Recorded) -> None:
+        self._today.setdefault(record.event.effective_date, []).append(record)
 
     def __call__(self, day: date, counted: int) -> None:
         fold = self.fold
@@ -168,7 +174,7 @@ class Watch:
             ev = record.event
             if (
                 isinstance(ev, OutstandingReported | StockSplit)
-                and (ev.security or "") == fold.s.terms.security
+                and (ev.security or "") == self.security
             ):
                 if isinstance(ev, OutstandingReported):
                     self._reported = ev.shares
@@ -177,12 +183,15 @@ class Watch:
         self._with_control_purpose(todays)
         for record in todays:
             ev = record.event
-            for name in involved(ev):
-                latest[name] = record
+            if (getattr(ev, "security", None) or "") == self.security:
+                for name in involved(ev):
+                    latest[name] = record
             if type(ev).moves_capital and not involved(ev):
                 capital = record
-            if is_transaction(ev):
+            if is_transaction(ev) and (getattr(ev, "security", None) or "") == self.security:
                 self._transaction(day, record)
+            if isinstance(ev, SecurityClassReported) and (ev.security or "") == self.security:
+                self.voting = ev.voting
         self._judge(day, latest, capital)
         for record in todays:
             ev = record.event
@@ -251,7 +260,9 @@ class Watch:
     def _judge(self, day: date, latest: dict[str, Recorded], capital: Recorded | None) -> None:
         fold = self.fold
         s = fold.s
-        book = s.book
+        book = s.book if self.security == s.terms.security else s.others.get(self.security)
+        if book is None:
+            return
         # Rule 13d-1(j): a holder may rely on the count the issuer last reported, so a fall in
         # shares outstanding it has not reported moves no one over a level; a rise counts at once
         outstanding = max(book.outstanding, self._reported or 0) if book.outstanding else 0

@@ -333,6 +333,12 @@ def naming(
     return sorted({int(s) for (s,) in moved} | {int(s) for (s,) in named})
 
 
+def classes(db: Sql, issuer: str) -> list[str]:
+    """Every class an account of the issuer has ever been in ("": the common stock)."""
+    rows = db.rows("SELECT DISTINCT security FROM balances WHERE issuer = ?", [issuer])
+    return sorted({str(r[0]) for r in rows})
+
+
 def balances(
     db: Sql, issuer: str, accounts: Iterable[tuple[str, str, str]] | None = None
 ) -> dict[tuple[str, str, str], Balance]:

@@ -138,6 +138,8 @@ _NOTES = {
     "period_end": "compared in shares with the previous filing, so a change in shares outstanding "
     "alone owes nothing",
     "over_ten": "more than 10% of the class",
+    "class_voting_assumed": "whether this class votes is not on record: assumed to (a "
+    "SecurityClassReported event says otherwise; Section 13(d) reaches only voting classes)",
     "passive_crossing": "over 5% only through a fall in shares outstanding, and still over 5% at "
     "the period's end: an exempt investor's Schedule 13G (Rule 13d-1(d))",
     "fiscal_year_end_assumed": "the issuer's fiscal year end is not on record: 31 December "

@@ -90,6 +90,7 @@ def _obligation(o: Obligation, records: Mapping[int, Recorded]) -> Json:
         "form": "Schedule 13D (a 13G filer at 20%)"
         if o.rule == "Rule 13d-1(f)"
         else FORM_NAMES[o.kind],
+        "security": o.security,
         "group": o.group,
         "members": list(o.members),
         "arose_on": o.arose_on.isoformat(),

@@ -33,6 +33,7 @@ from owl.ledger.events import (
     RightsAgreementAdopted,
     RightsAgreementAmended,
     RightsRedeemed,
+    SecurityClassReported,
     SharesAcquired,
     SharesDisposed,
     SharesIssued,
@@ -117,6 +118,9 @@ EVENT_WORDS: dict[type[Event], Callable[[Any], str]] = {
     PersonIdentified: lambda ev: f"{ev.person} is CIK {ev.cik}",
     IssuerIdentified: _identified,
     FiscalYearEndReported: lambda ev: f"the issuer's fiscal year ends on {ev.month_day}",
+    SecurityClassReported: lambda ev: (
+        f"{ev.security or 'the common stock'} is a {'voting' if ev.voting else 'non-voting'} class"
+    ),
     SharesTransferred: lambda ev: (
         f"{ev.from_holder} transfers {ev.shares:,} shares to {ev.to_holder}"
     ),
