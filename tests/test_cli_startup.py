@@ -52,3 +52,13 @@ def test_the_check_sees_what_a_command_loads(tmp_path: Path) -> None:
     loaded = imported("--db", f"sqlite:///{tmp_path}/owl.db", "init")
 
     assert {"sqlalchemy", "pydantic", "owl.projections.application.api"} <= set(heavy(loaded))
+
+
+def test_a_question_loads_no_feed_parser(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/owl.db"
+    imported("--db", url, "init")
+
+    loaded = imported("--db", url, "issuers")
+
+    assert {"sqlalchemy", "owl.projections.application.api"} <= loaded
+    assert [m for m in loaded if m.startswith(("owl.ledger.feeds", "bs4"))] == []

@@ -27,11 +27,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from owl.ledger.append import append as append_batch
 from owl.ledger.errors import LedgerError, Problem, UnknownPerson
 from owl.ledger.events import AnyEvent
-from owl.ledger.feeds import Format, open_feeds
 from owl.ledger.log import AppendResult, Pending, Recorded
 from owl.ledger.sql import SqlStore
 from owl.ledger.store import InitState, Reader, Store
@@ -66,6 +66,9 @@ from owl.projections.views.snapshot import Snapshot
 from owl.projections.views.timeline import timeline_json
 
 __all__ = ["Json", "Ledger"]
+
+if TYPE_CHECKING:
+    from owl.ledger.feeds import Format
 
 
 class AppendedButUnfinished(LedgerError):
@@ -188,6 +191,8 @@ class Ledger:
             raise LedgerError("keeping each event's recorded_at excludes giving one")
         listed = [paths] if isinstance(paths, str) else list(paths)
         day = as_date(filed_on) if filed_on is not None else None
+        from owl.ledger.feeds import open_feeds  # the parsers: only an ingest needs them
+
         feeds = open_feeds(listed, fmt, keep_recorded_at, day, issuer_cik)
         return self.append(
             feeds.pendings(progress),
