@@ -179,6 +179,14 @@ def ownership_lines(body: dict[str, Any]) -> list[str]:
         right=[2, 3],
     )
     for bad in body.get("inconsistencies", []):
+        if "series" in bad:
+            out += [
+                "",
+                f"Inconsistent: {bad['holder']} holds {n(bad['quantity'])} of {bad['series']}: "
+                "the log disposes of more of that series than it knows was acquired (a grant "
+                "never imported; owl reconcile; owl log --holder).",
+            ]
+            continue
         how = f" ({bad['nature']})" if bad["nature"] else ""
         out += [
             "",
