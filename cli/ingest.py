@@ -94,7 +94,8 @@ def ingest(
     shares, trade_date and optionally price), or an SEC filing: a Form 3, 4 or 5 or a Schedule
     13D or 13G (XML, bare or in a full EDGAR submission .txt/.nc; docs/sec.md says what each
     row becomes); "-" reads standard input (its first line tells the format, unless --format
-    says). Every problem in every file is reported, with file, line (or filing element) and
+    says), whole (up to 1 GiB) before the ledger is locked, so a slow producer never holds up
+    another writer. Every problem in every file is reported, with file, line (or filing element) and
     field, and then nothing is written. Events already in the log (same event_id, same
     content) are counted, not appended again; a filing's events are named by its accession
     number and row, so importing it twice appends nothing. The count of new reconciliation

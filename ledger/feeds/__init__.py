@@ -10,11 +10,12 @@ given, else the file's extension, else (standard input) its first line.
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from itertools import chain
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from owl.ledger.errors import LedgerError, Problem
 from owl.ledger.feeds.csv import CsvFeed
@@ -52,6 +53,7 @@ def read_path(
     keep_recorded_at: bool = False,
     filed_on: date | None = None,
     issuer_cik: str | None = None,
+    stdin: BinaryIO | None = None,
 ) -> Feed:
     """A feed over the file at `path` ("-" is standard input) in format `fmt`.
 
@@ -66,14 +68,14 @@ def read_path(
     origin = "<stdin>" if path == STDIN else path
     if fmt in ("form345", "sc13", "sec"):
         kind = None if fmt == "sec" else fmt
-        return FilingFeed(path, kind, origin, filed_on=filed_on, issuer_cik=issuer_cik)
+        return FilingFeed(path, kind, origin, None, filed_on, issuer_cik, stdin)
     # Decoded line by line from the bytes, files and standard input alike: UTF-8 whatever the
     # locale says.
-    lines = bounded_lines(sys.stdin.buffer) if path == STDIN else file_lines(path)
+    lines = bounded_lines(stdin or sys.stdin.buffer) if path == STDIN else file_lines(path)
     if fmt is None:
         fmt, lines = sniff(lines)
         if fmt == "sec":
-            return FilingFeed(path, None, origin, lines, filed_on, issuer_cik)
+            return FilingFeed(path, None, origin, lines, filed_on, issuer_cik, stdin)
     if fmt == "jsonl":
         return JsonlFeed(lines, origin, keep_recorded_at)
     return CsvFeed(lines, origin)
@@ -139,6 +141,9 @@ class Feeds:
         self.keep_recorded_at = keep_recorded_at
         self.filed_on = filed_on  # the filing date of SEC documents that state none
         self.issuer_cik = issuer_cik  # the issuer of older schedules that name no CIK
+        # Standard input is read whole into a temporary file now, before the append takes the
+        # writers' lock: a slow producer never holds the lock (`MAX_STDIN` bounds it).
+        self.stdin = spool(sys.stdin.buffer, MAX_STDIN) if STDIN in paths else None
         self.feeds: list[Feed] = []
 
     def pendings(self, progress: Callable[[int], None] | None = None) -> Iterator[Pending]:
@@ -146,7 +151,7 @@ class Feeds:
             shown = "standard input" if path == STDIN else path
             try:
                 feed = read_path(
-                    path, fmt, self.keep_recorded_at, self.filed_on, self.issuer_cik
+                    path, fmt, self.keep_recorded_at, self.filed_on, self.issuer_cik, self.stdin
                 )
             except Unreadable as exc:  # standard input's first line, read to tell the format
                 raise FeedRefused(f"cannot read {shown}: {exc}") from None
@@ -173,6 +178,26 @@ class Feeds:
         """The first `shown` problems, and how many there are in all."""
         found = [p for feed in self.feeds for p in feed.problems]
         return found[:shown], sum(feed.problems.total for feed in self.feeds)
+
+
+MAX_STDIN = 1 << 30  # bytes of standard input an ingest takes (1 GiB); a file has no such bound
+
+
+def spool(source: BinaryIO, limit: int) -> BinaryIO:
+    """`source` copied whole into a temporary file (deleted when closed), read back from its
+    start; more than `limit` bytes is refused before anything is appended."""
+    spooled = tempfile.TemporaryFile()  # noqa: SIM115 (returned open, closed by its reader)
+    total = 0
+    while chunk := source.read(1 << 20):
+        total += len(chunk)
+        if total > limit:
+            spooled.close()
+            raise FeedRefused(
+                f"standard input is larger than {limit:,} bytes; give the data as a file"
+            )
+        spooled.write(chunk)
+    spooled.seek(0)
+    return spooled
 
 
 def open_feeds(

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from owl.ledger.errors import Problem
 from owl.ledger.events import parse_event
@@ -67,8 +67,10 @@ class FilingFeed:
         text: Iterable[str] | None = None,
         filed_on: date | None = None,
         issuer_cik: str | None = None,
+        stdin: BinaryIO | None = None,
     ) -> None:
         self.path = path
+        self.stdin = stdin  # standard input, spooled (`ledger.feeds.spool`)
         self.filed_on = filed_on  # given for a filing that states no date of its own
         self.issuer_cik = issuer_cik  # given for a schedule that names no issuer CIK
         self.text = text  # standard input already begun (its first line told the format)
@@ -113,7 +115,8 @@ class FilingFeed:
             submission = unwrap(_bounded_join(self.text, name), name)
         elif self.path == "-":
             # Bounded before it is read whole: one byte over the limit is enough to refuse.
-            submission = unwrap(sys.stdin.buffer.read(MAX_BYTES + 1), name)
+            source = self.stdin or sys.stdin.buffer
+            submission = unwrap(source.read(MAX_BYTES + 1), name)
         else:
             submission = read_submission(Path(self.path))
         if not submission.documents:
