@@ -115,8 +115,8 @@ def named(url: str, name: str) -> str:
 
 WRITER = (
     "SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-    "WHERE l.locktype = 'advisory' AND l.objid = :key AND l.granted "
-    "AND a.application_name = :name"
+    "WHERE l.locktype = 'relation' AND l.relation = 'writer_lock'::regclass "
+    "AND l.mode = 'ExclusiveLock' AND l.granted AND a.application_name = :name"
 )
 
 
@@ -139,15 +139,13 @@ class Probe:
 
     def writer_pid(self, name: str) -> int | None:
         """The backend of the process connected as `name` while it holds the write lock."""
-        from owl.ledger.sql.store import WRITE_LOCK_KEY
-
-        pid = self.scalar(WRITER, key=WRITE_LOCK_KEY, name=name)
+        pid = self.scalar(WRITER, name=name)
         return None if pid is None else int(pid)
 
     def writing(self, name: str) -> bool:
         """Whether the process connected as `name` holds the write lock now (PostgreSQL's
-        advisory lock, held by the backend of that name; on SQLite, any writer's reserved lock,
-        seen as a write that cannot start)."""
+        `writer_lock` table, locked by the backend of that name; on SQLite, any writer's
+        reserved lock, seen as a write that cannot start)."""
         if self.engine.dialect.name == "postgresql":
             return self.writer_pid(name) is not None
         raw = self.engine.raw_connection()

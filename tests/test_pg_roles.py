@@ -138,3 +138,45 @@ def test_the_reader_has_the_chain_checked_and_is_told_the_derived_data_was_not(
     assert (as_reader["ok"], as_reader["derived"]["ok"]) == (True, None)
     assert as_reader["derived"]["skipped"].startswith("the derived tables were not checked")
     assert (as_writer["ok"], as_writer["derived"]["ok"]) == (True, True)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["SELECT owl_take_write_lock()", "LOCK TABLE writer_lock IN EXCLUSIVE MODE",
+     "LOCK TABLE writer_lock IN SHARE MODE"],
+)  # fmt: skip
+def test_the_reader_cannot_take_the_writers_lock(roles: dict[str, str], statement: str) -> None:
+    engine = sqlalchemy.create_engine(roles["owl_reader"])
+
+    with pytest.raises(sqlalchemy.exc.DBAPIError, match="permission denied"), engine.begin() as c:
+        c.exec_driver_sql(statement)
+
+    engine.dispose()
+
+
+def test_an_advisory_lock_held_by_another_role_holds_up_no_writer(roles: dict[str, str]) -> None:
+    engine = sqlalchemy.create_engine(roles["owl_reader"])
+    with engine.connect() as squatter:
+        squatter.exec_driver_sql("SELECT pg_advisory_lock(7305068)")  # owl's lock before 4
+        writer = Ledger(roles["owl_writer"], wait=2)
+        appended = writer.append(pending(buy("A", 5)), recorded_at=AT).appended
+        writer.close()
+    engine.dispose()
+
+    assert appended == 1
+
+
+def test_a_reader_waits_for_a_locked_table_only_as_long_as_it_was_told(
+    roles: dict[str, str],
+) -> None:
+    Ledger(roles["owl_writer"]).append(pending(buy("A", 5)), recorded_at=AT)
+    engine = sqlalchemy.create_engine(roles["owl_writer"])
+    with engine.connect() as locker:
+        locker.begin()
+        locker.exec_driver_sql("LOCK TABLE positions IN ACCESS EXCLUSIVE MODE")
+        reader = Ledger(roles["owl_reader"], wait=1)
+        with pytest.raises(LedgerError, match="lock"):
+            reader.ownership("INOC", as_of="2003-12-31")
+        reader.close()
+        locker.rollback()
+    engine.dispose()

@@ -33,7 +33,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"  # 4: the writers' own lock on PostgreSQL (`writer_lock`)
 
 metadata = MetaData()
 
@@ -162,6 +162,11 @@ owl_meta = Table(
     Column("value", String(200), nullable=False),
 )
 
+# The writers' lock on PostgreSQL: no rows; a writer locks the table through the owner's function
+# `owl_take_write_lock()`, which only the roles granted EXECUTE may call, so a role that can
+# merely connect (or only read) can neither take the lock nor hold up the writers.
+writer_lock = Table("writer_lock", metadata, Column("id", SmallInteger, primary_key=True))
+
 PROJECTIONS = (positions, facts, balances, appends, checkpoints)
 
 SQLITE_TRIGGERS = (
@@ -185,3 +190,15 @@ PG_TRIGGERS = (
     """CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
        FOR EACH STATEMENT EXECUTE FUNCTION owl_refuse_change()""",
 )
+
+
+def pg_writer_lock(schema: str) -> tuple[str, ...]:
+    """The writers' lock function, bound to the ledger's schema (a SECURITY DEFINER function
+    runs with a fixed search_path, so no caller can point it at another table)."""
+    quoted = '"' + schema.replace('"', '""') + '"'
+    return (
+        f"""CREATE OR REPLACE FUNCTION {quoted}.owl_take_write_lock() RETURNS void AS $$
+            BEGIN LOCK TABLE {quoted}.writer_lock IN EXCLUSIVE MODE; END
+            $$ LANGUAGE plpgsql SECURITY DEFINER SET search_path = {quoted}, pg_temp""",
+        f"REVOKE ALL ON FUNCTION {quoted}.owl_take_write_lock() FROM PUBLIC",
+    )

@@ -2,10 +2,12 @@
 
 Why writers are serialized: `seq` is gapless and every row's hash links to the row before, so two
 appends must never interleave. On SQLite a write transaction opens with `BEGIN IMMEDIATE`, taking
-the database's single write lock. On PostgreSQL it takes a transaction-level advisory lock
-(`pg_advisory_xact_lock`), which needs no privilege beyond connecting: a role that may only
-SELECT and INSERT can append. Either way insert order equals commit order: one chain, no fork, no
-gap. A writer waits for another at most `wait` seconds, then gives up saying so, the same on both.
+the database's single write lock. On PostgreSQL it locks the `writer_lock` table through the
+owner's `owl_take_write_lock()` function, which only roles granted EXECUTE on it may call: a role
+that can merely connect (or only read) can neither take the writers' lock nor hold them up (an
+advisory lock, which any role can take, could). Either way insert order equals commit order:
+one chain, no fork, no gap. A writer waits for another at most `wait` seconds, then gives up
+saying so, the same on both; a reader waits for a lock at most as long.
 
 Reads run in one transaction each (a snapshot: SQLite's WAL, PostgreSQL's REPEATABLE READ), so a
 view's several queries agree with each other even while an append commits.
@@ -41,11 +43,10 @@ from owl.ledger.sql.schema import (
     id_aliases,
     metadata,
     owl_meta,
+    pg_writer_lock,
 )
 from owl.ledger.sql.session import Session
 from owl.ledger.store import InitState
-
-WRITE_LOCK_KEY = 0x6F776C  # "owl": the advisory lock writers take on PostgreSQL
 
 
 class WriterBusy(LedgerError):
@@ -54,6 +55,19 @@ class WriterBusy(LedgerError):
         super().__init__(
             f"another writer is appending to the ledger at {url}; gave up after waiting "
             f"{wait:g} s (try again, or raise --wait)"
+        )
+
+
+class ReaderBlocked(LedgerError):
+    """A question found a table locked (by a writer holding more than the append needs) and
+    gave up after its bound, rather than waiting without one."""
+
+    def __init__(self, url: str, wait: float) -> None:
+        self.url, self.wait = url, wait
+        super().__init__(
+            f"a table of the ledger at {url} is locked by another session; the question gave up "
+            f"after waiting {wait:g} s (lock timeout; try again, raise --wait, or ask the "
+            "database's administrator which session holds the lock)"
         )
 
 
@@ -107,6 +121,10 @@ class SqlStore:
                     metadata.create_all(conn)
                     for statement in SQLITE_TRIGGERS if self.dialect == "sqlite" else PG_TRIGGERS:
                         conn.exec_driver_sql(statement)
+                    if self.dialect == "postgresql":
+                        schema = str(conn.exec_driver_sql("SELECT current_schema()").scalar())
+                        for statement in pg_writer_lock(schema):
+                            conn.exec_driver_sql(statement)
                     if found is not None and found < "3":
                         _alias_unnormalized(conn)
                     conn.execute(owl_meta.delete().where(owl_meta.c.key == "schema_version"))
@@ -142,11 +160,14 @@ class SqlStore:
     def reading(self) -> Iterator[Session]:
         """One read transaction: every query in it sees the same committed state."""
         self._check_file()
-        with _translate(self.url, self.wait), self.engine.connect() as raw:
+        with _translate(self.url, self.wait, reading=True), self.engine.connect() as raw:
             conn = raw
             if self.dialect == "postgresql":
                 conn = raw.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
+                if self.dialect == "postgresql":  # a table a writer locked: wait, but bounded
+                    wait_ms = int(self.wait * 1000)
+                    conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{wait_ms}ms'")
                 yield Session(conn, self.dialect)
 
     @contextmanager
@@ -158,11 +179,11 @@ class SqlStore:
             conn = raw.execution_options(owl_write=True)
             try:
                 with conn.begin():
+                    self._current_schema(conn)  # first: an older schema has no lock function
                     if self.dialect == "postgresql":
                         wait_ms = int(self.wait * 1000)
                         conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{wait_ms}ms'")
-                        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
-                    self._current_schema(conn)
+                        conn.exec_driver_sql("SELECT owl_take_write_lock()")
                     yield Session(conn, self.dialect)
                     if dry_run:
                         raise _RollBack
@@ -254,24 +275,28 @@ def _configure_sqlite(engine: Engine, wait: float) -> None:
 
 
 @contextmanager
-def _translate(url: str, wait: float) -> Iterator[None]:
+def _translate(url: str, wait: float, reading: bool = False) -> Iterator[None]:
     """Turns driver errors into `LedgerError`s at the edge of the store: no driver error reaches
     a user as a traceback (nothing was written: the transaction rolled back)."""
     try:
         yield
     except DBAPIError as exc:
-        raise _meaning(url, wait, exc.orig or exc, exc.connection_invalidated) from None
+        raise _meaning(url, wait, exc.orig or exc, exc.connection_invalidated, reading) from None
     except Exception as exc:
         if type(exc).__module__.split(".")[0] in ("psycopg", "sqlite3"):  # raw driver calls
-            raise _meaning(url, wait, exc, False) from None
+            raise _meaning(url, wait, exc, False, reading) from None
         raise
 
 
-def _meaning(url: str, wait: float, orig: BaseException, invalidated: bool) -> LedgerError:
+def _meaning(
+    url: str, wait: float, orig: BaseException, invalidated: bool, reading: bool = False
+) -> LedgerError:
     message = str(orig).lower()
     kind = type(orig).__name__
     if "no such table" in message or ("relation" in message and "does not exist" in message):
         return NotInitialized(safe_url(url))
+    if reading and "lock timeout" in message:
+        return ReaderBlocked(safe_url(url), wait)
     if "database is locked" in message or "lock timeout" in message:
         return WriterBusy(safe_url(url), wait)
     if invalidated:
