@@ -19,7 +19,7 @@ from owl.cli.common import (
 )
 from owl.cli.output import emit_csv, emit_json, emit_lines
 from owl.cli.progress import progress_bar
-from owl.cli.tables import render_table
+from owl.cli.tables import stream_table
 from owl.ledger.dates import format_instant
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ def log(
     elif fmt == "csv":
         emit_csv(LOG_HEADERS, (_log_cells(r, len(r.hash)) for r in rows))
     else:
-        emit_lines(render_table(LOG_HEADERS, (_log_cells(r, 12) for r in rows), right=[0]))
+        emit_lines(stream_table(LOG_HEADERS, (_log_cells(r, 12) for r in rows), right=[0]))
         for seq, (clock_at, stamp) in ledger.clock_notes().items():
             if known_at is None or stamp <= format_instant(known_at):
                 click.echo(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 
 from owl.cli.safe import cell
 
@@ -23,3 +24,29 @@ def render_table(
         return "  ".join(parts).rstrip()
 
     return [line(headers)] + [line(row) for row in body]
+
+
+def stream_table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    right: Iterable[int] = (),
+    window: int = 1000,
+) -> Iterator[str]:
+    """The lines of a table, as they come: column widths are those of the first `window` rows
+    (a later, wider cell widens only its own line), so a long listing's first lines appear at
+    once. Up to `window` rows it is `render_table` exactly."""
+    it = iter(rows)
+    first = list(islice(it, window))
+    lines = render_table(headers, first, right)
+    yield from lines
+    if len(first) < window:
+        return
+    widths = [max([len(h), *(len(cell(row[i])) for row in first)]) for i, h in enumerate(headers)]
+    flush_right = set(right)
+    for row in it:
+        cells = [cell(c) for c in row]
+        parts = [
+            c.rjust(widths[i]) if i in flush_right else c.ljust(widths[i])
+            for i, c in enumerate(cells)
+        ]
+        yield "  ".join(parts).rstrip()
