@@ -105,6 +105,12 @@ class Ledger:
     def close(self) -> None:
         self.store.close()
 
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def init(self) -> InitState:
         """Create the schema (safe to run twice); an older schema is upgraded and its
         projections rebuilt. Returns what it did: "created", "upgraded" or "current" (nothing

@@ -15,21 +15,25 @@ only there: owl never needs it (`pip install 'owl-ledger[pandas]'` adds it).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from owl.ledger.log import Recorded
 from owl.projections.views.shapes import Json
 
 # The tables views hold, in the order a view's main table is looked for: the series' points,
 # then ownership's and holders' holders, the directory's issuers, reconciliation breaks, the
-# timeline's changes, status's groups.
-TABLES = ("points", "holders", "issuers", "breaks", "changes", "groups")
+# timeline's changes, status's groups, the obligations, explain's events.
+TABLES = ("points", "holders", "issuers", "breaks", "changes", "groups", "obligations", "events")
 DATES = ("date", "as_of")  # and every column named ..._date
 PERCENTS = ("percent", "limit_percent", "percent_stated", "threshold")
 
 
-def rows(view: Mapping[str, Any], table: str | None = None) -> list[Json]:
-    """The rows of the view's main table (or of `table`), flattened."""
+def rows(view: Mapping[str, Any] | Iterable[Recorded], table: str | None = None) -> list[Json]:
+    """The rows of the view's main table (or of `table`), flattened; `Ledger.log`'s records
+    become one row each: seq, recorded_at, hash and the event's fields."""
+    if not isinstance(view, Mapping):
+        return _square([_record_row(r) for r in view])
     name = table or _main_table(view)
     if name == "points":
         return _square(
@@ -46,7 +50,16 @@ def rows(view: Mapping[str, Any], table: str | None = None) -> list[Json]:
     return _square([row if isinstance(row, Mapping) else {"value": row} for row in found])
 
 
-def frame(view: Mapping[str, Any], table: str | None = None) -> Any:
+def _record_row(record: Recorded) -> Json:
+    return {
+        "seq": record.seq,
+        "recorded_at": record.recorded_at,
+        "hash": record.hash,
+        **record.event.model_dump(mode="json", exclude_none=True),
+    }
+
+
+def frame(view: Mapping[str, Any] | Iterable[Recorded], table: str | None = None) -> Any:
     """`rows(view, table)` as a pandas DataFrame: dates as datetime64, percents as floats."""
     try:
         pandas: Any = importlib.import_module("pandas")
