@@ -40,6 +40,30 @@ def intervals_text(intervals: list[dict[str, Any]]) -> str:
     return ", ".join(f"[{i['from']}, {i['to'] or '…'})" for i in intervals) or "-"
 
 
+def inconsistency_lines(body: dict[str, Any]) -> list[str]:
+    """Accounts and series below zero, each with the event that took it there."""
+    out: list[str] = []
+    for bad in body.get("inconsistencies", []):
+        if "series" in bad:
+            out += [
+                "",
+                f"Inconsistent: {bad['holder']} holds {n(bad['quantity'])} of {bad['series']}: "
+                "the log disposes of more of that series than it knows was acquired (a grant "
+                "never imported; owl reconcile; owl log --holder).",
+            ]
+            continue
+        how = f" ({bad['nature']})" if bad.get("nature") else ""
+        since = bad.get("since")
+        which = f" from seq {since['seq']} ({since['date']})" if since else ""
+        out += [
+            "",
+            f"Inconsistent: {bad['holder']}{how} holds {n(bad['shares'])} shares{which}: the "
+            "log holds an event that takes more than the account had (owl verify; owl log "
+            "--holder).",
+        ]
+    return out
+
+
 def status_lines(body: dict[str, Any]) -> list[str]:
     plan = body["plan"]
     out = [f"{body['issuer']} as of {body['as_of']} (known at {body['known_at']})"]
@@ -132,7 +156,7 @@ def status_lines(body: dict[str, Any]) -> list[str]:
     out.append(f"Distribution Date: {dd or 'none'}{reached}")
     if body["flags"]:
         out.append(f"Flags: {', '.join(body['flags'])}")
-    return out
+    return out + inconsistency_lines(body)
 
 
 def stated_line(r: dict[str, Any], outstanding: int | None = None) -> str:
@@ -178,21 +202,7 @@ def ownership_lines(body: dict[str, Any]) -> list[str]:
         ],
         right=[2, 3],
     )
-    for bad in body.get("inconsistencies", []):
-        if "series" in bad:
-            out += [
-                "",
-                f"Inconsistent: {bad['holder']} holds {n(bad['quantity'])} of {bad['series']}: "
-                "the log disposes of more of that series than it knows was acquired (a grant "
-                "never imported; owl reconcile; owl log --holder).",
-            ]
-            continue
-        how = f" ({bad['nature']})" if bad["nature"] else ""
-        out += [
-            "",
-            f"Inconsistent: {bad['holder']}{how} holds {n(bad['shares'])} shares: the log holds "
-            "an event that takes more than the account had (owl verify; owl log --holder).",
-        ]
+    out += inconsistency_lines(body)
     rights = body.get("derivatives", [])
     if rights:
         out += ["", "Rights to acquire shares:"]

@@ -71,6 +71,10 @@ if TYPE_CHECKING:
     from owl.ledger.feeds import Format
 
 
+def _since(found: tuple[str, int] | None) -> Json | None:
+    return {"date": found[0], "seq": found[1]} if found is not None else None
+
+
 class AppendedButUnfinished(LedgerError):
     """The batch was committed (it is in the log and the chain), but the work after the commit
     (checkpoints, the near-duplicate and reconciliation reads) failed. Every answer is still
@@ -325,6 +329,16 @@ class Ledger:
             body = status_json(snapshot, at.stamp)
             corrections = checkpoints.corrections(at.reader, at.issuer, at.upto)
             body["events_known"] = snapshot.state.counted + len(corrections)
+            body["inconsistencies"] = [  # holders below zero: never a silent negative holding
+                {"holder": holder, "nature": None, "shares": shares, "since": _since(found)}
+                for holder, shares in sorted(snapshot.book.holdings.items())
+                if shares < 0
+                for found in [
+                    tables.first_below_zero(at.reader, at.issuer, holder,
+                                            snapshot.terms.security, None, day.isoformat(),
+                                            at.upto)
+                ]
+            ]  # fmt: skip
         return body
 
     def ownership(

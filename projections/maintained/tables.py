@@ -236,6 +236,26 @@ def holdings(
     return {(h, s, n): int(total) for h, s, n, total in rows if total}
 
 
+def first_below_zero(
+    db: Sql, issuer: str, holder: str, security: str, nature: str | None, through: str, upto: int
+) -> tuple[str, int] | None:
+    """(date, seq) of the event that first took an account (every nature of the holder's, for
+    `nature` None) below zero, through a date and a seq; None: it never went below."""
+    where = "" if nature is None else " AND nature = ?"
+    rows = db.rows(
+        "SELECT effective_date, seq, SUM(delta) FROM positions WHERE issuer = ? AND holder = ? "
+        f"AND security = ?{where} AND effective_date <= ? AND rec_seq <= ? "
+        "GROUP BY effective_date, seq ORDER BY effective_date, seq",
+        [issuer, holder, security, *([] if nature is None else [nature]), through, upto],
+    )
+    total = 0
+    for day, seq, delta in rows:
+        total += int(delta)
+        if total < 0:
+            return str(day), int(seq)
+    return None
+
+
 def holder_spans(db: Sql, issuer: str, through_date: str, upto_seq: int) -> list[HolderSpan]:
     rows = db.rows(
         "SELECT holder, security, MIN(effective_date), MAX(effective_date), "

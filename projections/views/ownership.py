@@ -221,6 +221,13 @@ def ownership_view(
         changes,
         breaks,
     )
+    for bad in body["inconsistencies"]:
+        if "series" not in bad:  # the event that took the account below zero
+            nature = bad["nature"] or ""
+            found = tables.first_below_zero(
+                reader, issuer, bad["holder"], cls, nature, day, upto_seq
+            )
+            bad["since"] = {"date": found[0], "seq": found[1]} if found else None
     return body
 
 
