@@ -43,7 +43,7 @@ demo: $(STAMP)
 	@$(OWL) report --issuer INOC --as-of 2003-11-24 -o demo-report.html
 
 test: $(STAMP)
-	$(BIN)/ruff check owl ledger projections cli tests bench
+	$(BIN)/ruff check owl ledger projections cli brokers tests bench
 	$(BIN)/mypy -p owl
 	$(BIN)/pytest -q
 

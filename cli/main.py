@@ -18,6 +18,7 @@ import click
 from owl.cli.chart import chart
 from owl.cli.common import DB_HELP, Settings, db_after_option
 from owl.cli.directory import holders, issuers
+from owl.cli.follow import follow
 from owl.cli.htmlreport import report
 from owl.cli.ingest import ingest
 from owl.cli.logcmds import init, log, rebuild, verify
@@ -94,11 +95,12 @@ def _discard_stdout() -> None:
 def cli(ctx: click.Context, db: str, wait: float) -> None:
     """owl: an append-only, hash-chained ownership ledger.
 
-    Events go in with `owl ingest`; `owl status`, `owl ownership`, `owl timeline` and
-    `owl explain` answer "who owned how much, and had anyone tripped the rights plan?" for any
-    date, as known at any time; `owl obligations` says who had to file what with the SEC, by
-    when, and whether they did; `owl issuers` and `owl holders` list what the ledger knows,
-    `owl log` shows the events as recorded and `owl verify` proves the log is unchanged.
+    Events go in with `owl ingest`, or from a NATS JetStream stream with `owl follow`;
+    `owl status`, `owl ownership`, `owl timeline` and `owl explain` answer "who owned how
+    much, and had anyone tripped the rights plan?" for any date, as known at any time;
+    `owl obligations` says who had to file what with the SEC, by when, and whether they did;
+    `owl issuers` and `owl holders` list what the ledger knows, `owl log` shows the events as
+    recorded and `owl verify` proves the log is unchanged.
 
     Every command that prints an answer takes --format: table (the default, for people), json,
     csv where the answer is a table, jsonl for the log. -h is --help.
@@ -117,6 +119,7 @@ def cli(ctx: click.Context, db: str, wait: float) -> None:
 for _command in (
     init,
     ingest,
+    follow,
     log,
     verify,
     rebuild,

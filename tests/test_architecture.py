@@ -7,9 +7,12 @@ are domain -> maintained -> views -> application: the domain imports no other la
 maintained tables only the domain, the views the domain and the maintained tables (whose rows
 they read), the application all of them.
 The command line reaches projections only through the application (and the domain's wording of
-numbers). Nothing imports the layers by their directory names (`ledger`, `projections`, `cli`),
-and no module imports itself back through another (no cycles). Neither ledger nor projections
-prints or reads the clock: the CLI stamps `recorded_at` and passes it in (`cli.common.utc_now`).
+numbers). owl.brokers (the message brokers `owl follow` reads) stands beside the ledger: it imports
+no other layer of owl, nor click nor SQLAlchemy; projections reach it only through its interface
+(the package itself), never an adapter, which the command line chooses. Nothing imports the
+layers by their directory names (`ledger`, `projections`, `cli`, `brokers`), and no module
+imports itself back through another (no cycles). Neither ledger nor projections prints or reads
+the clock: the CLI stamps `recorded_at` and passes it in (`cli.common.utc_now`).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ PROJECTION_LAYERS = {
     "application": {"domain", "maintained", "views", "application"},
 }
 CLI_REACHES = {"owl.projections.application", "owl.projections.domain.numbers"}
+LAYERS = ("ledger", "projections", "cli", "brokers")
 
 
 def modules(*packages: str) -> list[Path]:
@@ -74,7 +78,7 @@ def imported(path: Path) -> Iterator[str]:
 
 def ours(path: Path) -> set[str]:
     """The modules of owl a file imports (a `from m import name` counts m.name if a module)."""
-    known = {module_name(p) for p in modules("ledger", "projections", "cli")} | {"owl"}
+    known = {module_name(p) for p in modules(*LAYERS)} | {"owl"}
     return {name for name in imported(path) if name in known}
 
 
@@ -87,20 +91,28 @@ def top_levels(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", modules("ledger", "projections", "cli", "owl"), ids=rel)
+@pytest.mark.parametrize("path", modules(*LAYERS, "owl"), ids=rel)
 def test_every_import_of_ours_names_the_installed_package(path: Path) -> None:
-    bare = [
-        name
-        for name in imported(path)
-        if name.split(".")[0] in {"ledger", "projections", "cli"}
-    ]
+    bare = [name for name in imported(path) if name.split(".")[0] in LAYERS]
 
     assert bare == []
 
 
 @pytest.mark.parametrize("path", modules("ledger"), ids=rel)
 def test_the_ledger_imports_neither_projections_nor_the_cli_nor_click(path: Path) -> None:
-    assert top_levels(path).isdisjoint({"projections", "cli", "click"})
+    assert top_levels(path).isdisjoint({"projections", "cli", "click", "brokers"})
+
+
+@pytest.mark.parametrize("path", modules("brokers"), ids=rel)
+def test_brokers_import_no_other_layer_nor_click_nor_sqlalchemy(path: Path) -> None:
+    assert top_levels(path).isdisjoint({"ledger", "projections", "cli", "click", "sqlalchemy"})
+
+
+@pytest.mark.parametrize("path", modules("projections"), ids=rel)
+def test_projections_know_the_broker_interface_and_no_adapter(path: Path) -> None:
+    reached = {name for name in ours(path) if name.startswith("owl.brokers")}
+
+    assert reached <= {"owl.brokers"}
 
 
 @pytest.mark.parametrize("path", modules("projections"), ids=rel)
@@ -130,7 +142,7 @@ def test_no_module_imports_itself_back_through_another() -> None:
     graph = graphlib.TopologicalSorter(
         {
             module_name(p): ours(p) - {module_name(p)}
-            for p in modules("ledger", "projections", "cli")
+            for p in modules(*LAYERS)
         }
     )
 
@@ -261,7 +273,7 @@ def test_the_log_store_is_narrow() -> None:
     assert len(methods(Sql)) <= 6
 
 
-@pytest.mark.parametrize("path", modules("ledger", "projections", "cli"), ids=rel)
+@pytest.mark.parametrize("path", modules(*LAYERS), ids=rel)
 def test_a_module_stays_small_or_says_why_it_is_not(path: Path) -> None:
     lines = len(path.read_text().splitlines())
     docstring = ast.get_docstring(ast.parse(path.read_text())) or ""

@@ -21,9 +21,10 @@ from tests.builders import at, ev, innotrac_events
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = str(ROOT / "data" / "innotrac" / "events.jsonl")
 RECORDED = "2026-11-29T00:00:00Z"
-# Commands that write a file or change the ledger and print one line about it; every other
-# command prints an answer and takes --format (ingest's --format names its input).
-NO_OUTPUT_FORMAT = {"init", "ingest", "rebuild", "chart", "report"}
+# Commands that write a file or change the ledger and print one line about it (follow: a line per
+# batch, as text or JSON by --log-format); every other command prints an answer and takes
+# --format (ingest's --format names its input).
+NO_OUTPUT_FORMAT = {"init", "ingest", "follow", "rebuild", "chart", "report"}
 # A valid invocation of every command that takes --issuer, with ISSUER to fill in.
 WITH_ISSUER = {
     "ownership": ["--as-of", "2003-11-24"],

@@ -48,7 +48,8 @@ from owl.projections.application.inputs import (
 )
 from owl.projections.application.logread import LogFilter
 from owl.projections.application.reading import Reading
-from owl.projections.domain.identity import NamesSeen
+from owl.projections.application.writing import AppendedButUnfinished
+from owl.projections.domain.identity import NamesSeen, as_asked
 from owl.projections.domain.obligations import concerning, from_records
 from owl.projections.maintained import checkpoints, tables
 from owl.projections.maintained.following import Follow
@@ -69,26 +70,6 @@ __all__ = ["Json", "Ledger"]
 
 if TYPE_CHECKING:
     from owl.ledger.feeds import Format
-
-
-def _since(found: tuple[str, int] | None) -> Json | None:
-    return {"date": found[0], "seq": found[1]} if found is not None else None
-
-
-class AppendedButUnfinished(LedgerError):
-    """The batch was committed (it is in the log and the chain), but the work after the commit
-    (checkpoints, the near-duplicate and reconciliation reads) failed. Every answer is still
-    right: a view folds from the log where a checkpoint is missing or stale."""
-
-    def __init__(self, appended: int, seq: int, digest: str, cause: Exception) -> None:
-        why = str(cause).replace("; nothing was written", "").strip()
-        super().__init__(
-            f"appended {appended} events: head digest {seq}:{digest} (the batch is in the log "
-            f"and the chain); then the work after the commit failed: {why}. Answers stay right "
-            "(views fold from the log); run `owl rebuild` once the cause is fixed to bring the "
-            "checkpoints up to date"
-        )
-        self.appended, self.head_seq, self.head_hash = appended, seq, digest
 
 
 class Ledger:
@@ -329,16 +310,6 @@ class Ledger:
             body = status_json(snapshot, at.stamp)
             corrections = checkpoints.corrections(at.reader, at.issuer, at.upto)
             body["events_known"] = snapshot.state.counted + len(corrections)
-            body["inconsistencies"] = [  # holders below zero: never a silent negative holding
-                {"holder": holder, "nature": None, "shares": shares, "since": _since(found)}
-                for holder, shares in sorted(snapshot.book.holdings.items())
-                if shares < 0
-                for found in [
-                    tables.first_below_zero(at.reader, at.issuer, holder,
-                                            snapshot.terms.security, None, day.isoformat(),
-                                            at.upto)
-                ]
-            ]  # fmt: skip
         return body
 
     def ownership(
@@ -418,6 +389,7 @@ class Ledger:
         """Each break between a reported holding and the replay; with `taken`, also the reports
         taken as the position (see `projections.views.reconcile`)."""
         with self._at(issuer, known_at) as at:
+            holder = at.person(holder) if holder is not None else None  # or UnknownPerson
             state = at.fold(None).s
             seqs = [s for _, _, r in breaks(state, taken) for s in (r.seq, r.seq + 1)]
             refs = at.reader.events_by_seq(seqs)
@@ -452,11 +424,14 @@ class Ledger:
         """The raw log in seq order, as known at an instant; only one issuer's events, only
         events of `types`, only those naming `holder` (as holder, person, affiliate, either
         side of a transfer), only those effective from `start` through `end`, when given.
-        An unknown issuer or type, or a range that ends before it starts, is refused at once."""
+        An unknown issuer, holder (of that issuer) or type, or a range that ends before it
+        starts, is refused at once; a holder's name is matched whatever its case and spacing."""
         wanted = LogFilter.of(known_at, types, holder, start, end)
         if issuer is not None:
             with self._at(issuer, None) as at:
                 issuer = at.issuer
+                if holder is not None:  # a name the issuer does not know: UnknownPerson
+                    wanted = wanted._replace(holder=as_asked(at.person(holder)))
         else:
             with self.store.reading() as reader:
                 self._check_tail(reader)

@@ -17,12 +17,14 @@ from owl.ledger.events import TYPE_NAMES, involved
 from owl.ledger.log import Recorded, format_instant
 from owl.ledger.store import Store
 from owl.projections.application.inputs import DateLike, InstantLike, as_instant, date_range
+from owl.projections.domain.identity import as_asked
 
 
 class LogFilter(NamedTuple):
     stamp: str | None  # known at: nothing recorded after it
     types: frozenset[str] | None
-    holder: str | None  # named as holder, person, affiliate, either side of a transfer
+    holder: str | None  # named as holder, person, affiliate, either side of a transfer (as
+    # asked: case and spacing aside)
     first: date | None
     last: date | None
 
@@ -45,7 +47,7 @@ class LogFilter(NamedTuple):
             )
         first, last = date_range(start, end)
         stamp = format_instant(moment) if moment is not None else None
-        name = " ".join(unicodedata.normalize("NFC", holder).split()) if holder else None
+        name = as_asked(unicodedata.normalize("NFC", holder)) if holder else None
         return cls(stamp, wanted, name, first, last)
 
     def records(self, store: Store, issuer: str | None) -> Iterator[Recorded]:
@@ -61,6 +63,8 @@ class LogFilter(NamedTuple):
                     break
                 if self.types is not None and record.event.type not in self.types:
                     continue
-                if self.holder is not None and self.holder not in involved(record.event):
+                if self.holder is not None and not any(
+                    as_asked(name) == self.holder for name in involved(record.event)
+                ):
                     continue
                 yield record

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
-from owl.ledger.errors import Problem
+from owl.ledger.errors import LedgerError, Problem
 from owl.ledger.events import Event, EventVoided, IssuerIdentified, PersonIdentified
 from owl.ledger.log import Pending, Recorded, format_instant
 from owl.ledger.store import Reader
@@ -218,3 +218,19 @@ def original_rows(
         and f.filed_on is not None
         and f.filed_on.isoformat() == filed_on
     ]
+
+
+class AppendedButUnfinished(LedgerError):
+    """The batch was committed (it is in the log and the chain), but the work after the commit
+    (checkpoints, the near-duplicate and reconciliation reads) failed. Every answer is still
+    right: a view folds from the log where a checkpoint is missing or stale."""
+
+    def __init__(self, appended: int, seq: int, digest: str, cause: Exception) -> None:
+        why = str(cause).replace("; nothing was written", "").strip()
+        super().__init__(
+            f"appended {appended} events: head digest {seq}:{digest} (the batch is in the log "
+            f"and the chain); then the work after the commit failed: {why}. Answers stay right "
+            "(views fold from the log); run `owl rebuild` once the cause is fixed to bring the "
+            "checkpoints up to date"
+        )
+        self.appended, self.head_seq, self.head_hash = appended, seq, digest
