@@ -35,6 +35,7 @@ class Settings:
 
     db: str
     wait: float = 30.0
+    db_from: str | None = None  # the environment variable the URL came from, if one did
 
 
 def open_ledger(settings: Settings) -> Ledger:
@@ -70,7 +71,7 @@ def _db_here(ctx: click.Context, param: click.Parameter, value: str | None) -> N
             "give it once",
             ctx,
         )
-    ctx.obj = Settings(db=value) if given is None else replace(given, db=value)
+    ctx.obj = Settings(db=value) if given is None else replace(given, db=value, db_from=None)
 
 
 def db_after_option() -> click.Option:
@@ -178,6 +179,8 @@ class OutputFormat(click.Choice):
         self.hints = dict(hints or {})
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            value = value.strip().lower()  # --format JSON is --format json
         if value in self.aliases:
             return self.aliases[value]
         if value in self.hints:

@@ -53,7 +53,11 @@ class OwlGroup(click.Group):
         try:
             return super().invoke(ctx)
         except LedgerError as exc:
-            raise click.ClickException(printable(str(exc))) from exc
+            message = str(exc)
+            settings = ctx.obj
+            if isinstance(settings, Settings) and settings.db_from and settings.db in message:
+                message += f" (the URL came from the environment variable {settings.db_from})"
+            raise click.ClickException(printable(message)) from exc
         except BrokenPipeError:
             _discard_stdout()
             ctx.exit(0)
@@ -113,7 +117,8 @@ def cli(ctx: click.Context, db: str, wait: float) -> None:
       owl --db postgresql+psycopg://owl@db.example/owl verify
       eval "$(_OWL_COMPLETE=bash_source owl)"    # tab completion in bash
     """
-    ctx.obj = Settings(db=db, wait=wait)
+    from_env = ctx.get_parameter_source("db") == click.core.ParameterSource.ENVIRONMENT
+    ctx.obj = Settings(db=db, wait=wait, db_from="OWL_DB" if from_env else None)
 
 
 for _command in (

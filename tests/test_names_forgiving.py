@@ -43,3 +43,20 @@ def test_a_holder_the_issuer_does_not_know_is_an_error(demo: str, command: list)
 
     assert result.exit_code == 1
     assert "no person or group named 'nobody' in INOC" in result.stderr
+
+
+def test_a_format_is_taken_whatever_its_case(demo: str) -> None:
+    upper = run(demo, "status", "--issuer", "INOC", "--as-of", "2003-11-24", "--format", "JSON")
+    lower = run(demo, "status", "--issuer", "INOC", "--as-of", "2003-11-24", "--format", "json")
+
+    assert upper.exit_code == 0, upper.output
+    assert upper.output == lower.output
+
+
+def test_a_bad_url_from_owl_db_says_where_it_came_from() -> None:
+    from_env = CliRunner(env={"OWL_DB": "bogus"}).invoke(cli, ["issuers"])
+    given = CliRunner(env={"OWL_DB": "bogus"}).invoke(cli, ["--db", "nonsense", "issuers"])
+
+    assert from_env.exit_code == 1
+    assert "(the URL came from the environment variable OWL_DB)" in from_env.stderr
+    assert "OWL_DB" not in given.stderr  # --db wins, and is named as given
