@@ -3,6 +3,7 @@ SQLite file, each removed after."""
 
 from __future__ import annotations
 
+import gc
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +26,9 @@ def fresh_schema(base: str, prefix: str = "owl_test") -> Iterator[str]:
     try:
         yield f"{base}{'&' if '?' in base else '?'}options={quote(f'-csearch_path={schema}')}"
     finally:
+        # A Ledger a test left open keeps its pooled connections until it is collected: collect
+        # it now, or a long run exhausts the server's connections ("too many clients").
+        gc.collect()
         with admin.begin() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
         admin.dispose()

@@ -3,6 +3,7 @@ a writer that appends and cannot change the log, a reader that can only read."""
 
 from __future__ import annotations
 
+import gc
 import re
 import uuid
 from collections.abc import Iterator
@@ -62,6 +63,7 @@ def roles(postgres_base: str) -> Iterator[dict[str, str]]:
         for statement in grants(schema, names):
             conn.exec_driver_sql(statement)
     yield urls
+    gc.collect()  # the Ledgers a test left open release their connections
     with admin.begin() as conn:
         conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
         for name in names.values():

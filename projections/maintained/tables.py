@@ -481,8 +481,15 @@ def first_difference(db: Sql) -> Difference | None:
     found = db.rows(
         "SELECT w.issuer, w.through, w.built_seq FROM owl_was_checkpoints w JOIN checkpoints c "
         "ON c.issuer = w.issuer AND c.through = w.through AND c.built_seq = w.built_seq "
-        "WHERE w.state <> c.state OR w.changes <> c.changes OR w.counted <> c.counted "
-        "OR w.format <> c.format ORDER BY w.issuer, w.through, w.built_seq LIMIT 1"
+        "WHERE w.state <> c.state OR w.counted <> c.counted OR w.format <> c.format "
+        # A checkpoint's changes are those since the one before it in its chain: compared only
+        # where both chains step from the same checkpoint (an append and a rebuild may cut the
+        # history at other dates, each right).
+        "OR (w.changes <> c.changes "
+        "AND (w.previous = c.previous OR (w.previous IS NULL AND c.previous IS NULL)) "
+        "AND (w.previous_seq = c.previous_seq OR "
+        "(w.previous_seq IS NULL AND c.previous_seq IS NULL))) "
+        "ORDER BY w.issuer, w.through, w.built_seq LIMIT 1"
     )
     if found:
         return Difference("checkpoints", "stored", tuple(found[0]))
