@@ -3,17 +3,15 @@
 Beside the log (`events`), in the same transaction as every append, the maintainer keeps:
 per-account position changes (`positions`), the events other than plain trades (`facts`), each
 account's current position (`balances`), one row per recording run of an issuer (`appends`, which
-says what each append touched and is what a checkpoint's validity is judged by) and the fold's
-checkpoints (`checkpoints`). All of it is derived: `owl rebuild` drops it and writes it again
-from the log. The SQL lives here, beside the code that owns the tables, and goes through the
-store's narrow SQL port (`owl.ledger.store.Sql`: plain statements with `?` parameters); the log
-store itself knows no event type and no table but its own. The tables' definitions are created
-with the log's by the store (`owl.ledger.sql.schema`), so that one `owl init` makes a ledger.
+says what each append touched, by which a checkpoint is judged valid) and the fold's checkpoints
+(`checkpoints`). All of it is derived: `owl rebuild` writes it again from the log. The SQL lives
+here and goes through the store's narrow SQL port (`owl.ledger.store.Sql`: plain statements with
+`?` parameters); the log store knows no event type and no table but its own. The tables are
+created with the log's by the store (`owl.ledger.sql.schema`): one `owl init` makes a ledger.
 
 A position row's `kind` is the rules' (`owl.projections.domain.rules`): MOVE, SPLIT, ADOPT (a
-report taken as the position), OPENING (a report that states a position before any trade) or
-FOLLOW (a filing's holding after a row, taken where the ledger's position had gone below zero).
-
+report taken as the position), OPENING (a report stating a position before any trade) or FOLLOW
+(a filing's holding after a row, taken where the ledger's position had gone below zero).
 Longer than the ~300 lines STYLE.md asks: one function per statement on the five derived tables,
 each a few lines of SQL, kept together so the tables' SQL has one home.
 """
@@ -239,8 +237,7 @@ def holdings(
 def first_below_zero(
     db: Sql, issuer: str, holder: str, security: str, nature: str | None, through: str, upto: int
 ) -> tuple[str, int] | None:
-    """(date, seq) of the event that first took an account (every nature of the holder's, for
-    `nature` None) below zero, through a date and a seq; None: it never went below."""
+    """(date, seq) of the event that first took an account (None nature: all) below zero."""
     where = "" if nature is None else " AND nature = ?"
     rows = db.rows(
         "SELECT effective_date, seq, SUM(delta) FROM positions WHERE issuer = ? AND holder = ? "
@@ -355,8 +352,8 @@ def naming(
 
 def classes(db: Sql, issuer: str) -> list[str]:
     """Every class an account of the issuer has ever been in ("": the common stock)."""
-    rows = db.rows("SELECT DISTINCT security FROM balances WHERE issuer = ?", [issuer])
-    return sorted({str(r[0]) for r in rows})
+    return sorted({str(r[0]) for r in db.rows("SELECT DISTINCT security FROM balances "
+                                             "WHERE issuer = ?", [issuer])})  # fmt: skip
 
 
 def balances(
@@ -482,13 +479,10 @@ def first_difference(db: Sql) -> Difference | None:
         "SELECT w.issuer, w.through, w.built_seq FROM owl_was_checkpoints w JOIN checkpoints c "
         "ON c.issuer = w.issuer AND c.through = w.through AND c.built_seq = w.built_seq "
         "WHERE w.state <> c.state OR w.counted <> c.counted OR w.format <> c.format "
-        # A checkpoint's changes are those since the one before it in its chain: compared only
-        # where both chains step from the same checkpoint (an append and a rebuild may cut the
-        # history at other dates, each right).
-        "OR (w.changes <> c.changes "
-        "AND (w.previous = c.previous OR (w.previous IS NULL AND c.previous IS NULL)) "
-        "AND (w.previous_seq = c.previous_seq OR "
-        "(w.previous_seq IS NULL AND c.previous_seq IS NULL))) "
+        # Changes are since the chain's checkpoint before: compared where both chains step from
+        # the same one (an append and a rebuild may cut the history at other dates, each right).
+        "OR (w.changes <> c.changes AND COALESCE(w.previous, '') = COALESCE(c.previous, '') "
+        "AND COALESCE(w.previous_seq, -1) = COALESCE(c.previous_seq, -1)) "
         "ORDER BY w.issuer, w.through, w.built_seq LIMIT 1"
     )
     if found:
