@@ -156,7 +156,7 @@ def status_lines(body: dict[str, Any]) -> list[str]:
     out.append(f"Distribution Date: {dd or 'none'}{reached}")
     if body["flags"]:
         out.append(f"Flags: {', '.join(body['flags'])}")
-    return out + inconsistency_lines(body)
+    return out
 
 
 def stated_line(r: dict[str, Any], outstanding: int | None = None) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from itertools import chain, islice
 
 from owl.cli.safe import cell
 
@@ -14,16 +14,7 @@ def render_table(
     """The lines of a table; columns whose index is in `right` are right-aligned (numbers)."""
     body = [[cell(c) for c in row] for row in rows]
     widths = [max([len(h), *(len(row[i]) for row in body)]) for i, h in enumerate(headers)]
-    flush_right = set(right)
-
-    def line(cells: Sequence[str]) -> str:
-        parts = [
-            cell.rjust(widths[i]) if i in flush_right else cell.ljust(widths[i])
-            for i, cell in enumerate(cells)
-        ]
-        return "  ".join(parts).rstrip()
-
-    return [line(headers)] + [line(row) for row in body]
+    return [_line(cells, widths, set(right)) for cells in chain([headers], body)]
 
 
 def stream_table(
@@ -36,17 +27,15 @@ def stream_table(
     (a later, wider cell widens only its own line), so a long listing's first lines appear at
     once. Up to `window` rows it is `render_table` exactly."""
     it = iter(rows)
-    first = list(islice(it, window))
-    lines = render_table(headers, first, right)
-    yield from lines
-    if len(first) < window:
-        return
-    widths = [max([len(h), *(len(cell(row[i])) for row in first)]) for i, h in enumerate(headers)]
+    first = [[cell(c) for c in row] for row in islice(it, window)]
+    widths = [max([len(h), *(len(row[i]) for row in first)]) for i, h in enumerate(headers)]
     flush_right = set(right)
-    for row in it:
-        cells = [cell(c) for c in row]
-        parts = [
-            c.rjust(widths[i]) if i in flush_right else c.ljust(widths[i])
-            for i, c in enumerate(cells)
-        ]
-        yield "  ".join(parts).rstrip()
+    for cells in chain([headers], first, ([cell(c) for c in row] for row in it)):
+        yield _line(cells, widths, flush_right)
+
+
+def _line(cells: Sequence[str], widths: Sequence[int], flush_right: set[int]) -> str:
+    parts = [
+        c.rjust(widths[i]) if i in flush_right else c.ljust(widths[i]) for i, c in enumerate(cells)
+    ]
+    return "  ".join(parts).rstrip()

@@ -1,6 +1,7 @@
 """What owl says after a batch commits is true: when the work after the commit fails (a
 checkpoint build on a full disk), the batch is reported as appended, with its head digest and
-what to run, never as "nothing was written"; `init` on a current ledger says it only checked."""
+what to run, never as "nothing was written" (`init` on a current ledger saying it only checked:
+tests/test_cli_log.py)."""
 
 from __future__ import annotations
 
@@ -62,14 +63,3 @@ def test_the_error_carries_the_head_for_python_callers(
 
     assert (caught.value.appended, caught.value.head_seq) == (1, 1)
 
-
-def test_init_on_a_current_ledger_says_it_only_checked(sqlite_url: str) -> None:
-    runner = CliRunner()
-
-    first = runner.invoke(cli, ["--db", sqlite_url, "init"])
-    second = runner.invoke(cli, ["--db", sqlite_url, "init"])
-
-    assert first.stdout.startswith("Initialized the ledger at ")
-    assert second.stdout == (
-        f"The ledger at {sqlite_url} is already initialized: nothing created (checked only)\n"
-    )

@@ -229,10 +229,8 @@ def test_a_passive_investor_reaching_exactly_20_percent_owes_a_13d_and_cools_off
         g("2024-03-05", "13d-1(c)", 150_000),
         buy("A", 50_000, "2024-04-01"),  # exactly 20%: "20 percent or more"
         buy("A", 1_000, "2024-04-03"),  # in the cooling-off period
-        filed_13d := ev("HoldingReported", "2024-04-05", holder="A", shares=201_000,
-                        form="SC 13D"),
-    ]  # fmt: skip
-    del filed_13d
+        ev("HoldingReported", "2024-04-05", holder="A", shares=201_000, form="SC 13D"),
+    ]
 
     body = owed(*events, as_of="2024-06-30")
 

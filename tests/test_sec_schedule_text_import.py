@@ -128,6 +128,8 @@ def test_a_bare_html_schedule_given_its_issuers_cik_is_imported_under_that_issue
     assert result.exit_code == 0, result.output
     assert again.output.startswith("appended 0, already present 2")
     assert (held.holder, held.form) == ("Elon R. Musk", "SC 13G")
+    not_a_cik = owl(sqlite_url, "ingest", "--issuer-cik", "Tesla", *musk_2011)
+    assert "--issuer-cik 'Tesla' is not a CIK (digits)" in not_a_cik.output
     assert wrong.exit_code == 1
     assert "the submission's issuer is CIK 0000056873, not 1318605 as --issuer-cik says" in (
         wrong.output

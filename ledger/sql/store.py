@@ -165,9 +165,6 @@ class SqlStore:
             if self.dialect == "postgresql":
                 conn = raw.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
-                if self.dialect == "postgresql":  # a table a writer locked: wait, but bounded
-                    wait_ms = int(self.wait * 1000)
-                    conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{wait_ms}ms'")
                 yield Session(conn, self.dialect)
 
     @contextmanager
@@ -181,8 +178,6 @@ class SqlStore:
                 with conn.begin():
                     self._current_schema(conn)  # first: an older schema has no lock function
                     if self.dialect == "postgresql":
-                        wait_ms = int(self.wait * 1000)
-                        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{wait_ms}ms'")
                         conn.exec_driver_sql("SELECT owl_take_write_lock()")
                     yield Session(conn, self.dialect)
                     if dry_run:
@@ -246,7 +241,9 @@ def _make_engine(url: str, wait: float) -> Engine:
             engine = create_engine(url, connect_args={"timeout": wait})
             _configure_sqlite(engine, wait)
             return engine
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        _configure_postgres(engine, wait)
+        return engine
     except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
         reason = (
             f"not a database URL owl can use ({type(exc).__name__}: {_safe_text(url, exc)}); "
@@ -272,6 +269,17 @@ def _configure_sqlite(engine: Engine, wait: float) -> None:
     def _begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get("owl_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _configure_postgres(engine: Engine, wait: float) -> None:
+    # Every wait for a lock is bounded, as SQLite's busy_timeout bounds it: a writer's for the
+    # writers' lock, a reader's for a table another session locked.
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"SET lock_timeout = '{int(wait * 1000)}ms'")
+        cursor.close()
+        dbapi_connection.commit()
 
 
 @contextmanager

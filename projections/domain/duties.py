@@ -6,12 +6,13 @@ Pure.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Literal, NamedTuple
 
 from owl.projections.domain.calendar import SEC
-from owl.projections.domain.filings import SCHEDULES, Family, Filing
+from owl.projections.domain.filings import Family, Filing
 from owl.projections.domain.watch import Point, Watch
 
 NEW_DEADLINES = date(2024, 2, 5)  # the amended Rules 13d-1 and 13d-2 apply from this date
@@ -209,7 +210,6 @@ class Record:
         self.became_unknown = [b for b in watch.became_unknown if b[0] <= as_of]
         self.by_key = {f.key: f for f in self.filings}
         self.fiscal = watch.fiscal
-        self.not_owed: list[NotOwed] = []
 
     def filed(self, names: frozenset[str], families: Iterable[Family]) -> list[Filing]:
         wanted = set(families)
@@ -224,20 +224,22 @@ class Record:
     def intent_before(self, names: frozenset[str], day: date) -> bool:
         return any(i.date <= day and i.names & names for i in self.intents)
 
-    def schedule_before(self, names: frozenset[str], day: date) -> Filing | None:
-        """The last Schedule 13D or 13G filed for the names by `day`."""
-        earlier = [f for f in self.filed(names, SCHEDULES) if f.filed_on <= day]
-        return earlier[-1] if earlier else None
 
+class Held:
+    """A group's holding at the end of any date, from its points (in date order)."""
 
-def held_at(points: list[Point], day: date) -> Point | None:
-    """A group's last point on or before `day` (None: it held nothing the watch saw)."""
-    found = None
-    for p in points:
-        if p.date > day:
-            break
-        found = p
-    return found
+    def __init__(self, points: list[Point]) -> None:
+        self.points = points
+        self.dates = [p.date for p in points]
+
+    def at(self, day: date) -> Point | None:
+        """Its last point on or before `day` (None: it held nothing the watch saw)."""
+        index = bisect_right(self.dates, day)
+        return self.points[index - 1] if index else None
+
+    def shares(self, day: date) -> int:
+        p = self.at(day)
+        return p.held if p is not None else 0
 
 
 def obligation(

@@ -15,12 +15,10 @@ from __future__ import annotations
 from calendar import monthrange
 from datetime import date
 
-from owl.projections.domain.calendar import SEC
-from owl.projections.domain.duties import Obligation, Record, obligation
+from owl.projections.domain.duties import Obligation, Record, after_period, obligation
 from owl.projections.domain.watch import Point, Transaction
 
 DEFAULT_YEAR_END = "12-31"
-_45_DAYS = 45
 
 
 def year_end(day: date, fiscal: list[tuple[date, str]]) -> tuple[date, bool]:
@@ -68,7 +66,7 @@ def owed(r: Record, deferred: list[Transaction], form_4s: list[Obligation]) -> l
         notes = tuple(f"item:{seq}:{kind}" for seq, kind in sorted(what))
         if not stated[end]:
             notes += ("fiscal_year_end_assumed",)
-        due = SEC.roll_forward(date.fromordinal(end.toordinal() + _45_DAYS))
+        due = after_period(end)
         found.append(
             obligation(r, "form_5", "Rule 16a-3(f)", p, due, filing, notes)._replace(
                 held=None, base=None
@@ -76,7 +74,3 @@ def owed(r: Record, deferred: list[Transaction], form_4s: list[Obligation]) -> l
         )
     return found
 
-
-def excused(t: Transaction) -> bool:
-    """Does the transaction owe a Form 5 rather than a Form 4?"""
-    return t.deferred is not None

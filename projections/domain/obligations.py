@@ -55,6 +55,7 @@ from owl.ledger.log import Recorded
 from owl.projections.domain import form5, passive
 from owl.projections.domain.duties import (
     Found,
+    Held,
     Kind,
     NotOwed,
     Obligation,
@@ -65,7 +66,6 @@ from owl.projections.domain.duties import (
     amendment_due,
     form_3_due,
     form_4_due,
-    held_at,
     obligation,
     period_end,
     schedule_13d_due,
@@ -112,8 +112,9 @@ def find(watches: list[Watch], as_of: date) -> Found:
     what each class's watch collected (crossings are read from its points: Rule 13d-3's count
     of the shares outstanding the issuer last reported). The first watch's class-free facts
     (who became an insider, the Forms 5) are taken once."""
-    parts = [_in_class(w, as_of) for w in watches]
-    first = Record(watches[0], as_of)
+    records = [Record(w, as_of) for w in watches]
+    parts = [_in_class(r, w) for r, w in zip(records, watches, strict=True)]
+    first = records[0]
     obligations = [o for part in parts for o in part[0].obligations]
     obligations += [_became_insider(first, *b) for b in first.became]
     form_4s = [o for part in parts for o in part[1]]
@@ -131,9 +132,10 @@ def find(watches: list[Watch], as_of: date) -> Found:
     return Found(tuple(obligations), tuple(unknowns), tuple(not_owed), len(first.filings))
 
 
-def _in_class(watch: Watch, as_of: date) -> tuple[Found, list[Obligation], list[Transaction]]:
+def _in_class(r: Record, watch: Watch) -> tuple[Found, list[Obligation], list[Transaction]]:
     """One class's obligations (with its Forms 4 and the transactions eligible for a Form 5)."""
-    r = Record(watch, as_of)
+    # Which groups formed over 5% (their first point): asked once per group
+    formed = {label: _formed_over_five(r, points[0]) for label, points in r.by_label.items()}
     obligations: list[Obligation] = []
     unknown: dict[tuple[date, str], Unknown] = {}
     not_owed: list[NotOwed] = []
@@ -147,7 +149,7 @@ def _in_class(watch: Watch, as_of: date) -> tuple[Found, list[Obligation], list[
         for key, now, was in (("5%", p.over_five, was_five), ("10%", ten, was_ten)):
             if not now or was or (key == "5%" and not voting):
                 continue
-            if key == "5%" and p is r.by_label[p.label][0] and _formed_over_five(r, p):
+            if key == "5%" and p is r.by_label[p.label][0] and formed[p.label]:
                 continue  # a group formed over 5%: see `_formed`
             if p.adopted:
                 _unknown_crossing(unknown, p, key)
@@ -167,12 +169,13 @@ def _in_class(watch: Watch, as_of: date) -> tuple[Found, list[Obligation], list[
                     obligations.append(_form_3(r, p, member, first=member not in tens))
                     tens.add(member)
     owed_13d = {(o.group, o.arose_on) for o in obligations if o.kind.startswith("schedule_13")}
-    for label, points in r.by_label.items() if voting else ():
-        formed = _formed(r, points)
-        if formed is not None and (label, formed.arose_on) not in owed_13d:
-            obligations.append(formed)
-        obligations += _amendments(r, points)
-        obligations += passive.duties(r, points)
+    for label, points in r.by_label.items():
+        if voting:
+            was_formed = _formed(r, points) if formed[label] else None
+            if was_formed is not None and (label, was_formed.arose_on) not in owed_13d:
+                obligations.append(was_formed)
+            obligations += _amendments(r, points, formed[label])
+            obligations += passive.duties(r, points)
         for p in points:
             if p.adopted and not p.first and p.held != p.before:
                 _unitemized(unknown, p)
@@ -181,13 +184,13 @@ def _in_class(watch: Watch, as_of: date) -> tuple[Found, list[Obligation], list[
     reportable = [
         t for t in r.transactions if t.insider or not _qualified_institution(r, t.names, t.date)
     ]
-    form_4s = [_form_4(r, t) for t in reportable if not form5.excused(t)]
+    form_4s = [_form_4(r, t) for t in reportable if t.deferred is None]
     obligations += form_4s
-    if watch.security or watch.voting is False:  # said of a class other than the common stock
+    if watch.security:  # a class other than the common stock: each obligation names it
         obligations = [_in_named_class(o, watch) for o in obligations]
-        form_4s = [_in_named_class(o, watch) for o in form_4s]
+        form_4s = [o for o in obligations if o.kind == "form_4"]
     mine = Found(tuple(obligations), tuple(unknown.values()), tuple(not_owed), len(r.filings))
-    return mine, form_4s, [t for t in reportable if form5.excused(t)]
+    return mine, form_4s, [t for t in reportable if t.deferred is not None]
 
 
 def _in_named_class(o: Obligation, watch: Watch) -> Obligation:
@@ -245,7 +248,7 @@ def _exempt_13g(r: Record, p: Point) -> Obligation | None:
     due 45 days after that end. None: the period has not ended by `as_of`, or it ended at 5% or
     below."""
     end = period_end(p.date)
-    at_end = held_at(r.by_label[p.label], end)
+    at_end = Held(r.by_label[p.label]).at(end)
     if end > r.as_of or at_end is None or not at_end.over_five:
         return None
     later = [f for f in r.filed(p.names, SCHEDULES) if f.filed_on >= p.date]
@@ -256,14 +259,11 @@ def _exempt_13g(r: Record, p: Point) -> Obligation | None:
 
 
 def _formed(r: Record, points: list[Point]) -> Obligation | None:
-    """A group formed by holders already over 5% between them, without crossing (a member was
-    over 5% already): under Rule 13d-5(b)(1) the group acquires its members' shares on the day it
-    forms, and owes its Schedule 13D then (a member's own filing, or its amendment, naming the
-    group meets it)."""
-    first = points[0]
-    if not _formed_over_five(r, first):
-        return None
-    found = _schedule_13d(r, first)
+    """A group formed by holders already over 5% between them (`_formed_over_five`), without
+    crossing: under Rule 13d-5(b)(1) the group acquires its members' shares on the day it forms,
+    and owes its Schedule 13D then (a member's own filing, or its amendment, naming the group
+    meets it)."""
+    found = _schedule_13d(r, points[0])
     if isinstance(found, NotOwed):
         return None
     return found._replace(notes=(*found.notes, "group_formed"), rule="Rule 13d-5(b)(1)")
@@ -342,11 +342,11 @@ def _form_4(r: Record, t: Transaction) -> Obligation:
     return owed._replace(held=None, base=None)
 
 
-def _amendments(r: Record, points: list[Point]) -> list[Obligation]:
+def _amendments(r: Record, points: list[Point], formed: bool) -> list[Obligation]:
     """Material changes since the group's last Schedule 13D (or, when the ledger holds none for a
     group first known over 5%, since its first known position)."""
     names = frozenset().union(*(p.names for p in points))
-    schedules = [f for f in r.filed(names, SCHEDULES)]
+    schedules = r.filed(names, SCHEDULES)
     items: list[tuple[date, int, int, Point | Filing]] = [(p.date, 0, 0, p) for p in points]
     items += [(f.event_date, 1, f.seq, f) for f in schedules]
     items.sort(key=lambda item: item[:3])
@@ -355,7 +355,6 @@ def _amendments(r: Record, points: list[Point]) -> list[Obligation]:
     active = first.adopted and first.over_five and not schedules
     since = (first.date, first.held) if active else None
     notes = ("first_known_position",) if active else ()
-    formed = _formed_over_five(r, first)
     held = 0
     for _, _, _, item in items:
         if isinstance(item, Filing):

@@ -30,13 +30,13 @@ business days from 30 September 2024), Rule 13d-1(b)(2) (`over_ten_at_month_end`
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from datetime import date, timedelta
 
 from owl.projections.domain.calendar import SEC
 from owl.projections.domain.duties import (
     NEW_13G_DEADLINES,
     TEN_DAYS,
+    Held,
     Obligation,
     Record,
     after_period,
@@ -52,29 +52,13 @@ from owl.projections.domain.watch import Intent, Point
 _DAY = timedelta(days=1)
 
 
-class _Held:
-    """A group's holding at the end of any date, from its points."""
-
-    def __init__(self, points: list[Point]) -> None:
-        self.points = points
-        self.dates = [p.date for p in points]
-
-    def at(self, day: date) -> Point | None:
-        index = bisect_right(self.dates, day)
-        return self.points[index - 1] if index else None
-
-    def shares(self, day: date) -> int:
-        p = self.at(day)
-        return p.held if p is not None else 0
-
-
 def duties(r: Record, points: list[Point]) -> list[Obligation]:
     """What a group that filed on Schedule 13G owes after filing it."""
     names = frozenset().union(*(p.names for p in points))
     schedules = r.filed(names, SCHEDULES)
     if not any(f.family == "13G" for f in schedules):
         return []
-    held = _Held(points)
+    held = Held(points)
     return [
         *_periodic(r, held, schedules),
         *_monthly_over_ten(r, held, schedules),
@@ -112,7 +96,7 @@ def _ends(start: date, until: date, step: str) -> list[date]:
     return found
 
 
-def _periodic(r: Record, held: _Held, schedules: list[Filing]) -> list[Obligation]:
+def _periodic(r: Record, held: Held, schedules: list[Filing]) -> list[Obligation]:
     first = next(f for f in schedules if f.family == "13G")
     found: list[Obligation] = []
     for end in _ends(first.event_date, r.as_of, "period"):
@@ -135,7 +119,7 @@ def _periodic(r: Record, held: _Held, schedules: list[Filing]) -> list[Obligatio
     return found
 
 
-def _monthly_over_ten(r: Record, held: _Held, schedules: list[Filing]) -> list[Obligation]:
+def _monthly_over_ten(r: Record, held: Held, schedules: list[Filing]) -> list[Obligation]:
     """Rule 13d-2(c): a qualified institution's holding at the end of each month."""
     start = next((f for f in schedules if f.family == "13G" and f.rule == "13d-1(b)"), None)
     if start is None:
@@ -167,7 +151,7 @@ def _monthly_over_ten(r: Record, held: _Held, schedules: list[Filing]) -> list[O
     return found
 
 
-def _passive_over_ten(r: Record, held: _Held, schedules: list[Filing]) -> list[Obligation]:
+def _passive_over_ten(r: Record, held: Held, schedules: list[Filing]) -> list[Obligation]:
     """Rule 13d-2(d): a passive investor's acquisition of more than 10%, then each 5% move."""
     found: list[Obligation] = []
     baseline: int | None = None
@@ -195,7 +179,7 @@ def _passive_over_ten(r: Record, held: _Held, schedules: list[Filing]) -> list[O
     return found
 
 
-def _at_twenty(r: Record, held: _Held, schedules: list[Filing]) -> list[Obligation]:
+def _at_twenty(r: Record, held: Held, schedules: list[Filing]) -> list[Obligation]:
     """Rule 13d-1(f): a passive investor that comes to hold 20% or more owes a Schedule 13D."""
     found: list[Obligation] = []
     for p in held.points:
@@ -245,7 +229,7 @@ def over_ten_at_month_end(r: Record, p: Point, due: date) -> date | None:
     """A qualified institution's first Schedule 13G when it holds more than 10% at the end of a
     month before its regular due date: 10 days after that month's end (5 SEC business days from
     30 September 2024), Rule 13d-1(b)(2). None: not sooner than `due`."""
-    held = _Held(r.by_label.get(p.label, []))
+    held = Held(r.by_label.get(p.label, []))
     for end in _ends(p.date, min(r.as_of, period_end(p.date)), "month"):
         now = held.at(end)
         if now is not None and now.held * 100 > 10 * now.base:

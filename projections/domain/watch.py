@@ -8,9 +8,9 @@ member of a group that was over 10% at the end of the previous date judged (`Tra
 Form 4 is owed for it); each declared control intent with the group declaring it; and the
 filings in the log that count (`projections.domain.filings`), with whom they concern.
 
-`Watch` is handed to `Fold.run` twice: its `feed` passes the records through (noting each date's
-events), and it is called at the end of each date (`each_day`). It keeps only what concerns
-groups over 5%, so it stays small however long the history.
+One `Watch` per class of the issuer's equity: each is told every record as the fold reads it
+(`note`) and is called at the end of each date (`each_day`). It keeps only what concerns groups
+over 5% (and insiders), so it stays small however long the history.
 
 Longer than the ~300 lines STYLE.md asks: one collector, whose parts (points, transactions,
 insiders, the reported count, rights acquired with a control purpose) are read on the same date.
@@ -18,7 +18,7 @@ insiders, the reported count, rights acquired with a control purpose) are read o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
@@ -143,13 +143,8 @@ class Watch:
         self._control: dict[str, set[str]] = {}  # holder -> rights acquired with that purpose
         self.fiscal: list[tuple[date, str]] = []  # (from, month_day) of the issuer's fiscal year
 
-    def feed(self, records: Iterable[Recorded]) -> Iterator[Recorded]:
-        """The records, unchanged, each noted under its date."""
-        for record in records:
-            self.note(record)
-            yield record
-
     def note(self, record: Recorded) -> None:
+        """A record the fold is about to read, kept for the end of its date."""
         self._today.setdefault(record.event.effective_date, []).append(record)
 
     def __call__(self, day: date, counted: int) -> None:

@@ -209,28 +209,26 @@ def schedule_of(
     """An older schedule, read with what its submission's header says (if it has one), else
     with the issuer's CIK the importer was given (`owl ingest --issuer-cik`)."""
     subject = submission.subject
+    issuer = (subject.cik, subject.name) if subject is not None else (None, None)
     if issuer_cik is not None:
+        if not issuer_cik.strip().isdigit():
+            raise FilingRefused(name, None, f"--issuer-cik {issuer_cik!r} is not a CIK (digits)")
         given = f"{int(issuer_cik):010d}"
-        if subject is not None and subject.cik and f"{int(subject.cik):010d}" != given:
+        if issuer[0] and f"{int(issuer[0]):010d}" != given:
             raise FilingRefused(
                 name,
                 "SUBJECT COMPANY",
-                f"the submission's issuer is CIK {subject.cik}, not {issuer_cik} as "
-                "--issuer-cik says",
+                f"the submission's issuer is CIK {issuer[0]}, not {issuer_cik} as --issuer-cik "
+                "says",
             )
-        if subject is None or not subject.cik:
-            return parse_schedule_text(
-                document.text, name, form_type=document.type or submission.form_type,
-                filed_on=filed, accepted_at=submission.accepted_at, issuer=(given, None),
-                filers=tuple((c.cik, c.name) for c in submission.filers),
-            )  # fmt: skip
+        issuer = (issuer[0] or given, issuer[1])
     return parse_schedule_text(
         document.text,
         name,
         form_type=document.type or submission.form_type,
         filed_on=filed,
         accepted_at=submission.accepted_at,
-        issuer=(subject.cik, subject.name) if subject else (None, None),
+        issuer=issuer,
         filers=tuple((c.cik, c.name) for c in submission.filers),
     )
 
