@@ -33,7 +33,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = "4"  # 4: the writers' own lock on PostgreSQL (`writer_lock`)
+SCHEMA_VERSION = "5"  # 4: the writers' own lock on PostgreSQL; 5: a filing's holding is followed
 
 metadata = MetaData()
 

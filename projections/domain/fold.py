@@ -308,7 +308,8 @@ class Fold(Deciding):
             computed = book.account(ev.holder, nature)
             kind = rules.report_kind(ev)
             taken = kind is not None and rules.report_adds(computed, ev.shares, kind) != 0
-            followed = taken and kind == rules.FOLLOW
+            # (a filing's opening of an empty account opens it: not a break)
+            followed = taken and kind == rules.FOLLOW and not (ev.opening and computed == 0)
         if book is self.s.book and ev.public:  # a filer's statement of its holding
             book.statements[ev.holder] = Statement(day, seq)
         self._reconcile(book, day, seq, ev.holder, nature, "", ev.shares, computed, taken, ev,
@@ -334,8 +335,9 @@ class Fold(Deciding):
     ) -> None:
         """Record a report that differs from the computed position (and whether it only goes on
         with the account's open offset); remember the account's offset for the next report. A
-        followed report (the ledger's position had gone below zero) is a break whose cause is
-        the missing history."""
+        followed report (a filing's holding after a row) is a break with its likely cause (the
+        missing history, where the ledger's position had gone below zero), after which the
+        account follows the filing."""
         account = (holder, nature, series)
         difference = reported - computed
         previous, since = book.differences.get(account, (0, seq))
@@ -350,8 +352,10 @@ class Fold(Deciding):
         adopted = taken and isinstance(ev, HoldingReported) and ev.adopt
         opening = taken and not adopted and not followed
         stated = ev.percent if isinstance(ev, HoldingReported) else None
-        if followed:
+        if followed and computed < 0:
             cause = f"history_missing:{computed}"
+        elif followed:
+            cause = likely_cause(last, reported, computed, stated, book.reports, day)
         elif taken:
             cause = ""
         else:
@@ -369,6 +373,7 @@ class Fold(Deciding):
                 opening,
                 not taken and previous == difference,
                 cause,
+                followed,
             )
         )
 

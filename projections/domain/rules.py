@@ -158,22 +158,25 @@ def split_adds(held: int, numerator: int, denominator: int) -> int:
 
 def report_kind(ev: HoldingReported) -> int | None:
     """ADOPT or OPENING when the report is taken as the position; FOLLOW for a Form 3/4/5's
-    statement of an account's holding after a row (a filing is evidence: where it disposes of
-    more than the ledger holds, the ledger's earlier history is missing, and the account
-    follows the filing); None when it is only compared with the position (a reconciliation)."""
+    statement of an account's holding after a row (a filing is evidence: where it states
+    another holding than the ledger computes, the ledger's history of the account is incomplete,
+    the difference is a break with its cause, and the account follows the filing, so one
+    missing transaction is one break, not a wrong holding ever after); None when it is only
+    compared with the position (a reconciliation)."""
     if ev.adopt:
         return ADOPT
-    if ev.opening:
-        return OPENING
     # (A public statement, a Schedule 13D's, is of a group's or a person's beneficial holding,
     # not of one account: it is compared, never followed.)
-    return FOLLOW if ev.filing is not None and not ev.public else None
+    followed = ev.filing is not None and not ev.public
+    if ev.opening:  # a filing's opening of an account the ledger already holds is followed
+        return FOLLOW if followed else OPENING
+    return FOLLOW if followed else None
 
 
 def report_adds(held: int, target: int, kind: int) -> int:
     """What a report taken as the position adds: it sets the position to what it states; an
-    opening report only on an empty account; a followed one only on an account below zero."""
-    if (kind == OPENING and held != 0) or (kind == FOLLOW and held >= 0):
+    opening report only on an empty account."""
+    if kind == OPENING and held != 0:
         return 0
     return target - held
 

@@ -100,6 +100,7 @@ class Reconciliation(NamedTuple):
     opening: bool = False
     continues: bool = False
     cause: str = ""  # the likely cause, when one is evident (see projections.domain.causes)
+    followed: bool = False  # a filing's holding after a row: the account then follows it
 
     @property
     def difference(self) -> int:

@@ -35,7 +35,7 @@ from owl.projections.domain.state import (
 )
 from owl.projections.domain.terms import Approval, Exemption, Terms
 
-VERSION = 5
+VERSION = 6
 
 
 def _d(value: date | None) -> str | None:

@@ -31,7 +31,7 @@ from owl.ledger.store import Reader
 from owl.projections.domain.beneficial import Rights, apply_right, plan_counts, rule_counts
 from owl.projections.domain.groups import Link, LinkKey, form_groups, group_labels
 from owl.projections.domain.numbers import format_share_percent
-from owl.projections.domain.rules import Account
+from owl.projections.domain.rules import ADOPT, FOLLOW, Account
 from owl.projections.maintained import tables
 from owl.projections.maintained.facts import links_of, live_facts, outstanding_of
 from owl.projections.maintained.tables import FactRow
@@ -204,9 +204,10 @@ def ownership_view(
             row.target or 0,
             (row.target or 0) - row.delta,
             records.get(row.seq),
-            row.kind == 3,
+            row.kind != ADOPT,
         )
         for row in adopted
+        if _unexplained(row, records.get(row.seq))
     ]
     body = ownership_body(
         issuer,
@@ -239,6 +240,15 @@ def _holder(
     if indirect:
         body["indirect"] = indirect
     return body
+
+
+def _unexplained(row: tables.PositionRow, record: Recorded | None) -> bool:
+    """An adopted report, or one opening an empty account; a filing's holding followed on an
+    account the ledger held is a break (`owl reconcile`), not an unexplained change."""
+    if row.kind != FOLLOW:
+        return True
+    opening = record is not None and getattr(record.event, "opening", None)
+    return bool(opening) and (row.target or 0) == row.delta
 
 
 def change_json(

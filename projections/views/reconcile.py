@@ -9,7 +9,8 @@ reports the ledger took as the position where it computed another (kind `adopted
 implies before it): differences it did not explain, but took, so not breaks. The likely cause
 is given when one is evident (`projections.domain.causes`; for an opening implied by a
 transaction row, the row's amount against the holding it states); a break with none says it is
-unexplained.
+unexplained. A Form 3/4/5's holding after a row is followed: its break is named once, and the
+account then holds what the filing states (`followed`).
 """
 
 from __future__ import annotations
@@ -82,12 +83,20 @@ def reconcile_json(
                 else None,
                 "accession": filing.accession if filing else None,
                 "row": filing.row if filing else None,
-                "cause": cause_text(r.cause or implied(r, records) or footnoted(r, records))
-                or (UNEXPLAINED if kind(r) == "break" else None),
+                "cause": _cause(r, records),
+                "followed": r.followed,
                 "event": record_ref(record),
             }
         )
     return {"issuer": issuer, "holder": holder, "known_at": known_at, "breaks": rows}
+
+
+def _cause(r: Reconciliation, records: Mapping[int, Recorded]) -> str | None:
+    told = cause_text(r.cause or implied(r, records) or footnoted(r, records))
+    told = told or (UNEXPLAINED if kind(r) == "break" else "")
+    if r.followed and not r.cause.startswith("history_missing"):
+        told += "; the account follows the filing's holding"
+    return told or None
 
 
 def implied(r: Reconciliation, records: Mapping[int, Recorded]) -> str:

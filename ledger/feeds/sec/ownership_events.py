@@ -317,14 +317,50 @@ class OwnershipEvents:
     # --- helpers -----------------------------------------------------------------------------
 
     def _nature(self, row: OwnershipRow) -> str | None:
-        """None for shares held directly; else how (the filing's words), with the footnotes
-        that tell one trust from another ("Trust (F6)"): each is its own account."""
+        """None for shares held directly; else the account, named by how it is held.
+
+        Filers renumber their footnotes in every filing and write the same trust "By trust" in
+        one and "by Trust (F3)" in the next, so an account is the nature's words in lower case,
+        never a footnote's number. Where the words only point at a footnote ("See footnote"),
+        the footnote's text (as written, at most 120 characters) is the nature. Where one
+        filing has two rows of a class under the same words but different footnotes (two
+        trusts), each adds its footnote numbers."""
         direct = (row.direct_or_indirect.value or "D").upper() == "D"
         if direct:
             return None
-        text = " ".join((row.nature_of_ownership.value or "Indirect").split())
+        words = self._nature_words(row)
         notes = row.nature_of_ownership.footnotes
-        return f"{text} ({', '.join(notes)})" if notes else text
+        if self._told(row) and self._clashes(row, words):
+            return f"{words} ({', '.join(notes)})"
+        return words
+
+    def _nature_words(self, row: OwnershipRow) -> str:
+        words = " ".join((row.nature_of_ownership.value or "indirect").split()).lower()
+        notes = row.nature_of_ownership.footnotes
+        if notes and _POINTER.fullmatch(words):
+            told = " ".join(self.doc.footnotes.get(n, "") for n in notes)
+            if told.strip():
+                return _clip(" ".join(told.split()))
+        return words
+
+    def _told(self, row: OwnershipRow) -> str:
+        """What the footnotes of a row's nature say, whitespace and case aside."""
+        notes = row.nature_of_ownership.footnotes
+        return " ".join(" ".join(self.doc.footnotes.get(n, "").split()) for n in notes).lower()
+
+    def _clashes(self, row: OwnershipRow, words: str) -> bool:
+        """Whether another row of this filing's table and class has these words and footnotes
+        that say something else (a row citing none clashes with no other)."""
+        rows = self.doc.derivative if row.derivative is not None else self.doc.non_derivative
+        title = security_class(row.security_title.value)
+        told = self._told(row)
+        return any(
+            self._told(other) not in ("", told)
+            and (other.direct_or_indirect.value or "D").upper() != "D"
+            and security_class(other.security_title.value) == title
+            and self._nature_words(other) == words
+            for other in rows
+        )
 
     def _transaction(self, row: OwnershipRow) -> tuple[str, str, int, bool]:
         """A transaction row's code (one owl maps, else the filing is refused), date, amount
@@ -425,3 +461,17 @@ def _decimal_text(value: Decimal | None) -> str | None:
         return None
     text = format(value.normalize(), "f")
     return text if "." not in text else text.rstrip("0").rstrip(".")
+
+
+_POINTER = re.compile(
+    r"(see |as described in |refer to )?(the )?(footnotes?|notes?|remarks|explanation)"
+    r"( of responses)?[\s(),.0-9f&and-]*"
+)
+_CLIP = 120
+
+
+def _clip(text: str) -> str:
+    """A footnote's text as an account's name: at most 120 characters, cut at a word."""
+    if len(text) <= _CLIP:
+        return text
+    return text[:_CLIP].rsplit(" ", 1)[0] + "…"
