@@ -4,8 +4,8 @@
 explicit acknowledgement, each message delivered again `ack_wait` seconds after a delivery that
 was not acknowledged) and updates its settings on later connects, so a follower that restarts
 picks up where the last acknowledged message left it. It also checks that a stream stores the
-dead-letter subject (a dead letter published where nothing keeps it would be lost) and that the
-followed consumer does not read that subject back (it would follow its own dead letters).
+dead-letter subject and the `--publish` subject (a message published where nothing keeps it
+would be lost) and that the followed consumer reads neither back (it would follow its own).
 
 Pulling is bounded: a fetch asks the server for at most the batch, so memory holds one batch
 whatever the backlog. Acknowledgements are sent, then flushed (a round trip to the server) before
@@ -17,6 +17,9 @@ nats-py is asyncio; owl's append is not. The adapter keeps its own event loop an
 to completion on it, so to its caller it is a plain blocking object. Connections are made with
 nats-py's own reconnection off: a lost connection surfaces as `BrokerLost` at the next call, and
 the follower decides when to connect again (with a bounded backoff, and saying so).
+
+Longer than the ~300 lines STYLE.md asks: the connection, its checks and the four calls of the
+interface, each with its translation of nats-py's errors, belong together.
 """
 
 from __future__ import annotations
@@ -75,9 +78,10 @@ class JetStream:
         dead_letter: str | None = None,
         ack_wait: float = 30.0,
         batch: int = 100,
+        publish: str | None = None,
     ) -> None:
         self.url, self.stream, self.durable = url, stream, durable
-        self.subject, self.dead_letter = subject, dead_letter
+        self.subject, self.dead_letter, self.publish_to = subject, dead_letter, publish
         self.ack_wait, self.batch = ack_wait, batch
         self._loop: asyncio.AbstractEventLoop | None = None
         self._nc: Client | None = None
@@ -198,8 +202,11 @@ class JetStream:
             raise BrokerError(
                 f"no stream {self.stream!r} at {self.url}; create it first (docs/feeds.md)"
             ) from None
+        js = self._js
         if self.dead_letter is not None:
-            await self._check_dead_letter(self._js, self.dead_letter)
+            await self._check_stored(js, self.dead_letter, "dead-letter subject", "dead letter")
+        if self.publish_to is not None:
+            await self._check_stored(js, self.publish_to, "--publish subject", "change message")
         config = ConsumerConfig(
             durable_name=self.durable,
             deliver_policy=DeliverPolicy.ALL,
@@ -211,20 +218,24 @@ class JetStream:
         await self._js.add_consumer(self.stream, config)  # creates it, or updates its settings
         self._sub = await self._js.pull_subscribe_bind(durable=self.durable, stream=self.stream)
 
-    async def _check_dead_letter(self, js: JetStreamContext, subject: str) -> None:
+    async def _check_stored(
+        self, js: JetStreamContext, subject: str, what: str, message: str
+    ) -> None:
+        """A subject owl publishes to (dead letters, changes) is stored by a stream other than
+        the one it follows (or outside the subject it follows)."""
         try:
             keeper = await js.find_stream_name_by_subject(subject)
         except nats.js.errors.NotFoundError:
             raise BrokerError(
-                f"no stream at {self.url} stores the dead-letter subject {subject!r}, so a dead "
-                "letter would be lost; add it to a stream first (docs/feeds.md)"
+                f"no stream at {self.url} stores the {what} {subject!r}, so a {message} "
+                "would be lost; add it to a stream first (docs/feeds.md)"
             ) from None
         if keeper == self.stream and (self.subject is None or matches(self.subject, subject)):
             read = f"--subject {self.subject}" if self.subject else "every subject of the stream"
             raise BrokerError(
-                f"the dead-letter subject {subject!r} is in the stream {self.stream!r}, and "
-                f"owl follows {read}: it would read its own dead letters; keep dead letters in "
-                "another stream, or follow a subject that excludes them"
+                f"the {what} {subject!r} is in the stream {self.stream!r}, and owl follows "
+                f"{read}: it would read its own {message}s; keep them in another stream, or "
+                "follow a subject that excludes them"
             )
 
     async def _fetch(self, most: int, wait: float) -> list[Message]:

@@ -22,13 +22,16 @@ for each message that is not an event, and only then acknowledges the batch. So:
 
 A lost connection is met by connecting again after a pause that doubles from `backoff[0]` up to
 `backoff[1]` seconds (each attempt reported); a stop asked for (SIGTERM, Ctrl-C: `stopping()`)
-is honored between batches, so the batch in hand is finished and acknowledged first. Memory holds
-one batch, whatever the backlog. The follower prints nothing and reads no clock: it reports each
-batch (and each lost connection) to `report`, and the caller times them.
+is honored between batches, so the batch in hand is finished and acknowledged first. With
+`publish`, what each batch changed is published before the batch is acknowledged
+(`changes.py`): a crash in between publishes it again on the next delivery, under the same
+keys. Memory holds one batch, whatever the backlog. The follower prints nothing and reads no
+clock: it reports each batch (and each lost connection) to `report`, and the caller times them.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -39,7 +42,7 @@ from owl.ledger.errors import InvalidEvents
 from owl.ledger.events import AnyEvent
 from owl.ledger.feeds.message import MessageReader, Refusal
 from owl.ledger.log import AppendResult, Pending
-from owl.projections.application import refusals
+from owl.projections.application import changes, refusals
 from owl.projections.application.api import Ledger
 from owl.projections.application.refusals import pendings
 
@@ -68,6 +71,7 @@ class Batch:
     head_hash: str
     deferred: int = 0
     warnings: tuple[str, ...] = ()
+    published: int = 0  # changes published (`publish`)
 
 
 @dataclass(frozen=True)
@@ -97,12 +101,15 @@ class Totals:
     dead: int = 0
     head_seq: int = 0
     head_hash: str = ""
+    published: int = 0
 
 
 @dataclass
 class Follower:
     """Follows `subscription` into `ledger` (see the module's docstring). `stream` names the
-    stream in dead letters; `retries` bounds the reconnection attempts in a row (None: forever)."""
+    stream in dead letters; `retries` bounds the reconnection attempts in a row (None: forever);
+    with `publish`, each change a batch brought is published to that subject after the commit
+    and before the acknowledgement (`projections.application.changes`)."""
 
     ledger: Ledger
     subscription: Subscription
@@ -117,6 +124,7 @@ class Follower:
     backoff: tuple[float, float] = (0.5, 30.0)
     retries: int | None = None
     totals: Totals = field(default_factory=Totals)
+    publish: str | None = None
 
     def run(self, once: bool = False) -> Totals:
         """Follow until stopped; with `once`, until nothing is left to deliver (none waiting, and
@@ -163,6 +171,7 @@ class Follower:
         for letter in dead:
             self._send(letter)
         later = {m.position for m in deferred}
+        published = self._changes([e for m, e in events if m.position not in later])
         self.subscription.ack([m for m in messages if m.position not in later])
         if result is None:  # nothing to append: the head as it is
             with self.ledger.store.reading() as reader:
@@ -178,6 +187,7 @@ class Follower:
             head_hash=result.head_hash,
             deferred=len(deferred),
             warnings=result.warnings,
+            published=published,
         )
         self._count(done)
         self.report(done)
@@ -212,6 +222,19 @@ class Follower:
             events = [(m, event) for m, event in events if m.position not in blamed]
         return None, deferred
 
+    def _changes(self, events: Sequence[AnyEvent]) -> int:
+        """Publish what the batch's events changed (those in the log, whether this delivery
+        appended them or an earlier one did); how many changes."""
+        if self.publish is None:
+            return 0
+        ids = [e.event_id for e in events if e.event_id]
+        found = changes.changes(self.ledger, changes.batch_spans(self.ledger, ids))
+        for change in found:
+            headers = {"Owl-Change": change["change"], "Owl-Issuer": change["issuer"]}
+            data = json.dumps(change, ensure_ascii=False).encode()
+            self.subscription.publish(self.publish, data, headers, changes.key(change))
+        return len(found)
+
     def _dry_run(self, batch: list[Pending]) -> object:
         return self.ledger.append(batch, dry_run=True)
 
@@ -234,6 +257,7 @@ class Follower:
         totals.appended += done.appended
         totals.already_present += done.already_present
         totals.dead += len(done.dead)
+        totals.published += done.published
         totals.head_seq, totals.head_hash = done.head_seq, done.head_hash
 
     # --- the connection ----------------------------------------------------------------------
