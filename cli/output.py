@@ -12,11 +12,22 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import click
 
 from owl.cli.safe import cell, printable
+
+
+def json_default(value: object) -> int | str:
+    """A fractional amount of shares (a `Decimal`) in JSON: its exact decimal string (a whole
+    one, its int)."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        return format(value.normalize(), "f")
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def spreadsheet_cell(value: object) -> str:
@@ -32,7 +43,7 @@ def _number(text: str) -> bool:
 
 
 def emit_json(body: Any) -> None:
-    click.echo(printable(json.dumps(body, indent=2, ensure_ascii=False)))
+    click.echo(printable(json.dumps(body, indent=2, ensure_ascii=False, default=json_default)))
 
 
 def emit_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:

@@ -102,7 +102,7 @@ def test_a_file_with_several_bad_lines_reports_them_all_and_writes_nothing(
     assert result.stdout == ""
     assert result.stderr == (
         "Error: 4 problems found; nothing was written\n"
-        f"  {path}:line 2: field 'shares': expected a whole number (a JSON integer, not a string or a decimal), got 1.5\n"
+        f"  {path}:line 2: field 'shares': expected a whole number (a JSON integer) or, with a fraction, a decimal string (\"14.19\"), got 1.5\n"
         f"  {path}:line 3: malformed JSON: "
         "Expecting property name enclosed in double quotes (column 28)\n"
         f"  {path}:line 4: field 'color': unknown field\n"
@@ -122,7 +122,7 @@ def test_problems_in_every_file_are_reported_together(db: str, tmp_path: Path) -
         "Error: 2 problems found; nothing was written\n"
         f"  {jsonl}:line 1: field 'shares': must be more than 0, got 0\n"
         f"  {csv}:line 2: field 'shares': "
-        "expected a positive whole number of shares in digits, got '-3'\n"
+        "expected a positive number of shares in digits (a fraction with at most 6 decimal places, as 14.19), got '-3'\n"
     )
 
 
@@ -366,11 +366,11 @@ def test_json_values_in_problems_are_shown_as_json(db: str, tmp_path: Path) -> N
     assert result.stderr == (
         "Error: 6 problems found; nothing was written\n"
         f"  {path}:line 1: field 'holder': expected text (a JSON string), got null\n"
-        f"  {path}:line 1: field 'shares': expected a whole number (a JSON integer, not a string or a decimal), got true\n"
+        f"  {path}:line 1: field 'shares': expected a whole number (a JSON integer) or, with a fraction, a decimal string (\"14.19\"), got true\n"
         f"  {path}:line 2: field 'percent': expected text (a JSON string), got false\n"
         f"  {path}:line 2: field 'public': expected true or false, got null\n"
         f"  {path}:line 3: field 'effective_date': expected a date as YYYY-MM-DD, got true\n"
-        f"  {path}:line 3: field 'shares': expected a whole number (a JSON integer, not a string or a decimal), got [1]\n"
+        f"  {path}:line 3: field 'shares': expected a whole number (a JSON integer) or, with a fraction, a decimal string (\"14.19\"), got [1]\n"
     )
 
 

@@ -88,7 +88,7 @@ def test_every_spelling_of_buy_is_a_purchase(side: str) -> None:
     assert [p.event.type for p in feed] == ["SharesPurchased"]
 
 
-@pytest.mark.parametrize("shares", ["1.5", "-3", "abc", "", "0", "1e3"])
+@pytest.mark.parametrize("shares", ["1.1234567", "-3", "abc", "", "0", "0.00", "1e3"])
 def test_csv_shares_must_be_a_positive_integer_in_digits(shares: str) -> None:
     feed = CsvFeed([HEADER, f"t1,INOC,A,BUY,{shares},2003-08-14,\n"], origin="t.csv")
 

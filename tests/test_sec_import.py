@@ -5,6 +5,7 @@ counts derivatives per the plan's definition."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -421,21 +422,26 @@ def test_a_hostile_filing_is_refused_by_name_and_nothing_is_written(
     assert ledger.issuers() == []
 
 
-def test_a_fractional_share_amount_is_refused_naming_filing_and_row(
+def test_a_fractional_share_amount_is_kept_exactly_and_one_too_fine_refused_by_row(
     ledger: Ledger, tmp_path: Path
 ) -> None:
-    text = (DATA / "form5.snow.xml").read_text().replace("<value>61386", "<value>61386.5", 1)
+    text = (DATA / "form5.snow.xml").read_text()
     fractional = tmp_path / "fractional.xml"
-    fractional.write_text(text)
+    fractional.write_text(text.replace("<value>61386", "<value>61386.5", 1))
+    too_fine = tmp_path / "too_fine.xml"
+    too_fine.write_text(text.replace("<value>61386", "<value>61386.1234567", 1))
 
     with pytest.raises(InvalidEvents) as caught:
-        ledger.ingest(str(fractional), recorded_at=AT)
-
+        ledger.ingest(str(too_fine), recorded_at=AT)
     assert str(caught.value).splitlines()[1] == (
-        f"  {fractional}: <nonDerivativeTransaction[1]/transactionShares>: 61386.5 is not a whole "
-        "number of shares (the ledger's shares are whole)"
+        f"  {too_fine}: <nonDerivativeTransaction[1]/transactionShares>: 61386.1234567 has more "
+        "than 6 decimal places (owl holds shares to the millionth)"
     )
     assert ledger.issuers() == []
+    ledger.ingest(str(fractional), recorded_at=AT)
+    assert [e.shares for e in events(ledger, "SNOW") if e.type == "SharesDisposed"] == [
+        Decimal("61386.5")
+    ]
 
 
 def test_a_zero_fraction_is_that_whole_number(ledger: Ledger, tmp_path: Path) -> None:

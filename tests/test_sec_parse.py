@@ -12,7 +12,7 @@ import pytest
 from owl.ledger.errors import LedgerError
 from owl.ledger.feeds.sec.edgar import read_submission, unwrap
 from owl.ledger.feeds.sec.errors import FilingRefused, FractionalShares
-from owl.ledger.feeds.sec.form345 import Footnoted, OwnershipDocument, parse_ownership, whole_shares
+from owl.ledger.feeds.sec.form345 import Footnoted, OwnershipDocument, filed_shares, parse_ownership
 from owl.ledger.feeds.sec.schedule13 import Schedule13Filing, parse_schedule13
 from owl.ledger.feeds.sec.xmlnode import MAX_BYTES
 
@@ -39,8 +39,8 @@ def schedule(name: str) -> Schedule13Filing:
     return parse_schedule13((DATA / name).read_bytes(), name)
 
 
-def shares(values: list[Footnoted[Decimal]]) -> list[int | None]:
-    return [whole_shares(v.value) for v in values]
+def shares(values: list[Footnoted[Decimal]]) -> list[int | Decimal | None]:
+    return [filed_shares(v.value) for v in values]
 
 
 # EDGAR submissions
@@ -142,7 +142,7 @@ def test_form4_snow_opens_with_the_option_exercise_adding_200000_shares() -> Non
     first = ownership("form4.snow.xml").non_derivative[0]
 
     assert (first.transaction_code, first.acquired_disposed.value) == ("M", "A")
-    assert whole_shares(first.shares.value) == 200_000
+    assert filed_shares(first.shares.value) == 200_000
     assert first.transaction_date.value == date(2022, 12, 13)
 
 
@@ -203,7 +203,7 @@ def test_form4_snow_exercises_the_option_at_888_leaving_2219299_options() -> Non
     assert (option.transaction_code, option.transaction_date.value) == ("M", date(2022, 12, 13))
     assert option.derivative.underlying_title.value == "Class A Common Stock"
     assert shares([option.shares, option.derivative.underlying_shares]) == [200_000, 200_000]
-    assert whole_shares(option.shares_owned_following.value) == 2_219_299
+    assert filed_shares(option.shares_owned_following.value) == 2_219_299
 
 
 def test_a_value_given_only_by_footnote_is_none_with_its_footnote_kept() -> None:
@@ -268,7 +268,7 @@ def test_form3_snow_nonderiv_holds_6125376_class_a_indirectly() -> None:
 
     (holding,) = form.non_derivative_holdings
     assert holding.security_title.value == "Class A Common Stock"
-    assert whole_shares(holding.shares_owned_following.value) == 6_125_376
+    assert filed_shares(holding.shares_owned_following.value) == 6_125_376
     assert holding.direct_or_indirect.value == "I"
     assert holding.nature_of_ownership == Footnoted("See footnote", ("F1",))
     assert form.footnotes["F1"].startswith("The reported securities are owned directly by Columbia")
@@ -280,7 +280,7 @@ def test_form3_snow_holds_series_e_preferred_convertible_into_134018_class_b() -
     assert preferred.derivative is not None
     assert preferred.security_title.value == "Series E Preferred Stock"
     assert preferred.derivative.underlying_shares.value == Decimal("134018.0")
-    assert whole_shares(preferred.derivative.underlying_shares.value) == 134_018
+    assert filed_shares(preferred.derivative.underlying_shares.value) == 134_018
     assert preferred.derivative.conversion_or_exercise_price == Footnoted(None, ("F1",))
     assert preferred.derivative.expiration_date == Footnoted(None, ("F1",))
     assert (preferred.direct_or_indirect.value, preferred.nature_of_ownership.value) == (
@@ -296,7 +296,7 @@ def test_form3_snow_holds_options_at_374_one_block_direct_and_four_in_trusts() -
 
     assert [
         (
-            whole_shares(o.derivative.underlying_shares.value),
+            filed_shares(o.derivative.underlying_shares.value),
             o.direct_or_indirect.value,
             o.nature_of_ownership.value,
             o.derivative.conversion_or_exercise_price.value,
@@ -357,7 +357,7 @@ def test_374water_grants_options_on_757576_shares_yet_states_757756_after() -> N
     assert grant.derivative is not None
     assert grant.transaction_code == "A"
     assert shares([grant.shares, grant.derivative.underlying_shares]) == [757_576, 757_576]
-    assert whole_shares(grant.shares_owned_following.value) == 757_756
+    assert filed_shares(grant.shares_owned_following.value) == 757_756
     assert grant.derivative.conversion_or_exercise_price.value == Decimal("0.33")
     assert grant.derivative.expiration_date.value == date(2035, 4, 29)
     assert grant.derivative.exercise_date == Footnoted(None, ("F1",))
@@ -383,16 +383,17 @@ def test_a_share_amount_keeps_the_digits_it_was_written_with() -> None:
     (row,) = parse_ownership(xml, "form4.xml").non_derivative
 
     assert str(row.shares.value) == "1500.0000"
-    assert whole_shares(row.shares.value) == 1500
+    assert filed_shares(row.shares.value) == 1500
 
 
-def test_whole_shares_refuses_a_real_fraction() -> None:
-    with pytest.raises(FractionalShares, match=r"^10\.5 is not a whole number of shares$"):
-        whole_shares(Decimal("10.5"))
+def test_filed_shares_keeps_a_fraction_exactly_and_refuses_one_finer_than_a_millionth() -> None:
+    assert filed_shares(Decimal("1786446.4238")) == Decimal("1786446.4238")
+    with pytest.raises(FractionalShares, match=r"^10\.1234567 has more than 6 decimal places"):
+        filed_shares(Decimal("10.1234567"))
 
 
-def test_whole_shares_leaves_an_absent_amount_absent() -> None:
-    assert whole_shares(None) is None
+def test_filed_shares_leaves_an_absent_amount_absent() -> None:
+    assert filed_shares(None) is None
 
 
 # Schedules 13D and 13G
@@ -402,7 +403,7 @@ def test_schedule13d_reports_two_persons_at_85_and_99_percent() -> None:
     filing = schedule("schedule13d.xml")
 
     assert [
-        (p.cik, p.name, whole_shares(p.aggregate_amount_owned), p.percent_of_class)
+        (p.cik, p.name, filed_shares(p.aggregate_amount_owned), p.percent_of_class)
         for p in filing.reporting_persons
     ] == [
         ("0001373604", "BML Investment Partners, L.P.", 2_100_000, "8.5"),
@@ -414,7 +415,7 @@ def test_schedule13d_gives_each_persons_voting_and_dispositive_power() -> None:
     leonard = schedule("schedule13d.xml").reporting_persons[1]
 
     assert [
-        whole_shares(v)
+        filed_shares(v)
         for v in (
             leonard.sole_voting_power,
             leonard.shared_voting_power,
@@ -454,9 +455,9 @@ def test_the_nested_cusip_13d_has_seven_persons_sharing_6294951_shares_at_119_pe
     assert len(persons) == 7  # the shared data README says four; the filing has seven cover pages
     assert {
         (
-            whole_shares(p.aggregate_amount_owned),
-            whole_shares(p.shared_voting_power),
-            whole_shares(p.sole_voting_power),
+            filed_shares(p.aggregate_amount_owned),
+            filed_shares(p.shared_voting_power),
+            filed_shares(p.sole_voting_power),
             p.percent_of_class,
         )
         for p in persons
@@ -470,7 +471,7 @@ def test_schedule13g_reports_10000000_shares_at_51_percent() -> None:
     filing = schedule("schedule13g.xml")
 
     assert [
-        (p.name, whole_shares(p.aggregate_amount_owned), p.percent_of_class)
+        (p.name, filed_shares(p.aggregate_amount_owned), p.percent_of_class)
         for p in filing.reporting_persons
     ] == [
         ("Marex Securities Products Inc.", 10_000_000, "5.1"),
@@ -489,7 +490,7 @@ def test_schedule13g_persons_have_no_cik_and_mark_group_membership_as_filed() ->
         "a",
         ("CO",),
     )
-    assert whole_shares(marex.sole_voting_power) == 10_000_000
+    assert filed_shares(marex.sole_voting_power) == 10_000_000
     assert (filing.schedule, filing.issuer_cusips) == ("13G", ("48213Y107",))
     assert filing.date_of_event == date(2025, 11, 19)
 
@@ -503,7 +504,7 @@ def test_schedule13g_amendment_3_reports_7824100_shares_at_222_percent() -> None
         True,
     )
     assert [
-        (whole_shares(p.aggregate_amount_owned), p.percent_of_class, p.types_of_reporting_person)
+        (filed_shares(p.aggregate_amount_owned), p.percent_of_class, p.types_of_reporting_person)
         for p in filing.reporting_persons
     ] == [(7_824_100, "22.2", ("IA", "PN")), (7_824_100, "22.2", ("HC", "IN"))]
     assert filing.previous_accession_number == "0000902664-25-002420"

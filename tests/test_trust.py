@@ -245,7 +245,7 @@ MOVED = (
 @pytest.mark.parametrize(
     ("payload", "reason"),
     [
-        (GHOST, "is not a valid event (SharesPurchased.shares: Input should be greater than 0)"),
+        (GHOST, "is not a valid event (SharesPurchased.shares: Value error, must be more than 0"),
         ("not json", "is not a valid event"),
         (MOVED, "says ('OTHER', 'SharesPurchased', '2003-01-05') in its payload but ('INOC', "),
     ],

@@ -14,7 +14,16 @@ from typing import ClassVar, Literal
 from pydantic import model_validator
 
 from owl.ledger.events.base import Event
-from owl.ledger.events.values import Decimal, Name, Ratio, ShareCount, Shares, StatedPercent, Text
+from owl.ledger.events.values import (
+    Decimal,
+    Name,
+    Ratio,
+    ShareCount,
+    Shares,
+    StatedPercent,
+    Text,
+    WholeShares,
+)
 
 
 class _MarketTrade(Event):
@@ -143,7 +152,7 @@ class OutstandingReported(Event):
 
     type: Literal["OutstandingReported"] = "OutstandingReported"
     moves_capital: ClassVar[bool] = True
-    shares: Shares
+    shares: WholeShares
     security: Name | None = None
 
 

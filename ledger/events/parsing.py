@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from owl.ledger.errors import Problem
 from owl.ledger.events.registry import ADAPTER as _ADAPTER
 from owl.ledger.events.registry import AnyEvent
-from owl.ledger.events.values import DECIMAL_PATTERN, shown
+from owl.ledger.events.values import DECIMAL_PATTERN
+from owl.ledger.shares import shown
 
 # Fields the ledger assigns; dropped from input so an exported log re-ingests elsewhere.
 LEDGER_FIELDS = frozenset({"seq", "recorded_at", "hash", "prev_hash"})

@@ -125,6 +125,8 @@ def plain_payload(event: Event) -> str | None:
     if type(event) not in _CLASSES:
         return None
     fields = event.__dict__
+    if type(fields["shares"]) is not int:  # a fraction: the validator's serializer writes it
+        return None
     for key in _OPTIONAL:
         if fields[key] is not None:
             return None

@@ -18,7 +18,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from owl.ledger.events.base import Event
-from owl.ledger.events.values import Decimal, IsoDate, Name, Percent, Shares, Test, Text
+from owl.ledger.events.values import Decimal, IsoDate, Name, Percent, Test, Text, WholeShares
 
 
 class RightsAgreementAdopted(Event):
@@ -97,7 +97,7 @@ class BoardApprovalGranted(Event):
     persons: ClassVar[tuple[str, ...]] = ("person",)
     changes_terms: ClassVar[bool] = True
     person: Name
-    max_shares: Shares | None = None
+    max_shares: WholeShares | None = None
     max_percent: Percent | None = None
 
     @model_validator(mode="after")

@@ -6,14 +6,18 @@ stored event read back) sees the same value:
   space as one space; a control character (C0, C1, DEL), a bidirectional override or a lone
   surrogate is refused in any text, since a name that moves the cursor or reorders a line could
   forge what a table or a report shows;
-- shares are whole numbers up to 10^15 (more than any issuer has issued), decimals are decimal
-  strings of at most 15 integer and 12 fractional digits, and percentages, caps and thresholds
+- shares are whole numbers up to 10^15 (more than any issuer has issued), or, where a holding
+  or a trade has a fraction (dividend reinvestment, a purchase plan), a decimal string of at
+  most 6 places (`"14.19"`), held as an exact `Decimal`; a decimal string with no fraction
+  (`"1500.0000"`) is that whole number, and a whole number is always an `int`, so whole-share
+  feeds store and answer exactly as before. Shares outstanding, a plan's cap in shares and a
+  split's ratio stay whole. Decimals are decimal strings of at most 15 integer and 12
+  fractional digits, and percentages, caps and thresholds
   lie in (0, 100]; text is at most 2,000 characters, a name 200.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from datetime import date
@@ -21,9 +25,21 @@ from decimal import Decimal as _Decimal
 from functools import lru_cache
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    StringConstraints,
+)
 
 from owl.ledger.dates import is_written_as_a_date, parse_day
+from owl.ledger.shares import (  # re-exported: the amounts events hold
+    exact_shares,
+    share_text,
+    shown,
+)
 
 MAX_SHARES = 10**15
 MAX_NAME = 200  # characters of a person's name, a label, an event id
@@ -38,19 +54,6 @@ _FORBIDDEN = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 _SPACES = re.compile(r"\s+")
-
-
-def shown(value: object) -> str:
-    """An input value as the user wrote it, for a message: JSON values as JSON (`true`, `null`,
-    `1.5`, `[1]`), text quoted; long values cut short."""
-    if isinstance(value, str):
-        text = repr(value)
-    else:
-        try:
-            text = json.dumps(value, ensure_ascii=False)
-        except (TypeError, ValueError):
-            text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _iso_date(value: object) -> object:
@@ -135,8 +138,32 @@ IssuerKey = Annotated[
     str, BeforeValidator(normal_name), StringConstraints(min_length=1, max_length=MAX_ISSUER)
 ]
 Text = Annotated[str, BeforeValidator(_clean), StringConstraints(max_length=MAX_TEXT)]
-Shares = Annotated[int, Field(strict=True, gt=0, le=MAX_SHARES)]
-ShareCount = Annotated[int, Field(strict=True, ge=0, le=MAX_SHARES)]
+WholeShares = Annotated[int, Field(strict=True, gt=0, le=MAX_SHARES)]
+
+
+def _positive(value: object) -> int | _Decimal:
+    amount = exact_shares(value)
+    if amount <= 0:
+        raise ValueError(f"must be more than 0, got {shown(value)}")
+    return _at_most(amount, value)
+
+
+def _count(value: object) -> int | _Decimal:
+    amount = exact_shares(value)
+    if amount < 0:
+        raise ValueError(f"must be 0 or more, got {shown(value)}")
+    return _at_most(amount, value)
+
+
+def _at_most(amount: int | _Decimal, value: object) -> int | _Decimal:
+    if amount > MAX_SHARES:
+        raise ValueError(f"must be at most {MAX_SHARES}, got {shown(value)}")
+    return amount
+
+
+_AS_STORED = PlainSerializer(share_text, when_used="json")
+Shares = Annotated[int | _Decimal, PlainValidator(_positive), _AS_STORED]
+ShareCount = Annotated[int | _Decimal, PlainValidator(_count), _AS_STORED]
 Ratio = Annotated[int, Field(strict=True, gt=0, le=MAX_RATIO)]
 Decimal = Annotated[str, StringConstraints(pattern=DECIMAL_PATTERN)]
 Percent = Annotated[

@@ -3,8 +3,10 @@
 The header is `trade_id,issuer,holder,side,shares,trade_date`, optionally with `price`, in any
 order. `side` is BUY or SELL (any case; B and S allowed) and becomes SharesPurchased or SharesSold;
 `trade_id` becomes the `event_id`, so re-sending a file is a no-op; `trade_date` is the effective
-date. Line numbers are physical lines of the file (the header is line 1), so a quoted value that
-spans lines does not shift the numbers reported for later rows.
+date. `shares` is a whole number, or one with a fraction of at most 6 decimal places (`14.19`,
+a dividend reinvested), held exactly. Line numbers are physical lines of the file (the header
+is line 1), so a quoted value that spans lines does not shift the numbers reported for later
+rows.
 
 Every bad row is recorded in `problems` (all of them, not just the first); good rows stream out as
 `Pending`s. A header with missing or unknown columns is one problem on line 1 and nothing else is
@@ -29,6 +31,16 @@ SIDES = {"BUY": "SharesPurchased", "B": "SharesPurchased", "SELL": "SharesSold",
 # Event field -> the CSV column it came from, so problems name what the user wrote.
 _COLUMN_OF = {"event_id": "trade_id", "effective_date": "trade_date"}
 _DIGITS = re.compile(r"^[0-9]+$")
+_AMOUNT = re.compile(r"^[0-9]+(\.[0-9]{1,6})?$")  # a whole number, or one with a fraction
+
+
+def _positive(text: str) -> bool:
+    return any(c in "123456789" for c in text)
+
+
+def _amount(text: str) -> int | str:
+    """A whole number as an int; one with a fraction as its text (the event keeps it exact)."""
+    return int(text) if _DIGITS.match(text) else text
 
 
 class CsvFeed(LineFeed):
@@ -97,11 +109,14 @@ class CsvFeed(LineFeed):
         if values["side"] and side not in SIDES:
             problems.append(("side", f"expected BUY, SELL, B or S, got {values['side']!r}"))
         shares = values["shares"]
-        if len(shares) > 18:
+        if len(shares) > 24:
             problems.append(("shares", f"too large: {len(shares)} digits"))
             shares = ""
-        elif shares and (not _DIGITS.match(shares) or int(shares) == 0):
-            reason = f"expected a positive whole number of shares in digits, got {shares!r}"
+        elif shares and (not _AMOUNT.match(shares) or not _positive(shares)):
+            reason = (
+                "expected a positive number of shares in digits (a fraction with at most 6 "
+                f"decimal places, as 14.19), got {shares!r}"
+            )
             problems.append(("shares", reason))
         # Placeholders for values already found wrong, so the event model reports the rest.
         data: dict[str, Any] = {
@@ -109,7 +124,7 @@ class CsvFeed(LineFeed):
             "event_id": values["trade_id"] or "-",
             "issuer": values["issuer"] or "-",
             "holder": values["holder"] or "-",
-            "shares": int(shares) if _DIGITS.match(shares) and int(shares) > 0 else 1,
+            "shares": _amount(shares) if _AMOUNT.match(shares) and _positive(shares) else 1,
             "effective_date": values["trade_date"] or "2000-01-01",
         }
         if values.get("price"):

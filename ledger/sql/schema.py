@@ -33,7 +33,15 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = "5"  # 4: the writers' own lock on PostgreSQL; 5: a filing's holding is followed
+# 4: the writers' own lock on PostgreSQL; 5: a filing's holding is followed, and fractional
+# shares (the `*_frac` columns of positions and balances)
+SCHEMA_VERSION = "5"
+# The columns version 5 added to tables an older owl created: (table, column, SQL type).
+ADDED_IN_5 = (
+    ("positions", "delta_frac", "BIGINT NOT NULL DEFAULT 0"),
+    ("positions", "target_frac", "BIGINT"),
+    ("balances", "position_frac", "BIGINT NOT NULL DEFAULT 0"),
+)
 
 metadata = MetaData()
 
@@ -68,6 +76,9 @@ positions = Table(
     Column("kind", SmallInteger, primary_key=True, autoincrement=False),
     Column("delta", BigInteger, nullable=False),
     Column("target", BigInteger, nullable=True),
+    # A fractional amount's millionths beside its whole part (`maintained.amounts`).
+    Column("delta_frac", BigInteger, nullable=False, server_default="0"),
+    Column("target_frac", BigInteger, nullable=True),
     sqlite_with_rowid=False,
 )
 # Adopted and opening reports are few: a partial index finds them without reading every trade.
@@ -104,6 +115,7 @@ balances = Table(
     Column("position", BigInteger, nullable=False),
     Column("last_date", String(10), nullable=False),
     Column("last_seq", BigInteger, nullable=False),
+    Column("position_frac", BigInteger, nullable=False, server_default="0"),
 )
 
 appends = Table(

@@ -36,6 +36,7 @@ from owl.ledger.content import row_problem
 from owl.ledger.errors import ConnectionLost, LedgerError, NotInitialized, StoreUnavailable
 from owl.ledger.events import canonical_payload, event_from_payload
 from owl.ledger.sql.schema import (
+    ADDED_IN_5,
     PG_TRIGGERS,
     SCHEMA_VERSION,
     SQLITE_TRIGGERS,
@@ -127,6 +128,8 @@ class SqlStore:
                             conn.exec_driver_sql(statement)
                     if found is not None and found < "3":
                         _alias_unnormalized(conn)
+                    if found is not None and found < "5":
+                        _add_columns(conn)
                     conn.execute(owl_meta.delete().where(owl_meta.c.key == "schema_version"))
                     conn.execute(
                         insert(owl_meta), [{"key": "schema_version", "value": SCHEMA_VERSION}]
@@ -204,6 +207,15 @@ class SqlStore:
         `ledger.chain.verify_rows`, which tells `progress` how many more rows were checked)."""
         with self.reading() as session:
             return verify_rows(session.chain(), expect, row_problem, progress=progress)
+
+
+def _add_columns(conn: Connection) -> None:
+    """Add the columns version 5 added to the derived tables an older owl created (the upgrade
+    then rebuilds them from the log)."""
+    for table, column, kind in ADDED_IN_5:
+        present = {c["name"] for c in inspect(conn).get_columns(table)}
+        if column not in present:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
 
 def _alias_unnormalized(conn: Connection) -> None:

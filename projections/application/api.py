@@ -51,7 +51,7 @@ from owl.projections.application.reading import Reading
 from owl.projections.application.writing import AppendedButUnfinished
 from owl.projections.domain.identity import NamesSeen, as_asked
 from owl.projections.domain.obligations import concerning, from_records
-from owl.projections.maintained import checkpoints, tables
+from owl.projections.maintained import checking, checkpoints, tables
 from owl.projections.maintained.following import Follow
 from owl.projections.maintained.heap import bulk
 from owl.projections.maintained.maintain import Maintainer
@@ -251,7 +251,7 @@ class Ledger:
 
     def _verify_derived(self) -> Json:
         """Write every derived table again from the log inside a transaction that is rolled
-        back, and compare it with what is stored (`tables.first_difference`)."""
+        back, and compare it with what is stored (`checking.first_difference`)."""
         try:
             with self.store.writing(dry_run=True) as writer:
                 found, stored, compared = compare_with_log(writer)
@@ -259,7 +259,7 @@ class Ledger:
             return {"ok": None, "skipped": f"the derived tables were not checked: {exc}"}
         return {
             "ok": found is None,
-            "tables": list(tables.DERIVED),
+            "tables": list(checking.DERIVED),
             "checkpoints": {"stored": stored, "compared": compared},
             "table": found.table if found else None,
             "how": found.how if found else None,

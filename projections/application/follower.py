@@ -42,6 +42,7 @@ from owl.ledger.errors import InvalidEvents
 from owl.ledger.events import AnyEvent
 from owl.ledger.feeds.message import MessageReader, Refusal
 from owl.ledger.log import AppendResult, Pending
+from owl.ledger.shares import json_default
 from owl.projections.application import changes, refusals
 from owl.projections.application.api import Ledger
 from owl.projections.application.refusals import pendings
@@ -231,7 +232,7 @@ class Follower:
         found = changes.changes(self.ledger, changes.batch_spans(self.ledger, ids))
         for change in found:
             headers = {"Owl-Change": change["change"], "Owl-Issuer": change["issuer"]}
-            data = json.dumps(change, ensure_ascii=False).encode()
+            data = json.dumps(change, ensure_ascii=False, default=json_default).encode()
             self.subscription.publish(self.publish, data, headers, changes.key(change))
         return len(found)
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from owl.ledger.events import DerivativeAcquired, DerivativeDisposed, DerivativeReported
+from owl.ledger.shares import Amount, norm
 from owl.projections.domain.state import Book, Derivative
 
 WINDOW = timedelta(days=60)
@@ -38,9 +39,10 @@ def rule_counts(right: Derivative, day: date) -> bool:
     return right.exercisable_from is None or right.exercisable_from <= day + WINDOW
 
 
-def rights(book: Book, members: Iterable[str], day: date, mode: str) -> tuple[int, int]:
+def rights(book: Book, members: Iterable[str], day: date, mode: str) -> tuple[Amount, Amount]:
     """The shares the members may acquire: (as the plan counts them, as Rule 13d-3 does)."""
-    plan = rule = 0
+    plan: Amount = 0
+    rule: Amount = 0
     held = book.derivatives
     if not held:
         return 0, 0
@@ -55,11 +57,11 @@ def rights(book: Book, members: Iterable[str], day: date, mode: str) -> tuple[in
 
 def control_rights(
     book: Book, members: Iterable[str], day: date, acquired: dict[str, set[str]]
-) -> int:
+) -> Amount:
     """The shares of rights acquired with a control purpose (`acquired`: holder -> series) that
     Rule 13d-3(d)(1)(i)'s proviso counts at once, beyond those `rule_counts` already counts:
     not yet exercisable within 60 days, not expired."""
-    extra = 0
+    extra: Amount = 0
     for member in members:
         for key in acquired.get(member, ()):
             right = book.derivatives.get(member, {}).get(key)
@@ -121,5 +123,7 @@ def apply_right(
             quantity=before.quantity - ev.quantity,
             underlying=before.underlying - ev.underlying_shares * gives,
         )
+    if type(after.quantity) is not int or type(after.underlying) is not int:
+        after = after._replace(quantity=norm(after.quantity), underlying=norm(after.underlying))
     series[key] = after
     return key, before, after

@@ -20,11 +20,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from owl.ledger.shares import Amount
 from owl.projections.domain.numbers import format_percent, percent
 from owl.projections.domain.state import CountReport
 
 
-def moved_silently(previous: tuple[date, int, int] | None, reported: int, computed: int) -> str:
+def moved_silently(
+    previous: tuple[date, Amount, Amount] | None, reported: Amount, computed: Amount
+) -> str:
     if previous is None:
         return ""
     day, before_reported, before_computed = previous
@@ -33,11 +36,11 @@ def moved_silently(previous: tuple[date, int, int] | None, reported: int, comput
     return ""
 
 
-def nothing_on_record(previous: tuple[date, int, int] | None, computed: int) -> str:
+def nothing_on_record(previous: tuple[date, Amount, Amount] | None, computed: Amount) -> str:
     return "nothing_on_record" if previous is None and computed == 0 else ""
 
 
-def mistyped(reported: int, computed: int) -> str:
+def mistyped(reported: Amount, computed: Amount) -> str:
     a, b = str(reported), str(computed)
     if reported and computed and (reported * 10 == computed or computed * 10 == reported):
         return "mistyped:factor_of_ten"
@@ -55,7 +58,9 @@ def mistyped(reported: int, computed: int) -> str:
     return ""
 
 
-def other_count(stated: str | None, computed: int, reports: Sequence[CountReport], on: date) -> str:
+def other_count(
+    stated: str | None, computed: Amount, reports: Sequence[CountReport], on: date
+) -> str:
     """The count (reported on or before `on`) on which the ledger's position gives the percent
     the filer stated, when that is not the latest count."""
     if not stated or not reports:
@@ -71,9 +76,9 @@ def other_count(stated: str | None, computed: int, reports: Sequence[CountReport
 
 
 def likely_cause(
-    previous: tuple[date, int, int] | None,
-    reported: int,
-    computed: int,
+    previous: tuple[date, Amount, Amount] | None,
+    reported: Amount,
+    computed: Amount,
     stated_percent: str | None,
     reports: Sequence[CountReport],
     on: date,

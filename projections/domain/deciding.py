@@ -24,6 +24,7 @@ from owl.ledger.events import (
     TenderOfferTerminated,
     involved,
 )
+from owl.ledger.shares import Amount
 from owl.projections.domain import terms as plan
 from owl.projections.domain.beneficial import rights
 from owl.projections.domain.groups import Group, form_groups, group_labels
@@ -37,6 +38,7 @@ from owl.projections.domain.judge import (
 )
 from owl.projections.domain.lifecycle import Sad
 from owl.projections.domain.limits import Limit, limit_for, threshold_limit
+from owl.projections.domain.numbers import percent
 from owl.projections.domain.state import (
     NEWCOMER,
     QUIET,
@@ -70,13 +72,13 @@ class Today:
     )
 
     def __init__(self, everyone: bool) -> None:
-        self.moves: dict[str, list[tuple[int, str | None]]] = {}  # holder -> (delta, other)
-        self.rights: dict[str, int] = {}  # holder -> the part of its moves that is rights
+        self.moves: dict[str, list[tuple[Amount, str | None]]] = {}  # holder -> (delta, other)
+        self.rights: dict[str, Amount] = {}  # holder -> the part of its moves that is rights
         self.named: set[str] = set()
         self.cause: dict[str, int] = {}  # person -> seq of its latest event today
         self.intents: list[tuple[int, str]] = []
         self.determinations: list[tuple[int, InadvertenceDetermined]] = []
-        self.reports: list[tuple[int, str, int]] = []  # public reports: seq, holder, shares
+        self.reports: list[tuple[int, str, Amount]] = []  # public reports: seq, holder, shares
         self.tenders: list[tuple[int, TenderOfferCommenced | TenderOfferTerminated]] = []
         self.adopted: int | None = None  # seq of a plan adopted today
         self.split = False
@@ -234,7 +236,7 @@ class Deciding:
             if s.book.outstanding:
                 counted, _ = rights(s.book, members, day, s.terms.derivatives)
                 shares = sum(s.book.held(m) for m in members) + counted
-                held = Fraction(shares * 100, s.book.outstanding + counted)
+                held = percent(shares, s.book.outstanding + counted)
             due = s.life.commence_tender(s.terms, day, seq, ev.person, ev.percent_sought, held)
             if due is not None:
                 self._due(due, seq)
@@ -258,7 +260,7 @@ class Deciding:
             if group is None or exemption.person not in self.s.terms.exemptions:
                 continue
             members = group.member_set
-            flow = 0
+            flow: Amount = 0
             for member in group.members:
                 flow -= today.rights.get(member, 0)
                 for delta, other in today.moves.get(member, ()):
@@ -341,7 +343,7 @@ class Deciding:
         """Did the group acquire shares today: a net inflow from outside it, or a link that joined
         two parts that both held shares (each acquires the other's)."""
         members = group.member_set
-        inflow = 0
+        inflow: Amount = 0
         for member in group.members:
             for delta, other in today.moves.get(member, ()):
                 if other is None or other not in members:
@@ -420,7 +422,7 @@ class Deciding:
             s.persons[member] = person._replace(status=status, levels=now_up, group=together)
 
     def _limit(
-        self, day: date, group: Group, today: Today, shares: int, outstanding: int | None
+        self, day: date, group: Group, today: Today, shares: Amount, outstanding: Amount | None
     ) -> Limit | None:
         """The group's limit at the end of the date (the plan in force). On the adoption date a
         group at or over the threshold is grandfathered when the plan says so; a grandfathered
@@ -448,7 +450,7 @@ class Deciding:
                 return limit_for(s.terms, group, s.book.held, s.grandfathered)
         return limit
 
-    def _keep_grandfathered(self, members: tuple[str, ...], breach: bool, shares: int) -> None:
+    def _keep_grandfathered(self, members: tuple[str, ...], breach: bool, shares: Amount) -> None:
         """Grandfathering ends with a breach (the group acquired more); a disposition lowers the
         cap to what is left, so buying back is acquiring additional shares."""
         s = self.s

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Literal, NamedTuple
 
+from owl.ledger.shares import Amount
 from owl.projections.domain.calendar import SEC
 from owl.projections.domain.filings import Family, Filing
 from owl.projections.domain.watch import Point, Watch
@@ -45,9 +46,9 @@ class Obligation(NamedTuple):
     status: Status
     filing: Filing | None
     days_late: int | None
-    held: int | None  # the group's Rule 13d-3 holding then, of `base`
-    base: int | None
-    since: tuple[date, int] | None = None  # an amendment's measure: the position it moved from
+    held: Amount | None  # the group's Rule 13d-3 holding then, of `base`
+    base: Amount | None
+    since: tuple[date, Amount] | None = None  # an amendment's measure: the position it moved from
     cooling_off: tuple[date, date | None, tuple[tuple[date, int | None], ...]] | None = None
     notes: tuple[str, ...] = ()
     security: str | None = None  # the class (None: the common stock)
@@ -70,9 +71,9 @@ class Unknown(NamedTuple):
     names: frozenset[str]
     date: date
     cause: int | None
-    held: int
-    base: int
-    before: int
+    held: Amount
+    base: Amount
+    before: Amount
     owed: tuple[Kind, ...]
     levels: tuple[str, ...] = ()
 
@@ -91,8 +92,8 @@ class NotOwed(NamedTuple):
     names: frozenset[str]
     date: date
     cause: int | None
-    held: int
-    base: int
+    held: Amount
+    base: Amount
     kind: NotOwedKind = "dilution"
 
 
@@ -237,7 +238,7 @@ class Held:
         index = bisect_right(self.dates, day)
         return self.points[index - 1] if index else None
 
-    def shares(self, day: date) -> int:
+    def shares(self, day: date) -> Amount:
         p = self.at(day)
         return p.held if p is not None else 0
 

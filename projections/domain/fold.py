@@ -63,6 +63,7 @@ from owl.ledger.events import (
     involved,
 )
 from owl.ledger.log import Recorded
+from owl.ledger.shares import Amount, norm
 from owl.projections.domain import rules
 from owl.projections.domain import terms as plan
 from owl.projections.domain.beneficial import apply_right, due_dates, plan_counts
@@ -280,15 +281,17 @@ class Fold(Deciding):
         today: Today,
         book: Book,
         holder: str,
-        delta: int,
+        delta: Amount,
         other: str | None,
         nature: str | None = None,
     ) -> None:
         holdings = book.holdings
-        holdings[holder] = holdings.get(holder, 0) + delta
+        held = holdings.get(holder, 0) + delta
+        holdings[holder] = held if type(held) is int else norm(held)
         if nature:
             key = (holder, nature)
-            book.indirect[key] = book.indirect.get(key, 0) + delta
+            inside = book.indirect.get(key, 0) + delta
+            book.indirect[key] = inside if type(inside) is int else norm(inside)
         if book is not self.s.book:
             return  # only the plan's class moves a group's standing
         moves = today.moves.get(holder)
@@ -327,8 +330,8 @@ class Fold(Deciding):
         holder: str,
         nature: str,
         series: str,
-        reported: int,
-        computed: int,
+        reported: Amount,
+        computed: Amount,
         taken: bool,
         ev: HoldingReported | DerivativeReported,
         followed: bool = False,
@@ -399,7 +402,7 @@ class Fold(Deciding):
             if counted:
                 self._add_right(today, ev.holder, counted)
 
-    def _add_right(self, today: Today, holder: str, delta: int) -> None:
+    def _add_right(self, today: Today, holder: str, delta: Amount) -> None:
         """A right the plan counts is beneficial ownership: acquiring one is an acquisition."""
         today.rights[holder] = today.rights.get(holder, 0) + delta
         moves = today.moves.get(holder)
@@ -429,7 +432,7 @@ def _split(book: Book, numerator: int, denominator: int) -> None:
     """Every account of the class multiplies, each rounded down on its own (`rules.scaled`);
     a holder's total is its direct account plus its indirect ones."""
     indirect = {k: rules.scaled(n, numerator, denominator) for k, n in book.indirect.items()}
-    inside: dict[str, int] = {}
+    inside: dict[str, Amount] = {}
     for (holder, _), n in book.indirect.items():
         inside[holder] = inside.get(holder, 0) + n
     holdings = {}

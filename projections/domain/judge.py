@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import NamedTuple
 
+from owl.ledger.shares import Amount
 from owl.projections.domain.limits import Basis, Limit, beyond
 from owl.projections.domain.state import Level, LevelKey, Person, Status
 from owl.projections.domain.terms import Terms
@@ -33,8 +34,8 @@ class Facts(NamedTuple):
 
     day: date
     in_force: bool
-    outstanding: int | None
-    shares: int
+    outstanding: Amount | None
+    shares: Amount
     limit: Limit | None  # None when the plan is not in force or no count is known
     gained: bool  # the group acquired shares that day
     fell: bool  # shares outstanding fell that day
@@ -104,8 +105,8 @@ def apply_verdict(person: Person, verdict: Verdict, day: date) -> Person:
 
 
 def headroom(
-    status: Status, limit: Limit | None, shares: int, outstanding: int | None
-) -> int | None:
+    status: Status, limit: Limit | None, shares: Amount, outstanding: Amount | None
+) -> Amount | None:
     """How many more shares the group could acquire without becoming an Acquiring Person."""
     if limit is None or not outstanding:
         return None
@@ -116,8 +117,8 @@ def headroom(
 
 
 def levels_beyond(
-    plan: tuple[int, int | None],
-    rule: tuple[int, int | None],
+    plan: tuple[Amount, Amount | None],
+    rule: tuple[Amount, Amount | None],
     terms: Terms,
     limit: Limit | None,
 ) -> tuple[dict[LevelKey, Level], dict[LevelKey, Level]]:
@@ -151,7 +152,7 @@ def levels_beyond(
     return levels, up
 
 
-def quiet_bound(outstanding: int, terms: Terms) -> int:
+def quiet_bound(outstanding: Amount, terms: Terms) -> Amount:
     """The fewest shares that put a lone holder beyond 5% or the plan threshold."""
     over_five = 5 * outstanding // 100 + 1
     threshold = terms.threshold

@@ -17,6 +17,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
+from owl.ledger.shares import Amount
 from owl.projections.domain.calendar import add_days, roll_forward
 from owl.projections.domain.numbers import breaches
 from owl.projections.domain.terms import Terms
@@ -33,7 +34,7 @@ class Sad(NamedTuple):
     date: date
     seq: int
     holder: str
-    shares: int
+    shares: Amount
 
 
 class Redemption(NamedTuple):

@@ -18,6 +18,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
+from owl.ledger.shares import Amount
 from owl.projections.domain.groups import Group
 from owl.projections.domain.numbers import Test, max_shares_within
 from owl.projections.domain.state import Grandfathered
@@ -31,14 +32,14 @@ class Limit(NamedTuple):
 
     basis: Basis
     percent_text: str | None
-    shares: int | None
+    shares: Amount | None
     test: Test | None
     source_amendment: str | None
     seq: int | None  # the event that set it (adoption, amendment or approval)
     effective: date | None = None  # for an exemption: the amendment's effective date
     percent: Fraction | None = None  # percent_text as an exact value
 
-    def breached(self, shares: int, outstanding: int) -> bool:
+    def breached(self, shares: Amount, outstanding: Amount) -> bool:
         if self.basis == "exempt_person":
             return False
         if self.shares is not None:
@@ -46,7 +47,7 @@ class Limit(NamedTuple):
         assert self.percent is not None and self.test is not None
         return beyond(shares, outstanding, self.percent, self.test)
 
-    def max_holding(self, outstanding: int) -> int | None:
+    def max_holding(self, outstanding: Amount) -> Amount | None:
         if self.basis == "exempt_person":
             return None
         if self.shares is not None:
@@ -55,8 +56,12 @@ class Limit(NamedTuple):
         return max_shares_within(self.percent, self.test, outstanding)
 
 
-def beyond(shares: int, outstanding: int, level: Fraction, test: Test) -> bool:
-    """Is `shares` of `outstanding` beyond `level` percent under `test` (>= or >)?"""
+def beyond(shares: Amount, outstanding: Amount, level: Fraction, test: Test) -> bool:
+    """Is `shares` of `outstanding` beyond `level` percent under `test` (>= or >)? (A fractional
+    amount is compared as an exact fraction.)"""
+    if type(shares) is not int or type(outstanding) is not int:
+        value = Fraction(shares) * 100 / Fraction(outstanding)
+        return value >= level if test == "at_or_above" else value > level
     left = shares * 100 * level.denominator
     right = level.numerator * outstanding
     return left >= right if test == "at_or_above" else left > right
@@ -68,7 +73,7 @@ _EXEMPT_PERSON = Limit("exempt_person", None, None, None, None, None)
 def limit_for(
     terms: Terms,
     group: Group,
-    held: Callable[[str], int],
+    held: Callable[[str], Amount],
     grandfathered: Mapping[str, Grandfathered] | None = None,
 ) -> Limit:
     names = group.names

@@ -52,6 +52,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from owl.ledger.log import Recorded
+from owl.ledger.shares import Amount
 from owl.projections.domain import form5, passive
 from owl.projections.domain.duties import (
     Found,
@@ -73,6 +74,7 @@ from owl.projections.domain.duties import (
 )
 from owl.projections.domain.filings import SCHEDULES, Filing
 from owl.projections.domain.fold import Fold
+from owl.projections.domain.numbers import magnitude
 from owl.projections.domain.state import FoldState
 from owl.projections.domain.watch import Point, Transaction, Watch
 
@@ -355,7 +357,7 @@ def _amendments(r: Record, points: list[Point], formed: bool) -> list[Obligation
     active = first.adopted and first.over_five and not schedules
     since = (first.date, first.held) if active else None
     notes = ("first_known_position",) if active else ()
-    held = 0
+    held: Amount = 0
     for _, _, _, item in items:
         if isinstance(item, Filing):
             active = item.family == "13D"
@@ -381,9 +383,9 @@ def _amendments(r: Record, points: list[Point], formed: bool) -> list[Obligation
     return found
 
 
-def _material(p: Point, since: int) -> bool:
+def _material(p: Point, since: Amount) -> bool:
     """A change of 1% of the class or more, while over 5% before or after it."""
-    moved = abs(p.held - since)
+    moved = magnitude(p.held - since)
     return moved * 100 >= p.base and (p.over_five or since * 100 > 5 * p.base)
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from owl.ledger.shares import Amount
 from owl.projections.domain.calendar import SEC
 from owl.projections.domain.duties import (
     NEW_13G_DEADLINES,
@@ -47,6 +48,7 @@ from owl.projections.domain.duties import (
     schedule_13d_due,
 )
 from owl.projections.domain.filings import SCHEDULES, Filing
+from owl.projections.domain.numbers import magnitude
 from owl.projections.domain.watch import Intent, Point
 
 _DAY = timedelta(days=1)
@@ -107,7 +109,7 @@ def _periodic(r: Record, held: Held, schedules: list[Filing]) -> list[Obligation
         since = held.shares(previous.event_date)
         if previous.amendment and since * 100 <= 5 * now.base:
             continue  # it reported 5% or less: nothing more until it crosses again
-        moved = abs(now.held - since)
+        moved = magnitude(now.held - since)
         if moved == 0 or (end >= NEW_13G_DEADLINES and moved * 100 < now.base):
             continue
         p = now._replace(date=end, cause=None, cause_type=None)
@@ -125,7 +127,7 @@ def _monthly_over_ten(r: Record, held: Held, schedules: list[Filing]) -> list[Ob
     if start is None:
         return []
     found: list[Obligation] = []
-    baseline: int | None = None
+    baseline: Amount | None = None
     for end in _ends(start.event_date, r.as_of, "month"):
         filer = regime(schedules, end)
         now = held.at(end)
@@ -138,7 +140,7 @@ def _monthly_over_ten(r: Record, held: Held, schedules: list[Filing]) -> list[Ob
                 baseline = reported.held  # its filing already reported it over 10%
         if baseline is None and now.held * 100 <= 10 * now.base:
             continue
-        if baseline is not None and abs(now.held - baseline) * 100 <= 5 * now.base:
+        if baseline is not None and magnitude(now.held - baseline) * 100 <= 5 * now.base:
             continue
         note = "over_ten" if baseline is None else "moved_five"
         p = now._replace(date=end, cause=None, cause_type=None)
@@ -154,7 +156,7 @@ def _monthly_over_ten(r: Record, held: Held, schedules: list[Filing]) -> list[Ob
 def _passive_over_ten(r: Record, held: Held, schedules: list[Filing]) -> list[Obligation]:
     """Rule 13d-2(d): a passive investor's acquisition of more than 10%, then each 5% move."""
     found: list[Obligation] = []
-    baseline: int | None = None
+    baseline: Amount | None = None
     for p in held.points:
         filer = regime(schedules, p.date)
         if filer is None or filer.rule != "13d-1(c)":
@@ -164,7 +166,7 @@ def _passive_over_ten(r: Record, held: Held, schedules: list[Filing]) -> list[Ob
             if p.held * 100 <= 10 * p.base or p.held <= p.before:
                 continue  # not over 10%, or only through a fall in shares outstanding
             note = "over_ten"
-        elif abs(p.held - baseline) * 100 <= 5 * p.base:
+        elif magnitude(p.held - baseline) * 100 <= 5 * p.base:
             continue
         else:
             note = "moved_five"

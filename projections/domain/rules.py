@@ -33,6 +33,9 @@ Which types do any of this is declared by the event classes (`moves_shares`, `mo
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
+from decimal import Decimal
+from fractions import Fraction
+from math import floor
 from typing import NamedTuple
 
 from owl.ledger.events import (
@@ -50,15 +53,16 @@ from owl.ledger.events import (
     SharesTransferred,
     StockSplit,
 )
+from owl.ledger.shares import SHARE_PLACES, Amount, exact_shares
 from owl.projections.domain.groups import Link, LinkKey, link_key
 
 Account = tuple[str, str, str]  # (holder, security, nature): "" the common stock, held directly
 # A fixed move: (account, shares added (negative when taken), the other holder of a transfer).
 # A plain tuple, not a named one: it is made once per event on the append's hot path.
-Move = tuple[Account, int, str | None]
+Move = tuple[Account, Amount, str | None]
 
 # The kinds of change a `positions` row records. FOLLOW: a filing's statement of the holding after
-# a row, which the account follows only where the ledger's position has gone below zero.
+# a row, which the account follows.
 MOVE, SPLIT, ADOPT, OPENING, FOLLOW = 0, 1, 2, 3, 4
 # The kinds that state the position (`target`): every kind from ADOPT on, which is how the
 # positions table's partial index (`kind >= 2`) and its queries find them.
@@ -83,7 +87,7 @@ _SIGN: dict[type[Event], int] = {
 ONE_ACCOUNT: tuple[type[Event], ...] = tuple(_SIGN)
 
 
-def signed(ev: SharesPurchased | SharesAcquired | SharesSold | SharesDisposed) -> int:
+def signed(ev: SharesPurchased | SharesAcquired | SharesSold | SharesDisposed) -> Amount:
     """A one-account event's move: its shares, signed (the fold's hot path asks this alone)."""
     return _SIGN[type(ev)] * ev.shares
 
@@ -146,12 +150,16 @@ def moves(ev: Event) -> tuple[Move, ...]:
     return mover(ev) if mover is not None else ()
 
 
-def scaled(shares: int, numerator: int, denominator: int) -> int:
-    """A position (or a count) after a split, rounded down."""
-    return shares * numerator // denominator
+def scaled(shares: Amount, numerator: int, denominator: int) -> Amount:
+    """A position (or a count) after a split, rounded down: to a whole share, or, for a
+    fractional position, to the millionth of a share owl holds."""
+    if isinstance(shares, int):
+        return shares * numerator // denominator
+    millionths = floor(Fraction(shares) * numerator * 10**SHARE_PLACES / denominator)
+    return exact_shares(Decimal(millionths).scaleb(-SHARE_PLACES))
 
 
-def split_adds(held: int, numerator: int, denominator: int) -> int:
+def split_adds(held: Amount, numerator: int, denominator: int) -> Amount:
     """What a split adds to a position."""
     return scaled(held, numerator, denominator) - held
 
@@ -173,7 +181,7 @@ def report_kind(ev: HoldingReported) -> int | None:
     return FOLLOW if followed else None
 
 
-def report_adds(held: int, target: int, kind: int) -> int:
+def report_adds(held: Amount, target: Amount, kind: int) -> Amount:
     """What a report taken as the position adds: it sets the position to what it states; an
     opening report only on an empty account."""
     if kind == OPENING and held != 0:
@@ -189,7 +197,7 @@ class CapitalChange(NamedTuple):
 
     security: str  # "" the common stock
     reported: int | None = None  # a reported count: sets it
-    delta: int = 0  # an issuance (+) or a repurchase (-)
+    delta: Amount = 0  # an issuance (+) or a repurchase (-)
     ratio: tuple[int, int] | None = None  # a split: numerator, denominator
 
 
@@ -226,7 +234,7 @@ def capital_change(ev: Event) -> CapitalChange | None:
     return rule(ev) if rule is not None else None
 
 
-def outstanding_after(count: int | None, change: CapitalChange) -> int | None:
+def outstanding_after(count: Amount | None, change: CapitalChange) -> Amount | None:
     """Shares outstanding after a change, from `count` before it (None: not yet known)."""
     if change.reported is not None:
         return change.reported

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, NamedTuple
 
+from owl.ledger.shares import Amount
 from owl.projections.domain.groups import Link, LinkKey
 from owl.projections.domain.lifecycle import Lifecycle
 from owl.projections.domain.terms import Terms
@@ -43,7 +44,7 @@ class Level(NamedTuple):
     percent: str | None = None
     test: str | None = None
     basis: str | None = None  # a cap's basis: exemption or approval
-    shares: int | None = None  # an approval by share count
+    shares: Amount | None = None  # an approval by share count
 
 
 class Person(NamedTuple):
@@ -91,8 +92,8 @@ class Reconciliation(NamedTuple):
 
     date: date
     holder: str
-    reported: int
-    computed: int
+    reported: Amount
+    computed: Amount
     adopted: bool
     seq: int
     nature: str = ""  # "" held directly
@@ -103,7 +104,7 @@ class Reconciliation(NamedTuple):
     followed: bool = False  # a filing's holding after a row: the account then follows it
 
     @property
-    def difference(self) -> int:
+    def difference(self) -> Amount:
         return self.reported - self.computed
 
     @property
@@ -127,7 +128,7 @@ class Grandfathered(NamedTuple):
     nothing more. `shares` is its cap (what it held then, as the plan counts; lowered when it
     disposes of shares, scaled by splits); `seq` the adoption."""
 
-    shares: int
+    shares: Amount
     seq: int
     since: date
 
@@ -135,8 +136,8 @@ class Grandfathered(NamedTuple):
 class Derivative(NamedTuple):
     """A holder's derivatives of one series: how many, the shares they give, and when."""
 
-    quantity: int
-    underlying: int
+    quantity: Amount
+    underlying: Amount
     exercisable_from: date | None
     expires_on: date | None
 
@@ -154,19 +155,19 @@ class Book:
     each holder's shares however held; `indirect` the part held in each indirect way (the rest
     is held directly). `derivatives` are each holder's series of rights to acquire shares."""
 
-    holdings: dict[str, int] = field(default_factory=dict)
-    outstanding: int | None = None
+    holdings: dict[str, Amount] = field(default_factory=dict)
+    outstanding: Amount | None = None
     report: int | None = None  # seq of the count in force
     adjustments: list[int] = field(default_factory=list)  # seqs that adjusted it since
     reports: list[CountReport] = field(default_factory=list)
     reconciliations: list[Reconciliation] = field(default_factory=list)
     statements: dict[str, Statement] = field(default_factory=dict)
-    indirect: dict[tuple[str, str], int] = field(default_factory=dict)
+    indirect: dict[tuple[str, str], Amount] = field(default_factory=dict)
     derivatives: dict[str, dict[str, Derivative]] = field(default_factory=dict)
     # Open breaks: each account's offset at its last report, and the report that began it.
-    differences: dict[StatedLine, tuple[int, int]] = field(default_factory=dict)
+    differences: dict[StatedLine, tuple[Amount, int]] = field(default_factory=dict)
     # Each account's last report: (date, reported, computed), to tell what moved since.
-    last_reports: dict[StatedLine, tuple[date, int, int]] = field(default_factory=dict)
+    last_reports: dict[StatedLine, tuple[date, Amount, Amount]] = field(default_factory=dict)
 
     def clone(self) -> Book:
         return Book(
@@ -183,10 +184,10 @@ class Book:
             dict(self.last_reports),
         )
 
-    def held(self, holder: str) -> int:
+    def held(self, holder: str) -> Amount:
         return self.holdings.get(holder, 0)
 
-    def account(self, holder: str, nature: str) -> int:
+    def account(self, holder: str, nature: str) -> Amount:
         """What one account holds: shares held in that indirect way, or (nature "") directly."""
         if nature:
             return self.indirect.get((holder, nature), 0)
@@ -209,7 +210,7 @@ class FoldState:
     inadvertence: dict[str, Determination] = field(default_factory=dict)
     life: Lifecycle = field(default_factory=Lifecycle)
     in_force: bool = False
-    last_outstanding: int | None = None
+    last_outstanding: Amount | None = None
     schedule: list[date] = field(default_factory=list)  # a heap of dates something falls due
     due_causes: dict[date, int] = field(default_factory=dict)  # the seq that set each due date
     grandfathered: dict[str, Grandfathered] = field(default_factory=dict)  # by member

@@ -39,6 +39,7 @@ from owl.ledger.events import (
     involved,
 )
 from owl.ledger.log import Recorded
+from owl.ledger.shares import Amount
 from owl.projections.domain import filings
 from owl.projections.domain.beneficial import control_rights, rights, series_key
 from owl.projections.domain.fold import Fold
@@ -53,9 +54,9 @@ class Point(NamedTuple):
     label: str
     members: tuple[str, ...]
     names: frozenset[str]
-    held: int  # shares plus rights exercisable within 60 days
-    base: int  # shares outstanding plus those rights
-    before: int  # held at the group's previous point (0: the first)
+    held: Amount  # shares plus rights exercisable within 60 days
+    base: Amount  # shares outstanding plus those rights
+    before: Amount  # held at the group's previous point (0: the first)
     first: bool  # the first date the ledger sees the group hold anything
     cause: int | None  # the date's latest event naming a member (else moving capital); None: none
     cause_type: str | None
@@ -129,7 +130,7 @@ class Watch:
         self.filings: dict[str, filings.Filing] = {}
         self.last_day: date | None = None
         self._today: dict[date, list[Recorded]] = {}
-        self._last: dict[str, tuple[int, int]] = {}  # label -> (held, base) when last seen
+        self._last: dict[str, tuple[Amount, Amount]] = {}  # label -> (held, base) when last seen
         self._tracked: dict[str, str] = {}  # a member of each group ever over 5% -> its label
         self._over_ten: dict[str, tuple[str, frozenset[str]]] = {}  # member -> (label, names)
         self._insiders: set[str] = set()  # directors and officers, from the filings that say so
@@ -137,8 +138,8 @@ class Watch:
         self.became: list[tuple[date, int, str, str]] = []
         # ... and first known otherwise: (date, seq, person, role, what named it so)
         self.became_unknown: list[tuple[date, int, str, str, str]] = []
-        self._outstanding: int | None = None
-        self._reported: int | None = None  # shares outstanding as the issuer last reported them
+        self._outstanding: Amount | None = None
+        self._reported: Amount | None = None  # shares outstanding as the issuer last reported them
         self._intending: set[str] = set()  # who declared a control intent
         self._control: dict[str, set[str]] = {}  # holder -> rights acquired with that purpose
         self.fiscal: list[tuple[date, str]] = []  # (from, month_day) of the issuer's fiscal year

@@ -1,7 +1,8 @@
 """The fold's state and timeline changes as JSON, and back, exactly.
 
 A checkpoint stores a `FoldState` as compressed JSON: every value in it is an int, a string, a
-bool, a date (written YYYY-MM-DD) or a decimal string (a cap, a threshold), so nothing is lost and
+bool, a date (written YYYY-MM-DD), a decimal string (a cap, a threshold) or a fractional amount
+of shares (a `Decimal`, written as a one-key object: `_amount`), so nothing is lost and
 `decode(encode(state)) == state` (a property test holds it). Quiet holders, the great majority,
 are listed by name only.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import zlib
 from datetime import date
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
@@ -295,11 +297,29 @@ def encode_state(state: FoldState) -> bytes:
     filled in (a fold resumed from a checkpoint takes the checkpoints a fold from the start
     would, byte for byte)."""
     body = state_json(state)
-    return zlib.compress(json.dumps(body, separators=(",", ":"), sort_keys=True).encode(), 1)
+    text = json.dumps(body, separators=(",", ":"), sort_keys=True, default=_amount)
+    return zlib.compress(text.encode(), 1)
 
 
 def decode_state(blob: bytes) -> FoldState:
-    return state_from_json(json.loads(zlib.decompress(blob)))
+    return state_from_json(json.loads(zlib.decompress(blob), object_hook=_unamount))
+
+
+# A fractional amount of shares (a `Decimal`) is written as {"\u0000d": "14.19"}: no name can
+# be that key (names refuse control characters), so reading it back is unambiguous.
+_DECIMAL = "\u0000d"
+
+
+def _amount(value: object) -> dict[str, str]:
+    if isinstance(value, Decimal):
+        return {_DECIMAL: format(value, "f")}
+    raise TypeError(f"{type(value).__name__} is not part of a fold's state")
+
+
+def _unamount(raw: dict[str, Any]) -> Any:
+    if len(raw) == 1 and _DECIMAL in raw:
+        return Decimal(raw[_DECIMAL])
+    return raw
 
 
 # --- timeline changes ------------------------------------------------------------------------
@@ -339,8 +359,8 @@ def _unchange(raw: list[Any]) -> Change:
 
 
 def encode_changes(changes: list[Change]) -> bytes:
-    return zlib.compress(json.dumps([_change(c) for c in changes]).encode(), 1)
+    return zlib.compress(json.dumps([_change(c) for c in changes], default=_amount).encode(), 1)
 
 
 def decode_changes(blob: bytes) -> list[Change]:
-    return [_unchange(raw) for raw in json.loads(zlib.decompress(blob))]
+    return [_unchange(raw) for raw in json.loads(zlib.decompress(blob), object_hook=_unamount)]

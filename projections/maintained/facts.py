@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from owl.ledger.events import AnyEvent, event_from_payload
+from owl.ledger.shares import Amount
 from owl.projections.domain import rules
 from owl.projections.domain.groups import Link, LinkKey
 from owl.projections.maintained.tables import VOID, FactRow
@@ -26,9 +27,9 @@ def live_facts(facts: Iterable[FactRow]) -> list[tuple[FactRow, AnyEvent]]:
     ]
 
 
-def outstanding_of(facts: list[tuple[FactRow, AnyEvent]], security: str) -> int | None:
+def outstanding_of(facts: list[tuple[FactRow, AnyEvent]], security: str) -> Amount | None:
     """Shares then outstanding of a class (`rules.outstanding_after`, as the fold counts it)."""
-    count: int | None = None
+    count: Amount | None = None
     for _, ev in facts:
         change = rules.capital_change(ev)
         if change is not None and change.security == security:

@@ -52,6 +52,7 @@ from owl.ledger.events import (
     event_from_payload,
     involved,
 )
+from owl.ledger.shares import Amount, norm
 from owl.ledger.store import Writer
 from owl.projections.domain.removals import refused_removals
 from owl.projections.domain.rules import (
@@ -190,7 +191,7 @@ class Maintainer:
             work.run_max = eff
 
     def _move(
-        self, writer: Writer, work: IssuerWork, key: Account, point: Place, delta: int, seq: int
+        self, writer: Writer, work: IssuerWork, key: Account, point: Place, delta: Amount, seq: int
     ) -> None:
         balance = work.balance(writer, key)
         balance.position += delta  # a balance is always the sum of the account's rows
@@ -237,7 +238,7 @@ class Maintainer:
         work: IssuerWork,
         key: Account,
         point: Place,
-        target: int,
+        target: Amount,
         kind: int,
         rows: list[PositionRow],
     ) -> None:
@@ -276,7 +277,7 @@ class Maintainer:
                 cls = getattr(split, "security", None) or ""
                 work.walk_all[cls] = min(work.walk_all.get(cls, point), point)
                 withdraw(work, point, cls=cls)
-            net: dict[tuple[Account, int], tuple[int, int | None]] = {}
+            net: dict[tuple[Account, int], tuple[Amount, Amount | None]] = {}
             for row in rows:
                 part = ((row.holder, row.security, row.nature), row.kind)
                 total, _ = net.get(part, (0, None))
@@ -391,7 +392,7 @@ class Maintainer:
 
     def _float(self, writer: Writer, work: IssuerWork) -> None:
         """A repurchase larger than the shares outstanding (the float) is a shortfall too."""
-        outstanding: dict[str, int | None] = {}
+        outstanding: dict[str, Amount | None] = {}
         for fact, ev in live_facts(tables.facts(writer, work.name, upto_seq=ALL)):
             change = capital_change(ev)
             if change is None:
@@ -411,12 +412,13 @@ class Maintainer:
         seq: int,
         when: str,
         holder: str,
-        held: int,
-        needed: int,
+        held: Amount,
+        needed: Amount,
     ) -> None:
         record = writer.events_by_seq([seq])[seq]
         if may_oversell(record.event):
             return
+        held, needed = norm(held), norm(needed)
         if seq > self.start_seq:
             line, origin = self.line_of(seq)
             reason = _refusal(record.event.type, holder, when, held, needed)
@@ -452,13 +454,13 @@ _VERB = {
 
 def _net(made: Sequence[Move]) -> list[Move]:
     """An event's moves summed by account (a single move, the common case, is its own sum)."""
-    net: dict[Account, int] = {}
+    net: dict[Account, Amount] = {}
     for key, delta, _ in made:
         net[key] = net.get(key, 0) + delta
     return [(key, delta, None) for key, delta in net.items()]
 
 
-def _refusal(kind: str, holder: str, when: str, held: int, needed: int) -> str:
+def _refusal(kind: str, holder: str, when: str, held: Amount, needed: Amount) -> str:
     if holder == OUTSTANDING:
         return f"only {held:,} shares are outstanding on {when}; cannot repurchase {needed:,}"
     action = _VERB.get(BY_NAME[kind], "give up {:,}").format(needed)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from owl.ledger.append import replay_log
 from owl.ledger.store import Writer
-from owl.projections.maintained import checkpoints, tables
+from owl.projections.maintained import checking, checkpoints, tables
 from owl.projections.maintained.following import Follow
 from owl.projections.maintained.heap import bulk
 from owl.projections.maintained.maintain import Maintainer
@@ -36,11 +36,11 @@ def build_all(writer: Writer, cache: checkpoints.StateCache, issuers: list[str])
         return sum(checkpoints.build(writer, cache, issuer) for issuer in sorted(set(issuers)))
 
 
-def compare_with_log(writer: Writer) -> tuple[tables.Difference | None, int, int]:
+def compare_with_log(writer: Writer) -> tuple[checking.Difference | None, int, int]:
     """Rewrite the derived tables from the log (in the caller's transaction, which must be
     rolled back) and compare them with what was stored: the first difference, and how many
     stored checkpoints there were and how many of them the rewrite recomputed."""
-    tables.keep_copies(writer)
+    checking.keep_copies(writer)
     rewrite(writer)
     build_all(writer, checkpoints.StateCache(), [s.issuer for s in tables.issuers(writer)])
-    return tables.first_difference(writer), *tables.checkpoints_compared(writer)
+    return checking.first_difference(writer), *checking.checkpoints_compared(writer)

@@ -11,7 +11,8 @@ created with the log's by the store (`owl.ledger.sql.schema`): one `owl init` ma
 
 A position row's `kind` is the rules' (`owl.projections.domain.rules`): MOVE, SPLIT, ADOPT (a
 report taken as the position), OPENING (a report stating a position before any trade) or FOLLOW
-(a filing's holding after a row, taken where the ledger's position had gone below zero).
+(a filing's holding after a row, which the account follows). Amounts are stored as their whole
+part and their millionths (`amounts`: fractional shares, exactly).
 Longer than the ~300 lines STYLE.md asks: one function per statement on the five derived tables,
 each a few lines of SQL, kept together so the tables' SQL has one home.
 """
@@ -22,8 +23,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from owl.ledger.events import EventVoided, IssuerIdentified, PersonIdentified, event_from_payload
+from owl.ledger.shares import Amount
 from owl.ledger.store import Sql
 from owl.projections.domain.rules import ADOPT, SPLIT
+from owl.projections.maintained import amounts
 
 VOID = EventVoided.__name__
 IDENTIFIED = IssuerIdentified.__name__
@@ -46,9 +49,9 @@ class PositionRow(NamedTuple):
     security: str  # "" the common stock
     nature: str  # "" held directly
     rec_seq: int
-    delta: int
+    delta: Amount
     kind: int
-    target: int | None
+    target: Amount | None
 
 
 class FactRow(NamedTuple):
@@ -71,7 +74,7 @@ class Balance(NamedTuple):
     holder: str
     security: str
     nature: str
-    position: int
+    position: Amount
     last_date: str
     last_seq: int
 
@@ -170,8 +173,25 @@ def known_seq(db: Sql, issuer: str, recorded_at: str | None) -> int:
     return int(value) if value is not None else 0
 
 
+# A position row as stored: each amount as its whole part and its millionths (`amounts`).
+_POSITION = ("issuer, effective_date, seq, holder, security, nature, rec_seq, delta, kind, "
+             "target, delta_frac, target_frac")  # fmt: skip
+
+
+def _stored(r: PositionRow) -> tuple[object, ...]:
+    delta, delta_frac = amounts.split(r.delta)
+    target, target_frac = amounts.split_or_none(r.target)
+    return (*r[:7], delta, r.kind, target, delta_frac, target_frac)
+
+
+def _position(row: Sequence[Any]) -> PositionRow:
+    return PositionRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                       amounts.join(row[7], row[10]), row[8],
+                       amounts.join_or_none(row[9], row[11]))  # fmt: skip
+
+
 def insert_positions(db: Sql, rows: Sequence[PositionRow]) -> None:
-    db.insert("positions", PositionRow._fields, rows)
+    db.insert("positions", _POSITION.split(", "), [_stored(r) for r in rows])
 
 
 def add_positions(db: Sql, rows: Sequence[PositionRow]) -> None:
@@ -180,12 +200,12 @@ def add_positions(db: Sql, rows: Sequence[PositionRow]) -> None:
     if not rows:
         return
     sql = (
-        "INSERT INTO positions (issuer, effective_date, seq, holder, security, nature, "
-        "rec_seq, delta, kind, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
-        "(issuer, effective_date, seq, holder, security, nature, rec_seq, kind) DO UPDATE "
-        "SET delta = positions.delta + excluded.delta"
+        f"INSERT INTO positions ({_POSITION}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON "
+        "CONFLICT (issuer, effective_date, seq, holder, security, nature, rec_seq, kind) DO "
+        "UPDATE SET delta = positions.delta + excluded.delta, "
+        "delta_frac = positions.delta_frac + excluded.delta_frac"
     )
-    db.execute_many(sql, rows)
+    db.execute_many(sql, [_stored(r) for r in rows])
 
 
 def insert_facts(db: Sql, rows: Sequence[FactRow]) -> None:
@@ -201,11 +221,12 @@ def put_balances(db: Sql, rows: Sequence[Balance]) -> None:
         return
     sql = (
         "INSERT INTO balances (issuer, holder, security, nature, position, last_date, "
-        "last_seq) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issuer, holder, security, "
-        "nature) DO UPDATE SET position = excluded.position, last_date = "
-        "excluded.last_date, last_seq = excluded.last_seq"
+        "last_seq, position_frac) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issuer, holder, "
+        "security, nature) DO UPDATE SET position = excluded.position, last_date = "
+        "excluded.last_date, last_seq = excluded.last_seq, position_frac = "
+        "excluded.position_frac"
     )
-    db.execute_many(sql, rows)
+    db.execute_many(sql, [_balance_row(b) for b in rows])
 
 
 def facts(db: Sql, issuer: str, upto_seq: int, through_date: str | None = None) -> list[FactRow]:
@@ -222,16 +243,22 @@ def facts(db: Sql, issuer: str, upto_seq: int, through_date: str | None = None) 
     return [FactRow(*row) for row in rows]
 
 
+def _balance_row(b: Balance) -> tuple[object, ...]:
+    whole, millionths = amounts.split(b.position)
+    return (*b[:4], whole, b.last_date, b.last_seq, millionths)
+
+
 def holdings(
     db: Sql, issuer: str, through_date: str, upto_seq: int
-) -> dict[tuple[str, str, str], int]:
+) -> dict[tuple[str, str, str], Amount]:
     """Each account's shares: (holder, security, nature) -> shares, zeros left out."""
     rows = db.rows(
-        "SELECT holder, security, nature, SUM(delta) FROM positions WHERE issuer = ? AND "
-        "effective_date <= ? AND rec_seq <= ? GROUP BY holder, security, nature",
+        "SELECT holder, security, nature, SUM(delta), SUM(delta_frac) FROM positions WHERE "
+        "issuer = ? AND effective_date <= ? AND rec_seq <= ? GROUP BY holder, security, nature",
         [issuer, through_date, upto_seq],
     )
-    return {(h, s, n): int(total) for h, s, n, total in rows if total}
+    found = {(h, s, n): amounts.join(total, frac) for h, s, n, total, frac in rows}
+    return {key: total for key, total in found.items() if total}
 
 
 def first_below_zero(
@@ -240,14 +267,15 @@ def first_below_zero(
     """(date, seq) of the event that first took an account (None nature: all) below zero."""
     where = "" if nature is None else " AND nature = ?"
     rows = db.rows(
-        "SELECT effective_date, seq, SUM(delta) FROM positions WHERE issuer = ? AND holder = ? "
+        "SELECT effective_date, seq, SUM(delta), SUM(delta_frac) FROM positions WHERE "
+        "issuer = ? AND holder = ? "
         f"AND security = ?{where} AND effective_date <= ? AND rec_seq <= ? "
         "GROUP BY effective_date, seq ORDER BY effective_date, seq",
         [issuer, holder, security, *([] if nature is None else [nature]), through, upto],
     )
-    total = 0
-    for day, seq, delta in rows:
-        total += int(delta)
+    total: Amount = 0
+    for day, seq, delta, frac in rows:
+        total += amounts.join(delta, frac)
         if total < 0:
             return str(day), int(seq)
     return None
@@ -270,13 +298,14 @@ def adopted(db: Sql, issuer: str, through_date: str, upto_seq: int) -> list[Posi
     (its `delta` is what the report changed; `target` what it stated)."""
     rows = db.rows(
         "SELECT issuer, effective_date, seq, holder, security, nature, MAX(rec_seq), "
-        "SUM(delta), kind, MAX(target) FROM positions WHERE issuer = ? AND "
-        f"kind >= {ADOPT} AND "  # the taken kinds, as the partial index ix_positions_adopted
+        "SUM(delta), kind, MAX(target), SUM(delta_frac), MAX(target_frac) FROM positions "
+        f"WHERE issuer = ? AND kind >= {ADOPT} AND "  # the taken kinds, as ix_positions_adopted
         "effective_date <= ? AND rec_seq <= ? GROUP BY issuer, effective_date, seq, holder, "
-        "security, nature, kind HAVING SUM(delta) <> 0 ORDER BY effective_date, seq",
+        "security, nature, kind HAVING SUM(delta) <> 0 OR SUM(delta_frac) <> 0 "
+        "ORDER BY effective_date, seq",
         [issuer, through_date, upto_seq],
     )
-    return [PositionRow(*row) for row in rows]
+    return [row for row in map(_position, rows) if row.delta]
 
 
 def position_rows(
@@ -284,36 +313,34 @@ def position_rows(
 ) -> Iterator[PositionRow]:
     wanted = None if holders is None else set(holders)
     rows = db.stream(
-        "SELECT issuer, effective_date, seq, holder, security, nature, rec_seq, delta, kind, "
-        "target FROM positions WHERE issuer = ? AND effective_date >= ? "
+        f"SELECT {_POSITION} FROM positions WHERE issuer = ? AND effective_date >= ? "
         "ORDER BY effective_date, seq, holder, security, nature",
         [issuer, from_date],
     )
     for row in rows:
         if wanted is None or row[3] in wanted:
-            yield PositionRow(*row)
+            yield _position(row)
 
 
 def rows_of_event(db: Sql, issuer: str, effective_date: str, seq: int) -> list[PositionRow]:
     rows = db.rows(
-        "SELECT issuer, effective_date, seq, holder, security, nature, rec_seq, delta, kind, "
-        "target FROM positions WHERE issuer = ? AND effective_date = ? AND seq = ?",
+        f"SELECT {_POSITION} FROM positions WHERE issuer = ? AND effective_date = ? AND seq = ?",
         [issuer, effective_date, seq],
     )
-    return [PositionRow(*row) for row in rows]
+    return [_position(row) for row in rows]
 
 
 def sums_from(
     db: Sql, issuer: str, effective_date: str, seq: int
-) -> dict[tuple[str, str, str], int]:
+) -> dict[tuple[str, str, str], Amount]:
     """Each account's total of the rows at or after the point (effective_date, seq)."""
     rows = db.rows(
-        "SELECT holder, security, nature, SUM(delta) FROM positions WHERE issuer = ? AND "
-        "effective_date >= ? AND NOT (effective_date = ? AND seq < ?) "
+        "SELECT holder, security, nature, SUM(delta), SUM(delta_frac) FROM positions WHERE "
+        "issuer = ? AND effective_date >= ? AND NOT (effective_date = ? AND seq < ?) "
         "GROUP BY holder, security, nature",
         [issuer, effective_date, effective_date, seq],
     )
-    return {(h, s, n): int(total) for h, s, n, total in rows}
+    return {(h, s, n): amounts.join(total, frac) for h, s, n, total, frac in rows}
 
 
 def named_after(
@@ -359,7 +386,7 @@ def classes(db: Sql, issuer: str) -> list[str]:
 def balances(
     db: Sql, issuer: str, accounts: Iterable[tuple[str, str, str]] | None = None
 ) -> dict[tuple[str, str, str], Balance]:
-    columns = "issuer, holder, security, nature, position, last_date, last_seq"
+    columns = "issuer, holder, security, nature, position, last_date, last_seq, position_frac"
     if accounts is None:
         rows = db.rows(f"SELECT {columns} FROM balances WHERE issuer = ?", [issuer])
     else:
@@ -374,7 +401,9 @@ def balances(
             )
         rows = [r for r in rows if (r[1], r[2], r[3]) in wanted]
     return {
-        (r[1], r[2], r[3]): Balance(r[0], r[1], r[2], r[3], int(r[4]), r[5], int(r[6]))
+        (r[1], r[2], r[3]): Balance(
+            r[0], r[1], r[2], r[3], amounts.join(r[4], r[7]), r[5], int(r[6])
+        )
         for r in rows
     }
 
@@ -443,58 +472,3 @@ def drop_checkpoints(db: Sql, issuer: str | None = None) -> None:
 def clear_projections(db: Sql) -> None:
     for table in ("positions", "facts", "balances", "appends", "checkpoints"):
         db.execute(f"DELETE FROM {table}")
-
-
-# --- checking the derived tables against the log ------------------------------------------------
-
-DERIVED = ("positions", "facts", "balances", "appends")
-
-
-def keep_copies(db: Sql) -> None:
-    """Copy every derived table as it is stored, in this transaction only (temporary tables),
-    before they are written again from the log."""
-    for table in (*DERIVED, "checkpoints"):
-        db.execute(f"CREATE TEMPORARY TABLE owl_was_{table} AS SELECT * FROM {table}")
-
-
-class Difference(NamedTuple):
-    """The first row where a stored derived table differs from what the log implies."""
-
-    table: str
-    how: str  # "stored" (a row the log does not imply) or "missing" (one it implies, not stored)
-    row: tuple[object, ...]
-
-
-def first_difference(db: Sql) -> Difference | None:
-    """Compare each derived table kept by `keep_copies` with the same table written again from
-    the log; a checkpoint is compared where both have it (the log implies one at each interval
-    a build reaches; one taken elsewhere is checked by the fold that reads it)."""
-    for table in DERIVED:
-        for how, first, second in (("stored", f"owl_was_{table}", table),
-                                   ("missing", table, f"owl_was_{table}")):  # fmt: skip
-            found = db.rows(f"SELECT * FROM {first} EXCEPT SELECT * FROM {second} LIMIT 1")
-            if found:
-                return Difference(table, how, tuple(found[0]))
-    found = db.rows(
-        "SELECT w.issuer, w.through, w.built_seq FROM owl_was_checkpoints w JOIN checkpoints c "
-        "ON c.issuer = w.issuer AND c.through = w.through AND c.built_seq = w.built_seq "
-        "WHERE w.state <> c.state OR w.counted <> c.counted OR w.format <> c.format "
-        # Changes are since the chain's checkpoint before: compared where both chains step from
-        # the same one (an append and a rebuild may cut the history at other dates, each right).
-        "OR (w.changes <> c.changes AND COALESCE(w.previous, '') = COALESCE(c.previous, '') "
-        "AND COALESCE(w.previous_seq, -1) = COALESCE(c.previous_seq, -1)) "
-        "ORDER BY w.issuer, w.through, w.built_seq LIMIT 1"
-    )
-    if found:
-        return Difference("checkpoints", "stored", tuple(found[0]))
-    return None
-
-
-def checkpoints_compared(db: Sql) -> tuple[int, int]:
-    """(checkpoints stored, of which the rebuild from the log recomputed the same key)."""
-    stored = db.rows("SELECT COUNT(*) FROM owl_was_checkpoints")[0][0]
-    common = db.rows(
-        "SELECT COUNT(*) FROM owl_was_checkpoints w JOIN checkpoints c ON c.issuer = w.issuer "
-        "AND c.through = w.through AND c.built_seq = w.built_seq"
-    )[0][0]
-    return int(stored), int(common)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from owl.ledger.events import StockSplit
+from owl.ledger.shares import Amount
 from owl.ledger.store import Writer
 from owl.projections.domain.rules import SPLIT, TAKEN, Account, report_adds, split_adds
 from owl.projections.maintained import tables
@@ -21,7 +22,7 @@ from owl.projections.maintained.tables import VOID, PositionRow
 from owl.projections.maintained.work import ALL, IssuerWork, Place
 
 # (writer, issuer, seq, date, holder, held, needed): an account short of what a change takes
-Shortfall = Callable[[Writer, str, int, str, str, int, int], None]
+Shortfall = Callable[[Writer, str, int, str, str, Amount, Amount], None]
 
 
 class Walk:
@@ -48,7 +49,7 @@ class Walk:
             for f, ev in live_facts(facts)
             if isinstance(ev, StockSplit) and (f.effective_date, f.seq) >= start
         )
-        pending: dict[Place, dict[Account, tuple[int, int]]] = {}
+        pending: dict[Place, dict[Account, tuple[Amount, int]]] = {}
         for (at, owner), stated in work.pending.items():
             pending.setdefault(at, {})[owner] = stated
         corrections: list[PositionRow] = []
@@ -100,9 +101,9 @@ class Walk:
         out: list[PositionRow],
         point: Place,
         key: Account,
-        delta: int,
+        delta: Amount,
         kind: int,
-        target: int | None,
+        target: Amount | None,
         always: bool = False,
     ) -> None:
         if delta or always:
@@ -132,8 +133,8 @@ def by_place(rows: Iterator[PositionRow]) -> Iterator[tuple[Place, RowsOf]]:
 def merge(
     groups: Iterator[tuple[Place, RowsOf]],
     splits: list[tuple[Place, StockSplit]],
-    pending: dict[Place, dict[Account, tuple[int, int]]],
-) -> Iterator[tuple[Place, RowsOf, StockSplit | None, dict[Account, tuple[int, int]]]]:
+    pending: dict[Place, dict[Account, tuple[Amount, int]]],
+) -> Iterator[tuple[Place, RowsOf, StockSplit | None, dict[Account, tuple[Amount, int]]]]:
     """Every point in replay order: its rows, the split made there (if any), and the adopted or
     opening reports of this run there that have no row yet."""
     extra = sorted({*(p for p, _ in splits), *pending})

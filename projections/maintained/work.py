@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from owl.ledger.shares import Amount, norm
 from owl.ledger.store import Writer
 from owl.projections.domain.rules import Account
 from owl.projections.maintained import tables
@@ -22,11 +23,19 @@ ALL = 2**62  # a seq beyond any: every row
 class Running:
     """An account's running balance in this append, and the last place it changed."""
 
-    __slots__ = ("last", "position")
+    __slots__ = ("_position", "last")
 
-    def __init__(self, position: int, last: Place) -> None:
-        self.position = position
+    def __init__(self, position: Amount, last: Place) -> None:
+        self._position = norm(position)
         self.last = last
+
+    @property
+    def position(self) -> Amount:
+        return self._position
+
+    @position.setter
+    def position(self, value: Amount) -> None:
+        self._position = norm(value)
 
 
 @dataclass
@@ -39,13 +48,13 @@ class IssuerWork:
     last_split: dict[str, Place] = field(default_factory=dict)  # by class
     walk: dict[Account, Place] = field(default_factory=dict)  # earliest point touched
     walk_all: dict[str, Place] = field(default_factory=dict)  # a class split before later events
-    pending: dict[tuple[Place, Account], tuple[int, int]] = field(default_factory=dict)
+    pending: dict[tuple[Place, Account], tuple[Amount, int]] = field(default_factory=dict)
     culprits: dict[str, list[tuple[Place, int]]] = field(default_factory=dict)
     named: set[str] = field(default_factory=set)  # every holder the batch gives a position
     void_culprits: list[tuple[Place, int]] = field(default_factory=list)
     split_culprits: list[tuple[Place, int]] = field(default_factory=list)
     # Shortfalls found at once, withdrawn if a walk later covers them (it finds them again).
-    provisional: dict[Account, list[tuple[Place, int, int]]] = field(default_factory=dict)
+    provisional: dict[Account, list[tuple[Place, Amount, Amount]]] = field(default_factory=dict)
     capital: bool = False
     removals: bool = False  # the batch removes an exemption: check it names a grant
     run_min: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from owl.ledger.shares import Amount
 from owl.projections.domain.duties import (
     NEW_13G_DEADLINES,
     NEW_DEADLINES,
@@ -13,7 +14,7 @@ from owl.projections.domain.duties import (
     Obligation,
     Unknown,
 )
-from owl.projections.domain.numbers import format_percent, percent
+from owl.projections.domain.numbers import format_percent, magnitude, percent
 
 FORM_NAMES: dict[Kind, str] = {
     "schedule_13d": "Schedule 13D",
@@ -88,7 +89,7 @@ def trigger(o: Obligation) -> str:
         assert o.since is not None and o.held is not None and o.base
         moved = o.held - o.since[1]
         return (
-            f"a material change: {moved:+,} shares ({format_percent(percent(abs(moved), o.base))}"
+            f"a material change: {moved:+,} shares ({_of(magnitude(moved), o.base)}"
             f"% of the class) since its position of {o.since[0]} ({o.since[1]:,} shares)"
         )
     if o.kind == "schedule_13d_after_13g" and o.rule == "Rule 13d-1(f)":
@@ -100,7 +101,7 @@ def trigger(o: Obligation) -> str:
     if o.kind == "schedule_13g_amendment":
         assert o.since is not None and o.held is not None and o.base
         moved = o.held - o.since[1]
-        change = f"{moved:+,} shares ({format_percent(percent(abs(moved), o.base))}% of the class)"
+        change = f"{moved:+,} shares ({_of(magnitude(moved), o.base)}% of the class)"
         since = f"since its Schedule 13G reporting {o.since[0]} ({o.since[1]:,} shares)"
         if "over_ten" in o.notes:
             return f"more than 10% of the class ({held}), {since}"
@@ -121,7 +122,11 @@ def trigger(o: Obligation) -> str:
     return "a transaction by a 10% owner (over 10% at the end of the previous date)"
 
 
-def _pct(held: int | None, base: int | None) -> str:
+def _of(held: Amount, base: Amount) -> str:
+    return format_percent(percent(held, base))
+
+
+def _pct(held: Amount | None, base: Amount | None) -> str:
     if held is None or not base:
         return "-"
     return f"{held:,} of {base:,} shares, {format_percent(percent(held, base))}%"
@@ -203,7 +208,7 @@ def unknown_text(u: Unknown) -> str:
         owed.append("a Form 4 for each trade (it was a 10% owner)")
     return (
         f"{u.group}'s holding moved {moved:+,} shares "
-        f"({format_percent(percent(abs(moved), u.base))}% of the class) to {held} by {u.date}, "
+        f"({_of(magnitude(moved), u.base)}% of the class) to {held} by {u.date}, "
         "known only from a report taken as the position, with no trades on record: "
         f"{' and '.join(owed)} were owed on dates the ledger does not know, and whether they "
         "were filed it cannot know"

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from owl.ledger.log import Recorded
+from owl.ledger.shares import Amount
 from owl.projections.domain.duties import (
     Found,
     NotOwed,
@@ -78,7 +79,7 @@ def _ref(records: Mapping[int, Recorded], seq: int | None) -> Json | None:
     return record_ref(records.get(seq)) if seq is not None else None
 
 
-def _holding(held: int | None, base: int | None) -> Json | None:
+def _holding(held: Amount | None, base: Amount | None) -> Json | None:
     if held is None or not base:
         return None
     return {"shares": held, "of": base, "percent": format_percent(percent(held, base))}

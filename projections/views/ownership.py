@@ -27,6 +27,7 @@ from owl.ledger.events import (
     RightsAgreementAdopted,
 )
 from owl.ledger.log import Recorded
+from owl.ledger.shares import Amount
 from owl.ledger.store import Reader
 from owl.projections.domain.beneficial import Rights, apply_right, plan_counts, rule_counts
 from owl.projections.domain.groups import Link, LinkKey, form_groups, group_labels
@@ -49,20 +50,20 @@ def plan_of(facts: list[tuple[FactRow, AnyEvent]]) -> tuple[str, str]:
 
 
 def default_class(
-    facts: list[tuple[FactRow, AnyEvent]], accounts: Mapping[Account, int], plan_class: str
+    facts: list[tuple[FactRow, AnyEvent]], accounts: Mapping[Account, Amount], plan_class: str
 ) -> str:
     """The class a view shows unless asked: the plan's; with no plan, the class most shares
     are held of (an issuer whose only stock is "Class A Common Stock" shows that)."""
     if any(isinstance(ev, RightsAgreementAdopted) for _, ev in facts):
         return plan_class
-    totals: dict[str, int] = {}
+    totals: dict[str, Amount] = {}
     for (_, cls, _), shares in accounts.items():
         totals[cls] = totals.get(cls, 0) + shares
     return max(totals, key=lambda c: (totals[c], c == ""), default="")
 
 
 def classes_of(
-    facts: list[tuple[FactRow, AnyEvent]], accounts: Mapping[Account, int], plan_class: str
+    facts: list[tuple[FactRow, AnyEvent]], accounts: Mapping[Account, Amount], plan_class: str
 ) -> set[str]:
     """Every class the issuer's events name by the date ("" the common stock)."""
     found = {plan_class, ""} | {cls for _, cls, _ in accounts}
@@ -89,7 +90,7 @@ def class_named(asked: str, known: set[str], issuer: str, day: str) -> str:
     )
 
 
-def _natural(item: tuple[Account, int]) -> tuple[str, str, list[tuple[int, str]]]:
+def _natural(item: tuple[Account, Amount]) -> tuple[str, str, list[tuple[int, str]]]:
     """Accounts in reading order: "Trust (F8)" before "Trust (F10)"."""
     (holder, cls, nature), _ = item
     parts = re.split(r"(\d+)", nature)
@@ -102,15 +103,15 @@ def ownership_body(
     known_at: str | None,
     security: str,
     mode: str,
-    accounts: Mapping[Account, int],
-    outstanding: int | None,
+    accounts: Mapping[Account, Amount],
+    outstanding: Amount | None,
     links: Mapping[LinkKey, Link],
     rights: Rights,
     changes: list[Json],
     breaks: list[Json],
 ) -> Json:
     """The ownership view of one class, from its accounts' shares and the facts around them."""
-    totals: dict[str, int] = {}
+    totals: dict[str, Amount] = {}
     indirect: dict[str, list[Json]] = {}
     for (holder, cls, nature), shares in sorted(accounts.items(), key=_natural):
         if cls != security or not shares:
@@ -119,7 +120,7 @@ def ownership_body(
         if nature:
             indirect.setdefault(holder, []).append({"nature": nature, "shares": shares})
 
-    def pct(shares: int) -> str | None:
+    def pct(shares: Amount) -> str | None:
         return format_share_percent(shares, outstanding) if outstanding else None
 
     labels = group_labels(links)
@@ -233,7 +234,7 @@ def ownership_view(
 
 
 def _holder(
-    holder: str, shares: int, share_percent: str | None, indirect: list[Json] | None
+    holder: str, shares: Amount, share_percent: str | None, indirect: list[Json] | None
 ) -> Json:
     """A holder's shares in all; the parts held indirectly, when there are any, apart."""
     body: Json = {"holder": holder, "shares": shares, "percent": share_percent}
@@ -255,8 +256,8 @@ def change_json(
     day: str,
     holder: str,
     nature: str,
-    reported: int,
-    computed: int,
+    reported: Amount,
+    computed: Amount,
     record: Recorded | None,
     opening: bool = False,
 ) -> Json:
@@ -287,7 +288,7 @@ def below_zero(derivatives: list[Json]) -> list[Json]:
     ]  # fmt: skip
 
 
-def oversold(accounts: Mapping[Account, int], cls: str) -> list[Json]:
+def oversold(accounts: Mapping[Account, Amount], cls: str) -> list[Json]:
     """Each account of the class below zero: the log holds an event that takes more than the
     account had (however it got there: the append refuses one). Shown as an inconsistency,
     never as a silent negative holding."""

@@ -20,6 +20,7 @@ from datetime import date
 
 from owl.ledger.events import CAPITAL_MOVERS, TRADES
 from owl.ledger.log import Recorded
+from owl.ledger.shares import Amount
 from owl.projections.domain.fold import Fold
 from owl.projections.domain.groups import alone
 from owl.projections.domain.numbers import format_percent
@@ -29,7 +30,7 @@ from owl.projections.views.snapshot import GroupStatus, Snapshot
 from owl.projections.views.wording import change_text, describe
 
 
-def point(day: date, standing: GroupStatus, outstanding: int | None) -> Json:
+def point(day: date, standing: GroupStatus, outstanding: Amount | None) -> Json:
     limit = standing.limit
     return {
         "date": day.isoformat(),

@@ -17,6 +17,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from owl.ledger.log import Recorded
+from owl.ledger.shares import Amount
 from owl.projections.domain.beneficial import rights
 from owl.projections.domain.groups import Group, form_groups, group_labels
 from owl.projections.domain.judge import headroom
@@ -36,14 +37,14 @@ class GroupStatus:
     outstanding (plus those), the limit, the status and what follows from them."""
 
     group: Group
-    shares: int
+    shares: Amount
     percent: Fraction | None
     limit: Limit | None
     status: Status
-    headroom: int | None
+    headroom: Amount | None
     intervals: tuple[Interval, ...]
     flags: tuple[str, ...]
-    derivatives: int = 0
+    derivatives: Amount = 0
 
 
 class Snapshot:

@@ -23,7 +23,7 @@ from owl.ledger.feeds.sec.edgar import (
     unwrap,
 )
 from owl.ledger.feeds.sec.errors import FilingRefused, FractionalShares, SecProblem
-from owl.ledger.feeds.sec.form345 import OwnershipDocument, parse_ownership, whole_shares
+from owl.ledger.feeds.sec.form345 import OwnershipDocument, filed_shares, parse_ownership
 from owl.ledger.feeds.sec.schedule13 import Schedule13Filing, parse_schedule13
 from owl.ledger.feeds.sec.schedule_text import parse_schedule_text
 
@@ -36,10 +36,10 @@ __all__ = [
     "Submission",
     "TextDocument",
     "XmlDocument",
+    "filed_shares",
     "parse_ownership",
     "parse_schedule13",
     "parse_schedule_text",
     "read_submission",
     "unwrap",
-    "whole_shares",
 ]

@@ -4,7 +4,7 @@ Every problem the SEC parsers find becomes a `FilingRefused` whose message names
 (usually its file name) and the element path inside it, e.g.
 `form4.xml: <nonDerivativeTransaction[2]/transactionShares/value>: '12x' is not a number`.
 The values stay on the exception as a `SecProblem`, so a caller can collect them as data.
-`FractionalShares` is separate: the filing is fine, but a caller asked for whole shares.
+`FractionalShares` is separate: an amount finer than the millionth of a share owl holds.
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ class FilingRefused(LedgerError, ValueError):
 
 
 class FractionalShares(LedgerError, ValueError):
-    """A share amount with a real fraction where whole shares were required."""
+    """A share amount with more decimal places than owl holds (six: a millionth of a share)."""
 
     def __init__(self, value: Decimal) -> None:
         self.value = value
-        super().__init__(f"{value} is not a whole number of shares")
+        super().__init__(f"{value} has more than 6 decimal places (owl holds shares to the "
+                         "millionth)")  # fmt: skip

@@ -13,7 +13,8 @@ table (transactions and holdings counted together, in document order), so a call
 as accession number + table + index. Each value is a `Footnoted`: the value as filed (None when
 the filer gave only footnotes, as with an option's `<exerciseDate>` "see F3") and the ids of the
 footnotes attached to it. Share amounts are `Decimal` exactly as written (`1500.0000` stays so);
-`whole_shares` turns one into an int, refusing a real fraction. Nothing here knows owl's events.
+`filed_shares` turns one into the amount owl holds (an int when whole). Nothing here knows
+owl's events.
 
 Longer than the ~300 lines STYLE.md asks: it reads the XML of Forms 3, 4 and 5 element by element,
 as the SEC's schema lays it out.
@@ -30,6 +31,7 @@ from typing import Generic, Literal, TypeVar
 
 from owl.ledger.feeds.sec.errors import FractionalShares
 from owl.ledger.feeds.sec.xmlnode import Node, parse_xml
+from owl.ledger.shares import exact_shares
 
 T = TypeVar("T")
 RowKind = Literal[
@@ -178,13 +180,15 @@ def parse_ownership(xml: str | bytes, document: str) -> OwnershipDocument:
     )
 
 
-def whole_shares(value: Decimal | None) -> int | None:
-    """The int for a share amount with no fraction (`1500.0000` -> 1500); None stays None."""
+def filed_shares(value: Decimal | None) -> int | Decimal | None:
+    """A share amount as owl holds it: an int when whole (`1500.0000` -> 1500), else the exact
+    `Decimal` (`1786446.4238`); `FractionalShares` past six decimal places; None stays None."""
     if value is None:
         return None
-    if value != value.to_integral_value():
-        raise FractionalShares(value)
-    return int(value)
+    try:
+        return exact_shares(value)
+    except ValueError:
+        raise FractionalShares(value) from None
 
 
 def _required(value: T | None, node: Node, path: str) -> T:

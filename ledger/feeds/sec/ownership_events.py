@@ -37,7 +37,7 @@ from decimal import Decimal
 from typing import Any
 
 from owl.ledger.feeds.sec.errors import FilingRefused, FractionalShares
-from owl.ledger.feeds.sec.form345 import OwnershipDocument, OwnershipRow, whole_shares
+from owl.ledger.feeds.sec.form345 import OwnershipDocument, OwnershipRow, filed_shares
 
 # Transaction code -> (non-derivative event when acquired, when disposed), in words for `how`.
 CODES: dict[str, tuple[str, str]] = {
@@ -220,7 +220,13 @@ class OwnershipEvents:
             )
 
     def _trade(
-        self, row: OwnershipRow, code: str, acquired: bool, when: str, shares: int, account: Raw
+        self,
+        row: OwnershipRow,
+        code: str,
+        acquired: bool,
+        when: str,
+        shares: int | Decimal,
+        account: Raw,
     ) -> Raw:
         key = f"nd:{row.index}:tx"
         price = _decimal_text(row.price_per_share.value)
@@ -362,7 +368,7 @@ class OwnershipEvents:
             for other in rows
         )
 
-    def _transaction(self, row: OwnershipRow) -> tuple[str, str, int, bool]:
+    def _transaction(self, row: OwnershipRow) -> tuple[str, str, int | Decimal, bool]:
         """A transaction row's code (one owl maps, else the filing is refused), date, amount
         and whether it acquired (A) or disposed (D)."""
         code = row.transaction_code or ""
@@ -376,15 +382,14 @@ class OwnershipEvents:
         amount = self._whole(row.shares.value, row, "transactionShares") or 0
         return code, when, amount, (row.acquired_disposed.value or "").upper() == "A"
 
-    def _whole(self, value: Decimal | None, row: OwnershipRow, field: str) -> int | None:
+    def _whole(
+        self, value: Decimal | None, row: OwnershipRow, field: str
+    ) -> int | Decimal | None:
+        """An amount as filed, exactly (an int when whole)."""
         try:
-            return whole_shares(value)
+            return filed_shares(value)
         except FractionalShares as exc:
-            raise FilingRefused(
-                self.name,
-                f"{_where(row)}/{field}",
-                f"{exc.value} is not a whole number of shares (the ledger's shares are whole)",
-            ) from None
+            raise FilingRefused(self.name, f"{_where(row)}/{field}", str(exc)) from None
 
     def _event(
         self, kind: str, when: str, key: str, row: OwnershipRow | None = None, **fields: Any

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from owl.ledger.feeds.sec.errors import FilingRefused, FractionalShares
-from owl.ledger.feeds.sec.form345 import whole_shares
+from owl.ledger.feeds.sec.form345 import filed_shares
 from owl.ledger.feeds.sec.schedule13 import ReportingPerson, Schedule13Filing
 
 Raw = dict[str, Any]
@@ -115,9 +116,9 @@ class ScheduleEvents:
             extra=_figures(figures),
         )
 
-    def _amount(self, person: ReportingPerson, index: int) -> int:
+    def _amount(self, person: ReportingPerson, index: int) -> int | Decimal:
         try:
-            return whole_shares(person.aggregate_amount_owned) or 0
+            return filed_shares(person.aggregate_amount_owned) or 0
         except FractionalShares as exc:
             where = (
                 f"reportingPerson[{index}]/aggregateAmountOwned"
@@ -127,7 +128,7 @@ class ScheduleEvents:
             raise FilingRefused(
                 self.name,
                 where,
-                f"{exc.value} is not a whole number of shares (the ledger's shares are whole)",
+                str(exc),
             ) from None
 
     def _event(self, kind: str, when: str, key: str, extra: str = "", **fields: Any) -> Raw:
@@ -177,7 +178,7 @@ def _class(title: str | None) -> str | None:
     return security_class(title)
 
 
-def _figures(figures: list[tuple[int, ReportingPerson]]) -> str:
+def _figures(figures: list[tuple[int | Decimal, ReportingPerson]]) -> str:
     parts = [
         f"{_name(p.name)} {amount:,}" + (f" ({p.percent_of_class}%)" if p.percent_of_class else "")
         for amount, p in figures
