@@ -870,3 +870,18 @@ def test_a_form_4a_replaces_the_rows_of_the_form_4_it_amends(
         [{"nature": "by trust", "shares": 30_630}],
     )
     assert ingest(ledger, "form4A.lrcx.txt").appended == 0  # and again: already present
+
+
+def test_a_class_may_be_asked_for_by_its_title_exactly_as_filed(ledger: Ledger) -> None:
+    ingest(ledger, "form5.snow.xml")
+
+    filed = "Class A Common Stock, par value $0.0001 per share"
+    view = ledger.ownership("SNOW", "2021-12-31", security=filed)
+
+    assert view["security"] == CLASS_A
+    assert (
+        ledger.ownership("SNOW", "2021-12-31", security="class a  COMMON stock")["security"]
+        == CLASS_A
+    )
+    with pytest.raises(LedgerError, match="no class 'Class Z Common Stock' in SNOW"):
+        ledger.ownership("SNOW", "2021-12-31", security="Class Z Common Stock")

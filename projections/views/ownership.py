@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from owl.ledger.classes import security_class
 from owl.ledger.errors import LedgerError
 from owl.ledger.events import (
     AnyEvent,
@@ -73,7 +74,8 @@ def classes_of(
 
 def class_named(asked: str, known: set[str], issuer: str, day: str) -> str:
     """The class `asked` names, matched without regard to case or spacing ("common stock" is
-    the common stock); an unknown class is refused with the classes there are."""
+    the common stock), or a title as a filing writes it ("Class A Common Stock, par value
+    $0.0001 per share"); an unknown class is refused with the classes there are."""
 
     def key(name: str) -> str:
         return " ".join(name.lower().split())
@@ -83,6 +85,12 @@ def class_named(asked: str, known: set[str], issuer: str, day: str) -> str:
         return ""
     for cls in known:
         if key(cls) == wanted:
+            return cls
+    as_filed = security_class(asked)  # a title as a filing writes it, par value and all
+    if as_filed is None:
+        return ""
+    for cls in known:
+        if key(cls) == key(as_filed):
             return cls
     names = ", ".join(sorted(repr(c) for c in known if c)) or "none besides the common stock"
     raise LedgerError(

@@ -36,6 +36,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from owl.ledger.classes import security_class
 from owl.ledger.feeds.sec.errors import FilingRefused, FractionalShares
 from owl.ledger.feeds.sec.form345 import OwnershipDocument, OwnershipRow, filed_shares
 
@@ -70,26 +71,8 @@ _OBLIGES = re.compile(
     re.IGNORECASE,
 )
 _TAKES = {"F", "D"}  # shares the issuer takes back when disposed
-_PAR = re.compile(r",?\s*(\$?[0-9.]+\s+|no\s+|without\s+)?par value.*$|\s*\(.*\)$", re.IGNORECASE)
-_CLASS = re.compile(r"\bclass\s+([a-z0-9]+)\b", re.IGNORECASE)
 
 Raw = dict[str, Any]
-
-
-def security_class(title: str | None) -> str | None:
-    """The class a security title names, as the ledger keys it: None for the plain common stock
-    ("Common Stock", "Common stock, par value $0.0001 per share"), "Class A Common Stock" for a
-    class of common stock, the title itself (without its par value) otherwise."""
-    if not title:
-        return None
-    bare = _PAR.sub("", " ".join(title.split())).strip(" ,")
-    lowered = bare.lower()
-    found = _CLASS.search(bare)
-    if "common" in lowered and found:
-        return f"Class {found[1].upper()} Common Stock"
-    if lowered in ("common stock", "common shares", "common", "ordinary shares"):
-        return None
-    return bare or None
 
 
 def issuer_key(document: OwnershipDocument) -> str:

@@ -173,7 +173,7 @@ def _percent(text: str | None) -> str | None:
 
 
 def _class(title: str | None) -> str | None:
-    from owl.ledger.feeds.sec.ownership_events import security_class
+    from owl.ledger.classes import security_class
 
     return security_class(title)
 
