@@ -18,8 +18,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from owl.ledger.classes import security_class
-from owl.ledger.errors import LedgerError
+from owl.ledger.classes import class_named
 from owl.ledger.events import (
     AnyEvent,
     DerivativeAcquired,
@@ -70,32 +69,6 @@ def classes_of(
     found = {plan_class, ""} | {cls for _, cls, _ in accounts}
     found |= {getattr(ev, "security", None) or "" for _, ev in facts}
     return found
-
-
-def class_named(asked: str, known: set[str], issuer: str, day: str) -> str:
-    """The class `asked` names, matched without regard to case or spacing ("common stock" is
-    the common stock), or a title as a filing writes it ("Class A Common Stock, par value
-    $0.0001 per share"); an unknown class is refused with the classes there are."""
-
-    def key(name: str) -> str:
-        return " ".join(name.lower().split())
-
-    wanted = key(asked)
-    if wanted in ("common stock", "common", ""):
-        return ""
-    for cls in known:
-        if key(cls) == wanted:
-            return cls
-    as_filed = security_class(asked)  # a title as a filing writes it, par value and all
-    if as_filed is None:
-        return ""
-    for cls in known:
-        if key(cls) == key(as_filed):
-            return cls
-    names = ", ".join(sorted(repr(c) for c in known if c)) or "none besides the common stock"
-    raise LedgerError(
-        f"no class {asked!r} in {issuer} by {day}; its classes: 'Common Stock', {names}"
-    )
 
 
 def _natural(item: tuple[Account, Amount]) -> tuple[str, str, list[tuple[int, str]]]:
