@@ -213,15 +213,20 @@ def ownership_lines(body: dict[str, Any]) -> list[str]:
                     r["holder"],
                     r["series"].split(" | ")[0],
                     n(r["underlying_shares"]),
-                    r["exercisable_from"] or "now",
+                    r["exercisable_from"] or ("unknown" if r.get("exercisable_unknown") else "now"),
                     r["expires_on"] or "-",
                     "counted" if r["counted_by_plan"] else "-",
-                    "counted" if r["exercisable_within_60_days"] else "-",
+                    "counted"
+                    if r["exercisable_within_60_days"]
+                    else "uncertain"
+                    if r.get("exercisable_unknown")
+                    else "-",
                 )
                 for r in rights
             ],
             right=[2],
         )
+        out += uncertain_lines(rights)
     for c in body["unexplained_changes"]:
         out.append(unexplained_line(c))
     out += [open_break_line(b) for b in body.get("open_breaks", [])]
@@ -237,6 +242,20 @@ def open_break_line(b: dict[str, Any]) -> str:
         f"Open break: {b['holder']}{where} reports {b['difference']:+,} against the ledger "
         f"since {since.get('effective_date', '?')}{source} (owl reconcile lists it)"
     )
+
+
+def uncertain_lines(rights: list[dict[str, Any]]) -> list[str]:
+    """How much each holder's Rule 13d-3 holding is uncertain by: rights whose exercise date a
+    footnote gives without stating it plainly, which the ledger does not count."""
+    by_holder: dict[str, Any] = {}
+    for r in rights:
+        if r.get("exercisable_unknown"):
+            by_holder[r["holder"]] = by_holder.get(r["holder"], 0) + r["underlying_shares"]
+    return [
+        f"Uncertain under Rule 13d-3: {holder} may hold {n(shares)} more shares (rights whose "
+        "exercise date a footnote gives, not plainly: not counted)"
+        for holder, shares in by_holder.items()
+    ]
 
 
 def unexplained_line(c: dict[str, Any]) -> str:

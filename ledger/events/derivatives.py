@@ -29,6 +29,9 @@ class _Series(Event):
     security: Name | None = None  # the class it converts into (absent: the common stock)
     exercise_price: Decimal | None = None
     exercisable_from: IsoDate | None = None
+    # True: the filing gives the exercise date only in a footnote that states none plainly
+    # (`exercisable_from` is then absent but does not mean "now": Rule 13d-3 leaves it out).
+    exercisable_unknown: bool | None = None
     expires_on: IsoDate | None = None
     nature: Text | None = None
     # The position obliges the holder to sell or deliver (a forward sale, a written call): it is

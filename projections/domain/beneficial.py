@@ -28,15 +28,28 @@ def plan_counts(right: Derivative, day: date, mode: str) -> bool:
     if right.expires_on is not None and right.expires_on < day:
         return False
     if mode == "exercisable":
-        return right.exercisable_from is None or right.exercisable_from <= day
+        return not right.unknown and (
+            right.exercisable_from is None or right.exercisable_from <= day
+        )
     return True
 
 
 def rule_counts(right: Derivative, day: date) -> bool:
-    """Rule 13d-3(d)(1): exercisable within 60 days, and not expired."""
-    if right.underlying <= 0 or (right.expires_on is not None and right.expires_on < day):
+    """Rule 13d-3(d)(1): exercisable within 60 days, and not expired; a right whose exercise
+    date is unknown (a footnote gives it, not plainly) is not counted, and `uncertain` says so."""
+    if right.underlying <= 0 or right.unknown:
+        return False
+    if right.expires_on is not None and right.expires_on < day:
         return False
     return right.exercisable_from is None or right.exercisable_from <= day + WINDOW
+
+
+def uncertain(right: Derivative, day: date) -> bool:
+    """Rule 13d-3 might count this right, but the ledger cannot tell: its exercise date is
+    unknown (not expired, some shares to acquire)."""
+    if not right.unknown or right.underlying <= 0:
+        return False
+    return right.expires_on is None or right.expires_on >= day
 
 
 def rights(book: Book, members: Iterable[str], day: date, mode: str) -> tuple[Amount, Amount]:
@@ -89,7 +102,11 @@ def series_key(ev: DerivativeAcquired | DerivativeDisposed | DerivativeReported)
     parts = (
         ev.instrument,
         ev.exercise_price or "",
-        ev.exercisable_from.isoformat() if ev.exercisable_from else "",
+        ev.exercisable_from.isoformat()
+        if ev.exercisable_from
+        else "?"
+        if ev.exercisable_unknown
+        else "",
         ev.expires_on.isoformat() if ev.expires_on else "",
         ev.nature or "",
     )
@@ -107,7 +124,9 @@ def apply_right(
     key = series_key(ev)
     series = held.setdefault(ev.holder, {})
     gives = 0 if ev.obliges else 1  # an obligation to sell or deliver gives no shares to acquire
-    before = series.get(key) or Derivative(0, 0, ev.exercisable_from, ev.expires_on)
+    before = series.get(key) or Derivative(
+        0, 0, ev.exercisable_from, ev.expires_on, bool(ev.exercisable_unknown)
+    )
     if isinstance(ev, DerivativeReported):
         if not (ev.opening and before.quantity == 0 and ev.quantity):
             return key, before, before

@@ -140,6 +140,7 @@ class Derivative(NamedTuple):
     underlying: Amount
     exercisable_from: date | None
     expires_on: date | None
+    unknown: bool = False  # exercisable on a date only a footnote gives, and not plainly
 
 
 # (holder, nature, series): a line of a report (what moves is a `rules.Account`)

@@ -37,7 +37,7 @@ from owl.projections.domain.state import (
 )
 from owl.projections.domain.terms import Approval, Exemption, Terms
 
-VERSION = 6
+VERSION = 7
 
 
 def _d(value: date | None) -> str | None:
@@ -193,7 +193,9 @@ def _book(book: Book) -> dict[str, Any]:
         "indirect": [[h, n, shares] for (h, n), shares in book.indirect.items()],
         "derivatives": {
             holder: {
-                key: [r.quantity, r.underlying, _d(r.exercisable_from), _d(r.expires_on)]
+                key: [
+                    r.quantity, r.underlying, _d(r.exercisable_from), _d(r.expires_on), r.unknown
+                ]
                 for key, r in series.items()
             }
             for holder, series in book.derivatives.items()
@@ -218,8 +220,8 @@ def _unbook(b: dict[str, Any]) -> Book:
         {(h, n): shares for h, n, shares in b["indirect"]},
         {
             holder: {
-                key: Derivative(q, u, _date(start), _date(end))
-                for key, (q, u, start, end) in series.items()
+                key: Derivative(q, u, _date(start), _date(end), unknown)
+                for key, (q, u, start, end, unknown) in series.items()
             }
             for holder, series in b["derivatives"].items()
         },

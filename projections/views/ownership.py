@@ -29,7 +29,13 @@ from owl.ledger.events import (
 from owl.ledger.log import Recorded
 from owl.ledger.shares import Amount
 from owl.ledger.store import Reader
-from owl.projections.domain.beneficial import Rights, apply_right, plan_counts, rule_counts
+from owl.projections.domain.beneficial import (
+    Rights,
+    apply_right,
+    plan_counts,
+    rule_counts,
+    uncertain,
+)
 from owl.projections.domain.groups import Link, LinkKey, form_groups, group_labels
 from owl.projections.domain.numbers import format_share_percent
 from owl.projections.domain.rules import ADOPT, FOLLOW, Account
@@ -125,6 +131,9 @@ def ownership_body(
             "expires_on": right.expires_on.isoformat() if right.expires_on else None,
             "counted_by_plan": plan_counts(right, as_of, mode),
             "exercisable_within_60_days": rule_counts(right, as_of),
+            # the exercise date is given only by a footnote that states none plainly: Rule
+            # 13d-3 may count these shares or not, and the ledger cannot tell which
+            "exercisable_unknown": uncertain(right, as_of) or None,
         }
         for holder, series in sorted(rights.items())
         for key, right in sorted(series.items())

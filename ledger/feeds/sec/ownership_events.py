@@ -38,6 +38,7 @@ from typing import Any
 
 from owl.ledger.classes import security_class
 from owl.ledger.feeds.sec.errors import FilingRefused, FractionalShares
+from owl.ledger.feeds.sec.exercisable import exercisable
 from owl.ledger.feeds.sec.form345 import OwnershipDocument, OwnershipRow, filed_shares
 
 # Transaction code -> (non-derivative event when acquired, when disposed), in words for `how`.
@@ -239,7 +240,7 @@ class OwnershipEvents:
             "instrument": row.security_title.value or "derivative security",
             "security": security_class(terms.underlying_title.value),
             "exercise_price": _decimal_text(terms.conversion_or_exercise_price.value),
-            "exercisable_from": _day(terms.exercise_date.value),
+            **self._exercisable(terms.exercise_date.value, terms.exercise_date.footnotes),
             "expires_on": _day(terms.expiration_date.value),
             "nature": self._nature(row),
             "obliges": True if _OBLIGES.search(row.security_title.value or "") else None,
@@ -304,6 +305,16 @@ class OwnershipEvents:
             )
 
     # --- helpers -----------------------------------------------------------------------------
+
+    def _exercisable(self, value: date | None, notes: tuple[str, ...]) -> Raw:
+        """The exercise date as filed; else as its footnotes state it (`exercisable`): a date,
+        now (no date), or unknown, which is never read as now."""
+        if value is not None or not notes:
+            return {"exercisable_from": _day(value)}
+        when, day = exercisable([self.doc.footnotes.get(n, "") for n in notes])
+        if when == "unknown":
+            return {"exercisable_from": None, "exercisable_unknown": True}
+        return {"exercisable_from": _day(day)}
 
     def _nature(self, row: OwnershipRow) -> str | None:
         """None for shares held directly; else the account, named by how it is held.
