@@ -48,12 +48,14 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 # The benchmark (never part of `make test`): N = 10k, 100k and 1M, 3 runs each, SQLite and the
-# PostgreSQL server named by OWL_TEST_POSTGRES_URL; then SEC import (10,000 filings); results as
-# Markdown for bench/RESULTS.md.
+# PostgreSQL server named by OWL_TEST_POSTGRES_URL; then SEC import (10,000 filings); then owl
+# follow against owl ingest and its publish-to-visible latency (NATS); results as Markdown for
+# bench/RESULTS.md.
 BENCH_PG ?= $(or $(OWL_TEST_POSTGRES_URL),postgresql+psycopg://postgres@127.0.0.1:5432/test)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --postgres $(BENCH_PG)
 	$(BIN)/python -m bench.sec --filings 10000 --per-process 1000
+	$(BIN)/python -m bench.follow --messages 20000 --latency 300
 
 # The fault soak (never part of `make test`, which runs a few rounds of each fault): kill -9
 # during ingest, concurrent writers and readers, PostgreSQL connections dropped mid-batch, and the
