@@ -249,7 +249,7 @@ class JetStream:
                 break
             try:
                 got += await sub.fetch(most - len(got), timeout=left)
-            except asyncio.TimeoutError:  # nats-py raises its own and, at times, asyncio's
+            except TimeoutError:  # nats-py raises its own and, at times, asyncio's
                 break
         if not got and (self._nc is None or not self._nc.is_connected):
             raise BrokerLost(self._lost(nats.errors.ConnectionClosedError()))
