@@ -885,3 +885,25 @@ def test_a_class_may_be_asked_for_by_its_title_exactly_as_filed(ledger: Ledger) 
     )
     with pytest.raises(LedgerError, match="no class 'Class Z Common Stock' in SNOW"):
         ledger.ownership("SNOW", "2021-12-31", security="Class Z Common Stock")
+
+
+def test_filings_of_one_date_apply_in_the_order_edgar_accepted_them_whatever_the_order_given(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """AAR's Form 4 (a sale of 1,500 leaving 37,565), then a second one the same day an hour
+    later (a sale of 500 leaving 37,065), given in reverse order in one ingest."""
+    first = (DATA / "0001127602-25-001055.txt").read_text()
+    second = (
+        first.replace("0001127602-25-001055", "0001127602-25-001056")
+        .replace("<ACCEPTANCE-DATETIME>20250110160730", "<ACCEPTANCE-DATETIME>20250110170730")
+        .replace("<value>1500</value>", "<value>500</value>")
+        .replace("<value>37565</value>", "<value>37065</value>")
+    )
+    (tmp_path / "b.txt").write_text(second)
+    (tmp_path / "a.txt").write_text(first)
+
+    ledger.ingest([str(tmp_path / "b.txt"), str(tmp_path / "a.txt")], recorded_at=AT)
+
+    (row,) = ledger.ownership("AIR", "2025-01-31")["holders"]
+    assert row["shares"] == 37_065  # the later filing's holding, as filed
+    assert ledger.reconcile("AIR")["breaks"] == []

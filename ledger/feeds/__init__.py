@@ -147,7 +147,7 @@ class Feeds:
         self.feeds: list[Feed] = []
 
     def pendings(self, progress: Callable[[int], None] | None = None) -> Iterator[Pending]:
-        for path, fmt in zip(self.paths, self.formats, strict=True):
+        for path, fmt in in_acceptance_order(list(zip(self.paths, self.formats, strict=True))):
             shown = "standard input" if path == STDIN else path
             try:
                 feed = read_path(
@@ -178,6 +178,31 @@ class Feeds:
         """The first `shown` problems, and how many there are in all."""
         found = [p for feed in self.feeds for p in feed.problems]
         return found[:shown], sum(feed.problems.total for feed in self.feeds)
+
+
+def in_acceptance_order(inputs: list[tuple[str, Format | None]]) -> list[tuple[str, Format | None]]:
+    """The inputs, the full EDGAR submissions among them in the order EDGAR accepted them
+    (acceptance date-time, then accession number), each other input where it was given. Events
+    of one date apply in the order they are appended, so two filings of one date given in any
+    order apply as they were filed."""
+    from owl.ledger.feeds.sec.edgar import acceptance_of
+
+    keyed = [
+        (i, acceptance_of(Path(path)) if path != STDIN and _wrapped(path) else None)
+        for i, (path, _) in enumerate(inputs)
+    ]
+    slots = [i for i, key in keyed if key is not None]
+    if len(slots) < 2:
+        return inputs
+    ordered = sorted(slots, key=lambda i: (keyed[i][1], i))
+    placed = list(inputs)
+    for slot, source in zip(slots, ordered, strict=True):
+        placed[slot] = inputs[source]
+    return placed
+
+
+def _wrapped(path: str) -> bool:
+    return Path(path).suffix.lower() in (".txt", ".nc")
 
 
 MAX_STDIN = 1 << 30  # bytes of standard input an ingest takes (1 GiB); a file has no such bound

@@ -179,6 +179,27 @@ def _companies(header: str) -> list[tuple[str, Company]]:
     return found
 
 
+def acceptance_of(path: Path) -> tuple[str, str] | None:
+    """(acceptance date-time, accession number) from the EDGAR header at the start of a file,
+    read without reading the file whole; None when it has no header that states them (a bare
+    XML form, a document without its header)."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_HEAD_BYTES).decode("latin-1")
+    except OSError:
+        return None  # the feed itself says why it cannot be read
+    accepted = re.search(_HEADER["accepted"][0], head)
+    accession = re.search(_HEADER["accession"][0], head, re.MULTILINE) or re.search(
+        _HEADER["accession"][1], head
+    )
+    if accepted is None or accession is None:
+        return None
+    return accepted[1], accession[1]
+
+
+_HEAD_BYTES = 64 * 1024  # an EDGAR header is a few kilobytes
+
+
 def read_submission(path: Path) -> Submission:
     """Read and unwrap a file, refusing one over `MAX_BYTES` before reading it."""
     size = path.stat().st_size
