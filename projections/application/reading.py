@@ -80,7 +80,9 @@ class Reading:
         """The fold through the end of `as_of` (None: through the last date anything happens),
         from the best checkpoint valid for it."""
         fold = self.begin(as_of)
+        started = fold.s.counted
         self.go_on(fold, as_of, each_day)
+        checkpoints.note_tail(self.issuer, fold.s.counted - started)
         return fold
 
     def go_on(

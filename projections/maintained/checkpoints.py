@@ -71,6 +71,25 @@ def warn(exc: Corrupt) -> None:
     _log.warning("%s", exc)
 
 
+STALE = 2 * INTERVAL  # events folded from the log for one answer past which checkpoints lag
+_said_stale: set[str] = set()
+
+
+def note_tail(issuer: str, folded: int) -> None:
+    """Say once per process, on the log, that an answer folded more of the log than checkpoints
+    leave to fold (a run killed after its commit, before its checkpoints): right, but slower,
+    until `owl rebuild` (or the issuer's next append) writes them."""
+    if folded <= STALE or issuer in _said_stale:
+        return
+    _said_stale.add(issuer)
+    _log.warning(
+        "%s: the checkpoints are behind the log (this answer folded %s events from it): the "
+        "answer is right, but slower; owl rebuild brings them up to date",
+        issuer,
+        f"{folded:,}",
+    )
+
+
 class StateCache:
     """Decoded checkpoint states kept by an open ledger (never handed out: callers clone)."""
 
