@@ -43,7 +43,7 @@ from owl.cli.common import (
     utc_now,
 )
 from owl.cli.htmlparts import Html, el, event_cells, facts, join, n, name, pct, table, text
-from owl.cli.render import intervals_text, limit_text, stated_line
+from owl.cli.render import inconsistency_lines, intervals_text, limit_text, stated_line
 from owl.ledger.dates import format_instant
 from owl.projections.domain.numbers import TEST_WORDS
 
@@ -167,7 +167,8 @@ def status_section(f: Facts) -> Html:
             ("Flags", ", ".join(s["flags"]) or "none"),
         ]
     )
-    return Html(head + groups + join(stated) + tail)
+    wrong = [el("p", line, cls="inconsistent") for line in inconsistency_lines(s) if line]
+    return Html(head + groups + join(stated) + tail + join(wrong))
 
 
 def explanations_section(f: Facts) -> Html:

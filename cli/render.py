@@ -156,6 +156,7 @@ def status_lines(body: dict[str, Any]) -> list[str]:
     out.append(f"Distribution Date: {dd or 'none'}{reached}")
     if body["flags"]:
         out.append(f"Flags: {', '.join(body['flags'])}")
+    out += inconsistency_lines(body)  # the seq that took an account below zero: owl ownership
     return out
 
 

@@ -6,6 +6,7 @@ attacker with write access to the tables could make, on SQLite and PostgreSQL.""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -111,7 +112,7 @@ def test_a_corrupt_checkpoint_is_passed_over_with_a_warning_never_a_crash(
 
 
 def test_an_oversell_in_the_log_is_shown_as_an_inconsistency(
-    book: Ledger,
+    book: Ledger, tmp_path: Path
 ) -> None:
     # The attack: a balance raised behind the ledger's back lets an oversell through.
     tamper(book, "UPDATE balances SET position = 99000000 WHERE holder = 'H1'")
@@ -133,6 +134,17 @@ def test_an_oversell_in_the_log_is_shown_as_an_inconsistency(
     shown = CliRunner().invoke(cli, ["--db", book.store.url, "ownership", "--issuer", "INOC",
                                      "--as-of", "2005-02-01"])  # fmt: skip
     assert f"Inconsistent: H1 holds -5,000 shares from seq {seq} (2005-02-01)" in shown.output
+    # status (and the report, built from it) say it too: the replay's account below zero
+    status = book.status("INOC", "2005-02-01")
+    assert status["inconsistencies"] == [{"holder": "H1", "nature": None, "shares": -5_000}]
+    said = CliRunner().invoke(cli, ["--db", book.store.url, "status", "--issuer", "INOC",
+                                    "--as-of", "2005-02-01"])  # fmt: skip
+    assert "Inconsistent: H1 holds -5,000 shares: the log holds an event" in said.output
+    page = tmp_path / "report.html"
+    made = CliRunner().invoke(cli, ["--db", book.store.url, "report", "--issuer", "INOC",
+                                    "--as-of", "2005-02-01", "-o", str(page)])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert "Inconsistent: H1 holds -5,000 shares: the log holds an event" in page.read_text()
     assert book.verify()["derived"]["table"] == "balances"
 
 

@@ -13,7 +13,7 @@ from owl.ledger.events import HoldingReported, OutstandingReported
 from owl.ledger.log import Recorded
 from owl.projections.domain.limits import Limit
 from owl.projections.domain.numbers import format_percent, percent
-from owl.projections.domain.state import Reconciliation
+from owl.projections.domain.state import Book, Reconciliation
 from owl.projections.views.shapes import Json
 from owl.projections.views.snapshot import GroupStatus, Snapshot
 
@@ -176,7 +176,22 @@ def status_json(snapshot: Snapshot, known_at: str | None) -> Json:
             reconciliation_json(snapshot, r) for r in book.reconciliations if r.is_new_break
         ],
         "unexplained_changes": unexplained(snapshot),
+        "inconsistencies": below_zero(book),
     }
+
+
+def below_zero(book: Book) -> list[Json]:
+    """Each account of the plan's class below zero in the replay: the log holds an event that
+    takes more than the account had (however it got there: the append refuses one). Shown, never
+    a silent negative holding; `owl ownership` names the event that took it there."""
+    found = []
+    for holder in sorted(book.holdings):
+        natures = sorted({n for h, n in book.indirect if h == holder})
+        for nature in ("", *natures):
+            shares = book.account(holder, nature)
+            if shares < 0:
+                found.append({"holder": holder, "nature": nature or None, "shares": shares})
+    return found
 
 
 def unexplained(snapshot: Snapshot, holders: frozenset[str] | None = None) -> list[Json]:
