@@ -1,0 +1,89 @@
+"""The obligation rules' boundaries, asked the way a user asks: `owl obligations --format json`
+on a ledger written by `owl ingest`, on both backends, equal to the rules' own answer
+(`tests/test_obligations.py` holds each rule there; here the same histories go through the
+storage, the maintained tables, the checkpoints and the command line)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from owl.cli.main import cli
+from tests.builders import buy
+from tests.test_obligations import COUNT, filed, lines, owed
+
+AS_OF = "2026-06-30"
+
+
+def through_cli(db_url: str, tmp_path: Path, *events: Any, as_of: str = AS_OF) -> dict:
+    feed = tmp_path / "history.jsonl"
+    rows = [{"issuer": "INOC", **e.model_dump(mode="json", exclude_none=True)}
+            for e in (COUNT, *events)]  # fmt: skip
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    runner = CliRunner()
+    for args in (["init"], ["ingest", str(feed)]):
+        done = runner.invoke(cli, ["--db", db_url, *args])
+        assert done.exit_code == 0, done.output
+    asked = ["obligations", "--issuer", "INOC", "--as-of", as_of, "--format", "json"]
+    shown = runner.invoke(cli, ["--db", db_url, *asked])
+    assert shown.exit_code == 0, shown.output
+    body: dict = json.loads(shown.stdout)
+    return body
+
+
+def same(cli_body: dict, rules_body: dict) -> None:
+    """The command line's answer is the rules' own, obligation by obligation (the event ids
+    and the instant aside: the ledger assigns them)."""
+    assert lines(cli_body) == lines(rules_body)
+    assert [o["rule"] for o in cli_body["obligations"]] == [
+        o["rule"] for o in rules_body["obligations"]
+    ]
+    assert [o["holding"] for o in cli_body["obligations"]] == [
+        o["holding"] for o in rules_body["obligations"]
+    ]
+
+
+CASES = {
+    # 5%: more than 5% owes a Schedule 13D, exactly 5% does not.
+    "5% exactly": ([buy("A", 50_000, "2021-06-01")], AS_OF),
+    "5% and a share": ([buy("A", 50_001, "2021-06-01")], AS_OF),
+    # Ten days on is Friday 24 December 2021, an SEC holiday: due Monday 27.
+    "10 days past Christmas": ([buy("A", 60_000, "2021-12-14"),
+                                filed("SC 13D", "2021-12-28", shares=60_000)], "2022-01-31"),
+    # The day before 5 February 2024: ten days; from it: five SEC business days.
+    "13D on 2024-02-04": ([buy("A", 60_000, "2024-02-04")], AS_OF),
+    "13D on 2024-02-05": ([buy("A", 60_000, "2024-02-05")], AS_OF),
+    "13D past Presidents' Day": ([buy("A", 60_000, "2024-02-15")], AS_OF),
+    # 10%: exactly 10% is no 10% owner; a share more owes a Form 3.
+    "10% exactly": ([buy("A", 100_000, "2021-06-01")], AS_OF),
+    "10% and a share": ([buy("A", 100_001, "2021-06-01")], AS_OF),
+    # A Form 4 due across Christmas Eve 2020 (closed by executive order) is met on the Monday.
+    "Form 4 past 24 Dec 2020": ([buy("A", 110_000, "2020-06-01"),
+                                 filed("3", "2020-06-05", shares=110_000),
+                                 buy("A", 1_000, "2020-12-22"),
+                                 filed("4", "2020-12-28", shares=111_000)], AS_OF),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_command_line_owes_what_the_rules_owe_on_both_backends(
+    db_url: str, tmp_path: Path, case: str
+) -> None:
+    events, as_of = CASES[case]
+
+    body = through_cli(db_url, tmp_path, *events, as_of=as_of)
+
+    same(body, owed(*events, as_of=as_of))
+
+
+def test_the_boundaries_hold_through_the_command_line(db_url: str, tmp_path: Path) -> None:
+    """The figures themselves, not only the equality: the dates the rules give."""
+    body = through_cli(db_url, tmp_path, buy("A", 60_000, "2024-02-05"))
+
+    (row,) = lines(body, "schedule_13d")
+    assert row[2:5] == ("2024-02-05", "2024-02-12", "missing")
+    assert body["obligations"][0]["rule"].startswith("Rule 13d-1(a)")
