@@ -13,8 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from owl.cli.main import cli
-from tests.builders import buy
+from tests.builders import buy, ev
 from tests.test_obligations import COUNT, filed, lines, owed
+from tests.test_obligations_13g import g
 
 AS_OF = "2026-06-30"
 
@@ -66,6 +67,25 @@ CASES = {
                                  filed("3", "2020-06-05", shares=110_000),
                                  buy("A", 1_000, "2020-12-22"),
                                  filed("4", "2020-12-28", shares=111_000)], AS_OF),
+    # Schedule 13G amendments: the quarter ending 30 September 2024 is the first counted
+    # quarterly; a month-end amendment due in 10 days before it, in 5 business days from it.
+    "13G/A first quarterly": ([buy("A", 60_000, "2023-01-10"),
+                               g("2023-02-01", "13d-1(d)", 60_000),
+                               buy("A", 10_000, "2024-03-01")], "2024-12-31"),
+    "13G/A month end, 2023": ([buy("A", 60_000, "2021-03-01"),
+                               g("2022-02-10", "13d-1(b)", 60_000),
+                               buy("A", 50_000, "2023-05-10"),
+                               g("2023-06-09", None, 110_000, amendment=True)], "2023-12-30"),
+    "13G/A month end, 2024": ([buy("A", 60_000, "2024-01-10"),
+                               g("2024-02-01", "13d-1(b)", 60_000),
+                               buy("A", 50_000, "2024-10-15")], "2024-11-30"),
+    # A passive investor at exactly 20% owes a Schedule 13D; just under, nothing.
+    "13G at 20%": ([buy("A", 150_000, "2024-03-01"), g("2024-03-05", "13d-1(c)", 150_000),
+                    buy("A", 50_000, "2024-04-01"),
+                    ev("HoldingReported", "2024-04-05", holder="A", shares=200_000,
+                       form="SC 13D")], "2024-06-30"),
+    "13G under 20%": ([buy("A", 150_000, "2024-03-01"), g("2024-03-05", "13d-1(c)", 150_000),
+                       buy("A", 49_999, "2024-04-01")], "2024-06-30"),
 }  # fmt: skip
 
 
@@ -87,3 +107,16 @@ def test_the_boundaries_hold_through_the_command_line(db_url: str, tmp_path: Pat
     (row,) = lines(body, "schedule_13d")
     assert row[2:5] == ("2024-02-05", "2024-02-12", "missing")
     assert body["obligations"][0]["rule"].startswith("Rule 13d-1(a)")
+
+
+def test_a_passive_investor_at_20_percent_owes_its_13d_through_the_command_line(
+    db_url: str, tmp_path: Path
+) -> None:
+    events, as_of = CASES["13G at 20%"]
+
+    body = through_cli(db_url, tmp_path, *events, as_of=as_of)
+
+    (switch,) = [o for o in body["obligations"] if o["rule"] == "Rule 13d-1(f)"]
+    assert (switch["arose_on"], switch["due"], switch["status"]) == (
+        "2024-04-01", "2024-04-08", "met",
+    )  # fmt: skip
