@@ -175,3 +175,35 @@ def test_checkpoints_cut_at_other_dates_by_an_append_than_by_a_rebuild_still_ver
 
 def buy_one(day: str, n: int) -> Any:
     return ev("SharesPurchased", day, holder="A", shares=1, event_id=f"e{n}-0")
+
+
+def test_a_checkpoint_edited_into_another_valid_state_is_passed_over_on_read(
+    book: Ledger, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The issue's attack: a checkpoint's state decoded, changed and encoded again decodes
+    fine; its digest (bound to the chain hash at its seq) no longer matches, so no view
+    trusts it."""
+    from owl.projections.maintained.codec import decode_state, encode_state
+
+    before = book.status("INOC", "2004-12-31")
+    engine = sqlalchemy.create_engine(book.store.url)
+    with engine.begin() as conn:
+        rows = conn.exec_driver_sql("SELECT through, built_seq, state FROM checkpoints").all()
+        for through, built_seq, blob in rows:
+            state = decode_state(bytes(blob))
+            state.book.holdings = {k: v * 3 for k, v in state.book.holdings.items()}
+            conn.exec_driver_sql(
+                "UPDATE checkpoints SET state = %s WHERE through = %s AND built_seq = %s"
+                if conn.dialect.name == "postgresql"
+                else "UPDATE checkpoints SET state = ? WHERE through = ? AND built_seq = ?",
+                (encode_state(state), through, built_seq),
+            )
+    engine.dispose()
+    fresh = Ledger(book.store.url)  # no decoded state cached
+
+    with caplog.at_level("WARNING", logger="owl.checkpoints"):
+        after = fresh.status("INOC", "2004-12-31")
+
+    assert rows and after == before  # the answer the log gives, not the edited one
+    assert "is corrupt: it was passed over and the answer folded from the log" in caplog.text
+    fresh.close()

@@ -33,14 +33,15 @@ from sqlalchemy import (
     Text,
 )
 
-# 4: the writers' own lock on PostgreSQL; 5: a filing's holding is followed, and fractional
-# shares (the `*_frac` columns of positions and balances)
+# 4: the writers' own lock on PostgreSQL; 5: a filing's holding is followed, fractional shares
+# (the `*_frac` columns of positions and balances), and each checkpoint's digest
 SCHEMA_VERSION = "5"
 # The columns version 5 added to tables an older owl created: (table, column, SQL type).
 ADDED_IN_5 = (
     ("positions", "delta_frac", "BIGINT NOT NULL DEFAULT 0"),
     ("positions", "target_frac", "BIGINT"),
     ("balances", "position_frac", "BIGINT NOT NULL DEFAULT 0"),
+    ("checkpoints", "digest", "VARCHAR(64)"),
 )
 
 metadata = MetaData()
@@ -143,6 +144,9 @@ checkpoints = Table(
     Column("state", LargeBinary, nullable=False),
     Column("changes", LargeBinary, nullable=False),
     Column("format", Integer, nullable=False),
+    # SHA-256 of the chain hash at `built_seq` and of the row (`maintained.tables`): a row
+    # changed or copied from another ledger is passed over on read
+    Column("digest", String(64), nullable=True),
 )
 
 # Part of the log, not a projection: when the clock read earlier than the last stamp, the batch

@@ -101,7 +101,8 @@ class StateCache:
         found = self.states.get((issuer, key))
         if found is None:
             row = tables.checkpoint(reader, issuer, key.through, key.built_seq)
-            assert row is not None, key
+            if row is None:  # its digest does not match: changed behind owl's back
+                raise Corrupt(issuer, key)
             try:
                 found = (decode_state(row.state), row)
             except Exception as exc:  # whatever corrupt bytes raise, never a crash

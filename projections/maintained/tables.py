@@ -19,6 +19,7 @@ each a few lines of SQL, kept together so the tables' SQL has one home.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -437,18 +438,31 @@ def issuer_events(db: Sql, issuer: str) -> int:
 
 
 def checkpoint(db: Sql, issuer: str, through: str, built_seq: int) -> CheckpointRow | None:
+    """The checkpoint, or None when there is none or its digest does not match it (it was
+    changed, or copied from another ledger, behind owl's back)."""
     rows = db.rows(
         "SELECT issuer, through, built_seq, previous, previous_seq, counted, state, changes, "
-        "format FROM checkpoints WHERE issuer = ? AND through = ? AND built_seq = ?",
+        "format, digest FROM checkpoints WHERE issuer = ? AND through = ? AND built_seq = ?",
         [issuer, through, built_seq],
     )
     if not rows:
         return None
-    i, t, b, p, ps, c, state, changes, f = rows[0]
+    i, t, b, p, ps, c, state, changes, f, digest = rows[0]
     previous_seq = int(ps) if ps is not None else None
-    return CheckpointRow(
-        i, t, int(b), p, previous_seq, int(c), bytes(state), bytes(changes), int(f)
-    )
+    row = CheckpointRow(i, t, int(b), p, previous_seq, int(c), bytes(state), bytes(changes), int(f))
+    return row if digest == checkpoint_digest(db, row) else None
+
+
+def checkpoint_digest(db: Sql, row: CheckpointRow) -> str:
+    """SHA-256 of the chain hash at the row's `built_seq` and of every field of the row. Unkeyed:
+    it catches a corrupt or edited row before a view trusts it, not a forger who recomputes it
+    (`owl verify` recomputes every checkpoint from the log and catches that one)."""
+    found = db.rows("SELECT hash FROM events WHERE seq = ?", [row.built_seq])
+    digest = hashlib.sha256(str(found[0][0] if found else "").encode())
+    for part in (*row[:6], row.format):
+        digest.update(b"\x00" + str(part).encode())
+    digest.update(b"\x00" + row.state + b"\x00" + row.changes)
+    return digest.hexdigest()
 
 
 def drop_checkpoint(db: Sql, issuer: str, through: str, built_seq: int) -> None:
@@ -459,7 +473,8 @@ def drop_checkpoint(db: Sql, issuer: str, through: str, built_seq: int) -> None:
 
 
 def insert_checkpoints(db: Sql, rows: Sequence[CheckpointRow]) -> None:
-    db.insert("checkpoints", CheckpointRow._fields, rows)
+    digested = [(*r, checkpoint_digest(db, r)) for r in rows]
+    db.insert("checkpoints", (*CheckpointRow._fields, "digest"), digested)
 
 
 def drop_checkpoints(db: Sql, issuer: str | None = None) -> None:
