@@ -86,6 +86,31 @@ CASES = {
                        form="SC 13D")], "2024-06-30"),
     "13G under 20%": ([buy("A", 150_000, "2024-03-01"), g("2024-03-05", "13d-1(c)", 150_000),
                        buy("A", 49_999, "2024-04-01")], "2024-06-30"),
+    # A 13G filer declaring a control intent owes a 13D (Rule 13d-1(e)) and cools off.
+    "13G to 13D on intent": ([buy("A", 60_000, "2024-02-20"),
+                              filed("SC 13G", "2024-02-23", shares=60_000),
+                              ev("ControlIntentDeclared", "2024-03-01", person="A"),
+                              buy("A", 1_000, "2024-03-05"),
+                              filed("SC 13D", "2024-03-07", shares=61_000)], AS_OF),
+    # 13D amendments: one filed after two 1% changes meets both.
+    "13D/A for two changes": ([buy("A", 60_000, "2024-06-03"),
+                               filed("SC 13D", "2024-06-05", shares=60_000),
+                               buy("A", 10_000, "2024-06-10"), buy("A", 10_000, "2024-06-11"),
+                               filed("SC 13D/A", "2024-06-12", shares=80_000)], AS_OF),
+    # A group formed by a link owes one Schedule 13D, met by any member's.
+    "group by a link": ([buy("B", 40_000, "2021-05-03"), buy("C", 20_000, "2021-05-04"),
+                         ev("AffiliationFormed", "2021-06-01", person="B", affiliate="C",
+                            relation="control", group="BC Group"),
+                         filed("SC 13D", "2021-06-08", holder="C", shares=20_000)], AS_OF),
+    # A Form 5 reporting a trade owed on a Form 4 leaves that Form 4 late.
+    "Form 4 late by a Form 5": ([buy("A", 100_001, "2021-06-01"), buy("A", 1_000, "2021-06-15"),
+                                 filed("5", "2022-02-14", shares=101_001, public=False)], AS_OF),
+    # A director owes a Form 3 within 10 days of becoming one.
+    "director's Form 3": ([ev("PersonIdentified", "2021-06-01", person="D", cik="9",
+                              director=True,
+                              filing={"form": "3", "accession": "0000000009-21-000001",
+                                      "filed_on": "2021-06-20"}),
+                           buy("D", 100, "2021-05-01")], AS_OF),
 }  # fmt: skip
 
 
@@ -120,3 +145,24 @@ def test_a_passive_investor_at_20_percent_owes_its_13d_through_the_command_line(
     assert (switch["arose_on"], switch["due"], switch["status"]) == (
         "2024-04-01", "2024-04-08", "met",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "kind", "row"),
+    [
+        ("group by a link", None,
+         ("Schedule 13D", "BC Group", "2021-06-01", "2021-06-11", "met", None, "2021-06-08")),
+        ("Form 4 late by a Form 5", "form_4",
+         ("Form 4", "A", "2021-06-15", "2021-06-17", "late", 242, "2022-02-14")),
+        ("director's Form 3", "form_3",
+         ("Form 3", "D", "2021-06-01", "2021-06-11", "late", 9, "2021-06-20")),
+    ],
+)  # fmt: skip
+def test_the_section_16_and_group_rules_give_their_dates_through_the_command_line(
+    db_url: str, tmp_path: Path, case: str, kind: str | None, row: tuple
+) -> None:
+    events, as_of = CASES[case]
+
+    body = through_cli(db_url, tmp_path, *events, as_of=as_of)
+
+    assert lines(body, kind) == [row]
