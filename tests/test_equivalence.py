@@ -73,18 +73,6 @@ def day(n: int) -> str:
 
 
 @st.composite
-def amounts(draw: st.DrawFn, low: int, high: int) -> int | str:
-    """A number of shares: mostly whole, sometimes with a fraction of one to six places (a
-    dividend reinvested), written as the decimal string a feed gives."""
-    whole = draw(st.integers(low, high))
-    if draw(st.integers(0, 3)) or whole >= high:
-        return whole
-    places = draw(st.integers(1, 6))
-    fraction = draw(st.integers(1, 10**places - 1))
-    return f"{whole}.{fraction:0{places}d}"
-
-
-@st.composite
 def events(draw: st.DrawFn, ids: list[str]) -> Any:
     kind = draw(st.sampled_from(KINDS))
     when = day(draw(st.integers(1, 90)))
@@ -97,16 +85,16 @@ def events(draw: st.DrawFn, ids: list[str]) -> Any:
     nature = draw(st.sampled_from(NATURES))
     account = {"security": cls, "nature": nature}
     if kind == "buy":
-        return ev("SharesPurchased", when, holder=holder, shares=draw(amounts(1, 90_000)),
+        return ev("SharesPurchased", when, holder=holder, shares=draw(st.integers(1, 90_000)),
                   event_id=eid, **account)  # fmt: skip
     if kind == "sell":
-        return ev("SharesSold", when, holder=holder, shares=draw(amounts(1, 30_000)),
+        return ev("SharesSold", when, holder=holder, shares=draw(st.integers(1, 30_000)),
                   event_id=eid, **account)  # fmt: skip
     if kind == "acquire":
-        return ev("SharesAcquired", when, holder=holder, shares=draw(amounts(1, 60_000)),
+        return ev("SharesAcquired", when, holder=holder, shares=draw(st.integers(1, 60_000)),
                   how="gift", event_id=eid, **account)  # fmt: skip
     if kind == "dispose":
-        return ev("SharesDisposed", when, holder=holder, shares=draw(amounts(1, 20_000)),
+        return ev("SharesDisposed", when, holder=holder, shares=draw(st.integers(1, 20_000)),
                   event_id=eid, **account)  # fmt: skip
     if kind == "transfer":
         return ev("SharesTransferred", when, from_holder=holder, to_holder=other,
@@ -137,14 +125,14 @@ def events(draw: st.DrawFn, ids: list[str]) -> Any:
                             "ends_on_disposition": draw(st.sampled_from([None, True]))}],
                   )  # fmt: skip
     if kind in ("report", "adopt", "opening"):
-        return ev("HoldingReported", when, holder=holder, shares=draw(amounts(0, 150_000)),
+        return ev("HoldingReported", when, holder=holder, shares=draw(st.integers(0, 150_000)),
                   adopt=kind == "adopt", opening=kind == "opening" or None, event_id=eid,
                   **account)  # fmt: skip
     if kind == "filed_report":  # a Form 4's holding after a row: followed below zero
-        return ev("HoldingReported", when, holder=holder, shares=draw(amounts(0, 150_000)),
+        return ev("HoldingReported", when, holder=holder, shares=draw(st.integers(0, 150_000)),
                   filing={"form": "4"}, event_id=eid, **account)  # fmt: skip
     if kind == "filed_sell":  # a filing's disposal: evidence, never refused
-        return ev("SharesDisposed", when, holder=holder, shares=draw(amounts(1, 120_000)),
+        return ev("SharesDisposed", when, holder=holder, shares=draw(st.integers(1, 120_000)),
                   filing={"form": "4", "code": "S"}, event_id=eid, **account)  # fmt: skip
     if kind == "label_report":
         return ev("HoldingReported", when, holder="Pack", shares=draw(st.integers(0, 150_000)),
