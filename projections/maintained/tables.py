@@ -203,10 +203,8 @@ def add_positions(db: Sql, rows: Sequence[PositionRow]) -> None:
     sql = (
         f"INSERT INTO positions ({_POSITION}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON "
         "CONFLICT (issuer, effective_date, seq, holder, security, nature, rec_seq, kind) DO "
-        # the millionths carried into the whole part, so a row holds one form of its amount
-        "UPDATE SET delta = positions.delta + excluded.delta + "
-        f"(positions.delta_frac + excluded.delta_frac) / {amounts.SCALE}, "
-        f"delta_frac = (positions.delta_frac + excluded.delta_frac) % {amounts.SCALE}"
+        "UPDATE SET delta = positions.delta + excluded.delta, "
+        "delta_frac = positions.delta_frac + excluded.delta_frac"
     )
     db.execute_many(sql, [_stored(r) for r in rows])
 
