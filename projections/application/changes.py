@@ -29,7 +29,6 @@ from owl.ledger.errors import LedgerError
 from owl.projections.application.api import Ledger
 from owl.projections.views.shapes import Json
 
-KINDS = ("timeline", "obligation", "break")
 _CHUNK = 500
 # What makes an obligation or a break new (its status, days late or openness may change later).
 _OBLIGATION = ("kind", "form", "rule", "security", "group", "arose_on", "cause")

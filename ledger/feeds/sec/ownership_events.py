@@ -103,6 +103,7 @@ class OwnershipEvents:
         first = document.reporting_owners[0]
         self.owner = _owner_name(first.name, first.cik)
         self.form = document.document_type
+        self._indirect: dict[tuple[str, str | None, str], set[str]] | None = None  # `_natures`
 
     def events(self) -> Iterator[Raw]:
         doc = self.doc
@@ -351,16 +352,23 @@ class OwnershipEvents:
     def _clashes(self, row: OwnershipRow, words: str) -> bool:
         """Whether another row of this filing's table and class has these words and footnotes
         that say something else (a row citing none clashes with no other)."""
-        rows = self.doc.derivative if row.derivative is not None else self.doc.non_derivative
-        title = security_class(row.security_title.value)
-        told = self._told(row)
-        return any(
-            self._told(other) not in ("", told)
-            and (other.direct_or_indirect.value or "D").upper() != "D"
-            and security_class(other.security_title.value) == title
-            and self._nature_words(other) == words
-            for other in rows
-        )
+        table = "d" if row.derivative is not None else "nd"
+        said = self._natures().get((table, security_class(row.security_title.value), words))
+        return bool(said) and said != {self._told(row)}
+
+    def _natures(self) -> dict[tuple[str, str | None, str], set[str]]:
+        """What the footnotes say for each (table, class, nature's words) of the filing's
+        indirect rows that cite any: read once per filing, not once per row."""
+        if self._indirect is None:
+            self._indirect = {}
+            for table, rows in (("nd", self.doc.non_derivative), ("d", self.doc.derivative)):
+                for other in rows:
+                    told = self._told(other)
+                    if told and (other.direct_or_indirect.value or "D").upper() != "D":
+                        key = (table, security_class(other.security_title.value),
+                               self._nature_words(other))  # fmt: skip
+                        self._indirect.setdefault(key, set()).add(told)
+        return self._indirect
 
     def _transaction(self, row: OwnershipRow) -> tuple[str, str, int | Decimal, bool]:
         """A transaction row's code (one owl maps, else the filing is refused), date, amount
