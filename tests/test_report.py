@@ -4,7 +4,9 @@ every text from the ledger escaped."""
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Sequence
+from contextlib import closing
 from datetime import UTC, date, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -17,6 +19,7 @@ from owl.cli import htmlreport
 from owl.cli.common import Settings
 from owl.cli.htmlparts import Html
 from owl.cli.htmlreport import render_report, report
+from owl.ledger import tail
 from owl.ledger.events import parse_event
 from owl.projections.application.api import Ledger
 from tests.builders import buy, ev
@@ -154,11 +157,43 @@ def test_the_report_lists_every_amendment_with_its_source(inoc_page: str) -> Non
         assert source in plan_part
 
 
-def test_the_report_gives_the_digest_and_the_verify_result(inoc_page: str) -> None:
-    digest = "10:2fb6e72db7cce2a992c3c8ba8ea07b7afd200f3996ae2a5ae92b3e4d691fc902"
+DIGEST = "10:2fb6e72db7cce2a992c3c8ba8ea07b7afd200f3996ae2a5ae92b3e4d691fc902"
 
-    assert f'<code class="hash">{digest}</code>' in inoc_page
-    assert "ok: 10 events, the chain recomputes" in inoc_page
+
+def test_the_report_gives_the_digest_and_says_verify_was_not_run(inoc_page: str) -> None:
+    assert f'<code class="hash">{DIGEST}</code>' in inoc_page
+    assert f"<code>owl verify --expect {DIGEST}</code>" in inoc_page
+    assert "not run for this report (owl report --verify runs it" in inoc_page
+    assert "the chain recomputes" not in inoc_page
+
+
+def test_the_report_with_verify_gives_the_verify_result(sqlite_url: str) -> None:
+    ledger = innotrac_ledger(sqlite_url)
+    try:
+        page = render_report(ledger, "INOC", date(2003, 11, 24), RECORDED, "9.9.9", MADE, True)
+    finally:
+        ledger.close()
+
+    assert f'<code class="hash">{DIGEST}</code>' in page
+    assert "ok: 10 events, the chain recomputes" in page
+
+
+def test_the_report_with_verify_says_where_the_chain_is_broken(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tail, "ROWS", 2)  # an edit further back than every read checks
+    innotrac_ledger(sqlite_url).close()
+    conn = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))
+    with closing(conn), conn:  # an early row edited behind the ledger's back
+        conn.execute("DROP TRIGGER events_no_update")
+        conn.execute("UPDATE events SET payload = replace(payload, '2007-12-31', '2008-12-31') WHERE seq = 1")
+    ledger = Ledger(sqlite_url)
+    try:
+        page = render_report(ledger, "INOC", date(2003, 11, 24), RECORDED, "9.9.9", MADE, True)
+    finally:
+        ledger.close()
+
+    assert '<span class="bad">BROKEN at seq 1: ' in page
 
 
 def test_the_report_is_stamped_with_its_instant_its_view_and_owl_version(inoc_page: str) -> None:

@@ -197,6 +197,13 @@ class Ledger:
         with self.store.reading() as reader:
             return reader.head().seq
 
+    def digest(self) -> str:
+        """The head digest, `seq:hash` of the log's last event (what `owl verify --expect`
+        takes), as stored: the last rows were checked when this `Ledger` first read."""
+        with self.store.reading() as reader:
+            head = reader.head()
+            return f"{head.seq}:{head.hash}"
+
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Drop and rebuild every maintained projection and checkpoint from the log; return the
         events read. `progress` is told how many more events were read, page by page."""
