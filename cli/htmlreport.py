@@ -490,6 +490,8 @@ def report(
 
     ledger = open_ledger(settings)
     made = utc_now()
-    page = render_report(ledger, issuer, as_of, known_at, package_version("owl-ledger"), made, verify)
+    page = render_report(
+        ledger, issuer, as_of, known_at, package_version("owl-ledger"), made, verify
+    )
     Path(output).write_text(page, encoding="utf-8")
     click.echo(f"Wrote {output}")

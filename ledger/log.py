@@ -77,5 +77,3 @@ class Pending(NamedTuple):
 # What stamps an append when no instant is given: now, in UTC (`owl.projections.application.clock`
 # is the one that reads the system clock; tests hand in their own).
 Clock = Callable[[], datetime]
-
-

@@ -78,5 +78,3 @@ def json_default(value: object) -> int | str:
     if isinstance(value, Decimal):
         return share_text(norm(value))
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-

@@ -124,9 +124,7 @@ def test_projections_import_neither_the_cli_nor_click_nor_sqlalchemy(path: Path)
 def test_each_projection_layer_imports_only_the_layers_before_it(path: Path) -> None:
     layer = module_name(path).split(".")[2:3]
     allowed = PROJECTION_LAYERS[layer[0]] if layer and layer[0] in PROJECTION_LAYERS else set()
-    reached = {
-        name.split(".")[2] for name in ours(path) if name.startswith("owl.projections.")
-    }
+    reached = {name.split(".")[2] for name in ours(path) if name.startswith("owl.projections.")}
 
     assert reached <= allowed
 
@@ -140,10 +138,7 @@ def test_the_cli_reaches_projections_only_through_the_application(path: Path) ->
 
 def test_no_module_imports_itself_back_through_another() -> None:
     graph = graphlib.TopologicalSorter(
-        {
-            module_name(p): ours(p) - {module_name(p)}
-            for p in modules(*LAYERS)
-        }
+        {module_name(p): ours(p) - {module_name(p)} for p in modules(*LAYERS)}
     )
 
     graph.prepare()  # raises CycleError naming the cycle

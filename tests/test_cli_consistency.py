@@ -168,7 +168,9 @@ def test_timeline_as_csv_has_a_row_per_change_with_its_event(inoc: str) -> None:
 
     lines = result.stdout.splitlines()
     assert lines[0] == "date,group,kind,change,from,to,seq,event_id,source"
-    assert lines[1].startswith("1997-12-31,,plan,\"rights plan adopted: Acquiring Person at or above 15%")
+    assert lines[1].startswith(
+        '1997-12-31,,plan,"rights plan adopted: Acquiring Person at or above 15%'
+    )
     assert ",1,inoc-rights-agreement," in lines[1]
     assert any(line.startswith("2003-08-14,IPOF Group,status,below -> exempt,below,exempt,")
                for line in lines)  # fmt: skip
@@ -182,7 +184,9 @@ def long_log(sqlite_url: str) -> str:
     """A ledger whose log table is far longer than a pipe's buffer (64 KiB)."""
     ledger = Ledger(sqlite_url)
     ledger.init()
-    trades = [ev("SharesPurchased", "2003-01-02", holder=f"Holder {n}", shares=1) for n in range(3000)]
+    trades = [
+        ev("SharesPurchased", "2003-01-02", holder=f"Holder {n}", shares=1) for n in range(3000)
+    ]
     ledger.append([Pending(e) for e in [*innotrac_events(), *trades]], at("2026-11-29T00:00"))
     ledger.close()
     return sqlite_url

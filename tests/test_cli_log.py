@@ -345,7 +345,9 @@ def test_the_log_of_an_unknown_issuer_is_refused_naming_the_known_ones(db: str) 
     result = owl(db, "log", "--issuer", "NOPE")
 
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == "Error: no events for issuer 'NOPE' (issuers in the ledger: ACME, INOC)\n"
+    assert (
+        result.stderr == "Error: no events for issuer 'NOPE' (issuers in the ledger: ACME, INOC)\n"
+    )
 
 
 def test_a_holder_is_found_however_its_spaces_are_typed(story: str) -> None:

@@ -111,9 +111,7 @@ def test_a_corrupt_checkpoint_is_passed_over_with_a_warning_never_a_crash(
     fresh.close()
 
 
-def test_an_oversell_in_the_log_is_shown_as_an_inconsistency(
-    book: Ledger, tmp_path: Path
-) -> None:
+def test_an_oversell_in_the_log_is_shown_as_an_inconsistency(book: Ledger, tmp_path: Path) -> None:
     # The attack: a balance raised behind the ledger's back lets an oversell through.
     tamper(book, "UPDATE balances SET position = 99000000 WHERE holder = 'H1'")
     held = book.ownership("INOC", "2005-01-31")

@@ -20,10 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from owl.ledger.errors import InvalidEvents
-from owl.ledger.events import involved
+from owl.ledger.events import EventVoided, involved
 from owl.ledger.log import Pending, Recorded
 from owl.projections.application.api import Ledger
-from owl.projections.maintained import checkpoints
+from owl.projections.domain.obligations import from_records
+from owl.projections.maintained import checkpoints, tables
+from owl.projections.views.obligations import obligations_json
 from owl.projections.views.report import status_json
 from owl.projections.views.timeline import timeline_json
 from tests.builders import at, ev
@@ -73,6 +75,18 @@ def day(n: int) -> str:
 
 
 @st.composite
+def amounts(draw: st.DrawFn, low: int, high: int) -> int | str:
+    """A number of shares: mostly whole, sometimes with a fraction of one to six places (a
+    dividend reinvested), written as the decimal string a feed gives."""
+    whole = draw(st.integers(low, high))
+    if draw(st.integers(0, 3)) or whole >= high:
+        return whole
+    places = draw(st.integers(1, 6))
+    fraction = draw(st.integers(1, 10**places - 1))
+    return f"{whole}.{fraction:0{places}d}"
+
+
+@st.composite
 def events(draw: st.DrawFn, ids: list[str]) -> Any:
     kind = draw(st.sampled_from(KINDS))
     when = day(draw(st.integers(1, 90)))
@@ -85,16 +99,16 @@ def events(draw: st.DrawFn, ids: list[str]) -> Any:
     nature = draw(st.sampled_from(NATURES))
     account = {"security": cls, "nature": nature}
     if kind == "buy":
-        return ev("SharesPurchased", when, holder=holder, shares=draw(st.integers(1, 90_000)),
+        return ev("SharesPurchased", when, holder=holder, shares=draw(amounts(1, 90_000)),
                   event_id=eid, **account)  # fmt: skip
     if kind == "sell":
-        return ev("SharesSold", when, holder=holder, shares=draw(st.integers(1, 30_000)),
+        return ev("SharesSold", when, holder=holder, shares=draw(amounts(1, 30_000)),
                   event_id=eid, **account)  # fmt: skip
     if kind == "acquire":
-        return ev("SharesAcquired", when, holder=holder, shares=draw(st.integers(1, 60_000)),
+        return ev("SharesAcquired", when, holder=holder, shares=draw(amounts(1, 60_000)),
                   how="gift", event_id=eid, **account)  # fmt: skip
     if kind == "dispose":
-        return ev("SharesDisposed", when, holder=holder, shares=draw(st.integers(1, 20_000)),
+        return ev("SharesDisposed", when, holder=holder, shares=draw(amounts(1, 20_000)),
                   event_id=eid, **account)  # fmt: skip
     if kind == "transfer":
         return ev("SharesTransferred", when, from_holder=holder, to_holder=other,
@@ -125,14 +139,14 @@ def events(draw: st.DrawFn, ids: list[str]) -> Any:
                             "ends_on_disposition": draw(st.sampled_from([None, True]))}],
                   )  # fmt: skip
     if kind in ("report", "adopt", "opening"):
-        return ev("HoldingReported", when, holder=holder, shares=draw(st.integers(0, 150_000)),
+        return ev("HoldingReported", when, holder=holder, shares=draw(amounts(0, 150_000)),
                   adopt=kind == "adopt", opening=kind == "opening" or None, event_id=eid,
                   **account)  # fmt: skip
     if kind == "filed_report":  # a Form 4's holding after a row: followed below zero
-        return ev("HoldingReported", when, holder=holder, shares=draw(st.integers(0, 150_000)),
+        return ev("HoldingReported", when, holder=holder, shares=draw(amounts(0, 150_000)),
                   filing={"form": "4"}, event_id=eid, **account)  # fmt: skip
     if kind == "filed_sell":  # a filing's disposal: evidence, never refused
-        return ev("SharesDisposed", when, holder=holder, shares=draw(st.integers(1, 120_000)),
+        return ev("SharesDisposed", when, holder=holder, shares=draw(amounts(1, 120_000)),
                   filing={"form": "4", "code": "S"}, event_id=eid, **account)  # fmt: skip
     if kind == "label_report":
         return ev("HoldingReported", when, holder="Pack", shares=draw(st.integers(0, 150_000)),
@@ -194,6 +208,8 @@ def oracle_records(log: list[Recorded], stamp: str | None) -> list[Recorded]:
 
 def compare(ledger: Ledger, stamps: list[str | None], probes: list[int]) -> None:
     log = list(ledger.log())
+    with ledger.store.reading() as reader:  # the classes the ledger watches
+        classes = tables.classes(reader, "INOC")
     for stamp in stamps:
         records = oracle_records(log, stamp)
         if not records:
@@ -220,6 +236,13 @@ def compare(ledger: Ledger, stamps: list[str | None], probes: list[int]) -> None
                     assert bad["holder"] in involved(event), (stamp, as_of, since)
                     assert event.effective_date.isoformat() == since["date"] <= as_of.isoformat()
             assert owned == ownership_json(state_at("INOC", seen, as_of), named), (stamp, as_of)
+            ids = {r.event.event_id: r.seq for r in records}
+            voided = {ids[r.event.voids] for r in records if isinstance(r.event, EventVoided)}
+            effective = [r for r in records if r.event.effective_date <= as_of]
+            found = from_records("INOC", effective, voided, as_of, classes)
+            expected = obligations_json(found, "INOC", as_of, named, None, by_seq)
+            got = ledger.obligations("INOC", as_of=as_of, known_at=stamp)
+            assert got == expected, (stamp, as_of)
         changes, _ = history("INOC", records)
         expected_timeline = timeline_json(changes, "INOC", None, by_seq)
         expected_timeline["known_at"] = named

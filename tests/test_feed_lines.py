@@ -116,7 +116,9 @@ def test_a_csv_feed_with_lone_carriage_returns_reads_each_row(
 ) -> None:
     owl(sqlite_url, "init")
     path = tmp_path / "old-mac.csv"
-    path.write_bytes(b"trade_id,issuer,holder,side,shares,trade_date\rt-1,INOC,A,BUY,5,2003-11-21\r")
+    path.write_bytes(
+        b"trade_id,issuer,holder,side,shares,trade_date\rt-1,INOC,A,BUY,5,2003-11-21\r"
+    )
 
     result = owl(sqlite_url, "ingest", str(path))
 

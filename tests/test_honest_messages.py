@@ -52,6 +52,7 @@ def test_the_error_carries_the_head_for_python_callers(
 
     book = Ledger(sqlite_url)
     book.init()
+
     def no_space(*args: object, **kwargs: object) -> int:
         raise OSError(28, "No space left on device")
 
@@ -62,4 +63,3 @@ def test_the_error_carries_the_head_for_python_callers(
     book.close()
 
     assert (caught.value.appended, caught.value.head_seq) == (1, 1)
-

@@ -84,8 +84,11 @@ def test_a_holding_that_moved_with_no_transaction_says_so(ledger: Ledger) -> Non
         (1_243, "two adjacent digits swapped"),
         (1_284, "one digit different"),
         (12_340, "off by a factor of ten"),
-        (1_234_000, "off by a factor of 1,000: a decimal point where a thousands separator was "
-                    "meant, 36.000 for 36,000"),
+        (
+            1_234_000,
+            "off by a factor of 1,000: a decimal point where a thousands separator was "
+            "meant, 36.000 for 36,000",
+        ),
     ],
 )
 def test_an_amount_that_looks_mistyped_says_so(ledger: Ledger, reported: int, why: str) -> None:

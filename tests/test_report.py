@@ -186,7 +186,9 @@ def test_the_report_with_verify_says_where_the_chain_is_broken(
     conn = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))
     with closing(conn), conn:  # an early row edited behind the ledger's back
         conn.execute("DROP TRIGGER events_no_update")
-        conn.execute("UPDATE events SET payload = replace(payload, '2007-12-31', '2008-12-31') WHERE seq = 1")
+        conn.execute(
+            "UPDATE events SET payload = replace(payload, '2007-12-31', '2008-12-31') WHERE seq = 1"
+        )
     ledger = Ledger(sqlite_url)
     try:
         page = render_report(ledger, "INOC", date(2003, 11, 24), RECORDED, "9.9.9", MADE, True)

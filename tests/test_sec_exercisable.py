@@ -112,12 +112,14 @@ def test_the_command_line_says_unknown_and_by_how_many_shares(
     shown = runner.invoke(cli, ["--db", sqlite_url, *asked]).output
 
     lines = [line.split() for line in shown.splitlines()]
-    assert next(
-        line[-5:] for line in lines if "2,219,299" in line
-    ) == ["2,219,299", "unknown", "2029-08-26", "counted", "uncertain"]
-    assert (
-        "Uncertain under Rule 13d-3: Scarpelli Michael may hold 2,219,299 more shares" in shown
-    )
+    assert next(line[-5:] for line in lines if "2,219,299" in line) == [
+        "2,219,299",
+        "unknown",
+        "2029-08-26",
+        "counted",
+        "uncertain",
+    ]
+    assert "Uncertain under Rule 13d-3: Scarpelli Michael may hold 2,219,299 more shares" in shown
 
 
 def test_musk_s_performance_awards_are_uncertain_not_exercisable_now(ledger: Ledger) -> None:

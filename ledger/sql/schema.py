@@ -34,14 +34,20 @@ from sqlalchemy import (
 )
 
 # 4: the writers' own lock on PostgreSQL; 5: a filing's holding is followed, fractional shares
-# (the `*_frac` columns of positions and balances), and each checkpoint's digest
-SCHEMA_VERSION = "5"
+# (the `*_frac` columns of positions and balances), and each checkpoint's digest; 6: the
+# obligations' watches in checkpoints (`watch`, `watch_new`)
+SCHEMA_VERSION = "6"
 # The columns version 5 added to tables an older owl created: (table, column, SQL type).
 ADDED_IN_5 = (
     ("positions", "delta_frac", "BIGINT NOT NULL DEFAULT 0"),
     ("positions", "target_frac", "BIGINT"),
     ("balances", "position_frac", "BIGINT NOT NULL DEFAULT 0"),
     ("checkpoints", "digest", "VARCHAR(64)"),
+)
+# The columns version 6 added: (table, column, SQL type on SQLite, on PostgreSQL).
+ADDED_IN_6 = (
+    ("checkpoints", "watch", "BLOB", "BYTEA"),
+    ("checkpoints", "watch_new", "BLOB", "BYTEA"),
 )
 
 metadata = MetaData()
@@ -147,6 +153,10 @@ checkpoints = Table(
     # SHA-256 of the chain hash at `built_seq` and of the row (`maintained.tables`): a row
     # changed or copied from another ledger is passed over on read
     Column("digest", String(64), nullable=True),
+    # The obligations' watches at `through` (`maintained.watching`): as a whole, and the
+    # entries their lists gained since `previous`
+    Column("watch", LargeBinary, nullable=True),
+    Column("watch_new", LargeBinary, nullable=True),
 )
 
 # Part of the log, not a projection: when the clock read earlier than the last stamp, the batch

@@ -37,6 +37,7 @@ from owl.ledger.errors import ConnectionLost, LedgerError, NotInitialized, Store
 from owl.ledger.events import canonical_payload, event_from_payload
 from owl.ledger.sql.schema import (
     ADDED_IN_5,
+    ADDED_IN_6,
     PG_TRIGGERS,
     SCHEMA_VERSION,
     SQLITE_TRIGGERS,
@@ -128,7 +129,7 @@ class SqlStore:
                             conn.exec_driver_sql(statement)
                     if found is not None and found < "3":
                         _alias_unnormalized(conn)
-                    if found is not None and found < "5":
+                    if found is not None and found < "6":
                         _add_columns(conn)
                     conn.execute(owl_meta.delete().where(owl_meta.c.key == "schema_version"))
                     conn.execute(
@@ -210,9 +211,11 @@ class SqlStore:
 
 
 def _add_columns(conn: Connection) -> None:
-    """Add the columns version 5 added to the derived tables an older owl created (the upgrade
-    then rebuilds them from the log)."""
-    for table, column, kind in ADDED_IN_5:
+    """Add the columns versions 5 and 6 added to the derived tables an older owl created (the
+    upgrade then rebuilds them from the log)."""
+    sqlite = conn.dialect.name == "sqlite"
+    added = [*ADDED_IN_5, *((t, c, lite if sqlite else pg) for t, c, lite, pg in ADDED_IN_6)]
+    for table, column, kind in added:
         present = {c["name"] for c in inspect(conn).get_columns(table)}
         if column not in present:
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")

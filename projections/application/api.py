@@ -50,7 +50,7 @@ from owl.projections.application.logread import LogFilter
 from owl.projections.application.reading import Reading
 from owl.projections.application.writing import AppendedButUnfinished
 from owl.projections.domain.identity import NamesSeen, as_asked
-from owl.projections.domain.obligations import concerning, from_records
+from owl.projections.domain.obligations import concerning, find
 from owl.projections.maintained import checking, checkpoints, tables
 from owl.projections.maintained.following import Follow
 from owl.projections.maintained.heap import bulk
@@ -374,13 +374,13 @@ class Ledger:
     ) -> Json:
         """The securities-law filings owed by the holders of an issuer up to `as_of` (default:
         today), each with its due date, its status and the filing that met it; what the ledger
-        cannot know (see `projections.domain.obligations`). One fold of the whole history."""
+        cannot know (see `projections.domain.obligations`). Folded from the best checkpoint
+        that keeps the watches it is found from (else from the start)."""
         day = as_date(as_of) if as_of is not None else self.clock().date()
         with self._at(issuer, known_at, day) as at:
             person = at.person(person) if person is not None else None
             classes = tables.classes(at.reader, at.issuer)
-            events = at.events(None, day.isoformat())
-            found = from_records(at.issuer, events, at.voided, day, classes)
+            found = find(at.watched(day, classes), day)
             if person is not None:
                 found = concerning(found, person)
             refs = at.reader.events_by_seq(seqs_named(found))

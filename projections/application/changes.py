@@ -34,7 +34,9 @@ _CHUNK = 500
 _OBLIGATION = ("kind", "form", "rule", "security", "group", "arose_on", "cause")
 _BREAK = ("date", "holder", "security", "nature", "series", "reported", "event")
 _NAMINGS: dict[str, tuple[str, ...] | None] = {
-    "timeline": None, "obligation": _OBLIGATION, "break": _BREAK
+    "timeline": None,
+    "obligation": _OBLIGATION,
+    "break": _BREAK,
 }
 
 

@@ -9,7 +9,7 @@ can miss a backdated event or a later void (the checkpoints' validity rule sees 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import cached_property
 
@@ -21,6 +21,7 @@ from owl.projections.application.inputs import InstantLike, as_instant
 from owl.projections.domain.fold import Fold
 from owl.projections.domain.identity import aliases, as_asked
 from owl.projections.domain.state import Change, FoldState
+from owl.projections.domain.watch import Watch
 from owl.projections.maintained import checkpoints, tables
 from owl.projections.maintained.tables import IssuerSummary
 from owl.projections.views.snapshot import Snapshot
@@ -100,6 +101,19 @@ class Reading:
             through.isoformat() if through is not None else None,
         )
         fold.run(events, through, each_day)
+
+    def watched(self, as_of: date, classes: Sequence[str]) -> list[Watch]:
+        """The obligations' watches of `classes` ("" first) through the end of `as_of`: from
+        the best valid checkpoint holding them, folding only the tail."""
+        fold, _, watches = checkpoints.start_watched(
+            self.reader, self.cache, self.issuer, as_of.isoformat(), self.upto, self.voided,
+            classes,
+        )  # fmt: skip
+        started = fold.s.counted
+        after = fold.s.through.isoformat() if fold.s.through else None
+        fold.run(watches.noted(self.events(after, as_of.isoformat())), as_of, watches)
+        checkpoints.note_tail(self.issuer, fold.s.counted - started)
+        return watches.only(classes)
 
     def snapshot(self, as_of: date) -> Snapshot:
         """The state at the end of `as_of`, its events fetched through this reader."""

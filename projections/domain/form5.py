@@ -73,4 +73,3 @@ def owed(r: Record, deferred: list[Transaction], form_4s: list[Obligation]) -> l
             )
         )
     return found
-

@@ -275,7 +275,7 @@ class Watch:
             group = fold.group_of(name)
             if group is not None:
                 groups[group.members] = group
-        for members, group in groups.items():
+        for members, group in sorted(groups.items()):  # one order, however the set was filled
             shares = sum(book.held(m) for m in members)
             _, rule = rights(book, members, day, s.terms.derivatives)
             rule += control_rights(book, members, day, self._control)

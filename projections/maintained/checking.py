@@ -40,9 +40,12 @@ def first_difference(db: Sql) -> Difference | None:
         "SELECT w.issuer, w.through, w.built_seq FROM owl_was_checkpoints w JOIN checkpoints c "
         "ON c.issuer = w.issuer AND c.through = w.through AND c.built_seq = w.built_seq "
         "WHERE w.state <> c.state OR w.counted <> c.counted OR w.format <> c.format "
+        "OR w.watch <> c.watch OR (w.watch IS NULL) <> (c.watch IS NULL) "
         # Changes are since the chain's checkpoint before: compared where both chains step from
         # the same one (an append and a rebuild may cut the history at other dates, each right).
-        "OR (w.changes <> c.changes AND COALESCE(w.previous, '') = COALESCE(c.previous, '') "
+        "OR ((w.changes <> c.changes OR w.watch_new <> c.watch_new "
+        "OR (w.watch_new IS NULL) <> (c.watch_new IS NULL)) "
+        "AND COALESCE(w.previous, '') = COALESCE(c.previous, '') "
         "AND COALESCE(w.previous_seq, -1) = COALESCE(c.previous_seq, -1)) "
         "ORDER BY w.issuer, w.through, w.built_seq LIMIT 1"
     )

@@ -23,14 +23,19 @@ A build folds from the best valid checkpoint to the last date an event is effect
 a checkpoint every `INTERVAL` events (at a date's end) and at that last date; each also keeps the
 timeline changes since the one it was folded from, so a timeline is the chain of segments plus
 the tail.
+
+Longer than the ~300 lines STYLE.md asks: the validity rule, where a view starts and how a build
+takes checkpoints are one mechanism, each relying on the others' rule, kept in one place.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import NamedTuple
 
+from owl.ledger.log import Recorded
 from owl.ledger.store import Reader, Writer
 from owl.projections.domain.fold import Fold
 from owl.projections.domain.state import Change, FoldState
@@ -43,6 +48,7 @@ from owl.projections.maintained.codec import (
     encode_state,
 )
 from owl.projections.maintained.tables import CheckpointRow
+from owl.projections.maintained.watching import Watches, watched_classes, watches_at
 
 _log = logging.getLogger("owl.checkpoints")
 INTERVAL = 2_000  # events folded between checkpoints (a view folds at most about this many)
@@ -173,15 +179,26 @@ def corrections(reader: Reader, issuer: str, upto_seq: int) -> list[int | None]:
 
 class Builder:
     """Takes checkpoints while a fold goes forward: every `INTERVAL` events at a date's end,
-    and at the last date; each keeps the timeline changes since the one before."""
+    and at the last date; each keeps the timeline changes since the one before and, when the
+    build has them, the obligations' watches (`owl.projections.maintained.watching`)."""
 
-    def __init__(self, issuer: str, fold: Fold, previous: Key | None) -> None:
+    def __init__(
+        self, issuer: str, fold: Fold, previous: Key | None, watches: Watches | None = None
+    ) -> None:
         self.issuer, self.fold, self.previous = issuer, fold, previous
         self.since = fold.s.counted
         self.interval = INTERVAL
-        self.taken: list[tuple[str, Key | None, int, bytes, bytes]] = []
+        self.watches = watches
+        self.marks = watches.marks() if watches is not None else None
+        self.taken: list[Taken] = []
+
+    def noted(self, records: Iterable[Recorded]) -> Iterable[Recorded]:
+        """The records the fold reads, noted by the watches first."""
+        return self.watches.noted(records) if self.watches is not None else records
 
     def each_day(self, day: date, counted: int) -> None:
+        if self.watches is not None:
+            self.watches(day, counted)
         if counted - self.since >= self.interval:
             self.take(day)
 
@@ -190,17 +207,28 @@ class Builder:
         if self.previous is not None and self.previous.through == through:
             return
         fold = self.fold
-        encoded = (encode_state(fold.s), encode_changes(fold.changes))
+        watch = watch_new = None
+        if self.watches is not None:
+            watch = self.watches.encode_whole()
+            watch_new = self.watches.encode_new(self.marks)
+            self.marks = self.watches.marks()
+        encoded = (encode_state(fold.s), encode_changes(fold.changes), watch, watch_new)
         self.taken.append((through, self.previous, fold.s.counted, *encoded))
         fold.changes.clear()
         self.previous, self.since = Key(through, -1), fold.s.counted
+
+    def current(self, reader: Reader) -> bool:
+        """Are its watches those of every class the issuer has now? (An append that brought a
+        new class leaves a follower's checkpoints to the build after it.)"""
+        w = self.watches
+        return w is None or w.classes == watched_classes(reader, self.issuer)
 
     def write(self, writer: Writer, built_seq: int, last: date | None) -> int:
         """Store what was taken (and the last date's state), as built at `built_seq`."""
         if last is not None:
             self.take(last)  # (not again when the last one taken is of that date)
         rows = []
-        for through, previous, counted, state, changes in self.taken:
+        for through, previous, counted, state, changes, watch, watch_new in self.taken:
             if previous is not None and previous.built_seq == -1:
                 previous = Key(previous.through, built_seq)  # one taken in this build
             rows.append(
@@ -214,11 +242,50 @@ class Builder:
                     state,
                     changes,
                     FORMAT,
+                    watch,
+                    watch_new,
                 )
             )
         tables.insert_checkpoints(writer, rows)
         _prune(writer, self.issuer, built_seq)
         return len(rows)
+
+
+# What a builder took: (through, previous, counted, state, changes, watch, watch_new)
+Taken = tuple[str, "Key | None", int, bytes, bytes, bytes | None, bytes | None]
+
+
+def start_watched(
+    reader: Reader,
+    cache: StateCache,
+    issuer: str,
+    as_of: str | None,
+    upto_seq: int,
+    voided: set[int],
+    classes: Sequence[str] | None,
+) -> tuple[Fold, Key | None, Watches]:
+    """A fold and the obligations' watches to go on from: the best valid checkpoint that holds
+    watches for `classes` (None: exactly every class the issuer has, as a build keeps), else
+    from nothing."""
+    for key in reversed(valid_keys(reader, issuer, as_of, upto_seq)):
+        try:
+            state, row = cache.get(reader, issuer, key)
+            fold = Fold(state.clone(), voided)
+            try:
+                watches = watches_at(reader, row, fold, classes)
+            except Exception as exc:  # corrupt bytes: passed over, never a crash
+                raise Corrupt(issuer, key) from exc
+        except Corrupt as exc:
+            warn(exc)
+            continue
+        if watches is not None:
+            return fold, key, watches
+    fold = Fold(FoldState(issuer), voided)
+    return (
+        fold,
+        None,
+        Watches(fold, classes if classes is not None else watched_classes(reader, issuer)),
+    )
 
 
 def last_effective(reader: Reader, issuer: str) -> date | None:
@@ -229,21 +296,24 @@ def last_effective(reader: Reader, issuer: str) -> date | None:
 
 def build(writer: Writer, cache: StateCache, issuer: str) -> int:
     """Bring an issuer's checkpoints up to date with everything recorded; return how many were
-    written. Folds from the best valid checkpoint to the last date an event is effective: not
-    to a date that only falls due (a plan's expiry years ahead), so a trade recorded later for a
-    later date leaves every checkpoint valid, and its view folds only that trade."""
+    written. Folds from the best valid checkpoint that holds the watches of every class the
+    issuer has (else from the start) to the last date an event is effective: not to a date
+    that only falls due (a plan's expiry years ahead), so a trade recorded later for a later
+    date leaves every checkpoint valid, and its view folds only that trade."""
     upto = tables.known_seq(writer, issuer, None)
     if upto == 0:
         return 0
-    state, key = start(writer, cache, issuer, None, upto)
+    fold, key, watches = start_watched(
+        writer, cache, issuer, None, upto, voided(writer, issuer, upto), None
+    )
+    state = fold.s
     until = last_effective(writer, issuer)
     if until is not None and state.through is not None and until <= state.through:
         return 0  # nothing effective after the checkpoint it would start from
-    fold = Fold(state, voided(writer, issuer, upto))
-    builder = Builder(issuer, fold, key)
+    builder = Builder(issuer, fold, key, watches)
     after = state.through.isoformat() if state.through else None
     records = writer.events(issuer, upto_seq=upto, after_date=after)
-    last = fold.run(records, until, builder.each_day)
+    last = fold.run(builder.noted(records), until, builder.each_day)
     return builder.write(writer, upto, last)
 
 

@@ -37,7 +37,7 @@ from owl.projections.domain.state import (
 )
 from owl.projections.domain.terms import Approval, Exemption, Terms
 
-VERSION = 7
+VERSION = 8  # 8: checkpoints keep the obligations' watches
 
 
 def _d(value: date | None) -> str | None:
@@ -193,9 +193,7 @@ def _book(book: Book) -> dict[str, Any]:
         "indirect": [[h, n, shares] for (h, n), shares in book.indirect.items()],
         "derivatives": {
             holder: {
-                key: [
-                    r.quantity, r.underlying, _d(r.exercisable_from), _d(r.expires_on), r.unknown
-                ]
+                key: [r.quantity, r.underlying, _d(r.exercisable_from), _d(r.expires_on), r.unknown]
                 for key, r in series.items()
             }
             for holder, series in book.derivatives.items()

@@ -36,9 +36,10 @@ from owl.projections.maintained.codec import (
     encode_changes,
     encode_state,
 )
+from owl.projections.maintained.watching import Marks, Watches
 
 DAY_LIMIT = 50_000  # the events of one date a follower holds before it leaves the work to a build
-Taken = tuple[str, "checkpoints.Key | None", int, bytes, bytes]  # as `checkpoints.Builder` keeps
+Taken = checkpoints.Taken
 
 
 class Handoff(NamedTuple):
@@ -54,6 +55,8 @@ class Handoff(NamedTuple):
     interval: int  # events between checkpoints
     day: date | None
     today: list[Recorded]  # the events of `day` not folded yet
+    watches: tuple[bytes, bytes] | None = None  # the obligations' watches: whole, every entry
+    marks: Marks | None = None  # the length of each watch's lists at the last checkpoint taken
 
 
 class Following(Protocol):
@@ -77,9 +80,12 @@ class Follower:
         self.issuer = issuer
         self.alive = True
         before = tables.known_seq(writer, issuer, None)  # this append's runs are not recorded yet
-        state, key = checkpoints.start(writer, cache, issuer, None, before)
-        self.fold = Fold(state, checkpoints.voided(writer, issuer, before))
-        self.builder = checkpoints.Builder(issuer, self.fold, key)
+        voided = checkpoints.voided(writer, issuer, before)
+        self.fold, key, watches = checkpoints.start_watched(
+            writer, cache, issuer, None, before, voided, None
+        )
+        state = self.fold.s
+        self.builder = checkpoints.Builder(issuer, self.fold, key, watches)
         self.day: date | None = state.through
         self.today: list[Recorded] = []
         after = state.through.isoformat() if state.through else None
@@ -93,7 +99,14 @@ class Follower:
         follower.issuer, follower.alive = handoff.issuer, True
         follower.fold = Fold(decode_state(handoff.state), handoff.voided)
         follower.fold.changes = decode_changes(handoff.changes)
-        follower.builder = checkpoints.Builder(handoff.issuer, follower.fold, handoff.previous)
+        watches = None
+        if handoff.watches is not None:
+            whole, entries = handoff.watches
+            watches = Watches.restore(follower.fold, whole, [entries], None)
+        follower.builder = checkpoints.Builder(
+            handoff.issuer, follower.fold, handoff.previous, watches
+        )
+        follower.builder.marks = handoff.marks
         follower.builder.since = handoff.since
         follower.builder.interval = handoff.interval
         follower.day, follower.today = handoff.day, list(handoff.today)
@@ -102,6 +115,7 @@ class Follower:
     def handoff(self) -> Handoff:
         """This follower as a value (the checkpoints it took so far stay with it)."""
         fold, builder = self.fold, self.builder
+        w = builder.watches
         return Handoff(
             self.issuer,
             encode_state(fold.s),
@@ -112,6 +126,8 @@ class Follower:
             builder.interval,
             self.day,
             self.today,
+            None if w is None else (w.encode_whole(), w.encode_new(None)),
+            builder.marks,
         )
 
     def add(self, record: Recorded, payload: str = "") -> None:
@@ -133,7 +149,7 @@ class Follower:
 
     def _close(self) -> None:
         assert self.day is not None
-        self.fold.run(self.today, self.day, self.builder.each_day)
+        self.fold.run(self.builder.noted(self.today), self.day, self.builder.each_day)
         self.today = []
 
     def taken(self) -> list[Taken]:
@@ -147,7 +163,7 @@ class Follower:
     def finish(self, writer: Writer) -> int | None:
         """Store the checkpoints (built at the issuer's last seq, now recorded); None when it
         gave up."""
-        if not self.alive:
+        if not self.alive or not self.builder.current(writer):
             return None
         self.taken()
         return self.builder.write(writer, tables.known_seq(writer, self.issuer, None), None)

@@ -112,6 +112,8 @@ class Remote:
             self._lost(answer[1])
             return None
         self.builder.taken += answer[1]  # after those taken here before the handoff
+        if not self.builder.current(writer):
+            return None
         return self.builder.write(writer, tables.known_seq(writer, self.issuer, None), None)
 
     def close(self) -> None:

@@ -118,6 +118,8 @@ class CheckpointRow(NamedTuple):
     state: bytes
     changes: bytes
     format: int  # the codec's version: a checkpoint of another is ignored
+    watch: bytes | None = None  # the obligations' watches as a whole (`maintained.watching`)
+    watch_new: bytes | None = None  # ... and their lists' entries since `previous`
 
 
 class IssuerSummary(NamedTuple):
@@ -442,14 +444,18 @@ def checkpoint(db: Sql, issuer: str, through: str, built_seq: int) -> Checkpoint
     changed, or copied from another ledger, behind owl's back)."""
     rows = db.rows(
         "SELECT issuer, through, built_seq, previous, previous_seq, counted, state, changes, "
-        "format, digest FROM checkpoints WHERE issuer = ? AND through = ? AND built_seq = ?",
+        "format, watch, watch_new, digest FROM checkpoints "
+        "WHERE issuer = ? AND through = ? AND built_seq = ?",
         [issuer, through, built_seq],
     )
     if not rows:
         return None
-    i, t, b, p, ps, c, state, changes, f, digest = rows[0]
+    i, t, b, p, ps, c, state, changes, f, watch, new, digest = rows[0]
     previous_seq = int(ps) if ps is not None else None
-    row = CheckpointRow(i, t, int(b), p, previous_seq, int(c), bytes(state), bytes(changes), int(f))
+    row = CheckpointRow(
+        i, t, int(b), p, previous_seq, int(c), bytes(state), bytes(changes), int(f),
+        bytes(watch) if watch is not None else None, bytes(new) if new is not None else None,
+    )  # fmt: skip
     return row if digest == checkpoint_digest(db, row) else None
 
 
@@ -462,6 +468,8 @@ def checkpoint_digest(db: Sql, row: CheckpointRow) -> str:
     for part in (*row[:6], row.format):
         digest.update(b"\x00" + str(part).encode())
     digest.update(b"\x00" + row.state + b"\x00" + row.changes)
+    for blob in (row.watch, row.watch_new):  # None and empty differ
+        digest.update(b"\x00-" if blob is None else b"\x00+" + blob)
     return digest.hexdigest()
 
 

@@ -384,9 +384,7 @@ class OwnershipEvents:
         amount = self._whole(row.shares.value, row, "transactionShares") or 0
         return code, when, amount, (row.acquired_disposed.value or "").upper() == "A"
 
-    def _whole(
-        self, value: Decimal | None, row: OwnershipRow, field: str
-    ) -> int | Decimal | None:
+    def _whole(self, value: Decimal | None, row: OwnershipRow, field: str) -> int | Decimal | None:
         """An amount as filed, exactly (an int when whole)."""
         try:
             return filed_shares(value)
