@@ -25,6 +25,7 @@ from owl.cli.logcmds import init, log, rebuild, verify
 from owl.cli.obligations import obligations
 from owl.cli.query import explain, ownership, reconcile, status, timeline
 from owl.cli.safe import printable
+from owl.cli.serve import serve
 from owl.ledger.errors import LedgerError
 
 # The drivers' own log records (SQLAlchemy's pool, psycopg) never reach the terminal: with no
@@ -138,5 +139,6 @@ for _command in (
     obligations,
     chart,
     report,
+    serve,
 ):
     cli.add_command(_command)

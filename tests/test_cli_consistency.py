@@ -24,7 +24,7 @@ RECORDED = "2026-11-29T00:00:00Z"
 # Commands that write a file or change the ledger and print one line about it (follow: a line per
 # batch, as text or JSON by --log-format); every other command prints an answer and takes
 # --format (ingest's --format names its input).
-NO_OUTPUT_FORMAT = {"init", "ingest", "follow", "rebuild", "chart", "report"}
+NO_OUTPUT_FORMAT = {"init", "ingest", "follow", "rebuild", "chart", "report", "serve"}
 # A valid invocation of every command that takes --issuer, with ISSUER to fill in.
 WITH_ISSUER = {
     "ownership": ["--as-of", "2003-11-24"],

@@ -444,6 +444,12 @@ class Ledger:
                 self._check_tail(reader)
         return wanted.records(self.store, issuer)
 
+    def event(self, seq: int) -> Recorded | None:
+        """The event recorded at `seq` (None: there is none)."""
+        with self.store.reading() as reader:
+            self._check_tail(reader)
+            return reader.events_by_seq([seq]).get(seq)
+
     def clock_notes(self) -> dict[int, tuple[str, str]]:
         """The batches stamped after the last stamp because the clock read earlier: first seq
         -> (the clock's reading, the stamp given)."""
