@@ -74,8 +74,12 @@ class Reader(Sql, Protocol):
         after_date: str | None = None,
         through_date: str | None = None,
         replay_order: bool = True,
+        seq_scan: bool = False,
     ) -> Iterator[Recorded]:
-        """The events in replay order `(effective_date, seq)` (or seq order), streamed."""
+        """The events in replay order `(effective_date, seq)` (or seq order), streamed. With
+        `seq_scan` (seq order only), walk the log in seq order and filter, rather than sort
+        what the issuer's index finds: the first rows come at once, which is faster when the
+        issuer is most of the log."""
         ...
 
     def page(self, after_seq: int, limit: int) -> list[tuple[Recorded, str]]:

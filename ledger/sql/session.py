@@ -157,20 +157,24 @@ class Session:
         after_date: str | None = None,
         through_date: str | None = None,
         replay_order: bool = True,
+        seq_scan: bool = False,
     ) -> Iterator[Recorded]:
         where: list[str] = []
         params: list[Any] = []
+        # SQLite takes no index for a column written `+column`: it walks the rows by seq
+        # (PostgreSQL plans a cursor for its first rows already)
+        plus = "+" if seq_scan and not replay_order and self.dialect == "sqlite" else ""
         if issuer is not None:
-            where.append("issuer = ?")
+            where.append(f"{plus}issuer = ?")
             params.append(issuer)
         if upto_seq is not None:
             where.append("seq <= ?")
             params.append(upto_seq)
         if after_date is not None:
-            where.append("effective_date > ?")
+            where.append(f"{plus}effective_date > ?")
             params.append(after_date)
         if through_date is not None:
-            where.append("effective_date <= ?")
+            where.append(f"{plus}effective_date <= ?")
             params.append(through_date)
         order = "effective_date, seq" if replay_order else "seq"
         clause = f"WHERE {' AND '.join(where)}" if where else ""

@@ -434,15 +434,18 @@ class Ledger:
         An unknown issuer, holder (of that issuer) or type, or a range that ends before it
         starts, is refused at once; a holder's name is matched whatever its case and spacing."""
         wanted = LogFilter.of(known_at, types, holder, start, end)
+        share = 1.0
         if issuer is not None:
             with self._at(issuer, None) as at:
                 issuer = at.issuer
                 if holder is not None:  # a name the issuer does not know: UnknownPerson
                     wanted = wanted._replace(holder=as_asked(at.person(holder)))
+                head = at.reader.head().seq
+                share = tables.issuer_events(at.reader, issuer) / head if head else 1.0
         else:
             with self.store.reading() as reader:
                 self._check_tail(reader)
-        return wanted.records(self.store, issuer)
+        return wanted.records(self.store, issuer, share)
 
     def event(self, seq: int) -> Recorded | None:
         """The event recorded at `seq` (None: there is none)."""

@@ -50,14 +50,17 @@ class LogFilter(NamedTuple):
         name = as_asked(unicodedata.normalize("NFC", holder)) if holder else None
         return cls(stamp, wanted, name, first, last)
 
-    def records(self, store: Store, issuer: str | None) -> Iterator[Recorded]:
-        """The matching records of one issuer (None: all), read lazily."""
+    def records(self, store: Store, issuer: str | None, share: float = 0.0) -> Iterator[Recorded]:
+        """The matching records of one issuer (None: all), read lazily. `share`: the issuer's
+        part of the log; when it is a quarter or more, the log is walked in seq order (its
+        first lines come at once), else the issuer's events are found by its index."""
         after = (self.first - timedelta(days=1)).isoformat() if self.first is not None else None
         through = self.last.isoformat() if self.last is not None else None
         with store.reading() as reader:
             records = reader.events(
-                issuer, after_date=after, through_date=through, replay_order=False
-            )
+                issuer, after_date=after, through_date=through, replay_order=False,
+                seq_scan=share >= 0.25,
+            )  # fmt: skip
             for record in records:
                 if self.stamp is not None and record.recorded_at > self.stamp:
                     break
