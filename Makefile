@@ -56,6 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run --postgres $(BENCH_PG)
 	$(BIN)/python -m bench.sec --filings 10000 --per-process 1000
 	$(BIN)/python -m bench.follow --messages 20000 --latency 300
+	$(BIN)/python -m bench.views --sizes 10000,100000,1000000 --runs 3
 
 # The fault soak (never part of `make test`, which runs a few rounds of each fault): kill -9
 # during ingest, concurrent writers and readers, PostgreSQL connections dropped mid-batch, and the
