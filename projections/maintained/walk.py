@@ -88,9 +88,14 @@ class Walk:
                                    position[key] - net, -net)  # fmt: skip
             for key, (target, kind) in reports.items():
                 if key in position:
-                    # Written even when it adds nothing: its row is what later walks find.
+                    # Written even when it adds nothing: its row is what later walks find. It
+                    # is the report's own row, not a correction: it counts from the report's
+                    # seq, as the row an append settles at once (`Maintainer._report`) does
+                    # (one run is recorded at one instant, so no view tells the two apart, but
+                    # the rows must be the same for `owl verify` to compare them with a rebuild)
                     want = report_adds(position[key], target, kind)
-                    self._correct(corrections, point, key, want, kind, target, always=True)
+                    self._correct(corrections, point, key, want, kind, target, always=True,
+                                  rec_seq=point[1])  # fmt: skip
                     position[key] += want
         tables.add_positions(writer, corrections)
         for key in accounts:
@@ -105,11 +110,13 @@ class Walk:
         kind: int,
         target: Amount | None,
         always: bool = False,
+        rec_seq: int | None = None,
     ) -> None:
         if delta or always:
             name = self.work.name
+            counts_from = self.run_seq if rec_seq is None else rec_seq
             out.append(
-                PositionRow(name, point[0], point[1], *key, self.run_seq, delta, kind, target)
+                PositionRow(name, point[0], point[1], *key, counts_from, delta, kind, target)
             )
 
 
