@@ -22,7 +22,6 @@ from urllib.parse import parse_qs
 import click
 
 from owl.cli.common import Settings, open_ledger
-from owl.cli.htmlparts import Html
 from owl.cli.webapi import VIEWS, BadParameter, dumps, openapi, parse
 from owl.ledger.errors import LedgerError, UnknownIssuer, UnknownPerson
 
@@ -31,6 +30,10 @@ if TYPE_CHECKING:
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 CHARTS = 64  # charts kept
+EMPTY_CHART = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="40"><text x="10" y="25">'
+    "Nothing to chart by this date.</text></svg>"
+)
 
 
 def app(ledger: Ledger, token: str | None, version: str) -> Any:
@@ -81,21 +84,33 @@ def app(ledger: Ledger, token: str | None, version: str) -> Any:
         return HTMLResponse(webpages.issuers_page(answer(ledger.directory), q))
 
     def chart(key: str, as_of: str, stamp: str) -> str:
+        """The chart's SVG document, made once per issuer, date and recording seen."""
         from owl.cli.chart import chart_svg
-        from owl.cli.htmlreport import inline_svg
         from owl.projections.application.inputs import EmptyRange
 
         found = charts.get((key, as_of, stamp))
         if found is None:
             try:
                 series = answer(lambda: ledger.series(key, end=as_of, known_at=stamp))
-                found = str(inline_svg(chart_svg(series)))
+                found = chart_svg(series)
             except EmptyRange:
-                found = "<p>Nothing to chart by this date.</p>"
+                found = EMPTY_CHART
             charts[(key, as_of, stamp)] = found
             if len(charts) > CHARTS:
                 charts.popitem(last=False)
         return found
+
+    def chart_image(request: Request) -> Response:
+        q = query(request)
+        try:
+            params = parse(VIEWS["status"], {**q, "issuer": [request.path_params["key"]]})
+            status = answer(lambda: ledger.status(params["issuer"], params["as_of"],
+                                                  params["known_at"]))  # fmt: skip
+        except (BadParameter, LedgerError) as exc:
+            return error(exc)
+        svg = chart(status["issuer"], status["as_of"], status["known_at"])
+        return Response(svg, media_type="image/svg+xml",
+                        headers={"Cache-Control": "private, max-age=3600"})  # fmt: skip
 
     def issuer(request: Request) -> Response:
         asked = request.path_params["key"]
@@ -125,17 +140,9 @@ def app(ledger: Ledger, token: str | None, version: str) -> Any:
                 status_code=404 if isinstance(exc, UnknownIssuer) else 400,
             )
         title = entry.get("name") or key
-        svg = chart(key, status["as_of"], status["known_at"])
         known = q.get("known_at", [""])[0].strip() or None
-        page = webpages.issuer_page(
-            key,
-            title,
-            (entry["first_date"], entry["last_date"]),
-            status,
-            found,
-            Html(svg),
-            known,
-        )
+        dates = (entry["first_date"], entry["last_date"])
+        page = webpages.issuer_page(key, title, dates, status, found, known)
         return HTMLResponse(page)
 
     def explain(request: Request) -> Response:
@@ -164,6 +171,7 @@ def app(ledger: Ledger, token: str | None, version: str) -> Any:
         Route("/", issuers),
         Route("/issuer/{key}", issuer),
         Route("/issuer/{key}/explain", explain),
+        Route("/issuer/{key}/chart.svg", chart_image),
         Route("/event/{seq}", event),
         Route("/api/{view}", api),
         Route("/openapi.json", document),

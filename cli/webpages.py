@@ -146,7 +146,6 @@ def issuer_page(
     dates: tuple[str, str],
     status: dict[str, Any],
     found: dict[str, Any],
-    chart: Html,
     known_at: str | None,
 ) -> str:
     as_of = status["as_of"]
@@ -182,8 +181,10 @@ def issuer_page(
             o.get("due") or "-",
             el("span", o["status"], cls="bad" if o["status"] in ("late", "missing") else None),
         ]
-        for o in open_ones
+        for o in open_ones[-SHOWN:]
     ]
+    api = f"/api/obligations?{query(issuer=key, **keep)}"
+    more = el("p", f"The {SHOWN} latest of {len(open_ones):,}; all of them: ", link(api, api))
     body = [
         el("h1", f"{title} as of {as_of}"),
         el(
@@ -203,7 +204,11 @@ def issuer_page(
         if groups
         else el("p", "No group is listed on this date."),
         el("h2", "Chart"),
-        chart,
+        Html(
+            f'<figure><img src="/issuer/{text(key)}/chart.svg?{text(query(**keep))}" '
+            f'alt="Each group\'s percent of the shares outstanding over time, against its limit" '
+            'width="100%"></figure>'
+        ),
         el("h2", "Open reconciliation breaks"),
         table(["date", "holder", "reported", "computed", "difference"], breaks, {2, 3, 4})
         if breaks
@@ -212,6 +217,7 @@ def issuer_page(
         table(["form", "group", "arose", "due", "status"], obligations)
         if obligations
         else el("p", "None."),
+        more if len(open_ones) > SHOWN else "",
     ]
     return page(f"{title} as of {as_of}", *body, script=True)
 
@@ -225,8 +231,20 @@ def explain_page(key: str, body: dict[str, Any], known_at: str | None) -> str:
             e["event_id"],
             e.get("source") or "-",
         ]
-        for e in body["events"]
+        for e in shown(body["events"])
     ]
+    count = len(body["events"])
+    asked = query(issuer=key, person=body["person"], as_of=body["as_of"], known_at=known_at)
+    api = f"/api/explain?{asked}"
+    note = (
+        el(
+            "p",
+            f"The first {SHOWN // 2} and the last {SHOWN // 2} of {count:,} events; all of them: ",
+            link(api, api),
+        )
+        if count > SHOWN
+        else ""
+    )
     back = link(
         f"/issuer/{key}?{query(as_of=body['as_of'], known_at=known_at)}",
         f"{key} on {body['as_of']}",
@@ -237,8 +255,17 @@ def explain_page(key: str, body: dict[str, Any], known_at: str | None) -> str:
         el("h1", f"Why {body['group']} is {body['status'].replace('_', ' ')}"),
         el("p", body["rule"], cls="verdict"),
         el("h2", "The events behind it"),
+        note,
         table(["seq", "date", "type", "event id", "source"], events, {0}),
     )
+
+
+SHOWN = 100  # rows of a long list a page shows (the API gives them all)
+
+
+def shown(rows: list[Any]) -> list[Any]:
+    """A long list cut to its first and last `SHOWN // 2` rows."""
+    return rows if len(rows) <= SHOWN else [*rows[: SHOWN // 2], *rows[-(SHOWN // 2) :]]
 
 
 def event_page(record: dict[str, Any], cik: str | None) -> str:

@@ -183,7 +183,8 @@ def test_the_issuer_page_opens_with_the_verdict_and_follows_the_date(client: Tes
     assert "an Acquiring Person. No one is an Acquiring Person. IPOF Group holds" in verdict
     assert verdict.endswith("No open breaks. No filing missing or late.")
     assert "exempt unless it holds more than 25% (Amendment No. 2)" in before
-    assert after.index('class="verdict"') < after.index("<h2>Groups</h2>") < after.index("<svg")
+    chart = '<img src="/issuer/INOC/chart.svg?as_of=2003-11-24"'
+    assert after.index('class="verdict"') < after.index("<h2>Groups</h2>") < after.index(chart)
     assert "INOC as of 2003-11-24" in latest
 
 
@@ -208,3 +209,31 @@ def test_a_page_names_its_errors(client: TestClient) -> None:
 
     assert unknown.status_code == 404 and "NOPE" in unknown.text
     assert bad.status_code == 400 and "as_of" in bad.text
+
+
+def test_the_chart_is_served_apart_as_svg_and_made_once(client: TestClient) -> None:
+    first = client.get("/issuer/INOC/chart.svg", params={"as_of": "2003-11-24"})
+    again = client.get("/issuer/INOC/chart.svg", params={"as_of": "2003-11-24"})
+    earlier = client.get("/issuer/INOC/chart.svg", params={"as_of": "1997-06-30"})
+    bad = client.get("/issuer/INOC/chart.svg")
+
+    assert first.status_code == 200 and first.headers["content-type"] == "image/svg+xml"
+    assert "<svg" in first.text and "IPOF Group" in first.text
+    assert again.text == first.text
+    assert "Nothing to chart by this date." in earlier.text
+    assert bad.status_code == 400 and "as_of" in bad.json()["error"]
+
+
+def test_a_long_list_is_cut_on_the_page_and_linked_whole(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from owl.cli import webpages
+
+    monkeypatch.setattr(webpages, "SHOWN", 4)  # Innotrac's IPOF Group stands on 10 events
+    explained = client.get(
+        "/issuer/INOC/explain", params={"person": "IPOF Group", "as_of": "2003-11-24"}
+    ).text
+
+    assert "The first 2 and the last 2 of 9 events; all of them:" in explained
+    assert explained.count('<a href="/event/') == 4
+    assert "/api/explain?issuer=INOC&amp;person=IPOF+Group&amp;as_of=2003-11-24" in explained
