@@ -37,7 +37,15 @@ from owl.cli.chartmarks import (
     shown,
     steps,
 )
-from owl.cli.common import Day, Settings, check_range, issuer_option, known_at_option, open_ledger
+from owl.cli.common import (
+    Day,
+    Settings,
+    check_range,
+    issuer_option,
+    known_at_option,
+    open_ledger,
+    output_folder,
+)
 
 FORMATS = {".png": "png", ".svg": "svg"}
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
@@ -330,7 +338,7 @@ def _suffix(ctx: click.Context, param: click.Parameter, value: str) -> str:
         chart_format(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc), ctx, param) from None
-    return value
+    return output_folder(ctx, param, value)
 
 
 @click.command()

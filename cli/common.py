@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -51,7 +52,27 @@ def open_ledger(settings: Settings) -> Ledger:
 
 # --- --db after the command ----------------------------------------------------------------------
 
-DB_HELP = "The ledger's database: a SQLite file or postgresql+psycopg://user@host/dbname."
+DB_HELP = (
+    "The ledger's database: a SQLite file (sqlite:///FILE, or the file's path) or "
+    "postgresql+psycopg://user@host/dbname."
+)
+
+
+def as_url(value: str) -> str:
+    """A database URL, or a plain path taken as a SQLite file (`ledger.db`, `/data/owl.db`)."""
+    return value if "://" in value else f"sqlite:///{value}"
+
+
+def output_folder(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """An output file whose folder exists (it is never made silently)."""
+    folder = Path(value).expanduser().parent
+    if not folder.is_dir():
+        raise click.BadParameter(
+            f"{value}: the folder {folder} does not exist (make it first: mkdir -p {folder})",
+            ctx,
+            param,
+        )
+    return value
 
 
 def _db_here(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
@@ -64,13 +85,14 @@ def _db_here(ctx: click.Context, param: click.Parameter, value: str | None) -> N
         parent is not None
         and given is not None
         and parent.get_parameter_source("db") is ParameterSource.COMMANDLINE
-        and given.db != value
+        and given.db != as_url(value)
     ):
         raise click.UsageError(
             f"--db is given twice, before the command ({given.db}) and after it ({value}); "
             "give it once",
             ctx,
         )
+    value = as_url(value)
     ctx.obj = Settings(db=value) if given is None else replace(given, db=value, db_from=None)
 
 

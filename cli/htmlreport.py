@@ -41,6 +41,7 @@ from owl.cli.common import (
     issuer_option,
     known_at_option,
     open_ledger,
+    output_folder,
     utc_now,
 )
 from owl.cli.htmlparts import Html, el, event_cells, facts, join, n, name, pct, table, text
@@ -445,7 +446,7 @@ figcaption { color: #555; font-size: .9em; }
 def _html_suffix(ctx: click.Context, param: click.Parameter, value: str) -> str:
     if Path(value).suffix.lower() not in (".html", ".htm"):
         raise click.BadParameter(f"{value}: the report is written as .html", ctx, param)
-    return value
+    return output_folder(ctx, param, value)
 
 
 @click.command()

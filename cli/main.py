@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from owl.cli.chart import chart
-from owl.cli.common import DB_HELP, Settings, db_after_option
+from owl.cli.common import DB_HELP, Settings, as_url, db_after_option
 from owl.cli.directory import holders, issuers
 from owl.cli.follow import follow
 from owl.cli.htmlreport import report
@@ -119,7 +119,7 @@ def cli(ctx: click.Context, db: str, wait: float) -> None:
       eval "$(_OWL_COMPLETE=bash_source owl)"    # tab completion in bash
     """
     from_env = ctx.get_parameter_source("db") == click.core.ParameterSource.ENVIRONMENT
-    ctx.obj = Settings(db=db, wait=wait, db_from="OWL_DB" if from_env else None)
+    ctx.obj = Settings(db=as_url(db), wait=wait, db_from="OWL_DB" if from_env else None)
 
 
 for _command in (

@@ -1,0 +1,65 @@
+"""First-run paths a new user takes: a plain path for --db (or OWL_DB) is a SQLite file, and an
+output into a folder that does not exist is refused with the folder named, not a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from owl.cli.main import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = str(ROOT / "data" / "innotrac" / "events.jsonl")
+
+
+@pytest.fixture
+def made(tmp_path: Path) -> Path:
+    path = tmp_path / "ledger.db"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", f"sqlite:///{path}", "init"]).exit_code == 0
+    assert runner.invoke(cli, ["--db", f"sqlite:///{path}", "ingest", EVENTS]).exit_code == 0
+    return path
+
+
+def test_a_plain_path_is_a_sqlite_file_before_or_after_the_command_or_in_owl_db(
+    made: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    status = ["status", "--issuer", "INOC", "--as-of", "2003-11-24"]
+
+    before = runner.invoke(cli, ["--db", str(made), *status])
+    after = runner.invoke(cli, [*status, "--db", str(made)])
+    monkeypatch.chdir(made.parent)
+    relative = runner.invoke(cli, ["--db", "ledger.db", *status])
+    from_env = runner.invoke(cli, status, env={"OWL_DB": "ledger.db"})
+
+    for result in (before, after, relative, from_env):
+        assert result.exit_code == 0, result.output
+        assert result.stdout.startswith("INOC as of 2003-11-24")
+
+
+def test_the_same_file_given_twice_two_ways_is_one_ledger(made: Path) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(made), "verify", "--db", f"sqlite:///{made}"])
+
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    "command", [["chart", "--issuer", "INOC", "-o", "{folder}/inoc.png"],
+                ["report", "--issuer", "INOC", "--as-of", "2003-11-24", "-o", "{folder}/r.html"]],
+)  # fmt: skip
+def test_an_output_into_a_missing_folder_is_refused_naming_it(
+    made: Path, command: list[str]
+) -> None:
+    folder = made.parent / "missing"
+    args = [a.format(folder=folder) for a in command]
+
+    result = CliRunner().invoke(cli, ["--db", str(made), *args])
+
+    assert result.exit_code == 2
+    assert f"the folder {folder} does not exist (make it first: mkdir -p {folder})" in (
+        result.output
+    )
+    assert not folder.exists()
