@@ -157,11 +157,16 @@ def _figure(series: dict[str, Any]) -> Any:
     for ax, (first, last), title, (_, ends) in zip(axes, ranges, titles, drawn, strict=True):
         _frame(ax, first, last, top)
         ax.set_title(title, loc="left", fontsize=9, color="0.3")
-        _write_ends(ax, ends, end + timedelta(days=1))
+        _write_ends(ax, ends, day_after(end))
     title = f"{shown(series['issuer'])}: percent of shares outstanding by group"
     figure.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     legend.draw(figure)
     return figure
+
+
+def day_after(day: date) -> date:
+    """The next day (the last date's values hold to its end); 9999-12-31 for 9999-12-31."""
+    return day + timedelta(days=1) if day < date.max else day
 
 
 def _subtitle(series: dict[str, Any]) -> str:
@@ -171,7 +176,7 @@ def _subtitle(series: dict[str, Any]) -> str:
 
 def _panel(ax: Any, series: dict[str, Any], legend: Legend) -> tuple[float, list[End]]:
     """Draw everything on one axes; return the highest value drawn and the end values."""
-    stop = date.fromisoformat(series["to"]) + timedelta(days=1)  # the last date holds to its end
+    stop = day_after(date.fromisoformat(series["to"]))  # the last date holds to its end
     tops, ends = [_levels(ax, series, stop, legend)], []
     for colour, group in zip(_cycle(len(series["groups"])), series["groups"], strict=True):
         top, end = _group(ax, group, colour, stop, _level_values(series), legend)
@@ -321,8 +326,8 @@ def _frame(ax: Any, start: date, end: date, top: float) -> None:
     """The axes: the date range (with room after it for the last values), 0 to the top."""
     from matplotlib import dates
 
-    stop = end + timedelta(days=1)
-    ax.set_xlim(start, stop + max((stop - start) * 0.08, timedelta(days=3)))
+    stop = day_after(end)  # a date far ahead in the record (9999-12-30) leaves little room
+    ax.set_xlim(start, stop + min(max((stop - start) * 0.08, timedelta(days=3)), date.max - stop))
     ax.set_ylim(0, top * 1.12 if top > 0 else 20)
     locator: Any = dates.AutoDateLocator()  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)

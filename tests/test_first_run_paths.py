@@ -63,3 +63,40 @@ def test_an_output_into_a_missing_folder_is_refused_naming_it(
         result.output
     )
     assert not folder.exists()
+
+
+FAR = [
+    '{"type":"RightsAgreementAdopted","issuer":"FF","effective_date":"2020-01-02",'
+    '"threshold":"15","event_id":"p"}',
+    '{"type":"OutstandingReported","issuer":"FF","effective_date":"2020-01-02","shares":1000,'
+    '"event_id":"c"}',
+    '{"type":"SharesPurchased","issuer":"FF","effective_date":"2020-01-03","holder":"A",'
+    '"shares":200,"event_id":"b"}',
+    '{"type":"SharesPurchased","issuer":"FF","effective_date":"9999-12-30","holder":"A",'
+    '"shares":1,"event_id":"far"}',
+]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["chart", "--issuer", "FF", "-o", "{folder}/c.png"],
+     ["chart", "--issuer", "FF", "--to", "9999-12-31", "-o", "{folder}/c.svg"],
+     ["report", "--issuer", "FF", "--as-of", "9999-12-31", "-o", "{folder}/r.html"],
+     ["obligations", "--issuer", "FF", "--as-of", "9999-12-31"],
+     ["status", "--issuer", "FF", "--as-of", "9999-12-31"],
+     ["timeline", "--issuer", "FF"]],
+)  # fmt: skip
+def test_a_date_at_the_end_of_the_calendar_in_the_record_is_no_traceback(
+    tmp_path: Path, command: list[str]
+) -> None:
+    feed = tmp_path / "far.jsonl"
+    feed.write_text("\n".join(FAR) + "\n")
+    db = f"sqlite:///{tmp_path}/far.db"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", db, "init"]).exit_code == 0
+    assert runner.invoke(cli, ["--db", db, "ingest", str(feed)]).exit_code == 0
+
+    result = runner.invoke(cli, ["--db", db, *[a.format(folder=tmp_path) for a in command]])
+
+    assert result.exit_code == 0, result.output
+    assert result.exception is None

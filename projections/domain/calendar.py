@@ -37,19 +37,27 @@ class Calendar:
         return day not in self._closed
 
     def roll_forward(self, day: date) -> date:
-        """The day itself if it is a business day, else the next business day."""
-        while not self.is_business_day(day):
+        """The day itself if it is a business day, else the next business day (the calendar's
+        last day, 9999-12-31, stands for any day after it)."""
+        while not self.is_business_day(day) and day < date.max:
             day += _DAY
         return day
 
     def add_days(self, start: date, count: int, basis: Literal["calendar", "business"]) -> date:
-        """The `count`th calendar or business day after `start` (not rolled)."""
+        """The `count`th calendar or business day after `start` (not rolled; at most
+        9999-12-31)."""
         if basis == "calendar":
-            return start + timedelta(days=count)
+            return after(start, count)
         day = start
         for _ in range(count):
-            day = self.roll_forward(day + _DAY)
+            day = self.roll_forward(after(day, 1))
         return day
+
+
+def after(day: date, days: int) -> date:
+    """`days` days after `day`, or 9999-12-31 when that is past the calendar's end (a far-future
+    date in the record gets due dates at the end of time, not an error)."""
+    return day + timedelta(days=days) if (date.max - day).days >= days else date.max
 
 
 def _bank() -> Container[date]:

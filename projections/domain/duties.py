@@ -12,14 +12,12 @@ from datetime import date, timedelta
 from typing import Literal, NamedTuple
 
 from owl.ledger.shares import Amount
-from owl.projections.domain.calendar import SEC
+from owl.projections.domain.calendar import SEC, after
 from owl.projections.domain.filings import Family, Filing
 from owl.projections.domain.watch import Point, Watch
 
 NEW_DEADLINES = date(2024, 2, 5)  # the amended Rules 13d-1 and 13d-2 apply from this date
 NEW_13G_DEADLINES = date(2024, 9, 30)  # their compliance date for the Schedule 13G deadlines
-_45_DAYS = timedelta(days=45)
-TEN_DAYS = timedelta(days=10)
 
 Kind = Literal[
     "schedule_13d",
@@ -109,7 +107,7 @@ class Found(NamedTuple):
 
 def schedule_13d_due(day: date) -> date:
     if day < NEW_DEADLINES:
-        return SEC.roll_forward(day + TEN_DAYS)
+        return SEC.roll_forward(after(day, 10))
     return SEC.add_days(day, 5, "business")
 
 
@@ -122,7 +120,7 @@ def schedule_13g_due(day: date, rule: str) -> date | None:
         return after_period(period_end(day))
     if rule == "13d-1(c)":
         if day < NEW_13G_DEADLINES:
-            return SEC.roll_forward(day + TEN_DAYS)
+            return SEC.roll_forward(after(day, 10))
         return SEC.add_days(day, 5, "business")
     return None
 
@@ -132,7 +130,7 @@ def amendment_due(day: date) -> date | None:
 
 
 def form_3_due(day: date) -> date:
-    return SEC.roll_forward(day + TEN_DAYS)
+    return SEC.roll_forward(after(day, 10))
 
 
 def form_4_due(day: date) -> date:
@@ -143,7 +141,7 @@ def month_end_due(month_end: date) -> date:
     """Rules 13d-1(b)(2) and 13d-2(c): 10 days after the end of the month (from 30 September
     2024: 5 SEC business days)."""
     if month_end < NEW_13G_DEADLINES:
-        return SEC.roll_forward(month_end + TEN_DAYS)
+        return SEC.roll_forward(after(month_end, 10))
     return SEC.add_days(month_end, 5, "business")
 
 
@@ -160,18 +158,22 @@ def period_end(day: date) -> date:
 
 def quarter_end(day: date) -> date:
     last_month = 3 * ((day.month - 1) // 3) + 3
-    after = date(day.year + last_month // 12, last_month % 12 + 1, 1)
-    return after - timedelta(days=1)
+    if day.year == date.max.year and last_month == 12:
+        return date.max
+    following = date(day.year + last_month // 12, last_month % 12 + 1, 1)
+    return following - timedelta(days=1)
 
 
 def month_end(day: date) -> date:
-    after = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return after - timedelta(days=1)
+    if day.year == date.max.year and day.month == 12:
+        return date.max
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
 
 
 def after_period(end: date) -> date:
     """45 days after a period's end, rolled to a business day (Rules 13d-1(b), (d), 13d-2(b))."""
-    return SEC.roll_forward(end + _45_DAYS)
+    return SEC.roll_forward(after(end, 45))
 
 
 def judged(due: date | None, filing: Filing | None, as_of: date) -> tuple[Status, int | None]:

@@ -33,10 +33,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from owl.ledger.shares import Amount
-from owl.projections.domain.calendar import SEC
+from owl.projections.domain.calendar import SEC, after
 from owl.projections.domain.duties import (
     NEW_13G_DEADLINES,
-    TEN_DAYS,
     Held,
     Obligation,
     Record,
@@ -94,6 +93,8 @@ def _ends(start: date, until: date, step: str) -> list[date]:
     end = period_end(start) if step == "period" else month_end(start)
     while end <= until:
         found.append(end)
+        if end == date.max:
+            break
         end = period_end(end + _DAY) if step == "period" else month_end(end + _DAY)
     return found
 
@@ -210,7 +211,7 @@ def _switch(r: Record, p: Point, names: frozenset[str], rule: str) -> Obligation
     days after filing it, it may neither vote nor acquire more (acquisitions in it listed)."""
     later = [f for f in r.filed(names, ("13D",)) if f.filed_on >= p.date]
     filing = later[0] if later else None
-    until = filing.filed_on + TEN_DAYS if filing is not None else None
+    until = after(filing.filed_on, 10) if filing is not None else None
     bought = tuple(
         (q.date, q.cause)
         for q in r.points
