@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -147,17 +147,37 @@ class Instant(click.ParamType):
 
 
 class KnownAt(Instant):
-    """A timestamp as for `Instant`, or a bare date YYYY-MM-DD: the end of that day in UTC."""
+    """A timestamp as for `Instant`, or a bare date YYYY-MM-DD: the end of that day in UTC; an
+    instant still ahead is refused (the answer it gave could change before then)."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        return value if isinstance(value, datetime) else self._parse(value, param, ctx)
+        if isinstance(value, datetime):
+            return value
+        moment = self._parse(value, param, ctx)
+        now = utc_now()
+        if moment > now and not is_written_as_a_date(value):
+            self.fail(
+                f"{value} is still ahead (now {now:%Y-%m-%dT%H:%M:%SZ}): what the ledger "
+                "knows then could still change; leave --known-at out for everything recorded",
+                param,
+                ctx,
+            )
+        if moment > now + timedelta(days=1):
+            self.fail(
+                f"{value} is still ahead (today is {now:%Y-%m-%d}): what the ledger knows then "
+                "could still change; leave --known-at out for everything recorded",
+                param,
+                ctx,
+            )
+        return moment
 
 
 KNOWN_AT_HELP = (
     "Answer as the ledger knew it at this instant: only events recorded at or before it count. "
     "An ISO 8601 timestamp with a zone (2026-11-29T12:00:00Z), or a date YYYY-MM-DD meaning the "
-    "end of that day in UTC (23:59:59.999999Z). Default: everything recorded; the output "
-    "names the latest recording it saw, which reproduces the answer later."
+    "end of that day in UTC (23:59:59.999999Z); an instant still ahead is refused. Default: "
+    "everything recorded; the output names the latest recording it saw, which reproduces the "
+    "answer later."
 )
 
 

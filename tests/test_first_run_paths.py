@@ -100,3 +100,27 @@ def test_a_date_at_the_end_of_the_calendar_in_the_record_is_no_traceback(
 
     assert result.exit_code == 0, result.output
     assert result.exception is None
+
+
+@pytest.mark.parametrize("asked", ["2099-01-01", "2099-01-01T00:00:00Z"])
+def test_a_known_at_still_ahead_is_refused(made: Path, asked: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["--db", str(made), "status", "--issuer", "INOC", "--as-of", "2003-11-24",
+              "--known-at", asked],
+    )  # fmt: skip
+
+    assert result.exit_code == 2
+    assert f"{asked} is still ahead" in result.output
+    assert "leave --known-at out for everything recorded" in result.output
+
+
+def test_today_as_a_date_is_a_known_at(made: Path) -> None:
+    from datetime import UTC, datetime
+
+    today = datetime.now(UTC).date().isoformat()
+    result = CliRunner().invoke(
+        cli, ["--db", str(made), "status", "--issuer", "INOC", "--as-of", "2003-11-24",
+              "--known-at", today],
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
