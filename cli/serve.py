@@ -118,11 +118,7 @@ def app(ledger: Ledger, token: str | None, version: str) -> Any:
         try:
             directory = answer(ledger.directory)
             entries = {e["issuer"]: e for e in directory["issuers"]}
-            first = parse(
-                VIEWS["status"],
-                {"issuer": [asked], "as_of": ["1900-01-01"], "known_at": q.get("known_at", [])},
-            )
-            key = answer(lambda: ledger.status(asked, first["as_of"], first["known_at"]))["issuer"]
+            key = answer(lambda: ledger.issuer_key(asked))
             entry = entries[key]
             if not [v for v in q.get("as_of", []) if v.strip()]:
                 q["as_of"] = [entry["last_date"]]

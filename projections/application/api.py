@@ -447,6 +447,12 @@ class Ledger:
                 self._check_tail(reader)
         return wanted.records(self.store, issuer, share)
 
+    def issuer_key(self, asked: str) -> str:
+        """The key of the issuer `asked` names (its key, ticker or CIK, any case); raises
+        `UnknownIssuer` when none."""
+        with self._at(asked, None) as at:
+            return at.issuer
+
     def event(self, seq: int) -> Recorded | None:
         """The event recorded at `seq` (None: there is none)."""
         with self.store.reading() as reader:
