@@ -198,11 +198,9 @@ class Ledger:
             return reader.head().seq
 
     def digest(self) -> str:
-        """The head digest, `seq:hash` of the log's last event (what `owl verify --expect`
-        takes), as stored: the last rows were checked when this `Ledger` first read."""
+        """The head digest as stored, `seq:hash` of the last event (`owl verify --expect`)."""
         with self.store.reading() as reader:
-            head = reader.head()
-            return f"{head.seq}:{head.hash}"
+            return f"{reader.head().seq}:{reader.head().hash}"
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Drop and rebuild every maintained projection and checkpoint from the log; return the
@@ -440,16 +438,14 @@ class Ledger:
                 issuer = at.issuer
                 if holder is not None:  # a name the issuer does not know: UnknownPerson
                     wanted = wanted._replace(holder=as_asked(at.person(holder)))
-                head = at.reader.head().seq
-                share = tables.issuer_events(at.reader, issuer) / head if head else 1.0
+                share = tables.issuer_events(at.reader, issuer) / max(at.reader.head().seq, 1)
         else:
             with self.store.reading() as reader:
                 self._check_tail(reader)
         return wanted.records(self.store, issuer, share)
 
     def issuer_key(self, asked: str) -> str:
-        """The key of the issuer `asked` names (its key, ticker or CIK, any case); raises
-        `UnknownIssuer` when none."""
+        """The key of the issuer `asked` names (key, ticker or CIK, any case), or UnknownIssuer."""
         with self._at(asked, None) as at:
             return at.issuer
 
