@@ -59,20 +59,23 @@ DB_HELP = (
 
 
 def as_url(value: str) -> str:
-    """A database URL, or a plain path taken as a SQLite file (`ledger.db`, `/data/owl.db`)."""
-    return value if "://" in value else f"sqlite:///{value}"
+    """A database URL, or a plain path taken as a SQLite file (`ledger.db`, `~/owl.db`)."""
+    if not value.strip():
+        raise click.UsageError("--db (or OWL_DB) is empty: give a SQLite file or a database URL")
+    return value if "://" in value else f"sqlite:///{Path(value).expanduser()}"
 
 
 def output_folder(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """An output file whose folder exists (it is never made silently)."""
-    folder = Path(value).expanduser().parent
+    path = Path(value).expanduser()
+    folder = path.parent
     if not folder.is_dir():
         raise click.BadParameter(
             f"{value}: the folder {folder} does not exist (make it first: mkdir -p {folder})",
             ctx,
             param,
         )
-    return value
+    return str(path)
 
 
 def _db_here(ctx: click.Context, param: click.Parameter, value: str | None) -> None:

@@ -23,7 +23,15 @@ import click
 
 from owl.cli.common import Settings, open_ledger
 from owl.cli.webapi import VIEWS, BadParameter, dumps, openapi, parse
-from owl.ledger.errors import LedgerError, UnknownIssuer, UnknownPerson
+from owl.ledger.errors import (
+    ChainBroken,
+    DerivedDiffers,
+    LedgerError,
+    NotInitialized,
+    StoreUnavailable,
+    UnknownIssuer,
+    UnknownPerson,
+)
 
 if TYPE_CHECKING:
     from owl.projections.application.api import Ledger
@@ -36,8 +44,10 @@ EMPTY_CHART = (
 )
 
 
-def app(ledger: Ledger, token: str | None, version: str) -> Any:
-    """The ASGI application over `ledger`."""
+def app(ledger: Ledger, token: str | None, version: str, hosts: list[str] | None = None) -> Any:
+    """The ASGI application over `ledger`; with `hosts`, a request naming another `Host` is
+    refused (400), so a web page whose name was made to point at 127.0.0.1 (DNS rebinding)
+    cannot read the ledger through the user's browser."""
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -46,6 +56,7 @@ def app(ledger: Ledger, token: str | None, version: str) -> Any:
     from owl.cli import webpages, webparts
 
     lock = threading.Lock()
+    drawing = threading.Lock()  # matplotlib's settings are global: one chart drawn at a time
     charts: OrderedDict[tuple[str, str, str], str] = OrderedDict()
 
     def answer(call: Callable[[], Any]) -> Any:
@@ -53,8 +64,7 @@ def app(ledger: Ledger, token: str | None, version: str) -> Any:
             return call()
 
     def error(exc: Exception) -> Response:
-        status = 404 if isinstance(exc, UnknownIssuer | UnknownPerson) else 400
-        return JSONResponse({"error": str(exc)}, status_code=status)
+        return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
 
     def query(request: Request) -> dict[str, list[str]]:
         return parse_qs(request.url.query, keep_blank_values=True)
@@ -92,7 +102,8 @@ def app(ledger: Ledger, token: str | None, version: str) -> Any:
         if found is None:
             try:
                 series = answer(lambda: ledger.series(key, end=as_of, known_at=stamp))
-                found = chart_svg(series)
+                with drawing:
+                    found = chart_svg(series)
             except EmptyRange:
                 found = EMPTY_CHART
             charts[(key, as_of, stamp)] = found
@@ -133,7 +144,7 @@ def app(ledger: Ledger, token: str | None, version: str) -> Any:
         except (BadParameter, LedgerError) as exc:
             return HTMLResponse(
                 webparts.page("owl explorer", str(exc)),
-                status_code=404 if isinstance(exc, UnknownIssuer) else 400,
+                status_code=status_of(exc),
             )
         title = entry.get("name") or key
         known = q.get("known_at", [""])[0].strip() or None
@@ -148,7 +159,7 @@ def app(ledger: Ledger, token: str | None, version: str) -> Any:
             params = parse(VIEWS["explain"], {**q, "issuer": [key]})
             body = answer(lambda: VIEWS["explain"].answer(ledger, params))
         except (BadParameter, LedgerError) as exc:
-            return HTMLResponse(webparts.page("owl explorer", str(exc)), status_code=400)
+            return HTMLResponse(webparts.page("owl explorer", str(exc)), status_of(exc))
         known = q.get("known_at", [""])[0].strip() or None
         return HTMLResponse(webpages.explain_page(key, body, known))
 
@@ -156,7 +167,8 @@ def app(ledger: Ledger, token: str | None, version: str) -> Any:
         from owl.cli.logcmds import jsonl_line
 
         text = request.path_params["seq"]
-        recorded = answer(lambda: ledger.event(int(text))) if text.isdigit() else None
+        number = text.isascii() and text.isdigit()
+        recorded = answer(lambda: ledger.event(int(text))) if number else None
         if recorded is None:
             return HTMLResponse(webparts.page("owl explorer", f"No event {text}."), 404)
         entries = {e["issuer"]: e for e in answer(ledger.directory)["issuers"]}
@@ -172,8 +184,26 @@ def app(ledger: Ledger, token: str | None, version: str) -> Any:
         Route("/api/{view}", api),
         Route("/openapi.json", document),
     ]
-    application = Starlette(routes=routes)
+    application: Any = Starlette(routes=routes)
+    if hosts:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        application = TrustedHostMiddleware(application, allowed_hosts=hosts)
     return TokenRequired(application, token) if token else application
+
+
+def status_of(exc: Exception) -> int:
+    """404 for a name the ledger does not know, 503 when the database cannot be reached, 500
+    for a ledger that fails its own checks, 400 for the rest (the request's own mistakes)."""
+    from owl.ledger.tail import TailTampered
+
+    if isinstance(exc, UnknownIssuer | UnknownPerson):
+        return 404
+    if isinstance(exc, StoreUnavailable | NotInitialized):
+        return 503
+    if isinstance(exc, ChainBroken | DerivedDiffers | TailTampered):
+        return 500
+    return 400
 
 
 class TokenRequired:
@@ -248,7 +278,8 @@ def serve(settings: Settings, host: str, port: int, token: str | None) -> None:
     ledger.head_seq()  # fails now, with the ledger's own message, if there is no ledger
     click.echo(f"owl explorer on http://{host}:{port}/ (Ctrl-C stops it)", err=True)
     started = datetime.now()
-    uvicorn.run(
-        app(ledger, token, package_version("owl-ledger")), host=host, port=port, log_level="warning"
-    )
+    # On the loopback address, only requests naming it (a browser's page from elsewhere may not)
+    hosts = None if token else ["127.0.0.1", "localhost", "[::1]", "::1"]
+    application = app(ledger, token, package_version("owl-ledger"), hosts)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
     click.echo(f"stopped after {datetime.now() - started}", err=True)

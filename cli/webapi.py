@@ -187,7 +187,7 @@ def _value(p: Param, values: list[str]) -> Any:
             raise BadParameter(f"parameter {p.name!r}: {value!r} is not true or false")
         return value.lower() in ("true", "1")
     if p.kind == "integer":
-        if not value.isdigit() or not 1 <= int(value) <= 100_000:
+        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 100_000:
             raise BadParameter(f"parameter {p.name!r}: {value!r} is not a number from 1 to 100000")
         return int(value)
     return value

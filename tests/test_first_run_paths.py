@@ -124,3 +124,24 @@ def test_today_as_a_date_is_a_known_at(made: Path) -> None:
     )  # fmt: skip
 
     assert result.exit_code == 0, result.output
+
+
+def test_an_empty_db_is_refused_not_taken_for_memory() -> None:
+    result = CliRunner().invoke(cli, ["--db", "", "init"])
+
+    assert result.exit_code == 2
+    assert "--db (or OWL_DB) is empty" in result.output
+
+
+def test_a_home_relative_output_and_db_are_expanded(
+    made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(made.parent))
+    (made.parent / "out").mkdir()
+
+    result = CliRunner().invoke(
+        cli, ["--db", "~/ledger.db", "chart", "--issuer", "INOC", "-o", "~/out/inoc.svg"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert (made.parent / "out" / "inoc.svg").exists()

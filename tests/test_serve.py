@@ -237,3 +237,24 @@ def test_a_long_list_is_cut_on_the_page_and_linked_whole(
     assert "The first 2 and the last 2 of 9 events; all of them:" in explained
     assert explained.count('<a href="/event/') == 4
     assert "/api/explain?issuer=INOC&amp;person=IPOF+Group&amp;as_of=2003-11-24" in explained
+
+
+def test_on_the_loopback_address_a_request_naming_another_host_is_refused(url: str) -> None:
+    ledger = Ledger(url)
+    try:
+        hosts = ["127.0.0.1", "localhost"]
+        with TestClient(app(ledger, None, "9.9.9", hosts), base_url="http://127.0.0.1") as local:
+            ours = local.get("/api/issuers")
+            rebound = local.get("/api/issuers", headers={"host": "evil.example"})
+    finally:
+        ledger.close()
+
+    assert ours.status_code == 200
+    assert rebound.status_code == 400
+
+
+def test_odd_numbers_and_unknown_names_get_their_status(client: TestClient) -> None:
+    assert client.get("/event/²").status_code == 404
+    assert client.get("/api/log", params={"limit": "²"}).status_code == 400
+    nobody = client.get("/issuer/INOC/explain", params={"person": "Nobody", "as_of": "2003-11-24"})
+    assert nobody.status_code == 404

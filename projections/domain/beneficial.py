@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from owl.ledger.events import DerivativeAcquired, DerivativeDisposed, DerivativeReported
 from owl.ledger.shares import Amount, norm
+from owl.projections.domain.calendar import after
 from owl.projections.domain.state import Book, Derivative
 
 WINDOW = timedelta(days=60)
@@ -41,7 +42,7 @@ def rule_counts(right: Derivative, day: date) -> bool:
         return False
     if right.expires_on is not None and right.expires_on < day:
         return False
-    return right.exercisable_from is None or right.exercisable_from <= day + WINDOW
+    return right.exercisable_from is None or right.exercisable_from <= after(day, WINDOW.days)
 
 
 def uncertain(right: Derivative, day: date) -> bool:
@@ -93,7 +94,7 @@ def due_dates(right: Derivative, day: date) -> list[date]:
     if right.exercisable_from is not None:
         found += [right.exercisable_from - WINDOW, right.exercisable_from]
     if right.expires_on is not None:
-        found.append(right.expires_on + timedelta(days=1))
+        found.append(after(right.expires_on, 1))
     return [d for d in found if d > day]
 
 

@@ -28,6 +28,8 @@ def year_end(day: date, fiscal: list[tuple[date, str]]) -> tuple[date, bool]:
     month_day = stated[-1] if stated else DEFAULT_YEAR_END
     month, _, dd = month_day.partition("-")
     for year in (day.year, day.year + 1):
+        if year > date.max.year:  # the calendar's end: its last day stands for the year's end
+            return date.max, bool(stated)
         last = monthrange(year, int(month))[1]
         end = date(year, int(month), min(int(dd), last))  # 02-29 in a common year: 28 February
         if end >= day:

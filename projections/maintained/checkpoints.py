@@ -48,7 +48,7 @@ from owl.projections.maintained.codec import (
     encode_state,
 )
 from owl.projections.maintained.tables import CheckpointRow
-from owl.projections.maintained.watching import Watches, watched_classes, watches_at
+from owl.projections.maintained.watching import Watches, covers, watched_classes, watches_at
 
 _log = logging.getLogger("owl.checkpoints")
 INTERVAL = 2_000  # events folded between checkpoints (a view folds at most about this many)
@@ -270,8 +270,10 @@ def start_watched(
     for key in reversed(valid_keys(reader, issuer, as_of, upto_seq)):
         try:
             state, row = cache.get(reader, issuer, key)
-            fold = Fold(state.clone(), voided)
             try:
+                if not covers(row, classes, reader):
+                    break  # classes only come: an older checkpoint covers them no better
+                fold = Fold(state.clone(), voided)
                 watches = watches_at(reader, row, fold, classes)
             except Exception as exc:  # corrupt bytes: passed over, never a crash
                 raise Corrupt(issuer, key) from exc
@@ -346,4 +348,10 @@ def uncovered(reader: Reader, issuer: str) -> int:
     keys = valid_keys(reader, issuer, None, upto)
     counted = {Key(t, b): c for t, b, _, _, c, _ in tables.checkpoint_heads(reader, issuer)}
     covered = counted[keys[-1]] if keys else 0
+    if keys:  # a class new since it was built: its watches do not serve obligations
+        row = tables.checkpoint(reader, issuer, keys[-1].through, keys[-1].built_seq)
+        try:
+            covered = covered if row is not None and covers(row, None, reader) else 0
+        except Exception:  # corrupt: a build writes it again
+            covered = 0
     return tables.issuer_events(reader, issuer) - covered

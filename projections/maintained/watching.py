@@ -193,14 +193,23 @@ def watched_classes(reader: Reader, issuer: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(("", *tables.classes(reader, issuer))))
 
 
+def covers(row: CheckpointRow, classes: Sequence[str] | None, reader: Reader) -> bool:
+    """Does the checkpoint hold watches of `classes` (None: exactly the build's own)? Read
+    from its `watch` alone, before any of its chain is. Raises when that cannot be decoded."""
+    if row.watch is None:
+        return False
+    stored = tuple(_load(row.watch)["classes"])
+    if classes is None:
+        return stored == watched_classes(reader, row.issuer)
+    return set(("", *classes)) <= set(stored)
+
+
 def watches_at(
     reader: Reader, row: CheckpointRow, fold: Fold, classes: Sequence[str] | None
 ) -> Watches | None:
-    """The watches the checkpoint `row` holds, beside `fold`: None when it holds none, or none
-    for one of `classes` (None: exactly the build's own), or a checkpoint of its chain is gone.
-    Raises when one of the chain cannot be decoded."""
-    if row.watch is None:
-        return None
+    """The watches the checkpoint `row` holds, beside `fold` (it `covers` the classes): None
+    when a checkpoint of its chain is gone. Raises when one of the chain cannot be decoded."""
+    assert row.watch is not None
     parts: list[bytes] = []
     step: CheckpointRow | None = row
     while step is not None:
@@ -212,8 +221,4 @@ def watches_at(
         step = tables.checkpoint(reader, row.issuer, step.previous, step.previous_seq)
         if step is None:
             return None  # the chain was pruned or changed: fold from the log
-    wanted = classes if classes is not None else watched_classes(reader, row.issuer)
-    found = Watches.restore(fold, row.watch, parts[::-1], wanted)
-    if found is not None and classes is None and found.classes != tuple(wanted):
-        return None
-    return found
+    return Watches.restore(fold, row.watch, parts[::-1], classes)
