@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -157,18 +157,12 @@ class KnownAt(Instant):
         if isinstance(value, datetime):
             return value
         moment = self._parse(value, param, ctx)
-        now = utc_now()
-        if moment > now and not is_written_as_a_date(value):
+        now = utc_now()  # a date may be today's: its end is still ahead
+        latest = datetime.combine(now.date(), time.max, UTC) if is_written_as_a_date(value) else now
+        if moment > latest:
             self.fail(
-                f"{value} is still ahead (now {now:%Y-%m-%dT%H:%M:%SZ}): what the ledger "
-                "knows then could still change; leave --known-at out for everything recorded",
-                param,
-                ctx,
-            )
-        if moment > now + timedelta(days=1):
-            self.fail(
-                f"{value} is still ahead (today is {now:%Y-%m-%d}): what the ledger knows then "
-                "could still change; leave --known-at out for everything recorded",
+                f"{value} is still ahead (now {now:%Y-%m-%dT%H:%M:%SZ}): what the ledger knows "
+                "then could still change; leave --known-at out for everything recorded",
                 param,
                 ctx,
             )

@@ -47,16 +47,25 @@ SECURITY = Param("security", "string", False, "The class of stock, as filings na
 
 
 class View(NamedTuple):
+    """A view: its parameters, in the order its `Ledger` method takes them, that method's name,
+    and what it answers (`special`: a view whose answer is not the method's as it stands)."""
+
     params: tuple[Param, ...]
-    answer: Callable[[Ledger, Mapping[str, Any]], Any]
+    method: str
     summary: str
+    special: Callable[[Ledger, Mapping[str, Any]], Any] | None = None
+
+    def answer(self, ledger: Ledger, p: Mapping[str, Any]) -> Any:
+        if self.special is not None:
+            return self.special(ledger, p)
+        return getattr(ledger, self.method)(*(p[param.name] for param in self.params))
 
 
 def _log(ledger: Ledger, p: Mapping[str, Any]) -> list[Any]:
     rows = ledger.log(
         p["issuer"],
         p["known_at"],
-        types=p["type"] or None,
+        types=p["type"],
         holder=p["holder"],
         start=p["from"],
         end=p["to"],
@@ -72,22 +81,22 @@ def _log(ledger: Ledger, p: Mapping[str, Any]) -> list[Any]:
 VIEWS: dict[str, View] = {
     "status": View(
         (ISSUER, AS_OF, KNOWN),
-        lambda ledger, p: ledger.status(p["issuer"], p["as_of"], p["known_at"]),
+        "status",
         "Each group's standing under the rights plan on a date (owl status).",
     ),
     "ownership": View(
         (ISSUER, AS_OF, KNOWN, SECURITY),
-        lambda ledger, p: ledger.ownership(p["issuer"], p["as_of"], p["known_at"], p["security"]),
+        "ownership",
         "Holdings per holder and per group on a date (owl ownership).",
     ),
     "explain": View(
         (ISSUER, Param("person", "string", True, "A holder, person or group label."), AS_OF, KNOWN),
-        lambda ledger, p: ledger.explain(p["issuer"], p["person"], p["as_of"], p["known_at"]),
+        "explain",
         "Why a group has its status on a date, with the events behind it (owl explain).",
     ),
     "timeline": View(
         (ISSUER, Param("person", "string", False, "Only changes concerning this person."), KNOWN),
-        lambda ledger, p: ledger.timeline(p["issuer"], p["person"], p["known_at"]),
+        "timeline",
         "Every change of standing, crossing and plan event (owl timeline).",
     ),
     "obligations": View(
@@ -97,7 +106,7 @@ VIEWS: dict[str, View] = {
             Param("as_of", "date", False, "Judge each obligation as of this date (today)."),
             KNOWN,
         ),
-        lambda ledger, p: ledger.obligations(p["issuer"], p["person"], p["as_of"], p["known_at"]),
+        "obligations",
         "The SEC filings owed, by when, and whether they were made (owl obligations).",
     ),
     "reconcile": View(
@@ -107,15 +116,15 @@ VIEWS: dict[str, View] = {
             KNOWN,
             Param("taken", "boolean", False, "Also the reports taken as the position."),
         ),
-        lambda ledger, p: ledger.reconcile(p["issuer"], p["holder"], p["known_at"], p["taken"]),
+        "reconcile",
         "Each break between a reported holding and the replay (owl reconcile).",
     ),
     "holders": View(
         (ISSUER, Param("as_of", "date", False, "The date (its last event's)."), KNOWN, SECURITY),
-        lambda ledger, p: ledger.holders(p["issuer"], p["as_of"], p["known_at"], p["security"]),
+        "holders",
         "Every holder of an issuer on a date (owl holders).",
     ),
-    "issuers": View((), lambda ledger, p: ledger.directory(), "Every issuer (owl issuers)."),
+    "issuers": View((), "directory", "Every issuer (owl issuers)."),
     "log": View(
         (
             Param("issuer", "string", False, "Only this issuer's events."),
@@ -126,8 +135,9 @@ VIEWS: dict[str, View] = {
             KNOWN,
             Param("limit", "integer", False, "At most this many events (default 1,000)."),
         ),
-        _log,
+        "log",
         "The events as recorded, in seq order (owl log --format jsonl).",
+        _log,
     ),
     "series": View(
         (
@@ -137,9 +147,7 @@ VIEWS: dict[str, View] = {
             Param("to", "date", False, "Last date (default: the last event)."),
             KNOWN,
         ),
-        lambda ledger, p: ledger.series(
-            p["issuer"], p["group"] or None, p["from"], p["to"], p["known_at"]
-        ),
+        "series",
         "Each followed group's percent over a range: the data of owl chart.",
     ),
 }
@@ -161,7 +169,7 @@ def parse(view: View, query: Mapping[str, list[str]]) -> dict[str, Any]:
         if not values:
             if p.required:
                 raise BadParameter(f"missing parameter {p.name!r}: {p.help}")
-            out[p.name] = [] if p.kind == "strings" else (1_000 if p.name == "limit" else None)
+            out[p.name] = 1_000 if p.name == "limit" else None
             continue
         out[p.name] = _value(p, values)
     return out

@@ -274,7 +274,7 @@ def start_watched(
                 if not covers(row, classes, reader):
                     break  # classes only come: an older checkpoint covers them no better
                 fold = Fold(state.clone(), voided)
-                watches = watches_at(reader, row, fold, classes)
+                watches = watches_at(reader, row, fold)
             except Exception as exc:  # corrupt bytes: passed over, never a crash
                 raise Corrupt(issuer, key) from exc
         except Corrupt as exc:

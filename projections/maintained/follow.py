@@ -102,7 +102,7 @@ class Follower:
         watches = None
         if handoff.watches is not None:
             whole, entries = handoff.watches
-            watches = Watches.restore(follower.fold, whole, [entries], None)
+            watches = Watches.restore(follower.fold, whole, [entries])
         follower.builder = checkpoints.Builder(
             handoff.issuer, follower.fold, handoff.previous, watches
         )

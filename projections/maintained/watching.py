@@ -155,17 +155,12 @@ class Watches:
         return _dump(body)
 
     @classmethod
-    def restore(
-        cls, fold: Fold, whole: bytes, parts: Sequence[bytes], classes: Sequence[str] | None
-    ) -> Watches | None:
+    def restore(cls, fold: Fold, whole: bytes, parts: Sequence[bytes]) -> Watches:
         """The watches a checkpoint holds (`parts`: the chain's `watch_new`, oldest first),
-        beside `fold`; None when they do not cover `classes` (None: exactly the same classes
-        are wanted by the caller, who asks with its own). Raises ValueError when the parts do
-        not add up to what `whole` states."""
+        beside `fold` (whether they cover the classes wanted is `covers`'s to say). Raises
+        ValueError when the parts do not add up to what `whole` states."""
         body = _load(whole)
         stored = tuple(body["classes"])
-        if classes is not None and not set(("", *classes)) <= set(stored):
-            return None
         watches = cls.__new__(cls)
         watches.classes = stored
         watches.watches = []
@@ -204,9 +199,7 @@ def covers(row: CheckpointRow, classes: Sequence[str] | None, reader: Reader) ->
     return set(("", *classes)) <= set(stored)
 
 
-def watches_at(
-    reader: Reader, row: CheckpointRow, fold: Fold, classes: Sequence[str] | None
-) -> Watches | None:
+def watches_at(reader: Reader, row: CheckpointRow, fold: Fold) -> Watches | None:
     """The watches the checkpoint `row` holds, beside `fold` (it `covers` the classes): None
     when a checkpoint of its chain is gone. Raises when one of the chain cannot be decoded."""
     assert row.watch is not None
@@ -221,4 +214,4 @@ def watches_at(
         step = tables.checkpoint(reader, row.issuer, step.previous, step.previous_seq)
         if step is None:
             return None  # the chain was pruned or changed: fold from the log
-    return Watches.restore(fold, row.watch, parts[::-1], classes)
+    return Watches.restore(fold, row.watch, parts[::-1])
